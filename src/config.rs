@@ -1,0 +1,1 @@
+//! Reading the TOML configuration into `Settings`.

@@ -1,0 +1,1 @@
+//! JIRA JSON: wire shapes, ADF to text, files to tickets.

@@ -1,0 +1,138 @@
+//! The one data contract after parsing: tickets with their comments, worklogs and
+//! changelog items. Every reader (JSON files, the JIRA exporter, the Parquet snapshot)
+//! produces these types, and every metric consumes them.
+
+use chrono::{DateTime, Utc};
+
+/// An instant, always kept in UTC; zones apply only when a week or a day is computed.
+pub type Ts = DateTime<Utc>;
+
+/// A person as JIRA names them on one object: the stable id plus the display name seen there.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct PersonRef {
+    /// `accountId` (Cloud), else `name`, else `key` (Server/DC).
+    pub id: String,
+    /// `displayName` as it appeared on this object (may be empty).
+    pub name: String,
+    /// True when JIRA marks the account as an app (`accountType == "app"`).
+    pub app: bool,
+}
+
+/// One JIRA issue, normalized.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Ticket {
+    /// JIRA's numeric issue id, as a string.
+    pub id: String,
+    pub key: String,
+    pub created: Ts,
+    pub updated: Ts,
+    /// `issuetype.name` now.
+    pub issue_type: String,
+    /// `status.name` now.
+    pub status: String,
+    /// `resolution.name` now, if resolved.
+    pub resolution: Option<String>,
+    /// The severity field's value now (`name`, else `value`, else the string), lower-cased.
+    pub severity: Option<String>,
+    /// Labels now, in JIRA's order.
+    pub labels: Vec<String>,
+    pub assignee: Option<PersonRef>,
+    pub reporter: Option<PersonRef>,
+    /// What arrived incomplete, e.g. "comments: 5 of 12"; empty when complete.
+    pub truncated: Vec<String>,
+    pub comments: Vec<Comment>,
+    pub worklogs: Vec<Worklog>,
+    pub changes: Vec<Change>,
+}
+
+/// A comment on a ticket.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Comment {
+    pub id: String,
+    pub author: Option<PersonRef>,
+    pub created: Ts,
+    pub updated: Ts,
+    /// The body as plain text (ADF documents are flattened).
+    pub body: String,
+    /// No `visibility`, `jsdPublic` not false, no `sd.public.comment` saying internal.
+    pub public: bool,
+}
+
+/// A worklog entry on a ticket.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Worklog {
+    pub id: String,
+    pub author: Option<PersonRef>,
+    pub started: Ts,
+    pub created: Ts,
+    pub updated: Ts,
+    pub seconds: i64,
+    /// The worklog comment as plain text.
+    pub comment: String,
+}
+
+/// One item of one changelog history.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Change {
+    /// The history's id (all items of one history share it).
+    pub history_id: String,
+    pub author: Option<PersonRef>,
+    pub at: Ts,
+    /// `fieldId` when present (Cloud), else `field`.
+    pub field: String,
+    pub from: Option<String>,
+    pub from_string: Option<String>,
+    pub to: Option<String>,
+    pub to_string: Option<String>,
+}
+
+/// Numeric-aware ordering for JIRA ids ("9" < "10"); non-numeric ids sort after, by bytes.
+pub fn id_order(a: &str, b: &str) -> std::cmp::Ordering {
+    match (a.parse::<u64>(), b.parse::<u64>()) {
+        (Ok(x), Ok(y)) => x.cmp(&y),
+        (Ok(_), Err(_)) => std::cmp::Ordering::Less,
+        (Err(_), Ok(_)) => std::cmp::Ordering::Greater,
+        (Err(_), Err(_)) => a.cmp(b),
+    }
+}
+
+/// Parses JIRA's timestamp forms: `2026-11-23T09:15:00.000+0000`, with or without
+/// fraction, with `+hh:mm` or `Z` offsets too.
+pub fn parse_ts(s: &str) -> Option<Ts> {
+    let s = s.trim();
+    for fmt in ["%Y-%m-%dT%H:%M:%S%.f%z", "%Y-%m-%dT%H:%M:%S%z"] {
+        if let Ok(t) = DateTime::parse_from_str(s, fmt) {
+            return Some(t.with_timezone(&Utc));
+        }
+    }
+    DateTime::parse_from_rfc3339(s)
+        .ok()
+        .map(|t| t.with_timezone(&Utc))
+}
+
+/// Writes an instant as RFC 3339 UTC with a `Z`, to the second (the CSV form).
+pub fn fmt_ts(t: Ts) -> String {
+    t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_jira_offsets() {
+        let t = parse_ts("2026-11-23T09:15:00.000+0000").unwrap();
+        assert_eq!(fmt_ts(t), "2026-11-23T09:15:00Z");
+        let t = parse_ts("2022-06-09T16:29:31.871-0700").unwrap();
+        assert_eq!(fmt_ts(t), "2022-06-09T23:29:31Z");
+        let t = parse_ts("2026-03-01T10:00:00+05:30").unwrap();
+        assert_eq!(fmt_ts(t), "2026-03-01T04:30:00Z");
+        assert!(parse_ts("yesterday").is_none());
+    }
+
+    #[test]
+    fn ids_order_numerically() {
+        assert!(id_order("9", "10").is_lt());
+        assert!(id_order("10", "abc").is_lt());
+    }
+}

@@ -1,0 +1,215 @@
+//! The validated, resolved configuration every stage reads. `config.rs` turns the TOML file
+//! (or the built-in defaults) into one `Settings`; nothing downstream reads raw TOML.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+
+use chrono_tz::Tz;
+use regex::Regex;
+
+use crate::calendar::Calendar;
+
+/// JIRA deployment kind; decides the REST API and the auth scheme.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flavor {
+    Cloud,
+    Server,
+}
+
+/// The kind of a ticket for SLA purposes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum TicketType {
+    Incident,
+    Query,
+    Other,
+}
+
+impl TicketType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TicketType::Incident => "incident",
+            TicketType::Query => "query",
+            TicketType::Other => "other",
+        }
+    }
+}
+
+/// The two SLA clock kinds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ClockKind {
+    Ack,
+    Update,
+}
+
+impl ClockKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ClockKind::Ack => "ack",
+            ClockKind::Update => "update",
+        }
+    }
+}
+
+/// Whether a target counts every second or only the calendar's open hours.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClockMode {
+    TwentyFourSeven,
+    Business,
+}
+
+/// The class of a status name under `[statuses]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatusClass {
+    /// waiting_on_us but not in_progress.
+    WaitingOnUs,
+    /// in_progress (always also waiting_on_us).
+    InProgress,
+    WaitingOnCustomer,
+    Done,
+    /// Not listed anywhere: behaves as waiting_on_us, reported as a data-quality warning.
+    Unknown,
+}
+
+impl StatusClass {
+    pub fn is_waiting_on_us(self) -> bool {
+        matches!(
+            self,
+            StatusClass::WaitingOnUs | StatusClass::InProgress | StatusClass::Unknown
+        )
+    }
+    pub fn is_in_progress(self) -> bool {
+        self == StatusClass::InProgress
+    }
+    pub fn is_done(self) -> bool {
+        self == StatusClass::Done
+    }
+}
+
+/// One SLA table: targets in seconds by severity, a default, and the clock mode.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SlaTable {
+    pub by_severity: BTreeMap<String, i64>,
+    pub default: Option<i64>,
+    pub clock: ClockMode,
+}
+
+impl SlaTable {
+    /// The target for a severity: its own key, else `default`, else no target (no clock).
+    pub fn target(&self, severity: Option<&str>) -> Option<i64> {
+        severity
+            .and_then(|s| self.by_severity.get(s).copied())
+            .or(self.default)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct JiraSettings {
+    pub url: String,
+    pub flavor: Flavor,
+    /// Path of the JQL file, resolved against the config file's folder.
+    pub jql: PathBuf,
+    pub concurrency: usize,
+    /// Seconds re-read before the last export.
+    pub overlap: i64,
+}
+
+#[derive(Debug, Clone)]
+pub struct TeamSettings {
+    pub timezone: Tz,
+    pub engineers: Vec<String>,
+    pub leads: Vec<String>,
+    pub bots: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct TypeSettings {
+    pub incident: Vec<String>,
+    pub query: Vec<String>,
+    pub severity_field: String,
+    pub excluded_resolutions: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct EscalationSettings {
+    pub labels: Vec<String>,
+    pub early_fraction: f64,
+}
+
+#[derive(Debug, Clone)]
+pub struct CallSettings {
+    pub worklog_pattern: Regex,
+    pub notes_pattern: Regex,
+}
+
+#[derive(Debug, Clone)]
+pub struct ScoreWeights {
+    pub ack: f64,
+    pub update: f64,
+    pub continuity: f64,
+    pub time_logging: f64,
+    pub calls: f64,
+    pub wip: f64,
+}
+
+/// Everything the program needs from the configuration, validated.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub jira: JiraSettings,
+    pub team: TeamSettings,
+    pub calendar: Calendar,
+    pub types: TypeSettings,
+    /// Normalized status name (see `normalize_status`) to its class.
+    pub statuses: BTreeMap<String, StatusClass>,
+    pub products: Vec<String>,
+    /// Targets per (clock kind, ticket type); a missing entry means no clock.
+    pub sla: BTreeMap<(ClockKind, TicketType), SlaTable>,
+    /// Severity names the configuration knows (the defaults plus every key of an SLA table).
+    pub known_severities: BTreeSet<String>,
+    pub escalation: EscalationSettings,
+    pub calls: CallSettings,
+    /// `[hygiene] prebook_after`, seconds.
+    pub prebook_after: i64,
+    pub score: ScoreWeights,
+    /// The config file read, if any.
+    pub source: Option<PathBuf>,
+    /// A canonical text of the effective configuration; `run.json` carries its SHA-256.
+    pub effective: String,
+}
+
+/// Lower-cases and drops every non-alphanumeric character: `In-Progress` = `in progress`.
+pub fn normalize_status(name: &str) -> String {
+    name.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(|c| c.to_lowercase())
+        .collect()
+}
+
+impl Settings {
+    /// The class of a status name; unlisted names are `Unknown`.
+    pub fn status_class(&self, name: &str) -> StatusClass {
+        self.statuses
+            .get(&normalize_status(name))
+            .copied()
+            .unwrap_or(StatusClass::Unknown)
+    }
+
+    /// The ticket type of an `issuetype.name` (compared case-insensitively).
+    pub fn ticket_type(&self, issue_type: &str) -> TicketType {
+        let eq = |list: &[String]| list.iter().any(|n| n.trim().eq_ignore_ascii_case(issue_type.trim()));
+        if eq(&self.types.incident) {
+            TicketType::Incident
+        } else if eq(&self.types.query) {
+            TicketType::Query
+        } else {
+            TicketType::Other
+        }
+    }
+
+    /// True when a resolution name is excluded from clocks (compared case-insensitively).
+    pub fn is_excluded_resolution(&self, resolution: &str) -> bool {
+        self.types
+            .excluded_resolutions
+            .iter()
+            .any(|r| r.trim().eq_ignore_ascii_case(resolution.trim()))
+    }
+}
