@@ -78,12 +78,25 @@ pub struct Change {
     pub history_id: String,
     pub author: Option<PersonRef>,
     pub at: Ts,
-    /// `fieldId` when present (Cloud), else `field`.
+    /// `fieldId` (Cloud sends it; Server/DC does not).
+    pub field_id: Option<String>,
+    /// `field`: a system field's name, or a custom field's display name on Server/DC.
     pub field: String,
     pub from: Option<String>,
     pub from_string: Option<String>,
     pub to: Option<String>,
     pub to_string: Option<String>,
+}
+
+impl Change {
+    /// True when this item changes `name`, matched against `fieldId` or `field`
+    /// (case-insensitively, since Server/DC spells some system fields differently).
+    pub fn is_field(&self, name: &str) -> bool {
+        self.field_id
+            .as_deref()
+            .is_some_and(|f| f.eq_ignore_ascii_case(name))
+            || self.field.eq_ignore_ascii_case(name)
+    }
 }
 
 /// Numeric-aware ordering for JIRA ids ("9" < "10"); non-numeric ids sort after, by bytes.
