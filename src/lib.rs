@@ -1,10 +1,16 @@
 //! supportlens: weekly, per-engineer evidence from a support team's JIRA history.
 
 pub mod calendar;
+pub mod cli;
+pub mod cmd;
 pub mod config;
 pub mod error;
 pub mod generate;
 pub mod jira;
+pub mod metrics;
 pub mod model;
+pub mod report;
 pub mod settings;
 pub mod snapshot;
+pub mod timeline;
+pub mod week;

@@ -1,0 +1,105 @@
+//! Command-line definitions (clap). Parsing only: `cmd` turns these into work.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// Weekly, per-engineer support evidence from JIRA history.
+#[derive(Debug, Parser)]
+#[command(
+    name = "supportlens",
+    version,
+    about,
+    after_help = "Examples:\n  supportlens --config sample-data/supportlens.toml report --input sample-data/ --out reports/\n  supportlens import exports/*.json && supportlens report --weeks 4\n  supportlens config init\n\nExit codes: 0 success, 2 usage or configuration error, 3 bad input data,\n4 JIRA unreachable or failing, 5 another run holds the lock, 1 internal error."
+)]
+pub struct Cli {
+    /// Configuration file [default: ./supportlens.toml if present, else built-in defaults].
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Snapshot folder holding the Parquet tables.
+    #[arg(long, global = true, value_name = "DIR", default_value = "data")]
+    pub data: PathBuf,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Read JIRA JSON files (search pages, arrays, single issues, .jsonl, folders) into the snapshot.
+    Import(ImportArgs),
+    /// Compute the weekly metrics and write CSV files into <out>/<last week>/.
+    Report(ReportArgs),
+    /// Write a deterministic synthetic organisation in JIRA's JSON shape, with its config.
+    Generate(GenerateArgs),
+    /// Configuration helpers.
+    #[command(subcommand)]
+    Config(ConfigCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// JSON or JSONL files, or folders read recursively.
+    #[arg(required = true, value_name = "FILES")]
+    pub files: Vec<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Read these JIRA JSON files instead of the snapshot.
+    #[arg(long, num_args = 1.., value_name = "FILES")]
+    pub input: Vec<PathBuf>,
+
+    /// The last week of the window, e.g. 2026-W47 [default: the last week ended by as-of].
+    #[arg(long, value_name = "WEEK")]
+    pub week: Option<String>,
+
+    /// How many weeks the window covers.
+    #[arg(long, default_value_t = 8, value_name = "N")]
+    pub weeks: u32,
+
+    /// The instant the data describes, RFC 3339 (2026-11-23T00:00:00Z) or a date in the
+    /// team's zone [default: snapshot export time, or the latest ticket update].
+    #[arg(long, value_name = "TIME")]
+    pub as_of: Option<String>,
+
+    /// Output folder; the report goes into <out>/<last week>/.
+    #[arg(long, default_value = "reports", value_name = "DIR")]
+    pub out: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct GenerateArgs {
+    /// Number of tickets.
+    #[arg(long, default_value_t = 300)]
+    pub tickets: usize,
+    /// Number of engineers (leads and bots come on top).
+    #[arg(long, default_value_t = 12)]
+    pub engineers: usize,
+    /// Number of weeks the tickets span.
+    #[arg(long, default_value_t = 10)]
+    pub weeks: u32,
+    /// Seed of the pseudo-random choices: same seed and sizes, same bytes.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// The Monday after the last generated week.
+    #[arg(long, default_value = "2026-11-23", value_name = "DATE")]
+    pub end: String,
+    /// Output folder for issues.jsonl and supportlens.toml.
+    #[arg(long, default_value = "sample-data", value_name = "DIR")]
+    pub out: PathBuf,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Write the fully commented default configuration.
+    Init {
+        /// Where to write it.
+        #[arg(default_value = "supportlens.toml")]
+        path: PathBuf,
+        /// Overwrite an existing file.
+        #[arg(long)]
+        force: bool,
+    },
+}

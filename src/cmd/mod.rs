@@ -1,0 +1,27 @@
+//! One module per subcommand, each with the same entry: `run(&Settings-or-args) -> Result`.
+
+mod config;
+mod generate;
+mod import;
+mod report;
+
+use std::io::IsTerminal;
+
+use crate::cli::{Cli, Command};
+
+/// Runs the parsed command line.
+pub fn run(cli: Cli) -> anyhow::Result<()> {
+    match &cli.command {
+        Command::Import(args) => import::run(&cli, args),
+        Command::Report(args) => report::run(&cli, args),
+        Command::Generate(args) => generate::run(args),
+        Command::Config(c) => config::run(c),
+    }
+}
+
+/// Prints a summary line for a person at a terminal; cron runs stay quiet.
+fn say(line: &str) {
+    if std::io::stderr().is_terminal() {
+        eprintln!("{line}");
+    }
+}

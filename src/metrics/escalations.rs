@@ -1,0 +1,159 @@
+//! Escalation timing (SPEC §4): changelog entries that add an escalation label or hand the
+//! ticket to a lead, measured against the SLA deadline pending at that instant.
+
+use crate::metrics::{Clock, TicketCtx, UNASSIGNED};
+use crate::model::Ts;
+use crate::settings::Settings;
+use crate::week::Week;
+
+/// How far ahead of the pending deadline an escalation came.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EscalationClass {
+    Early,
+    Late,
+    AfterBreach,
+    NoPendingSla,
+}
+
+impl EscalationClass {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EscalationClass::Early => "early",
+            EscalationClass::Late => "late",
+            EscalationClass::AfterBreach => "after_breach",
+            EscalationClass::NoPendingSla => "no_pending_sla",
+        }
+    }
+}
+
+/// What made a changelog entry an escalation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Trigger {
+    Label,
+    Lead,
+}
+
+impl Trigger {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Trigger::Label => "label",
+            Trigger::Lead => "lead",
+        }
+    }
+}
+
+/// One escalation: a row of `escalations.csv`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Escalation {
+    pub ticket: usize,
+    pub at: Ts,
+    /// Who made the changelog entry.
+    pub by: String,
+    /// The assignee before the entry applied, or `(unassigned)`.
+    pub engineer: String,
+    pub trigger: Trigger,
+    /// The earliest deadline among the clocks running at `at`.
+    pub deadline: Option<Ts>,
+    /// deadline − at, milliseconds (negative once past it).
+    pub lead_ms: Option<i64>,
+    pub class: EscalationClass,
+    pub week: Week,
+}
+
+/// True when an escalation of the ticket falls within [start, deadline] of a clock.
+pub fn escalated_within(escalations: &[Escalation], clock: &Clock) -> bool {
+    let Some(deadline) = clock.deadline else {
+        return escalations
+            .iter()
+            .any(|e| e.ticket == clock.ticket && e.at >= clock.start);
+    };
+    escalations
+        .iter()
+        .any(|e| e.ticket == clock.ticket && e.at >= clock.start && e.at <= deadline)
+}
+
+/// Every escalation of one ticket, given its clocks.
+pub fn ticket_escalations(ctx: &TicketCtx, settings: &Settings, clocks: &[Clock]) -> Vec<Escalation> {
+    let mut out = Vec::new();
+    let mut assignee: Option<String> = ctx.timeline.assignee.initial.as_ref().map(|a| a.id.clone());
+    let changes = &ctx.changes;
+    let mut i = 0;
+    while i < changes.len() {
+        // One history, however many items.
+        let first = changes[i];
+        let mut j = i;
+        while j < changes.len() && changes[j].history_id == first.history_id && changes[j].at == first.at {
+            j += 1;
+        }
+        let history = &changes[i..j];
+        let before = assignee.clone();
+        let mut trigger = None;
+        for c in history {
+            if c.is_field("labels") {
+                let from: Vec<&str> = c.from_string.as_deref().unwrap_or("").split_whitespace().collect();
+                let added = c
+                    .to_string
+                    .as_deref()
+                    .unwrap_or("")
+                    .split_whitespace()
+                    .any(|l| !from.contains(&l) && settings.escalation.labels.iter().any(|e| e == l));
+                if added {
+                    trigger = Some(Trigger::Label);
+                }
+            } else if c.is_field("assignee") {
+                let to = c.to.as_deref().map(str::trim).filter(|s| !s.is_empty());
+                if to.is_some_and(|id| ctx.people.is_lead(id)) && trigger.is_none() {
+                    trigger = Some(Trigger::Lead);
+                }
+                assignee = to.map(str::to_string);
+            }
+        }
+        if let Some(trigger) = trigger {
+            out.push(measure(ctx, settings, clocks, first.at, first, trigger, before));
+        }
+        i = j;
+    }
+    out
+}
+
+fn measure(
+    ctx: &TicketCtx,
+    settings: &Settings,
+    clocks: &[Clock],
+    at: Ts,
+    first: &crate::model::Change,
+    trigger: Trigger,
+    before: Option<String>,
+) -> Escalation {
+    let pending = clocks
+        .iter()
+        .filter(|c| c.running_at(at))
+        .filter_map(|c| c.deadline.map(|d| (d, c)))
+        .min_by_key(|(d, _)| *d);
+    let (deadline, lead_ms, class) = match pending {
+        None => (None, None, EscalationClass::NoPendingSla),
+        Some((d, clock)) => {
+            let lead = (d - at).num_milliseconds();
+            let window = (d - clock.start).num_milliseconds() as f64;
+            let class = if lead < 0 {
+                EscalationClass::AfterBreach
+            } else if lead as f64 >= settings.escalation.early_fraction * window {
+                EscalationClass::Early
+            } else {
+                EscalationClass::Late
+            };
+            (Some(d), Some(lead), class)
+        }
+    };
+    Escalation {
+        ticket: ctx.index,
+        at,
+        by: first.author.as_ref().map_or(String::new(), |p| p.id.clone()),
+        engineer: before.unwrap_or_else(|| UNASSIGNED.to_string()),
+        trigger,
+        deadline,
+        lead_ms,
+        class,
+        week: Week::of(at, settings.team.timezone),
+    }
+}

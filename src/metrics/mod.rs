@@ -1,0 +1,134 @@
+//! From tickets to items (SPEC §4): each metric family is a module that turns one ticket's
+//! timeline and events into items; `weekly` aggregates items per engineer and week.
+
+pub mod clocks;
+pub mod escalations;
+pub mod ownership;
+pub mod people;
+pub mod quality;
+#[cfg(test)]
+pub mod testkit;
+#[cfg(test)]
+mod tests;
+pub mod weekly;
+
+use std::collections::BTreeSet;
+
+use crate::model::{Change, Ticket, Ts};
+use crate::settings::Settings;
+use crate::timeline::{Timeline, ordered_changes};
+use crate::week::Week;
+
+pub use clocks::{Clock, UNASSIGNED};
+pub use escalations::{EscalationClass, Escalation};
+pub use people::People;
+
+/// What every per-ticket computation needs: the ticket, its timeline and changelog in
+/// applied order (both cut at as-of), and who is who.
+pub struct TicketCtx<'a> {
+    /// Position of the ticket in the report's ticket list; items refer to tickets by it.
+    pub index: usize,
+    pub ticket: &'a Ticket,
+    pub timeline: &'a Timeline,
+    pub changes: Vec<&'a Change>,
+    pub people: &'a People,
+}
+
+/// Every item of a report, over all tickets (not yet cut to the window).
+#[derive(Debug, Default)]
+pub struct Items {
+    pub clocks: Vec<Clock>,
+    pub escalations: Vec<Escalation>,
+    pub owned: Vec<ownership::Owned>,
+}
+
+/// The tickets with their timelines and people, ready for the metric families.
+pub struct Prepared<'a> {
+    pub tickets: &'a [Ticket],
+    pub timelines: Vec<Timeline>,
+    pub people: People,
+    pub as_of: Ts,
+}
+
+impl<'a> Prepared<'a> {
+    /// Builds every ticket's timeline (cut at as-of) and classifies people.
+    pub fn new(settings: &Settings, tickets: &'a [Ticket], as_of: Ts) -> Prepared<'a> {
+        let timelines: Vec<Timeline> = tickets
+            .iter()
+            .map(|t| Timeline::build(t, &settings.types.severity_field, as_of))
+            .collect();
+        let people = People::new(settings, tickets, &timelines);
+        Prepared {
+            tickets,
+            timelines,
+            people,
+            as_of,
+        }
+    }
+
+    fn ctx(&self, index: usize) -> TicketCtx<'_> {
+        let ticket = &self.tickets[index];
+        TicketCtx {
+            index,
+            ticket,
+            timeline: &self.timelines[index],
+            changes: ordered_changes(ticket, self.as_of),
+            people: &self.people,
+        }
+    }
+
+    /// Runs every metric family over every ticket created by as-of.
+    pub fn items(&self, settings: &Settings) -> Items {
+        let mut items = Items::default();
+        for index in 0..self.tickets.len() {
+            if self.tickets[index].created > self.as_of {
+                continue;
+            }
+            let ctx = self.ctx(index);
+            let clocks = clocks::ticket_clocks(&ctx, settings, self.as_of);
+            items
+                .escalations
+                .extend(escalations::ticket_escalations(&ctx, settings, &clocks));
+            items.clocks.extend(clocks);
+            items
+                .owned
+                .extend(ownership::ticket_ownership(&ctx, settings, self.as_of));
+        }
+        items
+    }
+
+    /// The (week, staff member) pairs of the window where the person owned a ticket at some
+    /// instant, or authored a comment (by `created`) or a worklog (by `started`).
+    pub fn presence(&self, settings: &Settings, items: &Items, window: &[Week]) -> BTreeSet<(Week, String)> {
+        let tz = settings.team.timezone;
+        let (Some(first), Some(last)) = (window.first(), window.last()) else {
+            return BTreeSet::new();
+        };
+        let (from, to) = (first.start(tz), last.end(tz));
+        let mut out = BTreeSet::new();
+        for o in &items.owned {
+            if o.end <= from || o.start >= to || !self.people.is_staff(&o.person) {
+                continue;
+            }
+            let mut week = Week::of(o.start.max(from), tz);
+            while week <= *last && week.start(tz) < o.end {
+                out.insert((week, o.person.clone()));
+                week = week.next();
+            }
+        }
+        for t in self.tickets {
+            let authored = t
+                .comments
+                .iter()
+                .map(|c| (c.author.as_ref(), c.created))
+                .chain(t.worklogs.iter().map(|w| (w.author.as_ref(), w.started)));
+            for (author, at) in authored {
+                if at >= from && at < to && at <= self.as_of && self.people.is_staff_ref(author) {
+                    let id = author.map(|p| p.id.clone()).unwrap_or_default();
+                    out.insert((Week::of(at, tz), id));
+                }
+            }
+        }
+        out
+    }
+}

@@ -1,0 +1,73 @@
+//! Data-quality findings (SPEC §5 `data_quality.csv`): what in the input a lead should know
+//! about before trusting a number built on it.
+
+use std::collections::BTreeSet;
+
+use crate::metrics::Prepared;
+use crate::report::tables::Problem;
+use crate::settings::{Settings, StatusClass};
+
+/// Every finding over all tickets, sorted by ticket, problem and detail.
+pub fn problems(prepared: &Prepared, settings: &Settings) -> Vec<Problem> {
+    let mut out = BTreeSet::new();
+    let people = &prepared.people;
+    for (t, tl) in prepared.tickets.iter().zip(&prepared.timelines) {
+        let mut add = |problem: &'static str, detail: String| {
+            out.insert(Problem {
+                ticket: t.key.clone(),
+                problem,
+                detail,
+            });
+        };
+        for status in tl.status.values() {
+            if settings.status_class(status) == StatusClass::Unknown {
+                add(
+                    "unknown status",
+                    format!("status '{status}' is not in [statuses]; it counts as waiting_on_us"),
+                );
+            }
+        }
+        for sev in tl.severity.values().flatten() {
+            if !settings.known_severities.contains(sev) {
+                add(
+                    "unknown severity",
+                    format!("severity '{sev}' has no SLA key; the table's default applies"),
+                );
+            }
+        }
+        for note in &t.truncated {
+            add("truncated", format!("{note} arrived; re-export to fetch the rest"));
+        }
+        let before = |what: &str, id: &str, at| format!("{what} {id} is dated {at}, before the ticket's creation");
+        for c in t.comments.iter().filter(|c| c.created < t.created) {
+            add("event before creation", before("comment", &c.id, crate::model::fmt_ts(c.created)));
+        }
+        for w in t.worklogs.iter().filter(|w| w.started < t.created) {
+            add("event before creation", before("worklog", &w.id, crate::model::fmt_ts(w.started)));
+        }
+        for c in t.changes.iter().filter(|c| c.at < t.created) {
+            add(
+                "event before creation",
+                before("change of history", &c.history_id, crate::model::fmt_ts(c.at)),
+            );
+        }
+        for w in t.worklogs.iter().filter(|w| w.seconds <= 0) {
+            add("worklog without time", format!("worklog {} logs {} seconds", w.id, w.seconds));
+        }
+        let reporter = t.reporter.as_ref().map(|p| p.id.as_str());
+        let authors = t
+            .comments
+            .iter()
+            .filter_map(|c| c.author.as_ref())
+            .chain(t.worklogs.iter().filter_map(|w| w.author.as_ref()));
+        for a in authors {
+            if !people.is_staff(&a.id) && !people.is_bot(&a.id) && Some(a.id.as_str()) != reporter {
+                add(
+                    "unknown author",
+                    format!("{} ({}) is neither staff, bot nor the reporter", a.id, a.name),
+                );
+            }
+        }
+    }
+    out.into_iter().collect()
+}

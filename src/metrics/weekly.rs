@@ -1,0 +1,217 @@
+//! Per engineer-week aggregates of the items (SPEC §5 `engineer_weekly.csv`), and the
+//! team rows recomputed over the pooled samples of each week.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::metrics::escalations::escalated_within;
+use crate::metrics::{EscalationClass, Items};
+use crate::settings::ClockKind;
+use crate::week::Week;
+
+/// The person label of the team rows.
+pub const TEAM: &str = "(team)";
+
+/// The raw material of one row: counts and samples. Team rows merge engineers' `Acc`s, so
+/// every statistic is recomputed over pooled samples, never averaged.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Acc {
+    /// Latency samples of stopped ack clocks, minutes.
+    pub ack_samples: Vec<f64>,
+    pub ack_decided: u64,
+    pub ack_breaches: u64,
+    pub gap_decided: u64,
+    pub gap_breaches: u64,
+    pub escalations: u64,
+    pub escalations_early: u64,
+    pub escalations_late: u64,
+    pub escalations_after_breach: u64,
+    /// Lead times of escalations that had a pending deadline, minutes.
+    pub escalation_leads: Vec<f64>,
+    pub silent_breaches: u64,
+}
+
+impl Acc {
+    fn merge(&mut self, o: &Acc) {
+        self.ack_samples.extend_from_slice(&o.ack_samples);
+        self.ack_decided += o.ack_decided;
+        self.ack_breaches += o.ack_breaches;
+        self.gap_decided += o.gap_decided;
+        self.gap_breaches += o.gap_breaches;
+        self.escalations += o.escalations;
+        self.escalations_early += o.escalations_early;
+        self.escalations_late += o.escalations_late;
+        self.escalations_after_breach += o.escalations_after_breach;
+        self.escalation_leads.extend_from_slice(&o.escalation_leads);
+        self.silent_breaches += o.silent_breaches;
+    }
+
+    pub fn acks(&self) -> u64 {
+        self.ack_samples.len() as u64
+    }
+
+    pub fn ack_p50(&self) -> Option<f64> {
+        percentile(&self.ack_samples, 0.5)
+    }
+
+    pub fn ack_p90(&self) -> Option<f64> {
+        percentile(&self.ack_samples, 0.9)
+    }
+
+    pub fn ack_max(&self) -> Option<f64> {
+        self.ack_samples.iter().copied().reduce(f64::max)
+    }
+
+    pub fn ack_sla_pct(&self) -> Option<f64> {
+        pct(self.ack_decided - self.ack_breaches, self.ack_decided)
+    }
+
+    pub fn update_sla_pct(&self) -> Option<f64> {
+        pct(self.gap_decided - self.gap_breaches, self.gap_decided)
+    }
+
+    pub fn sla_breaches(&self) -> u64 {
+        self.ack_breaches + self.gap_breaches
+    }
+
+    pub fn escalation_lead_p50(&self) -> Option<f64> {
+        percentile(&self.escalation_leads, 0.5)
+    }
+}
+
+/// 100 × part / whole, or None without samples.
+pub fn pct(part: u64, whole: u64) -> Option<f64> {
+    (whole > 0).then(|| 100.0 * part as f64 / whole as f64)
+}
+
+/// Linear interpolation between closest ranks (numpy's default method).
+pub fn percentile(samples: &[f64], q: f64) -> Option<f64> {
+    if samples.is_empty() {
+        return None;
+    }
+    let mut xs = samples.to_vec();
+    xs.sort_by(f64::total_cmp);
+    let pos = q * (xs.len() - 1) as f64;
+    let lo = pos.floor() as usize;
+    let hi = pos.ceil() as usize;
+    Some(xs[lo] + (xs[hi] - xs[lo]) * (pos - lo as f64))
+}
+
+/// One row of the weekly tables.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row {
+    pub week: Week,
+    pub engineer: String,
+    pub acc: Acc,
+}
+
+/// The engineer rows and team rows of the window.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Weekly {
+    pub engineers: Vec<Row>,
+    pub team: Vec<Row>,
+}
+
+const MS_PER_MIN: f64 = 60_000.0;
+
+/// Aggregates the items of the window's weeks; `present` adds the staff who appear in a
+/// week without being credited with an item (owners, comment and worklog authors).
+pub fn aggregate(items: &Items, window: &[Week], present: &BTreeSet<(Week, String)>) -> Weekly {
+    let weeks: BTreeSet<Week> = window.iter().copied().collect();
+    let mut rows: BTreeMap<(Week, String), Acc> = BTreeMap::new();
+    for key in present.iter().filter(|(w, _)| weeks.contains(w)) {
+        rows.entry(key.clone()).or_default();
+    }
+    fn row<'r>(
+        rows: &'r mut BTreeMap<(Week, String), Acc>,
+        weeks: &BTreeSet<Week>,
+        week: Week,
+        who: &str,
+    ) -> Option<&'r mut Acc> {
+        weeks
+            .contains(&week)
+            .then(|| rows.entry((week, who.to_string())).or_default())
+    }
+    for c in &items.clocks {
+        let Some(acc) = row(&mut rows, &weeks, c.week, &c.engineer) else {
+            continue;
+        };
+        match c.kind {
+            ClockKind::Ack => {
+                if c.stopped {
+                    acc.ack_samples.push(c.latency_ms() as f64 / MS_PER_MIN);
+                }
+                if c.decided() {
+                    acc.ack_decided += 1;
+                }
+                if c.breached {
+                    acc.ack_breaches += 1;
+                }
+            }
+            ClockKind::Update => {
+                if c.decided() {
+                    acc.gap_decided += 1;
+                }
+                if c.breached {
+                    acc.gap_breaches += 1;
+                }
+            }
+        }
+        if c.breached && !escalated_within(&items.escalations, c) {
+            acc.silent_breaches += 1;
+        }
+    }
+    for e in &items.escalations {
+        let Some(acc) = row(&mut rows, &weeks, e.week, &e.engineer) else {
+            continue;
+        };
+        acc.escalations += 1;
+        match e.class {
+            EscalationClass::Early => acc.escalations_early += 1,
+            EscalationClass::Late => acc.escalations_late += 1,
+            EscalationClass::AfterBreach => acc.escalations_after_breach += 1,
+            EscalationClass::NoPendingSla => {}
+        }
+        if let Some(lead) = e.lead_ms {
+            acc.escalation_leads.push(lead as f64 / MS_PER_MIN);
+        }
+    }
+    let mut team: BTreeMap<Week, Acc> = weeks.iter().map(|w| (*w, Acc::default())).collect();
+    for ((week, _), acc) in &rows {
+        team.get_mut(week).expect("window week").merge(acc);
+    }
+    Weekly {
+        engineers: rows
+            .into_iter()
+            .map(|((week, engineer), acc)| Row { week, engineer, acc })
+            .collect(),
+        team: team
+            .into_iter()
+            .map(|(week, acc)| Row {
+                week,
+                engineer: TEAM.to_string(),
+                acc,
+            })
+            .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percentiles_interpolate_linearly() {
+        let xs = [1.0, 2.0, 3.0, 4.0];
+        assert_eq!(percentile(&xs, 0.5), Some(2.5));
+        assert!((percentile(&xs, 0.9).unwrap() - 3.7).abs() < 1e-9);
+        assert_eq!(percentile(&[7.0], 0.9), Some(7.0));
+        assert_eq!(percentile(&[], 0.5), None);
+        assert_eq!(percentile(&[10.0, 0.0], 0.9), Some(9.0));
+    }
+
+    #[test]
+    fn percentages_need_samples() {
+        assert_eq!(pct(0, 0), None);
+        assert_eq!(pct(2, 3).map(|p| (p * 10.0).round() / 10.0), Some(66.7));
+    }
+}

@@ -1,0 +1,166 @@
+//! The report's CSV tables, each a function from items to bytes.
+
+use crate::metrics::weekly::{Row, TEAM, Weekly};
+use crate::metrics::{Clock, Escalation, People, UNASSIGNED, escalations::escalated_within};
+use crate::model::Ticket;
+use crate::report::csv::{Cell, table};
+
+const MS_PER_MIN: f64 = 60_000.0;
+
+/// One weekly column: its SPEC name and how a row fills it.
+type Column = (&'static str, fn(&Row) -> Cell);
+
+/// The weekly columns after `week, engineer, engineer_name`, in SPEC §5 order.
+const WEEKLY: &[Column] = &[
+    ("acks", |r| r.acc.acks().into()),
+    ("ack_p50_min", |r| Cell::Num(r.acc.ack_p50())),
+    ("ack_p90_min", |r| Cell::Num(r.acc.ack_p90())),
+    ("ack_max_min", |r| Cell::Num(r.acc.ack_max())),
+    ("ack_breaches", |r| r.acc.ack_breaches.into()),
+    ("ack_sla_pct", |r| Cell::Pct(r.acc.ack_sla_pct())),
+    ("update_gaps", |r| r.acc.gap_decided.into()),
+    ("update_breaches", |r| r.acc.gap_breaches.into()),
+    ("update_sla_pct", |r| Cell::Pct(r.acc.update_sla_pct())),
+    ("sla_breaches", |r| r.acc.sla_breaches().into()),
+    ("escalations", |r| r.acc.escalations.into()),
+    ("escalations_early", |r| r.acc.escalations_early.into()),
+    ("escalations_late", |r| r.acc.escalations_late.into()),
+    ("escalations_after_breach", |r| r.acc.escalations_after_breach.into()),
+    ("escalation_lead_p50_min", |r| Cell::Num(r.acc.escalation_lead_p50())),
+    ("silent_breaches", |r| r.acc.silent_breaches.into()),
+];
+
+fn weekly_table<'a>(rows: impl IntoIterator<Item = &'a Row>, people: &People) -> Vec<u8> {
+    let header: Vec<&str> = ["week", "engineer", "engineer_name"]
+        .into_iter()
+        .chain(WEEKLY.iter().map(|(name, _)| *name))
+        .collect();
+    table(
+        &header,
+        rows.into_iter().map(|r| {
+            let name = if r.engineer == UNASSIGNED || r.engineer == TEAM {
+                ""
+            } else {
+                people.name(&r.engineer)
+            };
+            [
+                Cell::text(r.week.to_string()),
+                Cell::text(&r.engineer),
+                Cell::text(name),
+            ]
+            .into_iter()
+            .chain(WEEKLY.iter().map(|(_, f)| f(r)))
+            .collect()
+        }),
+    )
+}
+
+/// `engineer_weekly.csv`: rows are already sorted by week, then engineer (byte order).
+pub fn engineer_weekly(weekly: &Weekly, people: &People) -> Vec<u8> {
+    weekly_table(&weekly.engineers, people)
+}
+
+/// `team_weekly.csv`: one `(team)` row per week of the window.
+pub fn team_weekly(weekly: &Weekly, people: &People) -> Vec<u8> {
+    weekly_table(&weekly.team, people)
+}
+
+const CLOCK_HEADER: &[&str] = &[
+    "ticket",
+    "kind",
+    "type",
+    "severity",
+    "start",
+    "deadline",
+    "end",
+    "stopped",
+    "elapsed_sla_min",
+    "target_min",
+    "breached",
+    "engineer",
+    "week",
+];
+
+fn clock_cells(c: &Clock, tickets: &[Ticket]) -> Vec<Cell> {
+    vec![
+        Cell::text(&tickets[c.ticket].key),
+        Cell::text(c.kind.as_str()),
+        Cell::text(c.ticket_type.as_str()),
+        Cell::text(c.severity.clone().unwrap_or_default()),
+        Cell::Time(Some(c.start)),
+        Cell::Time(c.deadline),
+        Cell::Time(Some(c.end)),
+        Cell::Bool(c.stopped),
+        Cell::Num(Some(c.elapsed_sla_ms as f64 / MS_PER_MIN)),
+        Cell::Num(Some(c.target_secs as f64 / 60.0)),
+        Cell::Bool(c.breached),
+        Cell::text(&c.engineer),
+        Cell::text(c.week.to_string()),
+    ]
+}
+
+/// `clocks.csv`: every clock of the window.
+pub fn clocks(clocks: &[&Clock], tickets: &[Ticket]) -> Vec<u8> {
+    table(CLOCK_HEADER, clocks.iter().map(|c| clock_cells(c, tickets)))
+}
+
+/// `breaches.csv`: the breached clocks, with whether the ticket was escalated in time.
+pub fn breaches(clocks: &[&Clock], escalations: &[Escalation], tickets: &[Ticket]) -> Vec<u8> {
+    let header: Vec<&str> = CLOCK_HEADER
+        .iter()
+        .copied()
+        .chain(["escalated_before_deadline"])
+        .collect();
+    table(
+        &header,
+        clocks.iter().filter(|c| c.breached).map(|c| {
+            let mut cells = clock_cells(c, tickets);
+            cells.push(Cell::Bool(escalated_within(escalations, c)));
+            cells
+        }),
+    )
+}
+
+/// `escalations.csv`.
+pub fn escalations(escalations: &[&Escalation], tickets: &[Ticket]) -> Vec<u8> {
+    table(
+        &[
+            "ticket", "at", "by", "engineer", "trigger", "deadline", "lead_min", "class", "week",
+        ],
+        escalations.iter().map(|e| {
+            vec![
+                Cell::text(&tickets[e.ticket].key),
+                Cell::Time(Some(e.at)),
+                Cell::text(&e.by),
+                Cell::text(&e.engineer),
+                Cell::text(e.trigger.as_str()),
+                Cell::Time(e.deadline),
+                Cell::Num(e.lead_ms.map(|ms| ms as f64 / MS_PER_MIN)),
+                Cell::text(e.class.as_str()),
+                Cell::text(e.week.to_string()),
+            ]
+        }),
+    )
+}
+
+/// One data-quality finding.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Problem {
+    pub ticket: String,
+    pub problem: &'static str,
+    pub detail: String,
+}
+
+/// `data_quality.csv`.
+pub fn data_quality(problems: &[Problem]) -> Vec<u8> {
+    table(
+        &["ticket", "problem", "detail"],
+        problems.iter().map(|p| {
+            vec![
+                Cell::text(&p.ticket),
+                Cell::text(p.problem),
+                Cell::text(&p.detail),
+            ]
+        }),
+    )
+}

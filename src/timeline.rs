@@ -1,0 +1,292 @@
+//! A ticket's status, assignee, type, severity and labels at any instant, rebuilt once from
+//! the changelog (SPEC §1 "Timeline"). Every metric asks the timeline; none re-reads the
+//! changelog for field values.
+
+use crate::model::{Change, Ticket, Ts, id_order};
+
+/// The fields the timeline follows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    Status,
+    Assignee,
+    IssueType,
+    Severity,
+    Labels,
+}
+
+/// One field's values: the value at creation, then each change in the order applied.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Track<T> {
+    pub initial: T,
+    /// (instant, new value), sorted by instant; equal instants in the order applied.
+    pub changes: Vec<(Ts, T)>,
+}
+
+impl<T: Clone> Track<T> {
+    /// The value at instant t: includes every change dated at or before t.
+    pub fn at(&self, t: Ts) -> &T {
+        let n = self.changes.partition_point(|(at, _)| *at <= t);
+        if n == 0 {
+            &self.initial
+        } else {
+            &self.changes[n - 1].1
+        }
+    }
+
+    /// Every value the field held, initial first.
+    pub fn values(&self) -> impl Iterator<Item = &T> {
+        std::iter::once(&self.initial).chain(self.changes.iter().map(|(_, v)| v))
+    }
+}
+
+/// An assignee value: the person id and the display name the changelog gave.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Assignee {
+    pub id: String,
+    pub name: String,
+}
+
+/// The rebuilt history of one ticket's tracked fields.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Timeline {
+    pub status: Track<String>,
+    pub assignee: Track<Option<Assignee>>,
+    pub issue_type: Track<String>,
+    pub severity: Track<Option<String>>,
+    pub labels: Track<Vec<String>>,
+}
+
+/// The changelog items of a ticket in the order they apply: by instant, then history id,
+/// then item position. Items after `as_of` are dropped.
+pub fn ordered_changes(ticket: &Ticket, as_of: Ts) -> Vec<&Change> {
+    let mut items: Vec<(usize, &Change)> = ticket
+        .changes
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.at <= as_of)
+        .collect();
+    items.sort_by(|(ia, a), (ib, b)| {
+        a.at.cmp(&b.at)
+            .then_with(|| id_order(&a.history_id, &b.history_id))
+            .then(ia.cmp(ib))
+    });
+    items.into_iter().map(|(_, c)| c).collect()
+}
+
+fn split_labels(s: Option<&str>) -> Vec<String> {
+    s.unwrap_or("")
+        .split_whitespace()
+        .map(str::to_string)
+        .collect()
+}
+
+fn lower(s: Option<&str>) -> Option<String> {
+    s.map(|v| v.trim().to_lowercase()).filter(|v| !v.is_empty())
+}
+
+fn assignee(id: Option<&str>, name: Option<&str>) -> Option<Assignee> {
+    let id = id.map(str::trim).filter(|s| !s.is_empty())?;
+    Some(Assignee {
+        id: id.to_string(),
+        name: name.unwrap_or("").to_string(),
+    })
+}
+
+impl Timeline {
+    /// Rebuilds the tracked fields of `ticket` from its changelog up to `as_of`.
+    /// `severity_field` is `[types] severity_field`.
+    pub fn build(ticket: &Ticket, severity_field: &str, as_of: Ts) -> Timeline {
+        let changes = ordered_changes(ticket, as_of);
+        let field_of = |c: &Change| -> Option<Field> {
+            if c.is_field("status") {
+                Some(Field::Status)
+            } else if c.is_field("assignee") {
+                Some(Field::Assignee)
+            } else if c.is_field("issuetype") {
+                Some(Field::IssueType)
+            } else if c.is_field(severity_field) {
+                Some(Field::Severity)
+            } else if c.is_field("labels") {
+                Some(Field::Labels)
+            } else {
+                None
+            }
+        };
+        // The value at creation is the `from` side of the first change of the field, else
+        // the current value; the first change is looked for in the whole changelog, so a
+        // report at an early as-of still starts from the right value.
+        let all = ordered_changes(ticket, Ts::MAX_UTC);
+        let first = |f: Field| all.iter().copied().find(|c| field_of(c) == Some(f));
+
+        let mut tl = Timeline {
+            status: Track {
+                initial: first(Field::Status)
+                    .map(|c| c.from_string.clone().unwrap_or_default())
+                    .unwrap_or_else(|| ticket.status.clone()),
+                changes: Vec::new(),
+            },
+            assignee: Track {
+                initial: match first(Field::Assignee) {
+                    Some(c) => assignee(c.from.as_deref(), c.from_string.as_deref()),
+                    None => ticket.assignee.as_ref().map(|p| Assignee {
+                        id: p.id.clone(),
+                        name: p.name.clone(),
+                    }),
+                },
+                changes: Vec::new(),
+            },
+            issue_type: Track {
+                initial: first(Field::IssueType)
+                    .map(|c| c.from_string.clone().unwrap_or_default())
+                    .unwrap_or_else(|| ticket.issue_type.clone()),
+                changes: Vec::new(),
+            },
+            severity: Track {
+                initial: match first(Field::Severity) {
+                    Some(c) => lower(c.from_string.as_deref()),
+                    None => ticket.severity.clone(),
+                },
+                changes: Vec::new(),
+            },
+            labels: Track {
+                initial: match first(Field::Labels) {
+                    Some(c) => split_labels(c.from_string.as_deref()),
+                    None => ticket.labels.clone(),
+                },
+                changes: Vec::new(),
+            },
+        };
+        for c in changes {
+            match field_of(c) {
+                Some(Field::Status) => tl
+                    .status
+                    .changes
+                    .push((c.at, c.to_string.clone().unwrap_or_default())),
+                Some(Field::Assignee) => tl.assignee.changes.push((
+                    c.at,
+                    assignee(c.to.as_deref(), c.to_string.as_deref()),
+                )),
+                Some(Field::IssueType) => tl
+                    .issue_type
+                    .changes
+                    .push((c.at, c.to_string.clone().unwrap_or_default())),
+                Some(Field::Severity) => tl
+                    .severity
+                    .changes
+                    .push((c.at, lower(c.to_string.as_deref()))),
+                Some(Field::Labels) => tl
+                    .labels
+                    .changes
+                    .push((c.at, split_labels(c.to_string.as_deref()))),
+                None => {}
+            }
+        }
+        tl
+    }
+
+    /// The assignee id at instant t.
+    pub fn assignee_at(&self, t: Ts) -> Option<&str> {
+        self.assignee.at(t).as_ref().map(|a| a.id.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Change, parse_ts};
+
+    fn ts(s: &str) -> Ts {
+        parse_ts(s).unwrap()
+    }
+
+    fn change(hid: &str, at: &str, field: &str, from: (&str, &str), to: (&str, &str)) -> Change {
+        let opt = |s: &str| (!s.is_empty()).then(|| s.to_string());
+        Change {
+            history_id: hid.into(),
+            at: ts(at),
+            field: field.into(),
+            from: opt(from.0),
+            from_string: opt(from.1),
+            to: opt(to.0),
+            to_string: opt(to.1),
+            ..Change::default()
+        }
+    }
+
+    fn ticket() -> Ticket {
+        Ticket {
+            id: "1".into(),
+            key: "SUP-1".into(),
+            created: ts("2026-11-02T09:00:00Z"),
+            updated: ts("2026-11-05T09:00:00Z"),
+            issue_type: "Incident".into(),
+            status: "Resolved".into(),
+            severity: Some("high".into()),
+            labels: vec!["apim".into()],
+            ..Ticket::default()
+        }
+    }
+
+    #[test]
+    fn initial_value_is_the_from_side_of_the_first_change() {
+        let mut t = ticket();
+        t.changes = vec![
+            change("11", "2026-11-03T10:00:00Z", "status", ("", "In Progress"), ("", "Resolved")),
+            change("10", "2026-11-02T10:00:00Z", "status", ("", "Open"), ("", "In Progress")),
+            change("10", "2026-11-02T10:00:00Z", "priority", ("", "Critical"), ("", "High")),
+            change("12", "2026-11-02T12:00:00Z", "labels", ("", ""), ("", "apim")),
+        ];
+        let tl = Timeline::build(&t, "priority", ts("2026-12-01T00:00:00Z"));
+        assert_eq!(tl.status.at(ts("2026-11-02T09:30:00Z")), "Open");
+        // A change counts at its own instant.
+        assert_eq!(tl.status.at(ts("2026-11-02T10:00:00Z")), "In Progress");
+        assert_eq!(tl.status.at(ts("2026-11-04T00:00:00Z")), "Resolved");
+        assert_eq!(tl.severity.at(ts("2026-11-02T09:00:00Z")).as_deref(), Some("critical"));
+        assert_eq!(tl.severity.at(ts("2026-11-02T10:00:00Z")).as_deref(), Some("high"));
+        assert!(tl.labels.at(ts("2026-11-02T11:00:00Z")).is_empty());
+        assert_eq!(tl.labels.at(ts("2026-11-02T12:00:00Z")), &vec!["apim".to_string()]);
+        // No issuetype change: the current value throughout.
+        assert_eq!(tl.issue_type.at(ts("2026-11-02T09:00:00Z")), "Incident");
+    }
+
+    #[test]
+    fn assignee_changes_carry_ids_and_names() {
+        let mut t = ticket();
+        t.changes = vec![
+            change("10", "2026-11-02T10:00:00Z", "assignee", ("", ""), ("acc-a", "Ann")),
+            change("11", "2026-11-03T10:00:00Z", "assignee", ("acc-a", "Ann"), ("", "")),
+            change("12", "2026-11-03T11:00:00Z", "assignee", ("", ""), ("acc-b", "Bo")),
+        ];
+        let tl = Timeline::build(&t, "priority", ts("2026-12-01T00:00:00Z"));
+        assert_eq!(tl.assignee_at(ts("2026-11-02T09:00:00Z")), None);
+        assert_eq!(tl.assignee_at(ts("2026-11-02T10:00:00Z")), Some("acc-a"));
+        assert_eq!(tl.assignee_at(ts("2026-11-03T10:30:00Z")), None);
+        assert_eq!(tl.assignee.at(ts("2026-11-04T00:00:00Z")).as_ref().unwrap().name, "Bo");
+    }
+
+    #[test]
+    fn changes_after_as_of_are_ignored_but_still_give_the_initial_value() {
+        let mut t = ticket();
+        t.changes = vec![change(
+            "10",
+            "2026-11-03T10:00:00Z",
+            "status",
+            ("", "Open"),
+            ("", "Resolved"),
+        )];
+        let tl = Timeline::build(&t, "priority", ts("2026-11-03T00:00:00Z"));
+        assert_eq!(tl.status.at(ts("2026-11-04T00:00:00Z")), "Open");
+    }
+
+    #[test]
+    fn same_instant_changes_apply_in_history_id_order() {
+        let mut t = ticket();
+        t.changes = vec![
+            change("20", "2026-11-03T10:00:00Z", "status", ("", "In Progress"), ("", "Resolved")),
+            change("9", "2026-11-03T10:00:00Z", "status", ("", "Open"), ("", "In Progress")),
+        ];
+        let tl = Timeline::build(&t, "priority", ts("2026-12-01T00:00:00Z"));
+        assert_eq!(tl.status.initial, "Open");
+        assert_eq!(tl.status.at(ts("2026-11-03T10:00:00Z")), "Resolved");
+    }
+}

@@ -1,0 +1,157 @@
+//! ISO 8601 weeks in the team's zone: labels, bounds, and the report window (SPEC §1).
+
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::{Datelike, NaiveDate, TimeZone, Weekday};
+use chrono_tz::Tz;
+
+use crate::model::Ts;
+
+/// An ISO week, ordered by time; printed `YYYY-Www` with the ISO week-year.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Week {
+    year: i32,
+    week: u32,
+}
+
+impl Week {
+    /// The week containing instant `t` in zone `tz`.
+    pub fn of(t: Ts, tz: Tz) -> Week {
+        Week::of_date(t.with_timezone(&tz).date_naive())
+    }
+
+    pub fn of_date(d: NaiveDate) -> Week {
+        let w = d.iso_week();
+        Week {
+            year: w.year(),
+            week: w.week(),
+        }
+    }
+
+    /// The Monday that starts the week.
+    pub fn monday(self) -> NaiveDate {
+        NaiveDate::from_isoywd_opt(self.year, self.week, Weekday::Mon)
+            .expect("a Week is always a valid ISO week")
+    }
+
+    /// The instant the week starts: Monday 00:00 local (the first instant at or after it
+    /// when midnight falls into a DST gap).
+    pub fn start(self, tz: Tz) -> Ts {
+        local_midnight(self.monday(), tz)
+    }
+
+    /// The instant the week ends (the next week's start).
+    pub fn end(self, tz: Tz) -> Ts {
+        self.next().start(tz)
+    }
+
+    pub fn next(self) -> Week {
+        Week::of_date(self.monday() + chrono::Days::new(7))
+    }
+
+    pub fn prev(self) -> Week {
+        Week::of_date(self.monday() - chrono::Days::new(7))
+    }
+}
+
+/// Local midnight of `d` as an instant; a midnight inside a DST gap maps to the gap's end.
+pub fn local_midnight(d: NaiveDate, tz: Tz) -> Ts {
+    let naive = d.and_hms_opt(0, 0, 0).expect("midnight exists");
+    let mut probe = naive;
+    loop {
+        match tz.from_local_datetime(&probe) {
+            chrono::LocalResult::Single(t) => return t.to_utc(),
+            chrono::LocalResult::Ambiguous(a, _) => return a.to_utc(),
+            chrono::LocalResult::None => probe += chrono::Duration::minutes(1),
+        }
+    }
+}
+
+impl fmt::Display for Week {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-W{:02}", self.year, self.week)
+    }
+}
+
+impl FromStr for Week {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Week, String> {
+        let bad = || format!("'{s}' is not an ISO week; write it like 2026-W47");
+        let (y, w) = s.trim().split_once("-W").ok_or_else(bad)?;
+        let year: i32 = y.parse().map_err(|_| bad())?;
+        let week: u32 = w.parse().map_err(|_| bad())?;
+        NaiveDate::from_isoywd_opt(year, week, Weekday::Mon).ok_or_else(bad)?;
+        Ok(Week { year, week })
+    }
+}
+
+/// The weeks a report covers, oldest first.
+pub fn window(last: Week, weeks: u32) -> Vec<Week> {
+    let mut out = vec![last];
+    for _ in 1..weeks {
+        let prev = out.last().expect("non-empty").prev();
+        out.push(prev);
+    }
+    out.reverse();
+    out
+}
+
+/// The last week that ended at or before `as_of`.
+pub fn last_complete_week(as_of: Ts, tz: Tz) -> Week {
+    // The week holding as-of ends after it, so the one before is the last that ended
+    // (at or before as-of, when as-of is exactly a Monday 00:00).
+    Week::of(as_of, tz).prev()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::parse_ts;
+
+    #[test]
+    fn iso_week_year_at_year_end() {
+        let d = NaiveDate::from_ymd_opt(2026, 12, 31).unwrap();
+        assert_eq!(Week::of_date(d).to_string(), "2026-W53");
+        let d = NaiveDate::from_ymd_opt(2027, 1, 3).unwrap();
+        assert_eq!(Week::of_date(d).to_string(), "2026-W53");
+        let d = NaiveDate::from_ymd_opt(2027, 1, 4).unwrap();
+        assert_eq!(Week::of_date(d).to_string(), "2027-W01");
+    }
+
+    #[test]
+    fn weeks_follow_the_team_zone() {
+        // Sunday 23:30 UTC is already Monday in Colombo (+05:30).
+        let t = parse_ts("2026-11-22T23:30:00Z").unwrap();
+        assert_eq!(Week::of(t, chrono_tz::UTC).to_string(), "2026-W47");
+        assert_eq!(Week::of(t, chrono_tz::Asia::Colombo).to_string(), "2026-W48");
+    }
+
+    #[test]
+    fn parse_window_and_last_complete_week() {
+        let w: Week = "2026-W47".parse().unwrap();
+        assert_eq!(w.monday(), NaiveDate::from_ymd_opt(2026, 11, 16).unwrap());
+        assert!("2026-47".parse::<Week>().is_err());
+        assert!("2026-W54".parse::<Week>().is_err());
+        let labels: Vec<String> = window(w, 3).iter().map(|w| w.to_string()).collect();
+        assert_eq!(labels, ["2026-W45", "2026-W46", "2026-W47"]);
+        let labels: Vec<String> = window("2027-W01".parse().unwrap(), 2)
+            .iter()
+            .map(|w| w.to_string())
+            .collect();
+        assert_eq!(labels, ["2026-W53", "2027-W01"]);
+        // Monday 00:00 exactly: the previous week has just ended.
+        let t = parse_ts("2026-11-23T00:00:00Z").unwrap();
+        assert_eq!(last_complete_week(t, chrono_tz::UTC).to_string(), "2026-W47");
+        let t = parse_ts("2026-11-22T23:59:59Z").unwrap();
+        assert_eq!(last_complete_week(t, chrono_tz::UTC).to_string(), "2026-W46");
+    }
+
+    #[test]
+    fn week_bounds_in_a_dst_zone() {
+        let w: Week = "2026-W43".parse().unwrap(); // 2026-10-19 .. 2026-10-26, London
+        let tz = chrono_tz::Europe::London;
+        assert_eq!(w.start(tz), parse_ts("2026-10-18T23:00:00Z").unwrap());
+        assert_eq!(w.end(tz), parse_ts("2026-10-26T00:00:00Z").unwrap());
+    }
+}

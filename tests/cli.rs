@@ -1,0 +1,222 @@
+//! End-to-end tests: the real `supportlens` binary in a temporary folder.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn fixture(rel: &str) -> PathBuf {
+    root().join("tests/fixtures").join(rel)
+}
+
+fn bin(dir: &Path) -> Command {
+    let mut cmd = Command::cargo_bin("supportlens").expect("binary built");
+    cmd.current_dir(dir);
+    cmd
+}
+
+fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()))
+}
+
+fn scenario_report(dir: &Path) -> assert_cmd::assert::Assert {
+    bin(dir)
+        .arg("--config")
+        .arg(fixture("scenario/supportlens.toml"))
+        .args(["report", "--week", "2026-W47", "--weeks", "1"])
+        .args(["--as-of", "2026-11-23T00:00:00Z", "--out", "out", "--input"])
+        .arg(fixture("scenario/two-tickets.json"))
+        .assert()
+}
+
+#[test]
+fn report_from_json_files_gives_the_hand_worked_clocks() {
+    let dir = tempfile::tempdir().unwrap();
+    scenario_report(dir.path()).success();
+    let folder = dir.path().join("out/2026-W47");
+    assert_eq!(
+        read(&folder.join("clocks.csv")),
+        "ticket,kind,type,severity,start,deadline,end,stopped,elapsed_sla_min,target_min,breached,engineer,week\r\n\
+         SUP-1,ack,incident,high,2026-11-16T09:00:00Z,2026-11-16T09:15:00Z,2026-11-16T09:20:00Z,true,20,15,true,ann,2026-W47\r\n\
+         SUP-1,update,incident,high,2026-11-16T09:20:00Z,2026-11-16T17:20:00Z,2026-11-16T12:00:00Z,true,160,480,false,ann,2026-W47\r\n\
+         SUP-2,ack,query,normal,2026-11-18T22:00:00Z,2026-11-19T22:00:00Z,2026-11-23T00:00:00Z,false,5880,1440,true,(unassigned),2026-W47\r\n"
+    );
+    let weekly = read(&folder.join("engineer_weekly.csv"));
+    let rows: Vec<&str> = weekly.lines().collect();
+    assert!(rows[0].starts_with("week,engineer,engineer_name,acks,ack_p50_min,ack_p90_min,ack_max_min,ack_breaches,ack_sla_pct,update_gaps,update_breaches,update_sla_pct,sla_breaches"));
+    assert_eq!(
+        &rows[1..],
+        [
+            "2026-W47,(unassigned),,0,,,,1,0.0,0,0,,1,0,0,0,0,,1",
+            "2026-W47,ann,Ann Perera,1,20,20,20,1,0.0,1,0,100.0,1,0,0,0,0,,1",
+        ]
+    );
+    let team = read(&folder.join("team_weekly.csv"));
+    assert_eq!(
+        team.lines().nth(1),
+        Some("2026-W47,(team),,1,20,20,20,2,0.0,1,0,100.0,2,0,0,0,0,,2")
+    );
+    let breaches = read(&folder.join("breaches.csv"));
+    assert_eq!(breaches.lines().count(), 3, "{breaches}");
+    assert!(breaches.lines().next().unwrap().ends_with(",week,escalated_before_deadline"));
+    let run: serde_json::Value = serde_json::from_str(&read(&folder.join("run.json"))).unwrap();
+    assert_eq!(run["as_of"], "2026-11-23T00:00:00Z");
+    assert_eq!(run["weeks"], serde_json::json!(["2026-W47"]));
+    assert_eq!(run["config_sha256"].as_str().unwrap().len(), 64);
+}
+
+#[test]
+fn reruns_are_byte_identical() {
+    let dir = tempfile::tempdir().unwrap();
+    scenario_report(dir.path()).success();
+    let first: Vec<(String, Vec<u8>)> = files(&dir.path().join("out/2026-W47"));
+    scenario_report(dir.path()).success();
+    let second = files(&dir.path().join("out/2026-W47"));
+    assert_eq!(first, second);
+    assert!(first.len() >= 7);
+}
+
+fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut out: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| {
+            let e = e.unwrap();
+            (e.file_name().to_string_lossy().into_owned(), std::fs::read(e.path()).unwrap())
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn import_then_report_matches_report_from_files() {
+    let dir = tempfile::tempdir().unwrap();
+    scenario_report(dir.path()).success();
+    bin(dir.path())
+        .arg("import")
+        .arg(fixture("scenario/two-tickets.json"))
+        .assert()
+        .success();
+    assert!(dir.path().join("data/tickets.parquet").exists());
+    bin(dir.path())
+        .arg("--config")
+        .arg(fixture("scenario/supportlens.toml"))
+        .args(["report", "--week", "2026-W47", "--weeks", "1"])
+        .args(["--as-of", "2026-11-23T00:00:00Z", "--out", "from-snapshot"])
+        .assert()
+        .success();
+    for name in ["clocks.csv", "engineer_weekly.csv", "team_weekly.csv", "breaches.csv"] {
+        assert_eq!(
+            read(&dir.path().join("out/2026-W47").join(name)),
+            read(&dir.path().join("from-snapshot/2026-W47").join(name)),
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn every_issue_fixture_imports() {
+    let dir = tempfile::tempdir().unwrap();
+    for name in [
+        "server-v2-search-page-startAt-maxResults-total.json",
+        "server-v2-issue-expand-changelog.json",
+        "server-v2-issue-restricted-comments-worklogs-with-changelog.json",
+        "server-v2-issue-resolved-all-expanded.json",
+        "server-v2-search-empty-page-quirk.json",
+        "cloud-v3-search-jql-page1-nextPageToken.json",
+        "cloud-v3-search-jql-last-page-isLast.json",
+        "cloud-v3-issue-in-search-result-airbyte-augmented.json",
+    ] {
+        bin(dir.path())
+            .arg("import")
+            .arg(fixture(&format!("jira/{name}")))
+            .assert()
+            .success();
+    }
+}
+
+#[test]
+fn bad_input_is_exit_3_and_leaves_the_previous_report() {
+    let dir = tempfile::tempdir().unwrap();
+    scenario_report(dir.path()).success();
+    let before = files(&dir.path().join("out/2026-W47"));
+    let broken = dir.path().join("broken.json");
+    std::fs::write(&broken, "{\"issues\": [ {\"id\": \"1\", ").unwrap();
+    let out = bin(dir.path())
+        .args(["report", "--week", "2026-W47", "--out", "out", "--input"])
+        .arg(&broken)
+        .assert()
+        .code(3);
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(stderr.contains("broken.json"), "{stderr}");
+    assert_eq!(files(&dir.path().join("out/2026-W47")), before);
+
+    bin(dir.path())
+        .args(["import", "no-such-file.json"])
+        .assert()
+        .code(3)
+        .stderr(predicates::str::contains("no-such-file.json"));
+    bin(dir.path())
+        .args(["report"])
+        .assert()
+        .code(3)
+        .stderr(predicates::str::contains("import"));
+}
+
+#[test]
+fn bad_configuration_is_exit_2_naming_the_key() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("bad.toml"), "[team]\ntimezone = \"UTC\"\nengineerz = []\n").unwrap();
+    bin(dir.path())
+        .args(["--config", "bad.toml", "report", "--input"])
+        .arg(fixture("scenario/two-tickets.json"))
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("engineerz"));
+    std::fs::write(dir.path().join("dur.toml"), "[hygiene]\nprebook_after = \"4 hours\"\n").unwrap();
+    bin(dir.path())
+        .args(["--config", "dur.toml", "report", "--input"])
+        .arg(fixture("scenario/two-tickets.json"))
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("line 2"));
+    bin(dir.path())
+        .args(["report", "--week", "2026-47", "--input"])
+        .arg(fixture("scenario/two-tickets.json"))
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn config_init_writes_a_file_that_loads() {
+    let dir = tempfile::tempdir().unwrap();
+    bin(dir.path()).args(["config", "init"]).assert().success();
+    let text = read(&dir.path().join("supportlens.toml"));
+    assert!(text.contains("[sla.update.query]"));
+    bin(dir.path()).args(["config", "init"]).assert().code(2);
+    // The written file is picked up from the current folder and accepted.
+    scenario_report(dir.path()).success();
+    bin(dir.path())
+        .args(["report", "--out", "o", "--input"])
+        .arg(fixture("scenario/two-tickets.json"))
+        .assert()
+        .success();
+}
+
+#[test]
+fn a_held_lock_is_exit_5() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("data")).unwrap();
+    let lock = std::fs::File::create(dir.path().join("data/.lock")).unwrap();
+    lock.try_lock().unwrap();
+    bin(dir.path())
+        .arg("import")
+        .arg(fixture("scenario/two-tickets.json"))
+        .assert()
+        .code(5)
+        .stderr(predicates::str::contains("data"));
+    drop(lock);
+}
