@@ -1,1 +1,16 @@
-//! JIRA JSON: wire shapes, ADF to text, files to tickets.
+//! JIRA JSON: the wire shapes of issues, comments, worklogs and changelogs (both the
+//! Server/DC v2 and the Cloud v3 flavor), Atlassian Document Format to text, and JSON
+//! files on disk to tickets.
+//!
+//! `adf` flattens rich text, `parse` turns one JIRA object into a `crate::model` value,
+//! `files` finds, reads and de-duplicates tickets from files and directories.
+
+mod adf;
+mod files;
+mod parse;
+
+pub use adf::adf_to_text;
+pub use files::read_files;
+pub use parse::{
+    body_text, parse_comment, parse_history, parse_issue, parse_person, parse_worklog,
+};

@@ -1,0 +1,240 @@
+//! JIRA JSON files on disk turned into tickets: which files a path names, which JSON shapes
+//! hold issues, and which copy of a ticket wins when it appears more than once.
+//!
+//! Accepted shapes: a search response (`{"issues": [...]}`, Cloud or Server, with or
+//! without paging keys), an array of issues, a single issue, or `.jsonl` with one issue per
+//! line. Every problem is a `Failure::input` (exit 3) naming the file and what to do.
+
+use std::collections::HashMap;
+use std::fs::File;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use super::parse::parse_issue;
+use crate::error::Failure;
+use crate::model::{Ticket, id_order};
+
+/// Reads every ticket in `paths` (files, or directories read recursively), keeps the latest
+/// copy of each ticket by `fields.updated` (ties: the later occurrence) and returns them
+/// sorted by numeric id.
+pub fn read_files(paths: &[PathBuf], severity_field: &str) -> anyhow::Result<Vec<Ticket>> {
+    let mut latest = Latest::default();
+    for path in paths {
+        for file in expand(path)? {
+            read_file(&file, severity_field, &mut |t| latest.offer(t))?;
+        }
+    }
+    Ok(latest.into_sorted())
+}
+
+/// The winning copy of each ticket seen so far.
+#[derive(Default)]
+struct Latest {
+    by_id: HashMap<String, Ticket>,
+}
+
+impl Latest {
+    /// Later occurrences replace earlier ones unless strictly older, so ties go to the
+    /// later file, as the SPEC asks.
+    fn offer(&mut self, ticket: Ticket) {
+        match self.by_id.get(&ticket.id) {
+            Some(kept) if kept.updated > ticket.updated => {}
+            _ => {
+                self.by_id.insert(ticket.id.clone(), ticket);
+            }
+        }
+    }
+
+    fn into_sorted(self) -> Vec<Ticket> {
+        let mut tickets: Vec<Ticket> = self.by_id.into_values().collect();
+        tickets.sort_by(|a, b| id_order(&a.id, &b.id));
+        tickets
+    }
+}
+
+/// The files a path stands for: the file itself, or every non-hidden `.json`/`.jsonl` file
+/// under a directory, in byte order of path so runs are reproducible.
+fn expand(path: &Path) -> anyhow::Result<Vec<PathBuf>> {
+    let meta = std::fs::metadata(path).map_err(|e| {
+        Failure::input(format!(
+            "cannot read {}: {e}; check the path exists and is readable",
+            path.display()
+        ))
+    })?;
+    if !meta.is_dir() {
+        return Ok(vec![path.to_path_buf()]);
+    }
+    let mut files = Vec::new();
+    walk(path, &mut files)?;
+    files.sort_by(|a, b| {
+        a.as_os_str()
+            .as_encoded_bytes()
+            .cmp(b.as_os_str().as_encoded_bytes())
+    });
+    Ok(files)
+}
+
+fn walk(dir: &Path, files: &mut Vec<PathBuf>) -> anyhow::Result<()> {
+    let unreadable =
+        |e: std::io::Error| Failure::input(format!("cannot read directory {}: {e}", dir.display()));
+    for entry in std::fs::read_dir(dir).map_err(unreadable)? {
+        let entry = entry.map_err(unreadable)?;
+        let name = entry.file_name();
+        if name.as_encoded_bytes().starts_with(b".") {
+            continue;
+        }
+        let path = entry.path();
+        // Follows symlinks, so a linked export folder is read like a real one.
+        if path.is_dir() {
+            walk(&path, files)?;
+        } else if is_jsonl(&path) || path.extension().is_some_and(|e| e == "json") {
+            files.push(path);
+        }
+    }
+    Ok(())
+}
+
+fn is_jsonl(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e == "jsonl")
+}
+
+/// Hands every ticket in one file to `sink`, in file order.
+fn read_file(
+    path: &Path,
+    severity_field: &str,
+    sink: &mut dyn FnMut(Ticket),
+) -> anyhow::Result<()> {
+    let file = File::open(path).map_err(|e| {
+        Failure::input(format!(
+            "cannot open {}: {e}; check the path exists and is readable",
+            path.display()
+        ))
+    })?;
+    let reader = BufReader::new(file);
+    if is_jsonl(path) {
+        read_jsonl(path, reader, severity_field, sink)
+    } else {
+        read_json(path, reader, severity_field, sink)
+    }
+}
+
+fn read_json(
+    path: &Path,
+    reader: BufReader<File>,
+    severity_field: &str,
+    sink: &mut dyn FnMut(Ticket),
+) -> anyhow::Result<()> {
+    let doc: Value = serde_json::from_reader(reader).map_err(|e| {
+        Failure::input(format!(
+            "{} is not valid JSON ({e}); check the file was saved completely",
+            path.display()
+        ))
+    })?;
+    let issues: Vec<Value> = match doc {
+        Value::Object(mut map) if map.contains_key("issues") => match map.remove("issues") {
+            Some(Value::Array(issues)) => issues,
+            Some(Value::Null) => Vec::new(),
+            _ => {
+                return Err(Failure::input(format!(
+                    "{}: \"issues\" is not a list; expected a JIRA search response",
+                    path.display()
+                ))
+                .into());
+            }
+        },
+        Value::Array(issues) => issues,
+        doc if is_issue(&doc) => vec![doc],
+        other => return Err(Failure::input(no_issues(path, &other)).into()),
+    };
+    let count = issues.len();
+    // Consumed one by one so each issue's JSON is freed once it is parsed.
+    for (i, issue) in issues.into_iter().enumerate() {
+        let ticket = parse_issue(&issue, severity_field).map_err(|e| {
+            Failure::input(format!(
+                "{}, issue {} of {}: {e}; export the issues with their fields \
+                 (created, updated, issuetype, status) or remove it from the file",
+                path.display(),
+                i + 1,
+                count
+            ))
+        })?;
+        sink(ticket);
+    }
+    Ok(())
+}
+
+fn read_jsonl(
+    path: &Path,
+    reader: BufReader<File>,
+    severity_field: &str,
+    sink: &mut dyn FnMut(Ticket),
+) -> anyhow::Result<()> {
+    for (i, line) in reader.lines().enumerate() {
+        let n = i + 1;
+        let line = line.map_err(|e| {
+            Failure::input(format!("{} line {n}: cannot read: {e}", path.display()))
+        })?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let issue: Value = serde_json::from_str(&line).map_err(|e| {
+            Failure::input(format!(
+                "{} line {n} is not valid JSON ({e}); check the file was saved completely \
+                 and holds one issue per line",
+                path.display()
+            ))
+        })?;
+        if !is_issue(&issue) {
+            return Err(Failure::input(format!(
+                "{} line {n} is not a JIRA issue (no \"key\" and \"fields\"); \
+                 a .jsonl file holds one issue object per line",
+                path.display()
+            ))
+            .into());
+        }
+        let ticket = parse_issue(&issue, severity_field).map_err(|e| {
+            Failure::input(format!(
+                "{} line {n}: {e}; export the issues with their fields \
+                 (created, updated, issuetype, status) or remove the line",
+                path.display()
+            ))
+        })?;
+        sink(ticket);
+    }
+    Ok(())
+}
+
+/// A single issue object, as `/rest/api/*/issue/{key}` returns it.
+fn is_issue(v: &Value) -> bool {
+    v.get("key").is_some() && v.get("fields").is_some()
+}
+
+/// Says what the file looks like instead, so a worklog page or an ADF body saved by
+/// mistake is recognised at a glance.
+fn no_issues(path: &Path, doc: &Value) -> String {
+    let found = match doc {
+        Value::Object(map) if map.get("type").and_then(Value::as_str) == Some("doc") => {
+            "an Atlassian Document Format body".to_string()
+        }
+        Value::Object(map) => {
+            let keys: Vec<&str> = map.keys().take(6).map(String::as_str).collect();
+            format!("an object with keys {}", keys.join(", "))
+        }
+        Value::String(_) => "a string".to_string(),
+        Value::Number(_) => "a number".to_string(),
+        Value::Bool(_) => "a boolean".to_string(),
+        Value::Null => "null".to_string(),
+        Value::Array(_) => "a list".to_string(),
+    };
+    format!(
+        "{} holds no JIRA issues (found {found}); expected a search response \
+         {{\"issues\": [...]}}, a list of issues, a single issue with \"key\" and \"fields\", \
+         or a .jsonl file with one issue per line",
+        path.display()
+    )
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,252 @@
+//! Files on disk: shapes, de-duplication, directory order and the errors users see.
+
+use super::*;
+use crate::error::exit_code;
+use crate::model::fmt_ts;
+use serde_json::json;
+use std::fs;
+
+fn issue(id: &str, key: &str, updated: &str, status: &str) -> Value {
+    json!({"id": id, "key": key, "fields": {
+        "created": "2026-11-02T08:00:00.000+0000", "updated": updated,
+        "issuetype": {"name": "Query"}, "status": {"name": status}
+    }})
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let path = dir.join(name);
+    fs::create_dir_all(path.parent().unwrap()).unwrap();
+    fs::write(&path, text).unwrap();
+    path
+}
+
+fn summary(tickets: &[Ticket]) -> Vec<(String, String)> {
+    tickets
+        .iter()
+        .map(|t| (t.key.clone(), t.status.clone()))
+        .collect()
+}
+
+fn pairs(items: &[(&str, &str)]) -> Vec<(String, String)> {
+    items
+        .iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect()
+}
+
+#[test]
+fn latest_updated_wins_then_later_occurrence() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = write(
+        dir.path(),
+        "a.json",
+        &json!({"issues": [
+            issue("10", "SUP-10", "2026-11-05T10:00:00.000+0000", "Resolved"),
+            issue("9", "SUP-9", "2026-11-05T10:00:00.000+0000", "Open"),
+        ]})
+        .to_string(),
+    );
+    // SUP-10 again but older: the copy in a.json stays. SUP-9 at the same instant written
+    // with another offset: a tie, so the later file wins.
+    let b = write(
+        dir.path(),
+        "b.json",
+        &json!([
+            issue("10", "SUP-10", "2026-11-04T10:00:00.000+0000", "Open"),
+            issue("9", "SUP-9", "2026-11-05T11:00:00.000+0100", "In Progress"),
+        ])
+        .to_string(),
+    );
+    let tickets = read_files(&[a.clone(), b.clone()], "priority").unwrap();
+    assert_eq!(
+        summary(&tickets),
+        pairs(&[("SUP-9", "In Progress"), ("SUP-10", "Resolved")])
+    );
+    // Argument order decides ties, not file names.
+    let tickets = read_files(&[b, a], "priority").unwrap();
+    assert_eq!(
+        summary(&tickets),
+        pairs(&[("SUP-9", "Open"), ("SUP-10", "Resolved")])
+    );
+}
+
+#[test]
+fn tie_within_one_file_goes_to_the_later_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let lines = [
+        issue("7", "SUP-7", "2026-11-05T10:00:00.000+0000", "Open").to_string(),
+        String::new(),
+        issue("7", "SUP-7", "2026-11-05T10:00:00.000+0000", "Closed").to_string(),
+    ];
+    let f = write(dir.path(), "t.jsonl", &lines.join("\n"));
+    let tickets = read_files(&[f], "priority").unwrap();
+    assert_eq!(summary(&tickets), pairs(&[("SUP-7", "Closed")]));
+    assert_eq!(fmt_ts(tickets[0].updated), "2026-11-05T10:00:00Z");
+}
+
+#[test]
+fn directory_read_recursively_in_path_order_skipping_hidden() {
+    let dir = tempfile::tempdir().unwrap();
+    let u = "2026-11-05T10:00:00.000+0000";
+    // Same id and updated everywhere: the file read last decides, revealing the order
+    // a.json < b/c.jsonl < b/d.json.
+    write(
+        dir.path(),
+        "b/d.json",
+        &issue("1", "SUP-1", u, "From b/d").to_string(),
+    );
+    write(
+        dir.path(),
+        "b/c.jsonl",
+        &issue("1", "SUP-1", u, "From b/c").to_string(),
+    );
+    write(
+        dir.path(),
+        "a.json",
+        &issue("1", "SUP-1", u, "From a").to_string(),
+    );
+    write(
+        dir.path(),
+        "b/.hidden.json",
+        &issue("1", "SUP-1", u, "Hidden").to_string(),
+    );
+    write(
+        dir.path(),
+        ".cache/x.json",
+        &issue("1", "SUP-1", u, "Hidden dir").to_string(),
+    );
+    write(dir.path(), "notes.txt", "not json");
+    write(
+        dir.path(),
+        "b/e.json",
+        &issue("2", "SUP-2", u, "Open").to_string(),
+    );
+    let tickets = read_files(&[dir.path().to_path_buf()], "priority").unwrap();
+    assert_eq!(
+        summary(&tickets),
+        pairs(&[("SUP-1", "From b/d"), ("SUP-2", "Open")])
+    );
+}
+
+fn input_error(paths: &[PathBuf]) -> String {
+    let err = read_files(paths, "priority").unwrap_err();
+    assert_eq!(exit_code(&err), 3, "{err:#}");
+    format!("{err:#}")
+}
+
+#[test]
+fn jsonl_bad_line_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = issue("1", "SUP-1", "2026-11-05T10:00:00.000+0000", "Open").to_string();
+    let f = write(
+        dir.path(),
+        "x.jsonl",
+        &format!("{good}\n\n{{\"id\": \"2\", \"key\"\n"),
+    );
+    let msg = input_error(std::slice::from_ref(&f));
+    assert!(
+        msg.starts_with(&format!("{} line 3 is not valid JSON (", f.display())),
+        "{msg}"
+    );
+    assert!(msg.ends_with("check the file was saved completely and holds one issue per line"));
+    let f = write(
+        dir.path(),
+        "y.jsonl",
+        &format!("{good}\n{{\"worklogs\": []}}\n"),
+    );
+    let msg = input_error(&[f]);
+    assert!(msg.contains("y.jsonl line 2 is not a JIRA issue"), "{msg}");
+}
+
+#[test]
+fn truncated_json_names_file_and_position() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = write(
+        dir.path(),
+        "cut.json",
+        "{\"issues\": [\n  {\"id\": \"1\",\n",
+    );
+    let msg = input_error(std::slice::from_ref(&f));
+    assert_eq!(
+        msg,
+        format!(
+            "{} is not valid JSON (EOF while parsing a value at line 3 column 0); \
+             check the file was saved completely",
+            f.display()
+        )
+    );
+}
+
+#[test]
+fn file_without_issues_says_what_it_found() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = write(
+        dir.path(),
+        "w.json",
+        r#"{"startAt": 0, "total": 1, "worklogs": []}"#,
+    );
+    let msg = input_error(std::slice::from_ref(&f));
+    assert!(
+        msg.starts_with(&format!(
+            "{} holds no JIRA issues (found an object with keys startAt, total, worklogs); \
+             expected a search response {{\"issues\": [...]}}",
+            f.display()
+        )),
+        "{msg}"
+    );
+    let f = write(
+        dir.path(),
+        "doc.json",
+        r#"{"type": "doc", "version": 1, "content": []}"#,
+    );
+    assert!(input_error(&[f]).contains("(found an Atlassian Document Format body)"));
+}
+
+#[test]
+fn missing_path_and_incomplete_ticket_are_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let gone = dir.path().join("gone.json");
+    let msg = input_error(std::slice::from_ref(&gone));
+    assert!(
+        msg.starts_with(&format!("cannot read {}: ", gone.display())),
+        "{msg}"
+    );
+    let mut bad = issue("3", "SUP-3", "2026-11-05T10:00:00.000+0000", "Open");
+    bad["fields"].as_object_mut().unwrap().remove("updated");
+    let ok = issue("1", "SUP-1", "2026-11-05T10:00:00.000+0000", "Open");
+    let f = write(
+        dir.path(),
+        "p.json",
+        &json!({"issues": [ok, bad]}).to_string(),
+    );
+    let msg = input_error(std::slice::from_ref(&f));
+    assert!(
+        msg.starts_with(&format!(
+            "{}, issue 2 of 2: ticket SUP-3: missing fields.updated; export the issues",
+            f.display()
+        )),
+        "{msg}"
+    );
+}
+
+#[test]
+fn ids_sort_numerically() {
+    let dir = tempfile::tempdir().unwrap();
+    let u = "2026-11-05T10:00:00.000+0000";
+    let f = write(
+        dir.path(),
+        "s.json",
+        &json!([
+            issue("100", "SUP-100", u, "Open"),
+            issue("20", "SUP-20", u, "Open"),
+            issue("3", "SUP-3", u, "Open"),
+        ])
+        .to_string(),
+    );
+    let keys: Vec<String> = read_files(&[f], "priority")
+        .unwrap()
+        .into_iter()
+        .map(|t| t.key)
+        .collect();
+    assert_eq!(keys, ["SUP-3", "SUP-20", "SUP-100"]);
+}
