@@ -1,13 +1,14 @@
 //! Configuration: reads `supportlens.toml` (SPEC §3) or the built-in defaults into one
 //! validated `Settings`, and writes the commented template `config init` puts on disk.
 //!
-//! Submodules: `raw` is the serde schema, `resolve` merges it over the defaults, `values`
+//! Submodules: `raw` is the serde schema and `fields` its checked values, `resolve` merges it over the defaults, `values`
 //! and `ics` parse the small formats inside, `effective` writes the canonical text whose
 //! hash goes into `run.json`, and `errors` turns a problem into a message naming the file,
 //! line, column and key.
 
 mod effective;
 mod errors;
+mod fields;
 mod ics;
 mod raw;
 mod resolve;
@@ -93,12 +94,12 @@ pub fn apply_overrides(
     jql: Option<PathBuf>,
 ) -> anyhow::Result<()> {
     if let Some(url) = url {
-        settings.jira.url = raw::parse_jira_url(&url)
+        settings.jira.url = fields::parse_jira_url(&url)
             .map_err(|e| Failure::usage(format!("--jira-url / SUPPORTLENS_JIRA_URL: {e}")))?;
     }
     if let Some(flavor) = flavor {
         settings.jira.flavor =
-            raw::parse_flavor(&flavor).map_err(|e| Failure::usage(format!("--flavor: {e}")))?;
+            fields::parse_flavor(&flavor).map_err(|e| Failure::usage(format!("--flavor: {e}")))?;
     }
     if let Some(jql) = jql {
         if jql.as_os_str().is_empty() {

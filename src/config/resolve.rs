@@ -68,7 +68,7 @@ pub fn resolve(raw: RawConfig, base: Option<&Path>, src: &Source) -> anyhow::Res
     };
 
     let cal = raw.calendar;
-    let day = |d: Option<super::raw::DayRanges>, open: bool| {
+    let day = |d: Option<super::fields::DayRanges>, open: bool| {
         d.map_or_else(|| if open { vec![WEEKDAY_OPEN] } else { vec![] }, |r| r.0)
     };
     let week = [
@@ -130,7 +130,7 @@ pub fn resolve(raw: RawConfig, base: Option<&Path>, src: &Source) -> anyhow::Res
         .chain(sla.values().flat_map(|t| t.by_severity.keys().cloned()))
         .collect();
 
-    let pattern = |p: Option<super::raw::Pattern>, default: &str| match p {
+    let pattern = |p: Option<super::fields::Pattern>, default: &str| match p {
         Some(p) => Ok(p.0),
         None => Regex::new(default),
     };
@@ -139,7 +139,7 @@ pub fn resolve(raw: RawConfig, base: Option<&Path>, src: &Source) -> anyhow::Res
         notes_pattern: pattern(raw.calls.notes_pattern, r"(?i)^\W*call notes")?,
     };
 
-    let weight = |w: Option<super::raw::Weight>, default: f64| w.map_or(default, |w| w.0);
+    let weight = |w: Option<super::fields::Weight>, default: f64| w.map_or(default, |w| w.0);
     let s = raw.score;
     let score = ScoreWeights {
         ack: weight(s.ack, 3.0),

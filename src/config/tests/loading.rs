@@ -1,4 +1,4 @@
-//! Loading, merging and error messages, checked against SPEC §3's values by hand.
+//! Defaults, the template, merging, paths, the effective text and overrides.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -6,26 +6,11 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 use chrono_tz::Tz;
 
-use super::resolve::builtin_sla;
-use super::*;
-use crate::error::{Kind, exit_code};
+use super::{date, load_str};
+use crate::config::resolve::builtin_sla;
+use crate::config::{apply_overrides, defaults, from_text, load, template};
+use crate::error::exit_code;
 use crate::settings::{ClockKind, ClockMode, Flavor, SlaTable, StatusClass, TicketType};
-
-fn load_str(text: &str) -> anyhow::Result<Settings> {
-    from_text(text, Path::new("conf/supportlens.toml"))
-}
-
-/// The message of a usage failure; anything else fails the test.
-fn usage_error(text: &str) -> String {
-    let err = load_str(text).expect_err("the config should be refused");
-    let failure = err.downcast_ref::<Failure>().expect("a Failure");
-    assert_eq!(failure.kind, Kind::Usage);
-    failure.message.clone()
-}
-
-fn date(y: i32, m: u32, d: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, d).unwrap()
-}
 
 #[test]
 fn defaults_are_specs_values() {
@@ -210,135 +195,6 @@ fn sla_tables_take_custom_severities_and_other_types() {
 }
 
 #[test]
-fn unknown_sla_clock_or_type_is_named() {
-    let msg = usage_error("[sla.response.incident]\ndefault = \"1h\"\n");
-    assert!(
-        msg.contains("`response`") && msg.contains("line 1"),
-        "{msg}"
-    );
-    let msg = usage_error("[sla.ack.bug]\ndefault = \"1h\"\n");
-    assert!(
-        msg.contains("`bug`") && msg.contains("key `sla.ack.bug`"),
-        "{msg}"
-    );
-    let msg = usage_error("[sla.ack.incident]\nhigh = \"1h\"\nHigh = \"2h\"\n");
-    assert!(msg.contains("severity \"high\" is given twice"), "{msg}");
-}
-
-#[test]
-fn unknown_key_names_the_key_and_line() {
-    let msg = usage_error("[jira]\nurl = \"https://jira.example.com\"\nconcurrenc = 4\n");
-    assert!(
-        msg.starts_with("conf/supportlens.toml: line 3, column 1, key `jira.concurrenc`: unknown field `concurrenc`"),
-        "{msg}"
-    );
-    assert!(msg.contains("supportlens config init"), "{msg}");
-    let msg = usage_error("[report]\nweeks = 8\n");
-    assert!(msg.contains("line 1") && msg.contains("`report`"), "{msg}");
-}
-
-#[test]
-fn bad_duration_names_the_line_and_key() {
-    let msg = usage_error("# rules\n[hygiene]\nprebook_after = \"4 hours\"\n");
-    assert!(
-        msg.starts_with("conf/supportlens.toml: line 3, column 17, key `hygiene.prebook_after`:"),
-        "{msg}"
-    );
-    assert!(msg.contains("\"4 hours\""), "{msg}");
-    let msg = usage_error("[sla.update.incident]\nhigh = \"8\"\n");
-    assert!(
-        msg.contains("line 2") && msg.contains("`sla.update.incident.high`"),
-        "{msg}"
-    );
-    assert!(msg.contains("no unit"), "{msg}");
-}
-
-#[test]
-fn bad_values_each_name_line_and_key() {
-    let cases = [
-        (
-            "[team]\ntimezone = \"Mars/Olympus\"\n",
-            "team.timezone",
-            "IANA",
-        ),
-        (
-            "[calendar]\nmon = \"18:00-09:00\"\n",
-            "calendar.mon",
-            "backwards",
-        ),
-        (
-            "[calendar]\nholidays = [\"2026-02-30\"]\n",
-            "calendar.holidays",
-            "YYYY-MM-DD",
-        ),
-        (
-            "[calls]\nnotes_pattern = \"(call\"\n",
-            "calls.notes_pattern",
-            "regular expression",
-        ),
-        (
-            "[jira]\nflavor = \"datacenter\"\n",
-            "jira.flavor",
-            "\"server\"",
-        ),
-        (
-            "[jira]\nconcurrency = 0\n",
-            "jira.concurrency",
-            "at least 1",
-        ),
-        ("[jira]\nurl = \"jira.example.com\"\n", "jira.url", "http"),
-        (
-            "[escalation]\nearly_fraction = 1.5\n",
-            "escalation.early_fraction",
-            "0 to 1",
-        ),
-        ("[score]\nwip = -1\n", "score.wip", ">= 0"),
-        (
-            "[sla.ack.query]\nclock = \"always\"\n",
-            "sla.ack.query.clock",
-            "24x7",
-        ),
-        (
-            "[jira]\nconcurrency = \"4\"\n",
-            "jira.concurrency",
-            "invalid type",
-        ),
-    ];
-    for (text, key, hint) in cases {
-        let msg = usage_error(text);
-        assert!(
-            msg.contains("line 2") && msg.contains(&format!("key `{key}`")) && msg.contains(hint),
-            "{text:?} gave {msg}"
-        );
-    }
-}
-
-#[test]
-fn secrets_are_refused_without_echoing_them() {
-    for key in ["token", "password", "user", "email"] {
-        let msg = usage_error(&format!("[jira]\n{key} = \"hunter2-secret\"\n"));
-        assert!(
-            msg.contains(&format!("key `jira.{key}`")) && msg.contains("line 2"),
-            "{msg}"
-        );
-        assert!(msg.contains("SUPPORTLENS_JIRA_USER") && msg.contains("SUPPORTLENS_JIRA_TOKEN"));
-        assert!(!msg.contains("hunter2"), "{msg}");
-    }
-    let msg = usage_error("jira.token = \"hunter2-secret\"\n");
-    assert!(msg.contains("line 1, column 6, key `jira.token`"), "{msg}");
-}
-
-#[test]
-fn syntax_error_names_the_line() {
-    let msg = usage_error("[jira]\nurl = \"https://x\n");
-    assert!(
-        msg.starts_with("conf/supportlens.toml: line 2, column"),
-        "{msg}"
-    );
-    assert!(msg.contains("not valid TOML"), "{msg}");
-}
-
-#[test]
 fn status_names_are_normalized() {
     let s = load_str("[statuses]\nin_progress = [\"In-Progress\"]\n").unwrap();
     assert_eq!(s.status_class("In Progress"), StatusClass::InProgress);
@@ -350,27 +206,6 @@ fn status_names_are_normalized() {
         load_str("[statuses]\nwaiting_on_us = [\"Open\"]\nin_progress = [\"Working\"]\n").unwrap();
     assert_eq!(s.status_class("working"), StatusClass::InProgress);
     assert_eq!(s.status_class("In Progress"), StatusClass::Unknown);
-}
-
-#[test]
-fn a_status_in_two_classes_is_refused() {
-    let msg = usage_error("[statuses]\ndone = [\"Resolved\", \"In-Progress\"]\n");
-    assert!(
-        msg.contains("\"In-Progress\"") && msg.contains("line 2, column 21"),
-        "{msg}"
-    );
-    assert!(
-        msg.contains("statuses.in_progress and statuses.done"),
-        "{msg}"
-    );
-    let msg = usage_error(
-        "[statuses]\nwaiting_on_customer = [\"Pending\"]\ndone = [\"Closed\", \"pending\"]\n",
-    );
-    assert!(
-        msg.contains("line 3") && msg.contains("\"pending\""),
-        "{msg}"
-    );
-    assert!(msg.contains("statuses.waiting_on_customer"), "{msg}");
 }
 
 #[test]
@@ -411,27 +246,6 @@ fn relative_paths_are_read_from_the_config_folder() {
         s.effective
     );
     assert!(s.effective.contains("\"2026-12-26\""));
-}
-
-#[test]
-fn missing_ics_file_is_named() {
-    let msg = usage_error("[calendar]\nholidays_ics = \"none.ics\"\n");
-    assert!(
-        msg.contains("key `calendar.holidays_ics`") && msg.contains("line 2"),
-        "{msg}"
-    );
-    assert!(msg.contains("conf/none.ics"), "{msg}");
-}
-
-#[test]
-fn missing_config_file_is_a_usage_error_naming_it() {
-    let err = load(Some(Path::new("/nonexistent/sl.toml"))).unwrap_err();
-    assert_eq!(exit_code(&err), 2);
-    let msg = err.to_string();
-    assert!(
-        msg.contains("/nonexistent/sl.toml") && msg.contains("config init"),
-        "{msg}"
-    );
 }
 
 #[test]
