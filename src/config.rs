@@ -1,1 +1,0 @@
-//! Reading the TOML configuration into `Settings`.

@@ -1,0 +1,361 @@
+//! From the file's raw values to `Settings`: built-in defaults for what the file leaves out,
+//! SLA tables merged key by key, status classes checked against each other, relative paths
+//! resolved against the file's folder, holidays read from the .ics file.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use chrono_tz::Tz;
+use regex::Regex;
+use toml::Spanned;
+
+use crate::calendar::Calendar;
+use crate::settings::{
+    CallSettings, ClockKind, ClockMode, EscalationSettings, Flavor, JiraSettings, ScoreWeights,
+    Settings, SlaTable, StatusClass, TeamSettings, TicketType, TypeSettings, normalize_status,
+};
+
+use super::effective::effective_text;
+use super::errors::Source;
+use super::ics::parse_ics_holidays;
+use super::raw::{RawConfig, RawSlaTable, RawStatuses};
+
+/// Severity names known without any SLA table naming them (SPEC §1).
+const DEFAULT_SEVERITIES: [&str; 5] = ["catastrophic", "critical", "high", "normal", "low"];
+
+const WEEKDAY_OPEN: (u32, u32) = (9 * 3600, 18 * 3600);
+
+fn strings(items: &[&str]) -> Vec<String> {
+    items.iter().map(|s| s.to_string()).collect()
+}
+
+/// Builds `Settings` from the raw file (or `RawConfig::default()` for the built-ins).
+/// `base` is the config file's folder; `None` keeps relative paths relative to the
+/// current folder.
+pub fn resolve(raw: RawConfig, base: Option<&Path>, src: &Source) -> anyhow::Result<Settings> {
+    let resolve_path = |p: &str| match base {
+        Some(dir) => dir.join(p),
+        None => PathBuf::from(p),
+    };
+
+    let jql = match &raw.jira.jql {
+        Some(j) if j.get_ref().trim().is_empty() => {
+            return Err(src.problem(
+                Some(j.span()),
+                "jira.jql",
+                "empty path; name the file holding the JQL, e.g. \"queries/support.jql\"",
+            ));
+        }
+        Some(j) => resolve_path(j.get_ref().trim()),
+        None => resolve_path("queries/support.jql"),
+    };
+    let jira = JiraSettings {
+        url: raw.jira.url.map(|u| u.0).unwrap_or_default(),
+        flavor: raw.jira.flavor.map_or(Flavor::Cloud, |f| f.0),
+        jql,
+        concurrency: raw.jira.concurrency.map_or(4, |c| c.0),
+        overlap: raw.jira.overlap.map_or(600, |d| d.0),
+    };
+
+    let team = TeamSettings {
+        timezone: raw.team.timezone.map_or(Tz::UTC, |t| t.0),
+        engineers: raw.team.engineers.unwrap_or_default(),
+        leads: raw.team.leads.unwrap_or_default(),
+        bots: raw.team.bots.unwrap_or_default(),
+    };
+
+    let cal = raw.calendar;
+    let day = |d: Option<super::fields::DayRanges>, open: bool| {
+        d.map_or_else(|| if open { vec![WEEKDAY_OPEN] } else { vec![] }, |r| r.0)
+    };
+    let week = [
+        day(cal.mon, true),
+        day(cal.tue, true),
+        day(cal.wed, true),
+        day(cal.thu, true),
+        day(cal.fri, true),
+        day(cal.sat, false),
+        day(cal.sun, false),
+    ];
+    let mut holidays: BTreeSet<NaiveDate> = cal
+        .holidays
+        .unwrap_or_default()
+        .into_iter()
+        .map(|h| h.0)
+        .collect();
+    if let Some(ics) = &cal.holidays_ics {
+        holidays.extend(read_ics(ics, &resolve_path, src)?);
+    }
+    let calendar = Calendar::new(cal.timezone.map_or(Tz::UTC, |t| t.0), week, holidays)
+        .map_err(|e| src.problem(None, "calendar", &e))?;
+
+    let types = TypeSettings {
+        incident: raw.types.incident.unwrap_or_else(|| strings(&["Incident"])),
+        query: raw.types.query.unwrap_or_else(|| strings(&["Query"])),
+        severity_field: raw
+            .types
+            .severity_field
+            .map_or_else(|| "priority".to_string(), |f| f.0),
+        excluded_resolutions: raw
+            .types
+            .excluded_resolutions
+            .unwrap_or_else(|| strings(&["Duplicate"])),
+    };
+
+    let statuses = status_classes(raw.statuses, src)?;
+
+    let mut sla = builtin_sla();
+    let groups = [
+        (ClockKind::Ack, raw.sla.ack),
+        (ClockKind::Update, raw.sla.update),
+    ];
+    for (kind, group) in groups {
+        let Some(group) = group else { continue };
+        for (ty, table) in [
+            (TicketType::Incident, group.incident),
+            (TicketType::Query, group.query),
+            (TicketType::Other, group.other),
+        ] {
+            if let Some(table) = table {
+                merge_sla(&mut sla, (kind, ty), table);
+            }
+        }
+    }
+    let known_severities = DEFAULT_SEVERITIES
+        .iter()
+        .map(|s| s.to_string())
+        .chain(sla.values().flat_map(|t| t.by_severity.keys().cloned()))
+        .collect();
+
+    let pattern = |p: Option<super::fields::Pattern>, default: &str| match p {
+        Some(p) => Ok(p.0),
+        None => Regex::new(default),
+    };
+    let calls = CallSettings {
+        worklog_pattern: pattern(raw.calls.worklog_pattern, r"(?i)\b(call|meeting)\b")?,
+        notes_pattern: pattern(raw.calls.notes_pattern, r"(?i)^\W*call notes")?,
+    };
+
+    let weight = |w: Option<super::fields::Weight>, default: f64| w.map_or(default, |w| w.0);
+    let s = raw.score;
+    let score = ScoreWeights {
+        ack: weight(s.ack, 3.0),
+        update: weight(s.update, 2.0),
+        continuity: weight(s.continuity, 1.0),
+        time_logging: weight(s.time_logging, 1.0),
+        calls: weight(s.calls, 1.0),
+        wip: weight(s.wip, 1.0),
+    };
+
+    let mut settings = Settings {
+        jira,
+        team,
+        calendar,
+        types,
+        statuses,
+        products: raw
+            .products
+            .labels
+            .unwrap_or_else(|| strings(&["apim", "iam", "ei", "ob", "analytics"])),
+        sla,
+        known_severities,
+        escalation: EscalationSettings {
+            labels: raw
+                .escalation
+                .labels
+                .unwrap_or_else(|| strings(&["escalated"])),
+            early_fraction: raw.escalation.early_fraction.map_or(0.25, |f| f.0),
+        },
+        calls,
+        prebook_after: raw.hygiene.prebook_after.map_or(4 * 3600, |d| d.0),
+        score,
+        source: src.path().map(Path::to_path_buf),
+        effective: String::new(),
+    };
+    settings.effective = effective_text(&settings);
+    Ok(settings)
+}
+
+/// Holidays from `[calendar] holidays_ics`; "" means none.
+fn read_ics(
+    ics: &Spanned<String>,
+    resolve_path: &dyn Fn(&str) -> PathBuf,
+    src: &Source,
+) -> anyhow::Result<Vec<NaiveDate>> {
+    let given = ics.get_ref().trim();
+    if given.is_empty() {
+        return Ok(Vec::new());
+    }
+    let path = resolve_path(given);
+    let key = "calendar.holidays_ics";
+    let text = fs::read_to_string(&path).map_err(|e| {
+        src.problem(
+            Some(ics.span()),
+            key,
+            &format!(
+                "cannot read {}: {e}; fix the path (a relative path is read from the config file's folder) or set holidays_ics = \"\"",
+                path.display()
+            ),
+        )
+    })?;
+    parse_ics_holidays(&text)
+        .map_err(|e| src.problem(Some(ics.span()), key, &format!("{}: {e}", path.display())))
+}
+
+/// The built-in SLA tables (SPEC §3's table).
+pub fn builtin_sla() -> BTreeMap<(ClockKind, TicketType), SlaTable> {
+    const M: i64 = 60;
+    const H: i64 = 3600;
+    let table = |pairs: &[(&str, i64)], default: i64, clock: ClockMode| SlaTable {
+        by_severity: pairs.iter().map(|&(s, t)| (s.to_string(), t)).collect(),
+        default: Some(default),
+        clock,
+    };
+    let all = |t: i64| -> Vec<(&'static str, i64)> {
+        DEFAULT_SEVERITIES.iter().map(|&s| (s, t)).collect()
+    };
+    BTreeMap::from([
+        (
+            (ClockKind::Ack, TicketType::Incident),
+            table(&all(15 * M), 15 * M, ClockMode::TwentyFourSeven),
+        ),
+        (
+            (ClockKind::Ack, TicketType::Query),
+            table(&[], 24 * H, ClockMode::TwentyFourSeven),
+        ),
+        (
+            (ClockKind::Update, TicketType::Incident),
+            table(
+                &[
+                    ("catastrophic", 2 * H),
+                    ("critical", 4 * H),
+                    ("high", 8 * H),
+                    ("normal", 24 * H),
+                    ("low", 48 * H),
+                ],
+                24 * H,
+                ClockMode::TwentyFourSeven,
+            ),
+        ),
+        (
+            (ClockKind::Update, TicketType::Query),
+            table(&[], 48 * H, ClockMode::Business),
+        ),
+    ])
+}
+
+/// Merges a file's table key by key over the built-in one (or an empty 24x7 table when
+/// there is none, as for `other`).
+fn merge_sla(
+    sla: &mut BTreeMap<(ClockKind, TicketType), SlaTable>,
+    target: (ClockKind, TicketType),
+    raw: RawSlaTable,
+) {
+    let table = sla.entry(target).or_insert_with(|| SlaTable {
+        by_severity: BTreeMap::new(),
+        default: None,
+        clock: ClockMode::TwentyFourSeven,
+    });
+    if let Some(clock) = raw.clock {
+        table.clock = clock;
+    }
+    if let Some(default) = raw.default {
+        table.default = Some(default);
+    }
+    table.by_severity.extend(raw.by_severity);
+}
+
+/// Which of the three exclusive groups a class belongs to: a name may be in only one.
+fn group(class: StatusClass) -> &'static str {
+    match class {
+        StatusClass::WaitingOnUs | StatusClass::InProgress | StatusClass::Unknown => {
+            "waiting_on_us/in_progress"
+        }
+        StatusClass::WaitingOnCustomer => "waiting_on_customer",
+        StatusClass::Done => "done",
+    }
+}
+
+/// Normalized status name to class; a name in two groups is an error naming it.
+fn status_classes(raw: RawStatuses, src: &Source) -> anyhow::Result<BTreeMap<String, StatusClass>> {
+    // Defaults carry no span; the file's names carry theirs.
+    let list = |given: Option<Vec<Spanned<String>>>,
+                default: &[&str]|
+     -> Vec<(String, Option<Range<usize>>)> {
+        match given {
+            Some(names) => names
+                .into_iter()
+                .map(|n| (n.get_ref().clone(), Some(n.span())))
+                .collect(),
+            None => default.iter().map(|n| (n.to_string(), None)).collect(),
+        }
+    };
+    let lists = [
+        (
+            "waiting_on_us",
+            StatusClass::WaitingOnUs,
+            list(
+                raw.waiting_on_us,
+                &[
+                    "Open",
+                    "Reopened",
+                    "Reopen",
+                    "Waiting On WSO2",
+                    "In Progress",
+                ],
+            ),
+        ),
+        (
+            "in_progress",
+            StatusClass::InProgress,
+            list(raw.in_progress, &["In Progress"]),
+        ),
+        (
+            "waiting_on_customer",
+            StatusClass::WaitingOnCustomer,
+            list(raw.waiting_on_customer, &["Waiting On Client"]),
+        ),
+        (
+            "done",
+            StatusClass::Done,
+            list(raw.done, &["Resolved", "Closed"]),
+        ),
+    ];
+    let mut classes: BTreeMap<String, (StatusClass, &str, Option<Range<usize>>)> = BTreeMap::new();
+    for (key, class, names) in &lists {
+        for (name, span) in names {
+            let normalized = normalize_status(name);
+            if normalized.is_empty() {
+                return Err(src.problem(
+                    span.clone(),
+                    &format!("statuses.{key}"),
+                    &format!("status {name:?} has no letters or digits; write the status name as JIRA shows it"),
+                ));
+            }
+            match classes.get(&normalized) {
+                Some((earlier, earlier_key, earlier_span)) if group(*earlier) != group(*class) => {
+                    let span = span.clone().or_else(|| earlier_span.clone());
+                    return Err(src.problem(
+                        span,
+                        &format!("statuses.{key}"),
+                        &format!(
+                            "status {name:?} is in both statuses.{earlier_key} and statuses.{key}; a status belongs to one class: remove it from one list (a list not in the file has its default, see `supportlens config init`)"
+                        ),
+                    ));
+                }
+                // in_progress refines waiting_on_us; a repeat in the same list is harmless.
+                Some((StatusClass::InProgress, _, _)) => {}
+                _ => {
+                    classes.insert(normalized, (*class, key, span.clone()));
+                }
+            }
+        }
+    }
+    Ok(classes
+        .into_iter()
+        .map(|(name, (class, _, _))| (name, class))
+        .collect())
+}

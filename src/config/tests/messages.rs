@@ -1,0 +1,178 @@
+//! Every refused configuration names the file, line, column and key, and says what to do.
+
+use std::path::Path;
+
+use super::usage_error;
+use crate::config::load;
+use crate::error::exit_code;
+
+#[test]
+fn unknown_sla_clock_or_type_is_named() {
+    let msg = usage_error("[sla.response.incident]\ndefault = \"1h\"\n");
+    assert!(
+        msg.contains("`response`") && msg.contains("line 1"),
+        "{msg}"
+    );
+    let msg = usage_error("[sla.ack.bug]\ndefault = \"1h\"\n");
+    assert!(
+        msg.contains("`bug`") && msg.contains("key `sla.ack.bug`"),
+        "{msg}"
+    );
+    let msg = usage_error("[sla.ack.incident]\nhigh = \"1h\"\nHigh = \"2h\"\n");
+    assert!(msg.contains("severity \"high\" is given twice"), "{msg}");
+}
+
+#[test]
+fn unknown_key_names_the_key_and_line() {
+    let msg = usage_error("[jira]\nurl = \"https://jira.example.com\"\nconcurrenc = 4\n");
+    assert!(
+        msg.starts_with("conf/supportlens.toml: line 3, column 1, key `jira.concurrenc`: unknown field `concurrenc`"),
+        "{msg}"
+    );
+    assert!(msg.contains("supportlens config init"), "{msg}");
+    let msg = usage_error("[report]\nweeks = 8\n");
+    assert!(msg.contains("line 1") && msg.contains("`report`"), "{msg}");
+}
+
+#[test]
+fn bad_duration_names_the_line_and_key() {
+    let msg = usage_error("# rules\n[hygiene]\nprebook_after = \"4 hours\"\n");
+    assert!(
+        msg.starts_with("conf/supportlens.toml: line 3, column 17, key `hygiene.prebook_after`:"),
+        "{msg}"
+    );
+    assert!(msg.contains("\"4 hours\""), "{msg}");
+    let msg = usage_error("[sla.update.incident]\nhigh = \"8\"\n");
+    assert!(
+        msg.contains("line 2") && msg.contains("`sla.update.incident.high`"),
+        "{msg}"
+    );
+    assert!(msg.contains("no unit"), "{msg}");
+}
+
+#[test]
+fn bad_values_each_name_line_and_key() {
+    let cases = [
+        (
+            "[team]\ntimezone = \"Mars/Olympus\"\n",
+            "team.timezone",
+            "IANA",
+        ),
+        (
+            "[calendar]\nmon = \"18:00-09:00\"\n",
+            "calendar.mon",
+            "backwards",
+        ),
+        (
+            "[calendar]\nholidays = [\"2026-02-30\"]\n",
+            "calendar.holidays",
+            "YYYY-MM-DD",
+        ),
+        (
+            "[calls]\nnotes_pattern = \"(call\"\n",
+            "calls.notes_pattern",
+            "regular expression",
+        ),
+        (
+            "[jira]\nflavor = \"datacenter\"\n",
+            "jira.flavor",
+            "\"server\"",
+        ),
+        (
+            "[jira]\nconcurrency = 0\n",
+            "jira.concurrency",
+            "at least 1",
+        ),
+        ("[jira]\nurl = \"jira.example.com\"\n", "jira.url", "http"),
+        (
+            "[escalation]\nearly_fraction = 1.5\n",
+            "escalation.early_fraction",
+            "0 to 1",
+        ),
+        ("[score]\nwip = -1\n", "score.wip", ">= 0"),
+        (
+            "[sla.ack.query]\nclock = \"always\"\n",
+            "sla.ack.query.clock",
+            "24x7",
+        ),
+        (
+            "[jira]\nconcurrency = \"4\"\n",
+            "jira.concurrency",
+            "invalid type",
+        ),
+    ];
+    for (text, key, hint) in cases {
+        let msg = usage_error(text);
+        assert!(
+            msg.contains("line 2") && msg.contains(&format!("key `{key}`")) && msg.contains(hint),
+            "{text:?} gave {msg}"
+        );
+    }
+}
+
+#[test]
+fn secrets_are_refused_without_echoing_them() {
+    for key in ["token", "password", "user", "email"] {
+        let msg = usage_error(&format!("[jira]\n{key} = \"hunter2-secret\"\n"));
+        assert!(
+            msg.contains(&format!("key `jira.{key}`")) && msg.contains("line 2"),
+            "{msg}"
+        );
+        assert!(msg.contains("SUPPORTLENS_JIRA_USER") && msg.contains("SUPPORTLENS_JIRA_TOKEN"));
+        assert!(!msg.contains("hunter2"), "{msg}");
+    }
+    let msg = usage_error("jira.token = \"hunter2-secret\"\n");
+    assert!(msg.contains("line 1, column 6, key `jira.token`"), "{msg}");
+}
+
+#[test]
+fn syntax_error_names_the_line() {
+    let msg = usage_error("[jira]\nurl = \"https://x\n");
+    assert!(
+        msg.starts_with("conf/supportlens.toml: line 2, column"),
+        "{msg}"
+    );
+    assert!(msg.contains("not valid TOML"), "{msg}");
+}
+
+#[test]
+fn a_status_in_two_classes_is_refused() {
+    let msg = usage_error("[statuses]\ndone = [\"Resolved\", \"In-Progress\"]\n");
+    assert!(
+        msg.contains("\"In-Progress\"") && msg.contains("line 2, column 21"),
+        "{msg}"
+    );
+    assert!(
+        msg.contains("statuses.in_progress and statuses.done"),
+        "{msg}"
+    );
+    let msg = usage_error(
+        "[statuses]\nwaiting_on_customer = [\"Pending\"]\ndone = [\"Closed\", \"pending\"]\n",
+    );
+    assert!(
+        msg.contains("line 3") && msg.contains("\"pending\""),
+        "{msg}"
+    );
+    assert!(msg.contains("statuses.waiting_on_customer"), "{msg}");
+}
+
+#[test]
+fn missing_ics_file_is_named() {
+    let msg = usage_error("[calendar]\nholidays_ics = \"none.ics\"\n");
+    assert!(
+        msg.contains("key `calendar.holidays_ics`") && msg.contains("line 2"),
+        "{msg}"
+    );
+    assert!(msg.contains("conf/none.ics"), "{msg}");
+}
+
+#[test]
+fn missing_config_file_is_a_usage_error_naming_it() {
+    let err = load(Some(Path::new("/nonexistent/sl.toml"))).unwrap_err();
+    assert_eq!(exit_code(&err), 2);
+    let msg = err.to_string();
+    assert!(
+        msg.contains("/nonexistent/sl.toml") && msg.contains("config init"),
+        "{msg}"
+    );
+}
