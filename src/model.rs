@@ -24,11 +24,14 @@ pub struct Ticket {
     /// JIRA's numeric issue id, as a string.
     pub id: String,
     pub key: String,
-    pub created: Ts,
-    pub updated: Ts,
-    /// `issuetype.name` now.
+    /// `fields.created`. None when the payload left it out (a search asked for a few
+    /// fields only): such a ticket is kept but measured by no metric, and reported.
+    pub created: Option<Ts>,
+    /// `fields.updated`; None when the payload left it out.
+    pub updated: Option<Ts>,
+    /// `issuetype.name` now ("" when the payload left it out).
     pub issue_type: String,
-    /// `status.name` now.
+    /// `status.name` now ("" when the payload left it out).
     pub status: String,
     /// `resolution.name` now, if resolved.
     pub resolution: Option<String>,

@@ -217,8 +217,8 @@ mod tests {
         Ticket {
             id: "1".into(),
             key: "SUP-1".into(),
-            created: ts("2026-11-02T09:00:00Z"),
-            updated: ts("2026-11-05T09:00:00Z"),
+            created: Some(ts("2026-11-02T09:00:00Z")),
+            updated: Some(ts("2026-11-05T09:00:00Z")),
             issue_type: "Incident".into(),
             status: "Resolved".into(),
             severity: Some("high".into()),

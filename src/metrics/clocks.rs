@@ -142,7 +142,10 @@ enum Event<'a> {
 /// Every clock of one ticket, up to as-of, in order of start.
 pub fn ticket_clocks(ctx: &TicketCtx, settings: &Settings, as_of: Ts) -> Vec<Clock> {
     let ticket = ctx.ticket;
-    if ticket.created > as_of
+    let Some(created) = ticket.created else {
+        return Vec::new();
+    };
+    if created > as_of
         || ticket
             .resolution
             .as_deref()
@@ -188,7 +191,7 @@ pub fn ticket_clocks(ctx: &TicketCtx, settings: &Settings, as_of: Ts) -> Vec<Clo
     let mut status = settings.status_class(&ctx.timeline.status.initial);
     // Ack clocks running now. Normally at most one; a ticket created already done and then
     // reopened before any response has two, and the SPEC ends each by its own rule.
-    let mut acks: Vec<Open> = open(ctx, settings, ClockKind::Ack, ticket.created)
+    let mut acks: Vec<Open> = open(ctx, settings, ClockKind::Ack, created)
         .into_iter()
         .collect();
     let mut gap: Option<Open> = None;

@@ -81,7 +81,8 @@ impl<'a> Prepared<'a> {
     pub fn items(&self, settings: &Settings) -> Items {
         let mut items = Items::default();
         for index in 0..self.tickets.len() {
-            if self.tickets[index].created > self.as_of {
+            // Tickets without a creation time, or created after as-of, have no items.
+            if self.tickets[index].created.is_none_or(|c| c > self.as_of) {
                 continue;
             }
             let ctx = self.ctx(index);
@@ -116,7 +117,7 @@ impl<'a> Prepared<'a> {
                 week = week.next();
             }
         }
-        for t in self.tickets {
+        for t in self.tickets.iter().filter(|t| t.created.is_some()) {
             let authored = t
                 .comments
                 .iter()

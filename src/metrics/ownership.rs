@@ -17,10 +17,9 @@ pub struct Owned {
 /// The ownership intervals of one ticket from creation to as-of, in time order.
 pub fn ticket_ownership(ctx: &TicketCtx, settings: &Settings, as_of: Ts) -> Vec<Owned> {
     let tl = ctx.timeline;
-    let created = ctx.ticket.created;
-    if created > as_of {
+    let Some(created) = ctx.ticket.created.filter(|c| *c <= as_of) else {
         return Vec::new();
-    }
+    };
     // Every instant where the assignee or the status may change, after creation.
     let mut cuts: Vec<Ts> = tl
         .assignee

@@ -68,8 +68,9 @@ impl People {
     }
 
     fn see_all(&mut self, t: &Ticket) {
+        let updated = t.updated.or(t.created).unwrap_or(Ts::MIN_UTC);
         for p in [&t.reporter, &t.assignee].into_iter().flatten() {
-            self.see(p, t.updated);
+            self.see(p, updated);
         }
         for c in &t.comments {
             if let Some(p) = &c.author {

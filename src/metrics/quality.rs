@@ -35,17 +35,24 @@ pub fn problems(prepared: &Prepared, settings: &Settings) -> Vec<Problem> {
                 );
             }
         }
+        let Some(created) = t.created else {
+            add(
+                "missing fields",
+                "no fields.created: the ticket is left out of every metric; export it with its fields (created, updated, issuetype, status)".to_string(),
+            );
+            continue;
+        };
         for note in &t.truncated {
             add("truncated", format!("{note} arrived; re-export to fetch the rest"));
         }
         let before = |what: &str, id: &str, at| format!("{what} {id} is dated {at}, before the ticket's creation");
-        for c in t.comments.iter().filter(|c| c.created < t.created) {
+        for c in t.comments.iter().filter(|c| c.created < created) {
             add("event before creation", before("comment", &c.id, crate::model::fmt_ts(c.created)));
         }
-        for w in t.worklogs.iter().filter(|w| w.started < t.created) {
+        for w in t.worklogs.iter().filter(|w| w.started < created) {
             add("event before creation", before("worklog", &w.id, crate::model::fmt_ts(w.started)));
         }
-        for c in t.changes.iter().filter(|c| c.at < t.created) {
+        for c in t.changes.iter().filter(|c| c.at < created) {
             add(
                 "event before creation",
                 before("change of history", &c.history_id, crate::model::fmt_ts(c.at)),

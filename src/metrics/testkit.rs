@@ -46,8 +46,8 @@ pub fn ticket(key: &str, issue_type: &str, severity: &str, created: &str) -> Tic
         ticket: Ticket {
             id: key.trim_start_matches(|c: char| !c.is_ascii_digit()).to_string(),
             key: key.to_string(),
-            created,
-            updated: created,
+            created: Some(created),
+            updated: Some(created),
             issue_type: issue_type.to_string(),
             status: "Open".to_string(),
             severity: Some(severity.to_lowercase()),
@@ -70,7 +70,7 @@ impl TicketBuilder {
     fn change(&mut self, at: &str, by: &str, field: &str, from: (Option<String>, Option<String>), to: (Option<String>, Option<String>)) {
         let history_id = self.id();
         let at = ts(at);
-        self.ticket.updated = self.ticket.updated.max(at);
+        self.ticket.updated = self.ticket.updated.max(Some(at));
         self.ticket.changes.push(Change {
             history_id,
             author: Some(person(by)),
@@ -127,7 +127,7 @@ impl TicketBuilder {
     pub fn comment(mut self, at: &str, by: &str, public: bool) -> Self {
         let id = self.id();
         let at = ts(at);
-        self.ticket.updated = self.ticket.updated.max(at);
+        self.ticket.updated = self.ticket.updated.max(Some(at));
         self.ticket.comments.push(Comment {
             id,
             author: Some(person(by)),
@@ -163,13 +163,13 @@ impl TicketBuilder {
     pub fn worklog(mut self, by: &str, started: &str, created: &str, seconds: i64, text: &str) -> Self {
         let id = self.id();
         let created = ts(created);
-        self.ticket.updated = self.ticket.updated.max(created);
+        self.ticket.updated = self.ticket.updated.max(Some(created));
         self.ticket.worklogs.push(Worklog {
             id,
             author: Some(person(by)),
             started: ts(started),
-            created,
-            updated: created,
+            created: Some(created),
+            updated: Some(created),
             seconds,
             comment: text.to_string(),
         });

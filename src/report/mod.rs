@@ -49,7 +49,7 @@ struct RunInfo<'a> {
 
 /// The latest `updated` of all tickets: the as-of of data read from files.
 pub fn latest_update(tickets: &[Ticket]) -> Option<Ts> {
-    tickets.iter().map(|t| t.updated).max()
+    tickets.iter().filter_map(|t| t.updated).max()
 }
 
 /// Computes and renders a report of `tickets`.

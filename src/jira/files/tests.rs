@@ -81,7 +81,7 @@ fn tie_within_one_file_goes_to_the_later_line() {
     let f = write(dir.path(), "t.jsonl", &lines.join("\n"));
     let tickets = read_files(&[f], "priority").unwrap();
     assert_eq!(summary(&tickets), pairs(&[("SUP-7", "Closed")]));
-    assert_eq!(fmt_ts(tickets[0].updated), "2026-11-05T10:00:00Z");
+    assert_eq!(fmt_ts(tickets[0].updated.unwrap()), "2026-11-05T10:00:00Z");
 }
 
 #[test]
@@ -212,7 +212,7 @@ fn missing_path_and_incomplete_ticket_are_named() {
         "{msg}"
     );
     let mut bad = issue("3", "SUP-3", "2026-11-05T10:00:00.000+0000", "Open");
-    bad["fields"].as_object_mut().unwrap().remove("updated");
+    bad["fields"]["updated"] = json!("later");
     let ok = issue("1", "SUP-1", "2026-11-05T10:00:00.000+0000", "Open");
     let f = write(
         dir.path(),
@@ -222,7 +222,7 @@ fn missing_path_and_incomplete_ticket_are_named() {
     let msg = input_error(std::slice::from_ref(&f));
     assert!(
         msg.starts_with(&format!(
-            "{}, issue 2 of 2: ticket SUP-3: missing fields.updated; export the issues",
+            "{}, issue 2 of 2: ticket SUP-3: fields.updated \"later\" is not a timestamp like 2026-11-23T09:15:00.000+0000; export the issues",
             f.display()
         )),
         "{msg}"
