@@ -15,6 +15,9 @@ use crate::model::{Change, Comment, PersonRef, Ticket, Ts, Worklog};
 /// Ticket ids of the `tickets` table → row index, borrowed from the table itself.
 pub(super) type TicketIndex<'a> = HashMap<&'a str, usize>;
 
+/// Appends one child table's rows to their tickets.
+pub(super) type Attach = fn(&DataFrame, &mut [Ticket], &TicketIndex) -> Result<()>;
+
 /// Rebuilds the tickets (without children) in table order, plus the index children use.
 pub(super) fn tickets(df: &DataFrame) -> Result<(Vec<Ticket>, TicketIndex<'_>)> {
     let mut id = strs(df, "id")?;

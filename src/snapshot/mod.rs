@@ -147,12 +147,15 @@ pub fn read(dir: &Path) -> Result<(Vec<Ticket>, Meta)> {
     let (mut tickets, index) =
         decode::tickets(&ticket_df).map_err(|e| bad_rows(Table::Tickets, e))?;
     // Children one table at a time: each DataFrame is dropped once its rows are attached.
-    let df = load(Table::Comments)?;
-    decode::comments(&df, &mut tickets, &index).map_err(|e| bad_rows(Table::Comments, e))?;
-    let df = load(Table::Worklogs)?;
-    decode::worklogs(&df, &mut tickets, &index).map_err(|e| bad_rows(Table::Worklogs, e))?;
-    let df = load(Table::Changes)?;
-    decode::changes(&df, &mut tickets, &index).map_err(|e| bad_rows(Table::Changes, e))?;
+    let children: [(Table, decode::Attach); 3] = [
+        (Table::Comments, decode::comments),
+        (Table::Worklogs, decode::worklogs),
+        (Table::Changes, decode::changes),
+    ];
+    for (table, attach) in children {
+        let df = load(table)?;
+        attach(&df, &mut tickets, &index).map_err(|e| bad_rows(table, e))?;
+    }
     tickets.sort_by(|a, b| id_order(&a.id, &b.id));
     Ok((tickets, manifest.meta))
 }
