@@ -1,0 +1,260 @@
+//! The four tables → tickets. Columns are walked through their chunked arrays (no per-cell
+//! `AnyValue`), and child rows find their ticket through a hash index, so reading a large
+//! snapshot stays linear. Errors here describe the cell; the caller adds the file and what
+//! to do.
+
+use std::collections::HashMap;
+
+use anyhow::{Result, anyhow, bail};
+use chrono::DateTime;
+use polars::prelude::*;
+
+use super::encode::{LABEL_SEP, NOTE_SEP};
+use crate::model::{Change, Comment, PersonRef, Ticket, Ts, Worklog};
+
+/// Ticket ids of the `tickets` table → row index, borrowed from the table itself.
+pub(super) type TicketIndex<'a> = HashMap<&'a str, usize>;
+
+/// Appends one child table's rows to their tickets.
+pub(super) type Attach = fn(&DataFrame, &mut [Ticket], &TicketIndex) -> Result<()>;
+
+/// Rebuilds the tickets (without children) in table order, plus the index children use.
+pub(super) fn tickets(df: &DataFrame) -> Result<(Vec<Ticket>, TicketIndex<'_>)> {
+    let mut id = strs(df, "id")?;
+    let mut key = strs(df, "key")?;
+    let mut created = times(df, "created")?;
+    let mut updated = times(df, "updated")?;
+    let mut issue_type = strs(df, "issue_type")?;
+    let mut status = strs(df, "status")?;
+    let mut resolution = strs(df, "resolution")?;
+    let mut severity = strs(df, "severity")?;
+    let mut labels = strs(df, "labels")?;
+    let mut assignee = PersonIter::new(df, "assignee")?;
+    let mut reporter = PersonIter::new(df, "reporter")?;
+    let mut truncated = strs(df, "truncated")?;
+    let mut out = Vec::with_capacity(df.height());
+    let mut index = TicketIndex::with_capacity(df.height());
+    for row in 0..df.height() {
+        let id = need(id.next(), "id", row)?;
+        if index.insert(id, row).is_some() {
+            bail!("row {}: ticket id {id} appears twice", row + 1);
+        }
+        out.push(Ticket {
+            id: id.to_owned(),
+            key: need(key.next(), "key", row)?.to_owned(),
+            created: ts(created.next(), "created", row)?,
+            updated: ts(updated.next(), "updated", row)?,
+            issue_type: need(issue_type.next(), "issue_type", row)?.to_owned(),
+            status: need(status.next(), "status", row)?.to_owned(),
+            resolution: owned(resolution.next()),
+            severity: owned(severity.next()),
+            labels: split(need(labels.next(), "labels", row)?, LABEL_SEP),
+            assignee: assignee.next(),
+            reporter: reporter.next(),
+            truncated: split(need(truncated.next(), "truncated", row)?, NOTE_SEP),
+            comments: Vec::new(),
+            worklogs: Vec::new(),
+            changes: Vec::new(),
+        });
+    }
+    Ok((out, index))
+}
+
+/// Appends each comment row to its ticket, keeping the table's order.
+pub(super) fn comments(df: &DataFrame, tickets: &mut [Ticket], index: &TicketIndex) -> Result<()> {
+    let mut id = strs(df, "id")?;
+    let mut author = PersonIter::new(df, "author")?;
+    let mut created = times(df, "created")?;
+    let mut updated = times(df, "updated")?;
+    let mut public = bools(df, "public")?;
+    let mut body = strs(df, "body")?;
+    let owners = owners(df, index)?;
+    reserve(&owners, tickets, |t, n| t.comments.reserve_exact(n));
+    for (row, &owner) in owners.iter().enumerate() {
+        tickets[owner].comments.push(Comment {
+            id: need(id.next(), "id", row)?.to_owned(),
+            author: author.next(),
+            created: ts(created.next(), "created", row)?,
+            updated: ts(updated.next(), "updated", row)?,
+            public: need(public.next(), "public", row)?,
+            body: need(body.next(), "body", row)?.to_owned(),
+        });
+    }
+    Ok(())
+}
+
+/// Appends each worklog row to its ticket, keeping the table's order.
+pub(super) fn worklogs(df: &DataFrame, tickets: &mut [Ticket], index: &TicketIndex) -> Result<()> {
+    let mut id = strs(df, "id")?;
+    let mut author = PersonIter::new(df, "author")?;
+    let mut started = times(df, "started")?;
+    let mut created = times(df, "created")?;
+    let mut updated = times(df, "updated")?;
+    let mut seconds = ints(df, "seconds")?;
+    let mut comment = strs(df, "comment")?;
+    let owners = owners(df, index)?;
+    reserve(&owners, tickets, |t, n| t.worklogs.reserve_exact(n));
+    for (row, &owner) in owners.iter().enumerate() {
+        tickets[owner].worklogs.push(Worklog {
+            id: need(id.next(), "id", row)?.to_owned(),
+            author: author.next(),
+            started: ts(started.next(), "started", row)?,
+            created: ts(created.next(), "created", row)?,
+            updated: ts(updated.next(), "updated", row)?,
+            seconds: need(seconds.next(), "seconds", row)?,
+            comment: need(comment.next(), "comment", row)?.to_owned(),
+        });
+    }
+    Ok(())
+}
+
+/// Appends each changelog item row to its ticket, keeping the table's order.
+pub(super) fn changes(df: &DataFrame, tickets: &mut [Ticket], index: &TicketIndex) -> Result<()> {
+    let mut history_id = strs(df, "history_id")?;
+    let mut author = PersonIter::new(df, "author")?;
+    let mut at = times(df, "at")?;
+    let mut field_id = strs(df, "field_id")?;
+    let mut field = strs(df, "field")?;
+    let mut from = strs(df, "from")?;
+    let mut from_string = strs(df, "from_string")?;
+    let mut to = strs(df, "to")?;
+    let mut to_string = strs(df, "to_string")?;
+    let owners = owners(df, index)?;
+    reserve(&owners, tickets, |t, n| t.changes.reserve_exact(n));
+    for (row, &owner) in owners.iter().enumerate() {
+        tickets[owner].changes.push(Change {
+            history_id: need(history_id.next(), "history_id", row)?.to_owned(),
+            author: author.next(),
+            at: ts(at.next(), "at", row)?,
+            field_id: owned(field_id.next()),
+            field: need(field.next(), "field", row)?.to_owned(),
+            from: owned(from.next()),
+            from_string: owned(from_string.next()),
+            to: owned(to.next()),
+            to_string: owned(to_string.next()),
+        });
+    }
+    Ok(())
+}
+
+/// A column's cells as `Option`s: `None` from the iterator means the column ran short,
+/// `Some(None)` a null cell. Both are read as null by `owned`, and rejected by `need`.
+type Cells<'a, T> = Box<dyn Iterator<Item = Option<T>> + 'a>;
+
+/// Reads the three person columns `<role>_id`, `<role>_name`, `<role>_app` together.
+struct PersonIter<'a> {
+    id: Cells<'a, &'a str>,
+    name: Cells<'a, &'a str>,
+    app: Cells<'a, bool>,
+}
+
+impl<'a> PersonIter<'a> {
+    fn new(df: &'a DataFrame, role: &str) -> Result<Self> {
+        Ok(PersonIter {
+            id: strs(df, &format!("{role}_id"))?,
+            name: strs(df, &format!("{role}_name"))?,
+            app: bools(df, &format!("{role}_app"))?,
+        })
+    }
+
+    /// The next row's person; a null id means JIRA named nobody.
+    fn next(&mut self) -> Option<PersonRef> {
+        let id = self.id.next().flatten();
+        let name = self.name.next().flatten();
+        let app = self.app.next().flatten();
+        id.map(|id| PersonRef {
+            id: id.to_owned(),
+            name: name.unwrap_or_default().to_owned(),
+            app: app.unwrap_or(false),
+        })
+    }
+}
+
+fn column<'a>(df: &'a DataFrame, name: &str) -> Result<&'a Column> {
+    df.column(name)
+        .map_err(|_| anyhow!("column `{name}` is missing"))
+}
+
+fn strs<'a>(df: &'a DataFrame, name: &str) -> Result<Cells<'a, &'a str>> {
+    let ca = column(df, name)?
+        .str()
+        .map_err(|_| anyhow!("column `{name}` is not text"))?;
+    Ok(Box::new(ca.iter()))
+}
+
+fn bools<'a>(df: &'a DataFrame, name: &str) -> Result<Cells<'a, bool>> {
+    let ca = column(df, name)?
+        .bool()
+        .map_err(|_| anyhow!("column `{name}` is not boolean"))?;
+    Ok(Box::new(ca.iter()))
+}
+
+fn ints<'a>(df: &'a DataFrame, name: &str) -> Result<Cells<'a, i64>> {
+    let ca = column(df, name)?
+        .i64()
+        .map_err(|_| anyhow!("column `{name}` is not a 64-bit integer"))?;
+    Ok(Box::new(ca.iter()))
+}
+
+/// A timestamp column's physical milliseconds; any other unit or a zone is not ours.
+fn times<'a>(df: &'a DataFrame, name: &str) -> Result<Cells<'a, i64>> {
+    let col = column(df, name)?;
+    match col.dtype() {
+        DataType::Datetime(TimeUnit::Milliseconds, None) => {}
+        other => bail!("column `{name}` is {other}, expected a millisecond UTC timestamp"),
+    }
+    let ca = col.datetime()?;
+    Ok(Box::new(ca.physical().iter()))
+}
+
+fn need<T>(cell: Option<Option<T>>, name: &str, row: usize) -> Result<T> {
+    cell.flatten()
+        .ok_or_else(|| anyhow!("row {}: column `{name}` is empty", row + 1))
+}
+
+fn owned(cell: Option<Option<&str>>) -> Option<String> {
+    cell.flatten().map(str::to_owned)
+}
+
+fn ts(cell: Option<Option<i64>>, name: &str, row: usize) -> Result<Ts> {
+    let ms = need(cell, name, row)?;
+    DateTime::from_timestamp_millis(ms)
+        .ok_or_else(|| anyhow!("row {}: column `{name}` is out of range ({ms} ms)", row + 1))
+}
+
+/// The ticket (row in the `tickets` table) each child row belongs to.
+fn owners(df: &DataFrame, index: &TicketIndex) -> Result<Vec<usize>> {
+    let mut ticket_id = strs(df, "ticket_id")?;
+    (0..df.height())
+        .map(|row| {
+            let id = need(ticket_id.next(), "ticket_id", row)?;
+            index.get(id).copied().ok_or_else(|| {
+                anyhow!(
+                    "row {}: ticket_id {id} is not in the tickets table",
+                    row + 1
+                )
+            })
+        })
+        .collect()
+}
+
+/// Sizes each ticket's child list exactly before filling it: doubling growth would waste
+/// up to half of every list across a large snapshot.
+fn reserve(owners: &[usize], tickets: &mut [Ticket], grow: impl Fn(&mut Ticket, usize)) {
+    let mut counts = vec![0usize; tickets.len()];
+    for &owner in owners {
+        counts[owner] += 1;
+    }
+    for (ticket, n) in tickets.iter_mut().zip(counts) {
+        grow(ticket, n);
+    }
+}
+
+/// The inverse of `join`: an empty cell is an empty list.
+fn split(joined: &str, sep: &str) -> Vec<String> {
+    if joined.is_empty() {
+        Vec::new()
+    } else {
+        joined.split(sep).map(str::to_owned).collect()
+    }
+}

@@ -1,0 +1,231 @@
+//! The Parquet snapshot: the data folder every command reads or writes (SPEC §6).
+//!
+//! It owns four normalized tables, each `<table>.parquet` in the data folder:
+//!
+//! - `tickets`: one row per issue (`id, key, created, updated, issue_type, status,
+//!   resolution, severity, labels, assignee_id, assignee_name, assignee_app, reporter_id,
+//!   reporter_name, reporter_app, truncated`);
+//! - `comments`: one row per comment (`id, ticket_id, author_id, author_name, author_app,
+//!   created, updated, public, body`);
+//! - `worklogs`: one row per worklog (`id, ticket_id, author_id, author_name, author_app,
+//!   started, created, updated, seconds, comment`);
+//! - `changes`: one row per changelog item (`history_id, ticket_id, author_id, author_name,
+//!   author_app, at, field_id, field, from, from_string, to, to_string`).
+//!
+//! Ids are strings. Timestamps are `Datetime(ms)` without a zone and hold UTC instants, so
+//! sub-millisecond precision is not kept. `labels` is space-separated (JIRA labels contain
+//! no spaces) and `truncated` joins its notes with `"; "`; both are `""` when empty. A
+//! person is three columns, all null when JIRA named nobody. Child rows keep their
+//! ticket's order, and tickets are stored sorted by id.
+//!
+//! `snapshot.json` ([`Meta`] plus each table's size, row count and SHA-256) is written last,
+//! so a set of files left half-replaced is detected on read. [`lock`] keeps two runs from
+//! using one folder at once.
+
+mod decode;
+mod encode;
+mod lock;
+mod store;
+#[cfg(test)]
+mod tests;
+
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+use std::path::Path;
+
+use anyhow::{Context, Result, bail};
+use serde::{Deserialize, Serialize};
+
+pub use lock::{Lock, lock};
+
+use crate::error::Failure;
+use crate::model::{Ticket, Ts, id_order};
+use store::{FORMAT, MANIFEST, Manifest};
+
+/// Where a snapshot came from and when; stored as `snapshot.json` in the data folder.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Meta {
+    /// `"files"` (import) or `"jira"` (export).
+    pub source: String,
+    /// The imported files, or the JIRA URL and JQL the export ran.
+    pub inputs: Vec<String>,
+    /// When the JIRA export started (the default as-of); `None` for imported files.
+    pub exported_at: Option<Ts>,
+    /// When this snapshot was written.
+    pub written_at: Ts,
+    /// The supportlens version that wrote it.
+    pub version: String,
+}
+
+/// The snapshot's tables, in the order they are written and renamed into place.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Table {
+    Tickets,
+    Comments,
+    Worklogs,
+    Changes,
+}
+
+impl Table {
+    const ALL: [Table; 4] = [
+        Table::Tickets,
+        Table::Comments,
+        Table::Worklogs,
+        Table::Changes,
+    ];
+
+    /// The table's name, and its file's name without `.parquet`.
+    fn name(self) -> &'static str {
+        match self {
+            Table::Tickets => "tickets",
+            Table::Comments => "comments",
+            Table::Worklogs => "worklogs",
+            Table::Changes => "changes",
+        }
+    }
+}
+
+/// Replaces the snapshot in `dir` (created if needed) with `tickets` and `meta`, atomically:
+/// a crash or failure leaves either the previous snapshot or one `read` rejects, never a
+/// silent mix. The caller should hold the folder's [`Lock`].
+pub fn write(dir: &Path, tickets: &[Ticket], meta: &Meta) -> Result<()> {
+    std::fs::create_dir_all(dir)
+        .with_context(|| format!("cannot create the data folder {}", dir.display()))?;
+    let mut sorted: Vec<&Ticket> = tickets.iter().collect();
+    sorted.sort_by(|a, b| id_order(&a.id, &b.id));
+    if let Some(pair) = sorted.windows(2).find(|w| w[0].id == w[1].id) {
+        bail!(
+            "two tickets share the id {} ({} and {}); merge them before writing the snapshot",
+            pair[0].id,
+            pair[0].key,
+            pair[1].key
+        );
+    }
+    let mut staged = Vec::with_capacity(Table::ALL.len() + 1);
+    let mut entries = Vec::with_capacity(Table::ALL.len());
+    for table in Table::ALL {
+        // One table at a time, so only one DataFrame is in memory.
+        let mut df = encode::frame(table, &sorted)
+            .with_context(|| format!("cannot build the {} table", table.name()))?;
+        let (file, entry) = store::stage_table(dir, table.name(), &mut df)?;
+        staged.push(file);
+        entries.push(entry);
+    }
+    let manifest = Manifest {
+        format: FORMAT,
+        meta: meta.clone(),
+        tables: entries,
+    };
+    staged.push(store::stage_manifest(dir, &manifest)?);
+    store::commit(dir, staged)
+}
+
+/// Reads the snapshot in `dir`: tickets sorted by id, each with its comments, worklogs and
+/// changes in stored order, and the snapshot's [`Meta`]. A missing, incomplete or damaged
+/// snapshot is a `Failure::input` (exit 3) saying which command rebuilds it.
+pub fn read(dir: &Path) -> Result<(Vec<Ticket>, Meta)> {
+    let manifest = read_manifest(dir)?;
+    let entry = |table: Table| {
+        manifest
+            .tables
+            .iter()
+            .find(|e| e.name == table.name())
+            .ok_or_else(|| damaged(dir, &format!("{MANIFEST} lists no {} table", table.name())))
+    };
+    let load = |table: Table| store::load_table(dir, entry(table)?).map_err(|m| damaged(dir, &m));
+    let bad_rows = |table: Table, e: anyhow::Error| {
+        damaged(
+            dir,
+            &format!(
+                "{}: {e:#}",
+                dir.join(format!("{}.parquet", table.name())).display()
+            ),
+        )
+    };
+
+    let ticket_df = load(Table::Tickets)?;
+    let (mut tickets, index) =
+        decode::tickets(&ticket_df).map_err(|e| bad_rows(Table::Tickets, e))?;
+    // Children one table at a time: each DataFrame is dropped once its rows are attached.
+    let children: [(Table, decode::Attach); 3] = [
+        (Table::Comments, decode::comments),
+        (Table::Worklogs, decode::worklogs),
+        (Table::Changes, decode::changes),
+    ];
+    for (table, attach) in children {
+        let df = load(table)?;
+        attach(&df, &mut tickets, &index).map_err(|e| bad_rows(table, e))?;
+    }
+    tickets.sort_by(|a, b| id_order(&a.id, &b.id));
+    Ok((tickets, manifest.meta))
+}
+
+/// Merges a new batch into stored tickets by id: an incoming ticket replaces the stored one
+/// whole, unless the stored one was updated strictly later. The result is sorted by id.
+pub fn merge(existing: Vec<Ticket>, incoming: Vec<Ticket>) -> Vec<Ticket> {
+    let mut by_id: HashMap<String, Ticket> =
+        HashMap::with_capacity(existing.len() + incoming.len());
+    for t in existing {
+        by_id.insert(t.id.clone(), t);
+    }
+    for t in incoming {
+        match by_id.entry(t.id.clone()) {
+            Entry::Occupied(mut stored) => {
+                if stored.get().updated <= t.updated {
+                    stored.insert(t);
+                }
+            }
+            Entry::Vacant(slot) => {
+                slot.insert(t);
+            }
+        }
+    }
+    let mut merged: Vec<Ticket> = by_id.into_values().collect();
+    merged.sort_by(|a, b| id_order(&a.id, &b.id));
+    merged
+}
+
+fn read_manifest(dir: &Path) -> Result<Manifest> {
+    let path = dir.join(MANIFEST);
+    let text = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let has_tables = Table::ALL
+                .iter()
+                .any(|t| dir.join(format!("{}.parquet", t.name())).exists());
+            return Err(if has_tables {
+                damaged(dir, &format!("{MANIFEST} is missing"))
+            } else {
+                Failure::input(format!(
+                    "no snapshot in the data folder {}: run `supportlens import FILES…` or \
+                     `supportlens export` first",
+                    dir.display()
+                ))
+                .into()
+            });
+        }
+        Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
+    };
+    let manifest: Manifest = serde_json::from_str(&text)
+        .map_err(|e| damaged(dir, &format!("{}: {e}", path.display())))?;
+    if manifest.format != FORMAT {
+        return Err(Failure::input(format!(
+            "the snapshot in {} has layout {} but this supportlens reads layout {FORMAT}: \
+             re-run `supportlens import FILES…` or `supportlens export` to rebuild it",
+            dir.display(),
+            manifest.format
+        ))
+        .into());
+    }
+    Ok(manifest)
+}
+
+/// The error for a snapshot whose files do not fit together or cannot be read.
+fn damaged(dir: &Path, detail: &str) -> anyhow::Error {
+    Failure::input(format!(
+        "the snapshot in {} is incomplete or damaged ({detail}); an import or export may have \
+         stopped midway: re-run `supportlens import FILES…` or `supportlens export`",
+        dir.display()
+    ))
+    .into()
+}

@@ -1,0 +1,251 @@
+//! The files of a snapshot and how they are replaced: every new file is written to a
+//! temporary name in the data folder and fsynced, then renamed into place with
+//! `snapshot.json` last. `snapshot.json` records each table's size, row count and SHA-256,
+//! so a set left half-replaced by a crash between renames is caught on read. A rename that
+//! fails puts back the files already replaced, so a failed write leaves the previous
+//! snapshot as it was.
+
+use std::fs::{self, File};
+use std::io::{self, BufWriter, Read, Seek, Write};
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, anyhow};
+use polars::prelude::*;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use tempfile::NamedTempFile;
+
+use super::Meta;
+
+/// The file that ties the tables together; renamed into place last.
+pub(super) const MANIFEST: &str = "snapshot.json";
+
+/// Bumped when the tables' layout changes, so an older snapshot is rebuilt, not misread.
+pub(super) const FORMAT: u32 = 1;
+
+/// `snapshot.json`: the metadata plus what each table file must look like.
+#[derive(Debug, Serialize, Deserialize)]
+pub(super) struct Manifest {
+    pub format: u32,
+    #[serde(flatten)]
+    pub meta: Meta,
+    pub tables: Vec<TableEntry>,
+}
+
+/// What the manifest records about one table file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(super) struct TableEntry {
+    pub name: String,
+    pub rows: u64,
+    pub bytes: u64,
+    pub sha256: String,
+}
+
+/// A finished temporary file waiting to be renamed onto `target`.
+pub(super) struct Staged {
+    temp: NamedTempFile,
+    target: PathBuf,
+}
+
+/// Writes `df` as `<name>.parquet`'s replacement, fsynced, and describes it.
+pub(super) fn stage_table(
+    dir: &Path,
+    name: &str,
+    df: &mut DataFrame,
+) -> Result<(Staged, TableEntry)> {
+    let file = format!("{name}.parquet");
+    let (temp, target) = temp_for(dir, &file)?;
+    let mut out = HashingWriter::new(BufWriter::new(temp.as_file()));
+    ParquetWriter::new(&mut out)
+        .with_compression(ParquetCompression::Zstd(None))
+        .finish(df)
+        .map_err(anyhow::Error::from)
+        .with_context(|| format!("cannot write {}", temp.path().display()))?;
+    let (bytes, sha256) = out
+        .finish()
+        .with_context(|| format!("cannot write {}", temp.path().display()))?;
+    sync(&temp)?;
+    let entry = TableEntry {
+        name: name.to_owned(),
+        rows: df.height() as u64,
+        bytes,
+        sha256,
+    };
+    Ok((Staged { temp, target }, entry))
+}
+
+/// Writes the manifest's replacement, fsynced.
+pub(super) fn stage_manifest(dir: &Path, manifest: &Manifest) -> Result<Staged> {
+    let (temp, target) = temp_for(dir, MANIFEST)?;
+    let mut out = BufWriter::new(temp.as_file());
+    serde_json::to_writer_pretty(&mut out, manifest)
+        .map_err(io::Error::from)
+        .and_then(|()| out.write_all(b"\n"))
+        .and_then(|()| out.flush())
+        .with_context(|| format!("cannot write {}", temp.path().display()))?;
+    drop(out);
+    sync(&temp)?;
+    Ok(Staged { temp, target })
+}
+
+/// Renames every staged file into place in order. If one rename fails, the files already
+/// replaced get their previous versions back (or are removed if they had none) and the
+/// remaining temporary files are deleted.
+pub(super) fn commit(dir: &Path, staged: Vec<Staged>) -> Result<()> {
+    // Hard links to the current files, so a failed rename can restore them.
+    let backup = tempfile::Builder::new()
+        .prefix(".supportlens-backup-")
+        .tempdir_in(dir)
+        .with_context(|| format!("cannot create a backup folder in {}", dir.display()))?;
+    let mut previous = Vec::with_capacity(staged.len());
+    for (i, s) in staged.iter().enumerate() {
+        let is_file = fs::symlink_metadata(&s.target).is_ok_and(|m| m.is_file());
+        let saved = if is_file {
+            let link = backup.path().join(i.to_string());
+            fs::hard_link(&s.target, &link)
+                .or_else(|_| fs::copy(&s.target, &link).map(|_| ()))
+                .with_context(|| format!("cannot keep a copy of {}", s.target.display()))?;
+            Some(link)
+        } else {
+            None
+        };
+        previous.push((s.target.clone(), saved));
+    }
+    for (i, s) in staged.into_iter().enumerate() {
+        if let Err(e) = s.temp.persist(&s.target) {
+            let outcome = if restore(&previous[..i]) {
+                "the previous snapshot was kept"
+            } else {
+                "the previous snapshot could not be fully restored, so the next read will \
+                 ask for a new import or export"
+            };
+            return Err(anyhow!(e.error))
+                .with_context(|| format!("cannot replace {}; {outcome}", s.target.display()));
+        }
+    }
+    sync_dir(dir);
+    Ok(())
+}
+
+/// Puts back the files a failed commit had already replaced; false if any could not be.
+/// Even then the manifest check on read reports the mixed set instead of misreading it.
+fn restore(replaced: &[(PathBuf, Option<PathBuf>)]) -> bool {
+    let mut all = true;
+    for (target, saved) in replaced {
+        let done = match saved {
+            Some(link) => fs::rename(link, target),
+            None => fs::remove_file(target),
+        };
+        all &= done.is_ok();
+    }
+    all
+}
+
+/// Opens a table file, checks it against the manifest and reads it.
+pub(super) fn load_table(dir: &Path, entry: &TableEntry) -> std::result::Result<DataFrame, String> {
+    let path = dir.join(format!("{}.parquet", entry.name));
+    let mut file = File::open(&path).map_err(|e| format!("cannot open {}: {e}", path.display()))?;
+    let (bytes, sha256) =
+        hash(&mut file).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    if bytes != entry.bytes || sha256 != entry.sha256 {
+        return Err(format!(
+            "{} is not the file {MANIFEST} describes ({bytes} bytes, expected {})",
+            path.display(),
+            entry.bytes
+        ));
+    }
+    file.rewind()
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let df = ParquetReader::new(file)
+        .finish()
+        .map_err(|e| format!("cannot read {} as Parquet: {e}", path.display()))?;
+    if df.height() as u64 != entry.rows {
+        return Err(format!(
+            "{} has {} rows, {MANIFEST} expects {}",
+            path.display(),
+            df.height(),
+            entry.rows
+        ));
+    }
+    Ok(df)
+}
+
+/// A temporary file beside `file`, named so `*.parquet` globs and readers never see it.
+fn temp_for(dir: &Path, file: &str) -> Result<(NamedTempFile, PathBuf)> {
+    let temp = tempfile::Builder::new()
+        .prefix(&format!(".{file}."))
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
+    Ok((temp, dir.join(file)))
+}
+
+fn sync(temp: &NamedTempFile) -> Result<()> {
+    temp.as_file()
+        .sync_all()
+        .with_context(|| format!("cannot flush {} to disk", temp.path().display()))
+}
+
+/// Makes the renames themselves durable. Best effort: not every platform can open a
+/// folder for syncing, and the data files are already on disk.
+fn sync_dir(dir: &Path) {
+    if let Ok(d) = File::open(dir) {
+        let _ = d.sync_all();
+    }
+}
+
+/// Size and SHA-256 (hex) of everything `reader` yields.
+fn hash(reader: &mut impl Read) -> io::Result<(u64, String)> {
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; 1 << 20];
+    let mut total = 0u64;
+    loop {
+        let n = reader.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buf[..n]);
+        total += n as u64;
+    }
+    Ok((total, hex(&hasher.finalize())))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Counts and hashes bytes on their way to the file, so a table is not read back to be
+/// described.
+struct HashingWriter<W: Write> {
+    inner: W,
+    hasher: Sha256,
+    bytes: u64,
+}
+
+impl<W: Write> HashingWriter<W> {
+    fn new(inner: W) -> Self {
+        HashingWriter {
+            inner,
+            hasher: Sha256::new(),
+            bytes: 0,
+        }
+    }
+
+    fn finish(mut self) -> io::Result<(u64, String)> {
+        self.inner.flush()?;
+        Ok((self.bytes, hex(&self.hasher.finalize())))
+    }
+}
+
+impl<W: Write> Write for HashingWriter<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.hasher.update(&buf[..n]);
+        self.bytes += n as u64;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
+    }
+}
