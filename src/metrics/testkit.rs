@@ -168,8 +168,8 @@ impl TicketBuilder {
             id,
             author: Some(person(by)),
             started: ts(started),
-            created: Some(created),
-            updated: Some(created),
+            created,
+            updated: created,
             seconds,
             comment: text.to_string(),
         });

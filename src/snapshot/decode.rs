@@ -42,8 +42,8 @@ pub(super) fn tickets(df: &DataFrame) -> Result<(Vec<Ticket>, TicketIndex<'_>)> 
         out.push(Ticket {
             id: id.to_owned(),
             key: need(key.next(), "key", row)?.to_owned(),
-            created: ts(created.next(), "created", row)?,
-            updated: ts(updated.next(), "updated", row)?,
+            created: opt_ts(created.next(), "created", row)?,
+            updated: opt_ts(updated.next(), "updated", row)?,
             issue_type: need(issue_type.next(), "issue_type", row)?.to_owned(),
             status: need(status.next(), "status", row)?.to_owned(),
             resolution: owned(resolution.next()),
@@ -220,6 +220,14 @@ fn ts(cell: Option<Option<i64>>, name: &str, row: usize) -> Result<Ts> {
     let ms = need(cell, name, row)?;
     DateTime::from_timestamp_millis(ms)
         .ok_or_else(|| anyhow!("row {}: column `{name}` is out of range ({ms} ms)", row + 1))
+}
+
+/// A nullable timestamp cell: tickets may lack `created`/`updated`.
+fn opt_ts(cell: Option<Option<i64>>, name: &str, row: usize) -> Result<Option<Ts>> {
+    match cell {
+        Some(None) => Ok(None),
+        other => ts(other, name, row).map(Some),
+    }
 }
 
 /// The ticket (row in the `tickets` table) each child row belongs to.

@@ -39,8 +39,8 @@ fn tickets_frame(tickets: &[&Ticket]) -> PolarsResult<DataFrame> {
     for t in tickets {
         id.push(t.id.as_str());
         key.push(t.key.as_str());
-        created.push(millis(t.created));
-        updated.push(millis(t.updated));
+        created.push(t.created.map(millis));
+        updated.push(t.updated.map(millis));
         issue_type.push(t.issue_type.as_str());
         status.push(t.status.as_str());
         resolution.push(t.resolution.as_deref());
@@ -53,8 +53,8 @@ fn tickets_frame(tickets: &[&Ticket]) -> PolarsResult<DataFrame> {
     let mut columns = vec![
         text("id", id),
         text("key", key),
-        time("created", created),
-        time("updated", updated),
+        opt_time("created", created),
+        opt_time("updated", updated),
         text("issue_type", issue_type),
         text("status", status),
         text("resolution", resolution),
@@ -215,6 +215,13 @@ where
 /// A `Datetime(Milliseconds, no zone)` column; the values are UTC instants.
 fn time(name: &str, values: Vec<i64>) -> Column {
     Int64Chunked::from_vec(name.into(), values)
+        .into_datetime(TimeUnit::Milliseconds, None)
+        .into_column()
+}
+
+/// A nullable timestamp column (a ticket's `created`/`updated` may be missing).
+fn opt_time(name: &str, values: Vec<Option<i64>>) -> Column {
+    Int64Chunked::from_iter_options(name.into(), values.into_iter())
         .into_datetime(TimeUnit::Milliseconds, None)
         .into_column()
 }

@@ -185,6 +185,15 @@ pub fn merge(existing: Vec<Ticket>, incoming: Vec<Ticket>) -> Vec<Ticket> {
     merged
 }
 
+/// True when the folder holds a snapshot, or the remains of one (so a damaged snapshot is
+/// reported by `read` instead of being silently replaced).
+pub fn exists(dir: &Path) -> bool {
+    dir.join(MANIFEST).exists()
+        || Table::ALL
+            .iter()
+            .any(|t| dir.join(format!("{}.parquet", t.name())).exists())
+}
+
 fn read_manifest(dir: &Path) -> Result<Manifest> {
     let path = dir.join(MANIFEST);
     let text = match std::fs::read_to_string(&path) {

@@ -40,8 +40,8 @@ fn full_ticket() -> Ticket {
     Ticket {
         id: "10".into(),
         key: "SUP-10".into(),
-        created: t("2026-11-02T09:15:00.123+0000"),
-        updated: t("2026-11-20T17:00:59.001+0100"),
+        created: Some(t("2026-11-02T09:15:00.123+0000")),
+        updated: Some(t("2026-11-20T17:00:59.001+0100")),
         issue_type: "Incident".into(),
         status: "Waiting for support".into(),
         resolution: Some("Done".into()),
@@ -108,8 +108,8 @@ fn bare_ticket() -> Ticket {
     Ticket {
         id: "9".into(),
         key: "SUP-9".into(),
-        created: t("2026-10-30T23:59:59.999Z"),
-        updated: t("2026-10-31T00:00:00.000Z"),
+        created: Some(t("2026-10-30T23:59:59.999Z")),
+        updated: Some(t("2026-10-31T00:00:00.000Z")),
         issue_type: "Query".into(),
         status: "Open".into(),
         resolution: Some(String::new()),

@@ -31,7 +31,7 @@ fn round_trip_rebuilds_tickets_exactly_sorted_by_id() {
 fn timestamps_keep_milliseconds_only_and_imports_have_no_export_time() {
     let dir = tempfile::tempdir().unwrap();
     let mut ticket = bare_ticket();
-    ticket.created = t("2026-11-02T09:15:00.123456+0000");
+    ticket.created = Some(t("2026-11-02T09:15:00.123456+0000"));
     let files = Meta {
         source: "files".into(),
         inputs: vec!["export-1.json".into(), "export-2.json".into()],
@@ -41,7 +41,7 @@ fn timestamps_keep_milliseconds_only_and_imports_have_no_export_time() {
     };
     write(dir.path(), &[ticket], &files).unwrap();
     let (tickets, got_meta) = read(dir.path()).unwrap();
-    assert_eq!(tickets[0].created, t("2026-11-02T09:15:00.123Z"));
+    assert_eq!(tickets[0].created, Some(t("2026-11-02T09:15:00.123Z")));
     // snapshot.json is not Parquet: it keeps the instant as given.
     assert_eq!(got_meta, files);
 }
@@ -221,20 +221,20 @@ fn snapshot_json_records_meta_and_each_table() {
 #[test]
 fn merge_replaces_unless_stored_is_strictly_newer() {
     let mut stored_old = full_ticket(); // id 10
-    stored_old.updated = t("2026-11-10T00:00:00Z");
+    stored_old.updated = Some(t("2026-11-10T00:00:00Z"));
     let mut stored_new = bare_ticket(); // id 9
-    stored_new.updated = t("2026-11-20T00:00:00Z");
+    stored_new.updated = Some(t("2026-11-20T00:00:00Z"));
     let mut stored_same = bare_ticket();
     stored_same.id = "2".into();
-    stored_same.updated = t("2026-11-15T00:00:00Z");
+    stored_same.updated = Some(t("2026-11-15T00:00:00Z"));
 
     let mut newer_10 = bare_ticket();
     newer_10.id = "10".into();
     newer_10.status = "Closed".into();
-    newer_10.updated = t("2026-11-11T00:00:00Z");
+    newer_10.updated = Some(t("2026-11-11T00:00:00Z"));
     let mut older_9 = bare_ticket();
     older_9.status = "Stale".into();
-    older_9.updated = t("2026-11-19T23:59:59Z");
+    older_9.updated = Some(t("2026-11-19T23:59:59Z"));
     let mut equal_2 = stored_same.clone();
     equal_2.status = "Equal".into();
     let mut added = bare_ticket();
