@@ -1,0 +1,131 @@
+//! Business time: open hours per weekday in a zone, minus holidays (SPEC §3 "Business
+//! calendar"). This module owns the arithmetic every business-hours SLA clock uses: how many
+//! business seconds lie in `[a, b)` ([`Calendar::elapsed`]) and when a target runs out
+//! ([`Calendar::deadline`]). Parsing `09:00-18:00` strings and holiday files is config's job.
+//!
+//! # Local times and DST
+//!
+//! Open ranges are wall-clock times in the calendar's zone, so on DST days they cover the real
+//! instants: `00:00-04:00` is 3 h on a spring-forward day and 5 h on a fall-back day. A range
+//! `[start, end)` of a date becomes the instants `[instant(start), instant(end))`, where a
+//! local time maps to an instant by these rules:
+//!
+//! - a time skipped by a spring-forward gap maps to the transition instant, the first instant
+//!   after the gap (so a range lying wholly inside the gap is empty);
+//! - a range start in a repeated (fall-back) hour maps to its earliest instant and a range end
+//!   to its latest, so `00:00-01:30` on a fall-back day covers both passes of 01:00-01:30;
+//!   an end exactly at the first repeated time (01:00 when 01:00-02:00 repeats) takes its
+//!   earliest instant, since no time before it is repeated: `00:00-01:00` stays one hour;
+//! - `24:00` is 00:00 of the next date (that is how a night shift `22:00-24:00` +
+//!   `00:00-06:00` joins seamlessly across midnight).
+//!
+//! Open time is the union of those instant ranges: where two ranges overlap in instants (a
+//! range ending and the next starting inside a repeated hour) the overlap counts once. A
+//! holiday (a date in the calendar's zone) closes every range of that date.
+//!
+//! # Precision
+//!
+//! Work is done in whole milliseconds, the precision JIRA timestamps carry (any finer part of
+//! an input is dropped). [`Calendar::elapsed_ms`] is exact; [`Calendar::elapsed`] is its
+//! floor in whole seconds, hence exact and additive for whole-second inputs. A deadline is the
+//! earliest millisecond at which the target is reached, so a clock started at `10:00:00.500`
+//! on an open calendar with a 60 s target has its deadline at `10:01:00.500`.
+//!
+//! # Cost
+//!
+//! Work is proportional to the number of local dates spanned: one zone lookup per date, plus
+//! one per range on the rare dates whose length is not 24 h (a DST change). Nothing loops per
+//! second or minute. The per-date shortcut assumes no zone changes its offset twice within a
+//! single day, which holds for every zone of the tz database from 1900 to 2100.
+
+mod day;
+#[cfg(test)]
+mod proptests;
+#[cfg(test)]
+mod tests;
+
+use std::collections::BTreeSet;
+
+use chrono::{DateTime, NaiveDate};
+use chrono_tz::Tz;
+
+use crate::model::Ts;
+
+use day::OpenIntervals;
+
+/// Weekly open hours in a zone, minus holidays.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Calendar {
+    pub tz: Tz,
+    /// Open ranges per weekday, Monday first: [start, end) in seconds after local midnight,
+    /// sorted, non-overlapping, end <= 86400.
+    pub week: [Vec<(u32, u32)>; 7],
+    pub holidays: BTreeSet<NaiveDate>,
+}
+
+/// Deadlines are searched up to this instant (10000-01-01T00:00:00Z, in ms): a target that
+/// would run out later never does, as far as any report can tell.
+const HORIZON_MS: i64 = 253_402_300_800_000;
+
+impl Calendar {
+    /// Validates the ranges (sorted, disjoint, within a day).
+    pub fn new(
+        tz: Tz,
+        week: [Vec<(u32, u32)>; 7],
+        holidays: BTreeSet<NaiveDate>,
+    ) -> Result<Calendar, String> {
+        for ranges in &week {
+            let mut prev_end = 0;
+            for &(start, end) in ranges {
+                if start >= end || end > 86_400 || start < prev_end {
+                    return Err(format!(
+                        "open hours must be increasing, non-overlapping ranges within one day (got {:02}:{:02}-{:02}:{:02})",
+                        start / 3600,
+                        start % 3600 / 60,
+                        end / 3600,
+                        end % 3600 / 60
+                    ));
+                }
+                prev_end = end;
+            }
+        }
+        Ok(Calendar { tz, week, holidays })
+    }
+
+    /// Business seconds in [a, b), rounded down to a whole second; 0 when b <= a.
+    pub fn elapsed(&self, a: Ts, b: Ts) -> i64 {
+        self.elapsed_ms(a, b) / 1000
+    }
+
+    /// Business milliseconds in [a, b); 0 when b <= a.
+    pub fn elapsed_ms(&self, a: Ts, b: Ts) -> i64 {
+        let (a, b) = (a.timestamp_millis(), b.timestamp_millis());
+        if b <= a {
+            return 0;
+        }
+        OpenIntervals::new(self, a, b)
+            .map(|(start, end)| end.min(b) - start)
+            .sum()
+    }
+
+    /// The earliest t with elapsed(start, t) == target seconds. A clock started while closed
+    /// begins at the next opening; a target <= 0 gives `start`. `None` means never: the
+    /// calendar has no open hours at all, or the target would run out after the year 9999.
+    pub fn deadline(&self, start: Ts, target: i64) -> Option<Ts> {
+        if target <= 0 {
+            return Some(start);
+        }
+        // Without this, the walk below would visit every date up to the horizon in vain.
+        if self.week.iter().all(Vec::is_empty) {
+            return None;
+        }
+        let mut need = target.checked_mul(1000)?;
+        for (open, close) in OpenIntervals::new(self, start.timestamp_millis(), HORIZON_MS) {
+            if close - open >= need {
+                return DateTime::from_timestamp_millis(open + need);
+            }
+            need -= close - open;
+        }
+        None
+    }
+}
