@@ -37,16 +37,28 @@ pub struct Failure {
 
 impl Failure {
     pub fn usage(message: impl Into<String>) -> Failure {
-        Failure { kind: Kind::Usage, message: message.into() }
+        Failure {
+            kind: Kind::Usage,
+            message: message.into(),
+        }
     }
     pub fn input(message: impl Into<String>) -> Failure {
-        Failure { kind: Kind::Input, message: message.into() }
+        Failure {
+            kind: Kind::Input,
+            message: message.into(),
+        }
     }
     pub fn jira(message: impl Into<String>) -> Failure {
-        Failure { kind: Kind::Jira, message: message.into() }
+        Failure {
+            kind: Kind::Jira,
+            message: message.into(),
+        }
     }
     pub fn locked(message: impl Into<String>) -> Failure {
-        Failure { kind: Kind::Locked, message: message.into() }
+        Failure {
+            kind: Kind::Locked,
+            message: message.into(),
+        }
     }
 }
 

@@ -195,7 +195,10 @@ impl Settings {
 
     /// The ticket type of an `issuetype.name` (compared case-insensitively).
     pub fn ticket_type(&self, issue_type: &str) -> TicketType {
-        let eq = |list: &[String]| list.iter().any(|n| n.trim().eq_ignore_ascii_case(issue_type.trim()));
+        let eq = |list: &[String]| {
+            list.iter()
+                .any(|n| n.trim().eq_ignore_ascii_case(issue_type.trim()))
+        };
         if eq(&self.types.incident) {
             TicketType::Incident
         } else if eq(&self.types.query) {

@@ -162,10 +162,10 @@ impl Timeline {
                     .status
                     .changes
                     .push((c.at, c.to_string.clone().unwrap_or_default())),
-                Some(Field::Assignee) => tl.assignee.changes.push((
-                    c.at,
-                    assignee(c.to.as_deref(), c.to_string.as_deref()),
-                )),
+                Some(Field::Assignee) => tl
+                    .assignee
+                    .changes
+                    .push((c.at, assignee(c.to.as_deref(), c.to_string.as_deref()))),
                 Some(Field::IssueType) => tl
                     .issue_type
                     .changes
@@ -231,20 +231,53 @@ mod tests {
     fn initial_value_is_the_from_side_of_the_first_change() {
         let mut t = ticket();
         t.changes = vec![
-            change("11", "2026-11-03T10:00:00Z", "status", ("", "In Progress"), ("", "Resolved")),
-            change("10", "2026-11-02T10:00:00Z", "status", ("", "Open"), ("", "In Progress")),
-            change("10", "2026-11-02T10:00:00Z", "priority", ("", "Critical"), ("", "High")),
-            change("12", "2026-11-02T12:00:00Z", "labels", ("", ""), ("", "apim")),
+            change(
+                "11",
+                "2026-11-03T10:00:00Z",
+                "status",
+                ("", "In Progress"),
+                ("", "Resolved"),
+            ),
+            change(
+                "10",
+                "2026-11-02T10:00:00Z",
+                "status",
+                ("", "Open"),
+                ("", "In Progress"),
+            ),
+            change(
+                "10",
+                "2026-11-02T10:00:00Z",
+                "priority",
+                ("", "Critical"),
+                ("", "High"),
+            ),
+            change(
+                "12",
+                "2026-11-02T12:00:00Z",
+                "labels",
+                ("", ""),
+                ("", "apim"),
+            ),
         ];
         let tl = Timeline::build(&t, "priority", ts("2026-12-01T00:00:00Z"));
         assert_eq!(tl.status.at(ts("2026-11-02T09:30:00Z")), "Open");
         // A change counts at its own instant.
         assert_eq!(tl.status.at(ts("2026-11-02T10:00:00Z")), "In Progress");
         assert_eq!(tl.status.at(ts("2026-11-04T00:00:00Z")), "Resolved");
-        assert_eq!(tl.severity.at(ts("2026-11-02T09:00:00Z")).as_deref(), Some("critical"));
-        assert_eq!(tl.severity.at(ts("2026-11-02T10:00:00Z")).as_deref(), Some("high"));
+        assert_eq!(
+            tl.severity.at(ts("2026-11-02T09:00:00Z")).as_deref(),
+            Some("critical")
+        );
+        assert_eq!(
+            tl.severity.at(ts("2026-11-02T10:00:00Z")).as_deref(),
+            Some("high")
+        );
         assert!(tl.labels.at(ts("2026-11-02T11:00:00Z")).is_empty());
-        assert_eq!(tl.labels.at(ts("2026-11-02T12:00:00Z")), &vec!["apim".to_string()]);
+        assert_eq!(
+            tl.labels.at(ts("2026-11-02T12:00:00Z")),
+            &vec!["apim".to_string()]
+        );
         // No issuetype change: the current value throughout.
         assert_eq!(tl.issue_type.at(ts("2026-11-02T09:00:00Z")), "Incident");
     }
@@ -253,15 +286,40 @@ mod tests {
     fn assignee_changes_carry_ids_and_names() {
         let mut t = ticket();
         t.changes = vec![
-            change("10", "2026-11-02T10:00:00Z", "assignee", ("", ""), ("acc-a", "Ann")),
-            change("11", "2026-11-03T10:00:00Z", "assignee", ("acc-a", "Ann"), ("", "")),
-            change("12", "2026-11-03T11:00:00Z", "assignee", ("", ""), ("acc-b", "Bo")),
+            change(
+                "10",
+                "2026-11-02T10:00:00Z",
+                "assignee",
+                ("", ""),
+                ("acc-a", "Ann"),
+            ),
+            change(
+                "11",
+                "2026-11-03T10:00:00Z",
+                "assignee",
+                ("acc-a", "Ann"),
+                ("", ""),
+            ),
+            change(
+                "12",
+                "2026-11-03T11:00:00Z",
+                "assignee",
+                ("", ""),
+                ("acc-b", "Bo"),
+            ),
         ];
         let tl = Timeline::build(&t, "priority", ts("2026-12-01T00:00:00Z"));
         assert_eq!(tl.assignee_at(ts("2026-11-02T09:00:00Z")), None);
         assert_eq!(tl.assignee_at(ts("2026-11-02T10:00:00Z")), Some("acc-a"));
         assert_eq!(tl.assignee_at(ts("2026-11-03T10:30:00Z")), None);
-        assert_eq!(tl.assignee.at(ts("2026-11-04T00:00:00Z")).as_ref().unwrap().name, "Bo");
+        assert_eq!(
+            tl.assignee
+                .at(ts("2026-11-04T00:00:00Z"))
+                .as_ref()
+                .unwrap()
+                .name,
+            "Bo"
+        );
     }
 
     #[test]
@@ -282,8 +340,20 @@ mod tests {
     fn same_instant_changes_apply_in_history_id_order() {
         let mut t = ticket();
         t.changes = vec![
-            change("20", "2026-11-03T10:00:00Z", "status", ("", "In Progress"), ("", "Resolved")),
-            change("9", "2026-11-03T10:00:00Z", "status", ("", "Open"), ("", "In Progress")),
+            change(
+                "20",
+                "2026-11-03T10:00:00Z",
+                "status",
+                ("", "In Progress"),
+                ("", "Resolved"),
+            ),
+            change(
+                "9",
+                "2026-11-03T10:00:00Z",
+                "status",
+                ("", "Open"),
+                ("", "In Progress"),
+            ),
         ];
         let tl = Timeline::build(&t, "priority", ts("2026-12-01T00:00:00Z"));
         assert_eq!(tl.status.initial, "Open");

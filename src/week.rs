@@ -124,7 +124,10 @@ mod tests {
         // Sunday 23:30 UTC is already Monday in Colombo (+05:30).
         let t = parse_ts("2026-11-22T23:30:00Z").unwrap();
         assert_eq!(Week::of(t, chrono_tz::UTC).to_string(), "2026-W47");
-        assert_eq!(Week::of(t, chrono_tz::Asia::Colombo).to_string(), "2026-W48");
+        assert_eq!(
+            Week::of(t, chrono_tz::Asia::Colombo).to_string(),
+            "2026-W48"
+        );
     }
 
     #[test]
@@ -142,9 +145,15 @@ mod tests {
         assert_eq!(labels, ["2026-W53", "2027-W01"]);
         // Monday 00:00 exactly: the previous week has just ended.
         let t = parse_ts("2026-11-23T00:00:00Z").unwrap();
-        assert_eq!(last_complete_week(t, chrono_tz::UTC).to_string(), "2026-W47");
+        assert_eq!(
+            last_complete_week(t, chrono_tz::UTC).to_string(),
+            "2026-W47"
+        );
         let t = parse_ts("2026-11-22T23:59:59Z").unwrap();
-        assert_eq!(last_complete_week(t, chrono_tz::UTC).to_string(), "2026-W46");
+        assert_eq!(
+            last_complete_week(t, chrono_tz::UTC).to_string(),
+            "2026-W46"
+        );
     }
 
     #[test]

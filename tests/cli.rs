@@ -61,7 +61,13 @@ fn report_from_json_files_gives_the_hand_worked_clocks() {
     );
     let breaches = read(&folder.join("breaches.csv"));
     assert_eq!(breaches.lines().count(), 3, "{breaches}");
-    assert!(breaches.lines().next().unwrap().ends_with(",week,escalated_before_deadline"));
+    assert!(
+        breaches
+            .lines()
+            .next()
+            .unwrap()
+            .ends_with(",week,escalated_before_deadline")
+    );
     let run: serde_json::Value = serde_json::from_str(&read(&folder.join("run.json"))).unwrap();
     assert_eq!(run["as_of"], "2026-11-23T00:00:00Z");
     assert_eq!(run["weeks"], serde_json::json!(["2026-W47"]));
@@ -84,7 +90,10 @@ fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
         .unwrap()
         .map(|e| {
             let e = e.unwrap();
-            (e.file_name().to_string_lossy().into_owned(), std::fs::read(e.path()).unwrap())
+            (
+                e.file_name().to_string_lossy().into_owned(),
+                std::fs::read(e.path()).unwrap(),
+            )
         })
         .collect();
     out.sort();
@@ -108,7 +117,12 @@ fn import_then_report_matches_report_from_files() {
         .args(["--as-of", "2026-11-23T00:00:00Z", "--out", "from-snapshot"])
         .assert()
         .success();
-    for name in ["clocks.csv", "engineer_weekly.csv", "team_weekly.csv", "breaches.csv"] {
+    for name in [
+        "clocks.csv",
+        "engineer_weekly.csv",
+        "team_weekly.csv",
+        "breaches.csv",
+    ] {
         assert_eq!(
             read(&dir.path().join("out/2026-W47").join(name)),
             read(&dir.path().join("from-snapshot/2026-W47").join(name)),
@@ -169,14 +183,22 @@ fn bad_input_is_exit_3_and_leaves_the_previous_report() {
 #[test]
 fn bad_configuration_is_exit_2_naming_the_key() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("bad.toml"), "[team]\ntimezone = \"UTC\"\nengineerz = []\n").unwrap();
+    std::fs::write(
+        dir.path().join("bad.toml"),
+        "[team]\ntimezone = \"UTC\"\nengineerz = []\n",
+    )
+    .unwrap();
     bin(dir.path())
         .args(["--config", "bad.toml", "report", "--input"])
         .arg(fixture("scenario/two-tickets.json"))
         .assert()
         .code(2)
         .stderr(predicates::str::contains("engineerz"));
-    std::fs::write(dir.path().join("dur.toml"), "[hygiene]\nprebook_after = \"4 hours\"\n").unwrap();
+    std::fs::write(
+        dir.path().join("dur.toml"),
+        "[hygiene]\nprebook_after = \"4 hours\"\n",
+    )
+    .unwrap();
     bin(dir.path())
         .args(["--config", "dur.toml", "report", "--input"])
         .arg(fixture("scenario/two-tickets.json"))

@@ -13,7 +13,10 @@ pub fn run(cli: &Cli, args: &ReportArgs) -> anyhow::Result<()> {
     let week = args
         .week
         .as_deref()
-        .map(|w| w.parse::<Week>().map_err(|e| Failure::usage(format!("--week: {e}"))))
+        .map(|w| {
+            w.parse::<Week>()
+                .map_err(|e| Failure::usage(format!("--week: {e}")))
+        })
         .transpose()?;
     let as_of_flag = args
         .as_of

@@ -159,7 +159,11 @@ pub fn ticket_clocks(ctx: &TicketCtx, settings: &Settings, as_of: Ts) -> Vec<Clo
         .filter(|c| c.created <= as_of && c.public)
         .filter(|c| ctx.people.is_staff_ref(c.author.as_ref()))
         .collect();
-    comments.sort_by(|a, b| a.created.cmp(&b.created).then_with(|| id_order(&a.id, &b.id)));
+    comments.sort_by(|a, b| {
+        a.created
+            .cmp(&b.created)
+            .then_with(|| id_order(&a.id, &b.id))
+    });
     // Changelog first, then comments, at equal instants: a stable merge keeps both orders.
     let mut events: Vec<Event> = Vec::new();
     let status_changes = ctx
@@ -227,7 +231,15 @@ pub fn ticket_clocks(ctx: &TicketCtx, settings: &Settings, as_of: Ts) -> Vec<Clo
                     acks.drain(..).partition(|o| at >= o.start);
                 acks = running;
                 for o in stopping {
-                    out.push(close(ctx, settings, ClockKind::Ack, o, at, Some(author), true));
+                    out.push(close(
+                        ctx,
+                        settings,
+                        ClockKind::Ack,
+                        o,
+                        at,
+                        Some(author),
+                        true,
+                    ));
                 }
                 if let Some(o) = gap.take() {
                     push_gap(&mut out, ctx, settings, o, at);
@@ -243,7 +255,15 @@ pub fn ticket_clocks(ctx: &TicketCtx, settings: &Settings, as_of: Ts) -> Vec<Clo
     }
     if let Some(o) = gap.take() {
         if as_of > o.start {
-            out.push(close(ctx, settings, ClockKind::Update, o, as_of, None, false));
+            out.push(close(
+                ctx,
+                settings,
+                ClockKind::Update,
+                o,
+                as_of,
+                None,
+                false,
+            ));
         }
     }
     out.sort_by(|a, b| a.start.cmp(&b.start).then(a.kind.cmp(&b.kind)));

@@ -73,7 +73,11 @@ pub fn escalated_within(escalations: &[Escalation], clock: &Clock) -> bool {
 }
 
 /// Every escalation of one ticket, given its clocks.
-pub fn ticket_escalations(ctx: &TicketCtx, settings: &Settings, clocks: &[Clock]) -> Vec<Escalation> {
+pub fn ticket_escalations(
+    ctx: &TicketCtx,
+    settings: &Settings,
+    clocks: &[Clock],
+) -> Vec<Escalation> {
     let mut out = Vec::new();
     let mut assignee: Option<String> = ctx.timeline.assignee.initial.as_ref().map(|a| a.id.clone());
     let changes = &ctx.changes;
@@ -82,7 +86,10 @@ pub fn ticket_escalations(ctx: &TicketCtx, settings: &Settings, clocks: &[Clock]
         // One history, however many items.
         let first = changes[i];
         let mut j = i;
-        while j < changes.len() && changes[j].history_id == first.history_id && changes[j].at == first.at {
+        while j < changes.len()
+            && changes[j].history_id == first.history_id
+            && changes[j].at == first.at
+        {
             j += 1;
         }
         let history = &changes[i..j];
@@ -90,13 +97,20 @@ pub fn ticket_escalations(ctx: &TicketCtx, settings: &Settings, clocks: &[Clock]
         let mut trigger = None;
         for c in history {
             if c.is_field("labels") {
-                let from: Vec<&str> = c.from_string.as_deref().unwrap_or("").split_whitespace().collect();
+                let from: Vec<&str> = c
+                    .from_string
+                    .as_deref()
+                    .unwrap_or("")
+                    .split_whitespace()
+                    .collect();
                 let added = c
                     .to_string
                     .as_deref()
                     .unwrap_or("")
                     .split_whitespace()
-                    .any(|l| !from.contains(&l) && settings.escalation.labels.iter().any(|e| e == l));
+                    .any(|l| {
+                        !from.contains(&l) && settings.escalation.labels.iter().any(|e| e == l)
+                    });
                 if added {
                     trigger = Some(Trigger::Label);
                 }
@@ -109,7 +123,9 @@ pub fn ticket_escalations(ctx: &TicketCtx, settings: &Settings, clocks: &[Clock]
             }
         }
         if let Some(trigger) = trigger {
-            out.push(measure(ctx, settings, clocks, first.at, first, trigger, before));
+            out.push(measure(
+                ctx, settings, clocks, first.at, first, trigger, before,
+            ));
         }
         i = j;
     }
@@ -148,7 +164,10 @@ fn measure(
     Escalation {
         ticket: ctx.index,
         at,
-        by: first.author.as_ref().map_or(String::new(), |p| p.id.clone()),
+        by: first
+            .author
+            .as_ref()
+            .map_or(String::new(), |p| p.id.clone()),
         engineer: before.unwrap_or_else(|| UNASSIGNED.to_string()),
         trigger,
         deadline,

@@ -20,7 +20,7 @@ use crate::timeline::{Timeline, ordered_changes};
 use crate::week::Week;
 
 pub use clocks::{Clock, UNASSIGNED};
-pub use escalations::{EscalationClass, Escalation};
+pub use escalations::{Escalation, EscalationClass};
 pub use people::People;
 
 /// What every per-ticket computation needs: the ticket, its timeline and changelog in
@@ -100,7 +100,12 @@ impl<'a> Prepared<'a> {
 
     /// The (week, staff member) pairs of the window where the person owned a ticket at some
     /// instant, or authored a comment (by `created`) or a worklog (by `started`).
-    pub fn presence(&self, settings: &Settings, items: &Items, window: &[Week]) -> BTreeSet<(Week, String)> {
+    pub fn presence(
+        &self,
+        settings: &Settings,
+        items: &Items,
+        window: &[Week],
+    ) -> BTreeSet<(Week, String)> {
         let tz = settings.team.timezone;
         let (Some(first), Some(last)) = (window.first(), window.last()) else {
             return BTreeSet::new();

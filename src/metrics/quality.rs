@@ -43,23 +43,41 @@ pub fn problems(prepared: &Prepared, settings: &Settings) -> Vec<Problem> {
             continue;
         };
         for note in &t.truncated {
-            add("truncated", format!("{note} arrived; re-export to fetch the rest"));
+            add(
+                "truncated",
+                format!("{note} arrived; re-export to fetch the rest"),
+            );
         }
-        let before = |what: &str, id: &str, at| format!("{what} {id} is dated {at}, before the ticket's creation");
+        let before = |what: &str, id: &str, at| {
+            format!("{what} {id} is dated {at}, before the ticket's creation")
+        };
         for c in t.comments.iter().filter(|c| c.created < created) {
-            add("event before creation", before("comment", &c.id, crate::model::fmt_ts(c.created)));
+            add(
+                "event before creation",
+                before("comment", &c.id, crate::model::fmt_ts(c.created)),
+            );
         }
         for w in t.worklogs.iter().filter(|w| w.started < created) {
-            add("event before creation", before("worklog", &w.id, crate::model::fmt_ts(w.started)));
+            add(
+                "event before creation",
+                before("worklog", &w.id, crate::model::fmt_ts(w.started)),
+            );
         }
         for c in t.changes.iter().filter(|c| c.at < created) {
             add(
                 "event before creation",
-                before("change of history", &c.history_id, crate::model::fmt_ts(c.at)),
+                before(
+                    "change of history",
+                    &c.history_id,
+                    crate::model::fmt_ts(c.at),
+                ),
             );
         }
         for w in t.worklogs.iter().filter(|w| w.seconds <= 0) {
-            add("worklog without time", format!("worklog {} logs {} seconds", w.id, w.seconds));
+            add(
+                "worklog without time",
+                format!("worklog {} logs {} seconds", w.id, w.seconds),
+            );
         }
         let reporter = t.reporter.as_ref().map(|p| p.id.as_str());
         let authors = t
@@ -71,7 +89,10 @@ pub fn problems(prepared: &Prepared, settings: &Settings) -> Vec<Problem> {
             if !people.is_staff(&a.id) && !people.is_bot(&a.id) && Some(a.id.as_str()) != reporter {
                 add(
                     "unknown author",
-                    format!("{} ({}) is neither staff, bot nor the reporter", a.id, a.name),
+                    format!(
+                        "{} ({}) is neither staff, bot nor the reporter",
+                        a.id, a.name
+                    ),
                 );
             }
         }

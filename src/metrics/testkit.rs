@@ -1,7 +1,7 @@
 //! Hand-built tickets for scenario tests: a builder that writes the changelog the way JIRA
 //! does (from/to sides filled from the running state), so each test reads like a story.
 
-use crate::model::{Change, Comment, PersonRef, Ticket, Worklog, Ts, parse_ts};
+use crate::model::{Change, Comment, PersonRef, Ticket, Ts, Worklog, parse_ts};
 use crate::settings::Settings;
 
 /// `2026-11-16T09:00` style instants, UTC.
@@ -44,7 +44,9 @@ pub fn ticket(key: &str, issue_type: &str, severity: &str, created: &str) -> Tic
     let created = ts(created);
     TicketBuilder {
         ticket: Ticket {
-            id: key.trim_start_matches(|c: char| !c.is_ascii_digit()).to_string(),
+            id: key
+                .trim_start_matches(|c: char| !c.is_ascii_digit())
+                .to_string(),
             key: key.to_string(),
             created: Some(created),
             updated: Some(created),
@@ -67,7 +69,14 @@ impl TicketBuilder {
         self.next_id.to_string()
     }
 
-    fn change(&mut self, at: &str, by: &str, field: &str, from: (Option<String>, Option<String>), to: (Option<String>, Option<String>)) {
+    fn change(
+        &mut self,
+        at: &str,
+        by: &str,
+        field: &str,
+        from: (Option<String>, Option<String>),
+        to: (Option<String>, Option<String>),
+    ) {
         let history_id = self.id();
         let at = ts(at);
         self.ticket.updated = self.ticket.updated.max(Some(at));
@@ -94,7 +103,13 @@ impl TicketBuilder {
     /// A status change by `by` at `at`.
     pub fn status(mut self, at: &str, to: &str) -> Self {
         let from = std::mem::replace(&mut self.status, to.to_string());
-        self.change(at, "lee", "status", (None, Some(from)), (None, Some(to.to_string())));
+        self.change(
+            at,
+            "lee",
+            "status",
+            (None, Some(from)),
+            (None, Some(to.to_string())),
+        );
         self.ticket.status = to.to_string();
         self
     }
@@ -103,22 +118,43 @@ impl TicketBuilder {
     pub fn assign(mut self, at: &str, to: Option<&str>) -> Self {
         let from = std::mem::replace(&mut self.assignee, to.map(str::to_string));
         let side = |id: Option<String>| (id.clone(), id.map(|i| person(&i).name));
-        self.change(at, "lee", "assignee", side(from), side(to.map(str::to_string)));
+        self.change(
+            at,
+            "lee",
+            "assignee",
+            side(from),
+            side(to.map(str::to_string)),
+        );
         self.ticket.assignee = to.map(person);
         self
     }
 
     /// Labels set to `to` (space-separated) by `by`.
     pub fn labels(mut self, at: &str, by: &str, to: &str) -> Self {
-        let from = std::mem::replace(&mut self.labels, to.split_whitespace().map(str::to_string).collect());
-        self.change(at, by, "labels", (None, Some(from.join(" "))), (None, Some(to.to_string())));
+        let from = std::mem::replace(
+            &mut self.labels,
+            to.split_whitespace().map(str::to_string).collect(),
+        );
+        self.change(
+            at,
+            by,
+            "labels",
+            (None, Some(from.join(" "))),
+            (None, Some(to.to_string())),
+        );
         self.ticket.labels = self.labels.clone();
         self
     }
 
     /// A priority change.
     pub fn priority(mut self, at: &str, from: &str, to: &str) -> Self {
-        self.change(at, "lee", "priority", (None, Some(from.into())), (None, Some(to.into())));
+        self.change(
+            at,
+            "lee",
+            "priority",
+            (None, Some(from.into())),
+            (None, Some(to.into())),
+        );
         self.ticket.severity = Some(to.to_lowercase());
         self
     }
@@ -160,7 +196,14 @@ impl TicketBuilder {
     }
 
     /// A worklog: started, created, seconds, comment.
-    pub fn worklog(mut self, by: &str, started: &str, created: &str, seconds: i64, text: &str) -> Self {
+    pub fn worklog(
+        mut self,
+        by: &str,
+        started: &str,
+        created: &str,
+        seconds: i64,
+        text: &str,
+    ) -> Self {
         let id = self.id();
         let created = ts(created);
         self.ticket.updated = self.ticket.updated.max(Some(created));

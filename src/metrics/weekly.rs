@@ -182,7 +182,11 @@ pub fn aggregate(items: &Items, window: &[Week], present: &BTreeSet<(Week, Strin
     Weekly {
         engineers: rows
             .into_iter()
-            .map(|((week, engineer), acc)| Row { week, engineer, acc })
+            .map(|((week, engineer), acc)| Row {
+                week,
+                engineer,
+                acc,
+            })
             .collect(),
         team: team
             .into_iter()

@@ -100,10 +100,16 @@ mod tests {
     fn formulas_are_neutralised_and_quoted() {
         let bytes = table(
             &["a", "b"],
-            [vec![Cell::text("=HYPERLINK(\"x\")"), Cell::text("plain, with comma")]],
+            [vec![
+                Cell::text("=HYPERLINK(\"x\")"),
+                Cell::text("plain, with comma"),
+            ]],
         );
         let text = String::from_utf8(bytes).unwrap();
-        assert_eq!(text, "a,b\r\n\"'=HYPERLINK(\"\"x\"\")\",\"plain, with comma\"\r\n");
+        assert_eq!(
+            text,
+            "a,b\r\n\"'=HYPERLINK(\"\"x\"\")\",\"plain, with comma\"\r\n"
+        );
         assert_eq!(neutralise("-1+2"), "'-1+2");
         assert_eq!(neutralise("@sum"), "'@sum");
         assert_eq!(neutralise("ok"), "ok");

@@ -69,7 +69,11 @@ pub fn build(settings: &Settings, tickets: &[Ticket], opts: &Options) -> anyhow:
     let present = prepared.presence(settings, &items, &window);
     let weekly = weekly::aggregate(&items, &window, &present);
 
-    let mut clocks: Vec<_> = items.clocks.iter().filter(|c| weeks.contains(&c.week)).collect();
+    let mut clocks: Vec<_> = items
+        .clocks
+        .iter()
+        .filter(|c| weeks.contains(&c.week))
+        .collect();
     clocks.sort_by(|a, b| {
         (a.start, &tickets[a.ticket].key, a.kind).cmp(&(b.start, &tickets[b.ticket].key, b.kind))
     });
@@ -117,7 +121,10 @@ pub fn build(settings: &Settings, tickets: &[Ticket], opts: &Options) -> anyhow:
             "team_weekly.csv".to_string(),
             tables::team_weekly(&weekly, people),
         ),
-        ("data_quality.csv".to_string(), tables::data_quality(&problems)),
+        (
+            "data_quality.csv".to_string(),
+            tables::data_quality(&problems),
+        ),
         ("run.json".to_string(), run_json),
     ];
     Ok(Report {

@@ -25,8 +25,12 @@ const WEEKLY: &[Column] = &[
     ("escalations", |r| r.acc.escalations.into()),
     ("escalations_early", |r| r.acc.escalations_early.into()),
     ("escalations_late", |r| r.acc.escalations_late.into()),
-    ("escalations_after_breach", |r| r.acc.escalations_after_breach.into()),
-    ("escalation_lead_p50_min", |r| Cell::Num(r.acc.escalation_lead_p50())),
+    ("escalations_after_breach", |r| {
+        r.acc.escalations_after_breach.into()
+    }),
+    ("escalation_lead_p50_min", |r| {
+        Cell::Num(r.acc.escalation_lead_p50())
+    }),
     ("silent_breaches", |r| r.acc.silent_breaches.into()),
 ];
 

@@ -45,7 +45,12 @@ fn classes_follow_the_pending_deadline() {
         [
             ("SUP-11", "ann", EscalationClass::Early, Some(13 * 60)),
             ("SUP-12", "bob", EscalationClass::Late, Some(2 * 60)),
-            ("SUP-13", "(unassigned)", EscalationClass::AfterBreach, Some(-5 * 60)),
+            (
+                "SUP-13",
+                "(unassigned)",
+                EscalationClass::AfterBreach,
+                Some(-5 * 60)
+            ),
             ("SUP-14", "cat", EscalationClass::NoPendingSla, None),
         ]
     );
@@ -54,7 +59,12 @@ fn classes_follow_the_pending_deadline() {
     let breached: Vec<_> = items.clocks.iter().filter(|c| c.breached).collect();
     let verdicts: Vec<_> = breached
         .iter()
-        .map(|c| (tickets[c.ticket].key.as_str(), escalated_within(&items.escalations, c)))
+        .map(|c| {
+            (
+                tickets[c.ticket].key.as_str(),
+                escalated_within(&items.escalations, c),
+            )
+        })
         .collect();
     assert_eq!(verdicts, [("SUP-12", true), ("SUP-13", false)]);
     assert_eq!(items.escalations[0].deadline, Some(ts("2026-11-16T09:15")));

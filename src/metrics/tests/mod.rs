@@ -24,7 +24,13 @@ pub fn items(settings: &Settings, tickets: &[Ticket], as_of: &str) -> Items {
 }
 
 /// The `engineer_weekly.csv` lines (without header) for a window ending at `week`.
-pub fn weekly_lines(settings: &Settings, tickets: &[Ticket], as_of: &str, week: &str, weeks: u32) -> Vec<String> {
+pub fn weekly_lines(
+    settings: &Settings,
+    tickets: &[Ticket],
+    as_of: &str,
+    week: &str,
+    weeks: u32,
+) -> Vec<String> {
     let prepared = Prepared::new(settings, tickets, testkit::ts(as_of));
     let items = prepared.items(settings);
     let window = crate::week::window(week.parse::<Week>().unwrap(), weeks);
