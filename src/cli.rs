@@ -31,6 +31,8 @@ pub enum Command {
     Import(ImportArgs),
     /// Compute the weekly metrics and write CSV files into <out>/<last week>/.
     Report(ReportArgs),
+    /// Run read-only SQL over the snapshot's tables and the computed items.
+    Query(QueryArgs),
     /// Write a deterministic synthetic organisation in JIRA's JSON shape, with its config.
     Generate(GenerateArgs),
     /// Configuration helpers.
@@ -47,9 +49,24 @@ pub struct ImportArgs {
 
 #[derive(Debug, Args)]
 pub struct ReportArgs {
+    #[command(flatten)]
+    pub window: WindowArgs,
+
+    /// Output folder; the report goes into <out>/<last week>/.
+    #[arg(long, default_value = "reports", value_name = "DIR")]
+    pub out: PathBuf,
+}
+
+/// What the metrics are computed over: input, as-of and the window of weeks.
+#[derive(Debug, Args)]
+pub struct WindowArgs {
     /// Read these JIRA JSON files instead of the snapshot.
     #[arg(long, num_args = 1.., value_name = "FILES")]
     pub input: Vec<PathBuf>,
+
+    /// Only this person's rows, items and evidence, plus team aggregates (self-review).
+    #[arg(long, value_name = "ID")]
+    pub engineer: Option<String>,
 
     /// The last week of the window, e.g. 2026-W47 [default: the last week ended by as-of].
     #[arg(long, value_name = "WEEK")]
@@ -63,10 +80,22 @@ pub struct ReportArgs {
     /// team's zone [default: snapshot export time, or the latest ticket update].
     #[arg(long, value_name = "TIME")]
     pub as_of: Option<String>,
+}
 
-    /// Output folder; the report goes into <out>/<last week>/.
-    #[arg(long, default_value = "reports", value_name = "DIR")]
-    pub out: PathBuf,
+#[derive(Debug, Args)]
+pub struct QueryArgs {
+    /// The SQL, e.g. "SELECT engineer, sum(sla_breaches) FROM engineer_weekly GROUP BY engineer".
+    /// Tables: tickets, comments, worklogs, changes (the snapshot) and the report's items:
+    /// clocks, breaches, escalations, engineer_weekly, team_weekly, data_quality, ...
+    #[arg(value_name = "SQL")]
+    pub sql: String,
+
+    /// Print CSV instead of a table.
+    #[arg(long)]
+    pub csv: bool,
+
+    #[command(flatten)]
+    pub window: WindowArgs,
 }
 
 #[derive(Debug, Args)]

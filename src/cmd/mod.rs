@@ -3,6 +3,7 @@
 mod config;
 mod generate;
 mod import;
+mod query;
 mod report;
 
 use std::io::IsTerminal;
@@ -14,6 +15,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     match &cli.command {
         Command::Import(args) => import::run(&cli, args),
         Command::Report(args) => report::run(&cli, args),
+        Command::Query(args) => query::run(&cli, args),
         Command::Generate(args) => generate::run(args),
         Command::Config(c) => config::run(c),
     }

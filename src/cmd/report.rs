@@ -1,15 +1,38 @@
 //! `supportlens report`: the weekly report from the snapshot or from JSON files.
 
-use crate::cli::{Cli, ReportArgs};
+use crate::cli::{Cli, ReportArgs, WindowArgs};
 use crate::error::Failure;
-use crate::model::{Ts, parse_ts};
-use crate::report::{self, Options};
+use crate::model::{Ticket, Ts, parse_ts};
+use crate::report::{self, Options, Report};
 use crate::settings::Settings;
 use crate::snapshot;
 use crate::week::{Week, local_midnight};
 
 pub fn run(cli: &Cli, args: &ReportArgs) -> anyhow::Result<()> {
     let settings = crate::config::load(cli.config.as_deref())?;
+    let built = build(cli, &settings, &args.window)?;
+    let folder = report::write(&args.out, &built)?;
+    super::say(&format!("wrote {}", folder.display()));
+    Ok(())
+}
+
+/// Reads the input the window flags name and renders the report in memory; warnings go
+/// to stderr once each.
+pub(crate) fn build(cli: &Cli, settings: &Settings, args: &WindowArgs) -> anyhow::Result<Report> {
+    let (tickets, opts) = inputs(cli, settings, args)?;
+    let built = report::build(settings, &tickets, &opts)?;
+    for w in &built.warnings {
+        eprintln!("supportlens: warning: {w}");
+    }
+    Ok(built)
+}
+
+/// The tickets and report options the window flags describe.
+pub(crate) fn inputs(
+    cli: &Cli,
+    settings: &Settings,
+    args: &WindowArgs,
+) -> anyhow::Result<(Vec<Ticket>, Options)> {
     let week = args
         .week
         .as_deref()
@@ -21,7 +44,7 @@ pub fn run(cli: &Cli, args: &ReportArgs) -> anyhow::Result<()> {
     let as_of_flag = args
         .as_of
         .as_deref()
-        .map(|s| parse_as_of(s, &settings))
+        .map(|s| parse_as_of(s, settings))
         .transpose()?;
     let (tickets, default_as_of, input) = if args.input.is_empty() {
         let _lock = snapshot::lock(&cli.data)?;
@@ -45,14 +68,9 @@ pub fn run(cli: &Cli, args: &ReportArgs) -> anyhow::Result<()> {
         weeks: args.weeks,
         as_of,
         input,
+        engineer: args.engineer.clone(),
     };
-    let built = report::build(&settings, &tickets, &opts)?;
-    for w in &built.warnings {
-        eprintln!("supportlens: warning: {w}");
-    }
-    let folder = report::write(&args.out, &built)?;
-    super::say(&format!("wrote {}", folder.display()));
-    Ok(())
+    Ok((tickets, opts))
 }
 
 /// `--as-of`: an RFC 3339 / JIRA timestamp, or a date meaning 00:00 in the team's zone.

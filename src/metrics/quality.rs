@@ -7,6 +7,10 @@ use crate::metrics::Prepared;
 use crate::report::tables::Problem;
 use crate::settings::{Settings, StatusClass};
 
+/// The problem name of comments and worklogs by people who are neither staff, bot nor
+/// reporter (its detail names them, so a self-review leaves it out).
+pub const UNKNOWN_AUTHOR: &str = "unknown author";
+
 /// Every finding over all tickets, sorted by ticket, problem and detail.
 pub fn problems(prepared: &Prepared, settings: &Settings) -> Vec<Problem> {
     let mut out = BTreeSet::new();
@@ -88,7 +92,7 @@ pub fn problems(prepared: &Prepared, settings: &Settings) -> Vec<Problem> {
         for a in authors {
             if !people.is_staff(&a.id) && !people.is_bot(&a.id) && Some(a.id.as_str()) != reporter {
                 add(
-                    "unknown author",
+                    UNKNOWN_AUTHOR,
                     format!(
                         "{} ({}) is neither staff, bot nor the reporter",
                         a.id, a.name

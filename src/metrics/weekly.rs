@@ -11,10 +11,22 @@ use crate::week::Week;
 /// The person label of the team rows.
 pub const TEAM: &str = "(team)";
 
-/// The raw material of one row: counts and samples. Team rows merge engineers' `Acc`s, so
-/// every statistic is recomputed over pooled samples, never averaged.
+/// The raw material of one row, one part per metric family. Team rows merge engineers'
+/// `Acc`s, so every statistic is recomputed over pooled samples, never averaged.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Acc {
+    pub sla: SlaAcc,
+}
+
+impl Acc {
+    fn merge(&mut self, o: &Acc) {
+        self.sla.merge(&o.sla);
+    }
+}
+
+/// SLA clocks and escalations of one row.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SlaAcc {
     /// Latency samples of stopped ack clocks, minutes.
     pub ack_samples: Vec<f64>,
     pub ack_decided: u64,
@@ -30,8 +42,8 @@ pub struct Acc {
     pub silent_breaches: u64,
 }
 
-impl Acc {
-    fn merge(&mut self, o: &Acc) {
+impl SlaAcc {
+    fn merge(&mut self, o: &SlaAcc) {
         self.ack_samples.extend_from_slice(&o.ack_samples);
         self.ack_decided += o.ack_decided;
         self.ack_breaches += o.ack_breaches;
@@ -132,7 +144,7 @@ pub fn aggregate(items: &Items, window: &[Week], present: &BTreeSet<(Week, Strin
             .then(|| rows.entry((week, who.to_string())).or_default())
     }
     for c in &items.clocks {
-        let Some(acc) = row(&mut rows, &weeks, c.week, &c.engineer) else {
+        let Some(acc) = row(&mut rows, &weeks, c.week, &c.engineer).map(|a| &mut a.sla) else {
             continue;
         };
         match c.kind {
@@ -161,7 +173,7 @@ pub fn aggregate(items: &Items, window: &[Week], present: &BTreeSet<(Week, Strin
         }
     }
     for e in &items.escalations {
-        let Some(acc) = row(&mut rows, &weeks, e.week, &e.engineer) else {
+        let Some(acc) = row(&mut rows, &weeks, e.week, &e.engineer).map(|a| &mut a.sla) else {
             continue;
         };
         acc.escalations += 1;

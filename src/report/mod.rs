@@ -27,6 +27,8 @@ pub struct Options {
     pub as_of: Ts,
     /// Where the input came from, for `run.json`.
     pub input: String,
+    /// Self-review: only this person's rows and evidence, plus team aggregates.
+    pub engineer: Option<String>,
 }
 
 /// A rendered report: the folder name and every file's bytes.
@@ -67,12 +69,14 @@ pub fn build(settings: &Settings, tickets: &[Ticket], opts: &Options) -> anyhow:
     let prepared = Prepared::new(settings, tickets, opts.as_of);
     let items = prepared.items(settings);
     let present = prepared.presence(settings, &items, &window);
-    let weekly = weekly::aggregate(&items, &window, &present);
+    let mut weekly = weekly::aggregate(&items, &window, &present);
 
+    let scope = Scope(opts.engineer.as_deref());
+    weekly.engineers.retain(|r| scope.mine(&r.engineer));
     let mut clocks: Vec<_> = items
         .clocks
         .iter()
-        .filter(|c| weeks.contains(&c.week))
+        .filter(|c| weeks.contains(&c.week) && scope.mine(&c.engineer))
         .collect();
     clocks.sort_by(|a, b| {
         (a.start, &tickets[a.ticket].key, a.kind).cmp(&(b.start, &tickets[b.ticket].key, b.kind))
@@ -80,10 +84,25 @@ pub fn build(settings: &Settings, tickets: &[Ticket], opts: &Options) -> anyhow:
     let mut escalations: Vec<_> = items
         .escalations
         .iter()
-        .filter(|e| weeks.contains(&e.week))
+        .filter(|e| weeks.contains(&e.week) && scope.mine(&e.engineer))
+        .map(|e| {
+            let mut e = e.clone();
+            e.by = scope.redact(&e.by);
+            e
+        })
         .collect();
     escalations.sort_by(|a, b| (a.at, &tickets[a.ticket].key).cmp(&(b.at, &tickets[b.ticket].key)));
-    let problems = quality::problems(&prepared, settings);
+    let mut problems = quality::problems(&prepared, settings);
+    if scope.0.is_some() {
+        // Only the tickets of this person's evidence, and nothing naming other people.
+        let theirs: std::collections::BTreeSet<&str> = clocks
+            .iter()
+            .map(|c| tickets[c.ticket].key.as_str())
+            .chain(escalations.iter().map(|e| tickets[e.ticket].key.as_str()))
+            .collect();
+        problems
+            .retain(|p| theirs.contains(p.ticket.as_str()) && p.problem != quality::UNKNOWN_AUTHOR);
+    }
     let mut warnings: Vec<String> = problems
         .iter()
         .filter(|p| p.problem == "unknown status")
@@ -111,7 +130,7 @@ pub fn build(settings: &Settings, tickets: &[Ticket], opts: &Options) -> anyhow:
         ),
         (
             "escalations.csv".to_string(),
-            tables::escalations(&escalations, tickets),
+            tables::escalations(&escalations.iter().collect::<Vec<_>>(), tickets),
         ),
         (
             "engineer_weekly.csv".to_string(),
@@ -132,6 +151,24 @@ pub fn build(settings: &Settings, tickets: &[Ticket], opts: &Options) -> anyhow:
         files,
         warnings,
     })
+}
+
+/// Who a report is for: everyone, or one engineer (self-review).
+struct Scope<'a>(Option<&'a str>);
+
+impl Scope<'_> {
+    /// True when rows and items credited to `who` belong in this report.
+    fn mine(&self, who: &str) -> bool {
+        self.0.is_none_or(|me| me == who)
+    }
+
+    /// Another person's id, hidden in a self-review.
+    fn redact(&self, who: &str) -> String {
+        match self.0 {
+            Some(me) if me != who && !who.is_empty() => "(other)".to_string(),
+            _ => who.to_string(),
+        }
+    }
 }
 
 /// Writes the report into `out/<folder>/` atomically: the files go to a temporary folder

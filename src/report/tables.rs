@@ -12,26 +12,26 @@ type Column = (&'static str, fn(&Row) -> Cell);
 
 /// The weekly columns after `week, engineer, engineer_name`, in SPEC §5 order.
 const WEEKLY: &[Column] = &[
-    ("acks", |r| r.acc.acks().into()),
-    ("ack_p50_min", |r| Cell::Num(r.acc.ack_p50())),
-    ("ack_p90_min", |r| Cell::Num(r.acc.ack_p90())),
-    ("ack_max_min", |r| Cell::Num(r.acc.ack_max())),
-    ("ack_breaches", |r| r.acc.ack_breaches.into()),
-    ("ack_sla_pct", |r| Cell::Pct(r.acc.ack_sla_pct())),
-    ("update_gaps", |r| r.acc.gap_decided.into()),
-    ("update_breaches", |r| r.acc.gap_breaches.into()),
-    ("update_sla_pct", |r| Cell::Pct(r.acc.update_sla_pct())),
-    ("sla_breaches", |r| r.acc.sla_breaches().into()),
-    ("escalations", |r| r.acc.escalations.into()),
-    ("escalations_early", |r| r.acc.escalations_early.into()),
-    ("escalations_late", |r| r.acc.escalations_late.into()),
+    ("acks", |r| r.acc.sla.acks().into()),
+    ("ack_p50_min", |r| Cell::Num(r.acc.sla.ack_p50())),
+    ("ack_p90_min", |r| Cell::Num(r.acc.sla.ack_p90())),
+    ("ack_max_min", |r| Cell::Num(r.acc.sla.ack_max())),
+    ("ack_breaches", |r| r.acc.sla.ack_breaches.into()),
+    ("ack_sla_pct", |r| Cell::Pct(r.acc.sla.ack_sla_pct())),
+    ("update_gaps", |r| r.acc.sla.gap_decided.into()),
+    ("update_breaches", |r| r.acc.sla.gap_breaches.into()),
+    ("update_sla_pct", |r| Cell::Pct(r.acc.sla.update_sla_pct())),
+    ("sla_breaches", |r| r.acc.sla.sla_breaches().into()),
+    ("escalations", |r| r.acc.sla.escalations.into()),
+    ("escalations_early", |r| r.acc.sla.escalations_early.into()),
+    ("escalations_late", |r| r.acc.sla.escalations_late.into()),
     ("escalations_after_breach", |r| {
-        r.acc.escalations_after_breach.into()
+        r.acc.sla.escalations_after_breach.into()
     }),
     ("escalation_lead_p50_min", |r| {
-        Cell::Num(r.acc.escalation_lead_p50())
+        Cell::Num(r.acc.sla.escalation_lead_p50())
     }),
-    ("silent_breaches", |r| r.acc.silent_breaches.into()),
+    ("silent_breaches", |r| r.acc.sla.silent_breaches.into()),
 ];
 
 fn weekly_table<'a>(rows: impl IntoIterator<Item = &'a Row>, people: &People) -> Vec<u8> {

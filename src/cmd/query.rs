@@ -1,0 +1,62 @@
+//! `supportlens query SQL`: read-only SQL (polars) over the snapshot's tables and the
+//! report's computed items, printed as a table or CSV.
+
+use std::io::{Cursor, Write};
+
+use anyhow::Context;
+use polars::prelude::{
+    CsvReadOptions, CsvWriter, IntoLazy, LazyFrame, ParquetReader, SerReader, SerWriter,
+};
+use polars::sql::SQLContext;
+
+use crate::cli::{Cli, QueryArgs};
+use crate::error::Failure;
+
+pub fn run(cli: &Cli, args: &QueryArgs) -> anyhow::Result<()> {
+    let settings = crate::config::load(cli.config.as_deref())?;
+    let mut ctx = SQLContext::new();
+    if args.window.input.is_empty() {
+        for table in ["tickets", "comments", "worklogs", "changes"] {
+            let path = cli.data.join(format!("{table}.parquet"));
+            let df = ParquetReader::new(
+                std::fs::File::open(&path)
+                    .with_context(|| format!("opening {}", path.display()))?,
+            )
+            .finish()
+            .with_context(|| format!("reading {}", path.display()))?;
+            ctx.register(table, df.lazy());
+        }
+    }
+    // The items: every CSV table of the report the same flags would write.
+    let built = super::report::build(cli, &settings, &args.window)?;
+    for (name, bytes) in &built.files {
+        let Some(table) = name.strip_suffix(".csv") else {
+            continue;
+        };
+        let df = CsvReadOptions::default()
+            .with_has_header(true)
+            .with_infer_schema_length(None)
+            .into_reader_with_file_handle(Cursor::new(bytes.clone()))
+            .finish()
+            .with_context(|| format!("loading {name} for SQL"))?;
+        ctx.register(table, df.lazy());
+    }
+    let mut df = ctx
+        .execute(&args.sql)
+        .and_then(LazyFrame::collect)
+        .map_err(|e| {
+            Failure::usage(format!(
+                "the SQL did not run: {e}; tables: {}",
+                ctx.get_tables().join(", ")
+            ))
+        })?;
+    let mut out = std::io::stdout().lock();
+    if args.csv {
+        CsvWriter::new(&mut out)
+            .finish(&mut df)
+            .context("writing CSV to stdout")?;
+    } else {
+        writeln!(out, "{df}").context("writing to stdout")?;
+    }
+    Ok(())
+}
