@@ -3,6 +3,7 @@
 
 pub mod clocks;
 pub mod escalations;
+pub mod feedback;
 pub mod ownership;
 pub mod people;
 pub mod quality;

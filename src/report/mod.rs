@@ -11,7 +11,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::error::Failure;
-use crate::metrics::{Prepared, quality, weekly};
+use crate::metrics::{Prepared, feedback, quality, weekly};
 use crate::model::{Ticket, Ts, fmt_ts};
 use crate::settings::Settings;
 use crate::week::{self, Week};
@@ -139,6 +139,10 @@ pub fn build(settings: &Settings, tickets: &[Ticket], opts: &Options) -> anyhow:
         (
             "team_weekly.csv".to_string(),
             tables::team_weekly(&weekly, people),
+        ),
+        (
+            "feedback.csv".to_string(),
+            tables::feedback(&feedback::points(&weekly.engineers, &items, tickets)),
         ),
         (
             "data_quality.csv".to_string(),

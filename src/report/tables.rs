@@ -1,5 +1,6 @@
 //! The report's CSV tables, each a function from items to bytes.
 
+use crate::metrics::feedback::Point;
 use crate::metrics::weekly::{Row, TEAM, Weekly};
 use crate::metrics::{Clock, Escalation, People, UNASSIGNED, escalations::escalated_within};
 use crate::model::Ticket;
@@ -164,6 +165,23 @@ pub fn data_quality(problems: &[Problem]) -> Vec<u8> {
                 Cell::text(&p.ticket),
                 Cell::text(p.problem),
                 Cell::text(&p.detail),
+            ]
+        }),
+    )
+}
+
+/// `feedback.csv`: plus and improvement points with the tickets that show them.
+pub fn feedback(points: &[Point]) -> Vec<u8> {
+    table(
+        &["week", "engineer", "kind", "metric", "message", "tickets"],
+        points.iter().map(|p| {
+            vec![
+                Cell::text(p.week.to_string()),
+                Cell::text(&p.engineer),
+                Cell::text(p.kind.as_str()),
+                Cell::text(p.metric),
+                Cell::text(&p.message),
+                Cell::text(p.tickets.join(" ")),
             ]
         }),
     )
