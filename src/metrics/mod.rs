@@ -12,6 +12,7 @@ pub mod testkit;
 #[cfg(test)]
 mod tests;
 pub mod weekly;
+pub mod wip;
 
 use std::collections::BTreeSet;
 
@@ -67,7 +68,7 @@ impl<'a> Prepared<'a> {
         }
     }
 
-    fn ctx(&self, index: usize) -> TicketCtx<'_> {
+    pub(crate) fn ctx(&self, index: usize) -> TicketCtx<'_> {
         let ticket = &self.tickets[index];
         TicketCtx {
             index,

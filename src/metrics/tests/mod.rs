@@ -2,6 +2,7 @@
 
 mod clocks;
 mod escalations;
+mod wip;
 
 use crate::metrics::testkit;
 use crate::metrics::{Items, Prepared};

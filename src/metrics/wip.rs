@@ -1,0 +1,312 @@
+//! Work in progress (SPEC §4, handbook: no pre-booking, no parallel In-Progress). Per
+//! ticket: the intervals during which the ticket is in progress for its assignee, and the
+//! assignments of staff members with whether each was prebooked. Across tickets: one sweep
+//! per person over all interval endpoints fills `max_wip`, `multi_wip_hours` and the hours
+//! the score's `wip` component needs, week by week in the team's zone.
+//!
+//! Decisions where the contract is silent:
+//! - An in-progress interval counts for whoever is the assignee, as the SLA clocks credit
+//!   whoever is the assignee; only assignments are limited to staff, as SPEC §4 says.
+//! - Same-instant assignee changes count by the value they leave at that instant (the
+//!   timeline's rule), so A → B → A within one instant is no assignment of B nor of A.
+//! - Prebooking is judged over the closed window [start, start + prebook_after]: a move to
+//!   In Progress (or a reassignment) exactly at start + prebook_after breaks it. A window
+//!   that ends after as-of cannot be judged and is not prebooked; one ending exactly at
+//!   as-of is judged.
+//! - The team row takes the largest `max_wip` of the week's rows and sums the hours of all
+//!   rows: hours two tickets ran in parallel for one person, added over persons.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono_tz::Tz;
+
+use crate::metrics::TicketCtx;
+use crate::model::Ts;
+use crate::report::csv::Cell;
+use crate::settings::Settings;
+use crate::timeline::Track;
+use crate::week::Week;
+
+const MS_PER_HOUR: f64 = 3_600_000.0;
+
+/// One stretch [start, end) during which a ticket is in progress for its assignee.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WipInterval {
+    /// Index of the ticket in the report's ticket list.
+    pub ticket: usize,
+    /// The assignee's person id.
+    pub person: String,
+    pub start: Ts,
+    pub end: Ts,
+}
+
+/// A staff member becoming a ticket's assignee, with the prebooking verdict.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Assignment {
+    /// Index of the ticket in the report's ticket list.
+    pub ticket: usize,
+    /// The new assignee's person id.
+    pub person: String,
+    pub start: Ts,
+    /// The person stayed assignee and the status waiting_on_us but not in_progress for the
+    /// whole of [start, start + prebook_after], a window ending at or before as-of.
+    pub prebooked: bool,
+    /// The week of the start, team zone.
+    pub week: Week,
+}
+
+/// The work-in-progress items of one ticket.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TicketWip {
+    /// In time order.
+    pub intervals: Vec<WipInterval>,
+    /// In time order.
+    pub assignments: Vec<Assignment>,
+}
+
+/// The in-progress intervals and the assignments of one ticket, up to as-of.
+pub fn ticket_wip(ctx: &TicketCtx, settings: &Settings, as_of: Ts) -> TicketWip {
+    let Some(created) = ctx.ticket.created.filter(|c| *c <= as_of) else {
+        return TicketWip::default();
+    };
+    TicketWip {
+        intervals: intervals(ctx, settings, created, as_of),
+        assignments: assignments(ctx, settings, created, as_of),
+    }
+}
+
+fn intervals(ctx: &TicketCtx, settings: &Settings, created: Ts, as_of: Ts) -> Vec<WipInterval> {
+    let tl = ctx.timeline;
+    // Both tracks are sorted: merging them gives every instant where the answer may change.
+    let mut cuts: Vec<Ts> = tl
+        .assignee
+        .changes
+        .iter()
+        .map(|(t, _)| *t)
+        .chain(tl.status.changes.iter().map(|(t, _)| *t))
+        .filter(|t| *t > created && *t < as_of)
+        .collect();
+    cuts.sort();
+    cuts.dedup();
+    let mut out: Vec<WipInterval> = Vec::new();
+    let mut from = created;
+    for to in cuts.into_iter().chain(std::iter::once(as_of)) {
+        if to > from
+            && settings.status_class(tl.status.at(from)).is_in_progress()
+            && let Some(person) = tl.assignee_at(from)
+        {
+            match out.last_mut() {
+                Some(last) if last.person == person && last.end == from => last.end = to,
+                _ => out.push(WipInterval {
+                    ticket: ctx.index,
+                    person: person.to_string(),
+                    start: from,
+                    end: to,
+                }),
+            }
+        }
+        from = to;
+    }
+    out
+}
+
+fn assignments(ctx: &TicketCtx, settings: &Settings, created: Ts, as_of: Ts) -> Vec<Assignment> {
+    let tl = ctx.timeline;
+    // (instant, assignee before it, assignee at it): creation first, then each instant
+    // with assignee changes, taken by the value it leaves (SPEC §1 "at instant t").
+    let mut steps: Vec<(Ts, Option<&str>, Option<&str>)> =
+        vec![(created, None, tl.assignee_at(created))];
+    let mut before = tl.assignee_at(created);
+    for (at, _) in &tl.assignee.changes {
+        if *at <= created || *at > as_of || steps.last().is_some_and(|s| s.0 == *at) {
+            continue;
+        }
+        let now = tl.assignee_at(*at);
+        steps.push((*at, before, now));
+        before = now;
+    }
+    steps
+        .into_iter()
+        .filter_map(|(at, before, now)| {
+            let person = now.filter(|p| Some(*p) != before && ctx.people.is_staff(p))?;
+            Some(Assignment {
+                ticket: ctx.index,
+                person: person.to_string(),
+                start: at,
+                prebooked: prebooked(ctx, settings, person, at, as_of),
+                week: Week::of(at, settings.team.timezone),
+            })
+        })
+        .collect()
+}
+
+/// True when, at every instant of [start, start + prebook_after] (ending at or before
+/// as-of), `person` is the assignee and the status is waiting_on_us but not in_progress.
+fn prebooked(ctx: &TicketCtx, settings: &Settings, person: &str, start: Ts, as_of: Ts) -> bool {
+    let end = start + chrono::Duration::seconds(settings.prebook_after);
+    if end > as_of {
+        return false;
+    }
+    let tl = ctx.timeline;
+    let holds = |t: Ts| {
+        let class = settings.status_class(tl.status.at(t));
+        tl.assignee_at(t) == Some(person) && class.is_waiting_on_us() && !class.is_in_progress()
+    };
+    // The fields are constant between changes, so checking the start and every change
+    // instant in (start, end] checks the whole closed window.
+    holds(start)
+        && changes_within(&tl.status, start, end).all(holds)
+        && changes_within(&tl.assignee, start, end).all(holds)
+}
+
+/// The instants of a track's changes in (from, to].
+fn changes_within<T: Clone>(track: &Track<T>, from: Ts, to: Ts) -> impl Iterator<Item = Ts> {
+    let first = track.changes.partition_point(|(at, _)| *at <= from);
+    track.changes[first..]
+        .iter()
+        .map(|(at, _)| *at)
+        .take_while(move |at| *at <= to)
+}
+
+/// The work-in-progress figures of one (week, person) row.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct WipAcc {
+    /// The most tickets in progress for the person at one instant of the week.
+    pub max_wip: u64,
+    /// Milliseconds of the week with two or more tickets in progress.
+    pub multi_wip_ms: i64,
+    /// Milliseconds of the week with exactly one ticket in progress.
+    pub one_ms: i64,
+    /// Milliseconds of the week with at least one ticket in progress.
+    pub any_ms: i64,
+    /// Assignments that started in the week.
+    pub assignments: u64,
+    /// Of those, the prebooked ones.
+    pub prebooked: u64,
+}
+
+impl WipAcc {
+    /// Folds another row in: the team row takes the largest `max_wip` and sums the rest.
+    pub fn merge(&mut self, other: &WipAcc) {
+        self.max_wip = self.max_wip.max(other.max_wip);
+        self.multi_wip_ms += other.multi_wip_ms;
+        self.one_ms += other.one_ms;
+        self.any_ms += other.any_ms;
+        self.assignments += other.assignments;
+        self.prebooked += other.prebooked;
+    }
+
+    /// `multi_wip_hours`.
+    pub fn multi_wip_hours(&self) -> f64 {
+        self.multi_wip_ms as f64 / MS_PER_HOUR
+    }
+
+    /// Hours with exactly one ticket in progress.
+    pub fn one_hours(&self) -> f64 {
+        self.one_ms as f64 / MS_PER_HOUR
+    }
+
+    /// Hours with at least one ticket in progress.
+    pub fn any_hours(&self) -> f64 {
+        self.any_ms as f64 / MS_PER_HOUR
+    }
+
+    /// The score's `wip` component: 100 × one_hours / any_hours; None without samples.
+    pub fn wip_pct(&self) -> Option<f64> {
+        (self.any_ms > 0).then(|| 100.0 * self.one_ms as f64 / self.any_ms as f64)
+    }
+}
+
+/// One weekly column of this family: its SPEC name and how a row fills it.
+type Column = (&'static str, fn(&WipAcc) -> Cell);
+
+/// The SPEC §5 columns of this family, in SPEC order.
+pub const COLUMNS: &[Column] = &[
+    ("max_wip", |a| a.max_wip.into()),
+    ("multi_wip_hours", |a| Cell::Num(Some(a.multi_wip_hours()))),
+    ("assignments", |a| a.assignments.into()),
+    ("prebooked", |a| a.prebooked.into()),
+];
+
+/// Adds the items of the window's weeks to their rows. Intervals of all tickets are swept
+/// once per person (endpoints sorted, O(n log n)); each stretch of constant count is cut
+/// at the week boundaries of the team zone `tz`, where weeks around DST are 167 or 169
+/// hours long. Assignments count in the week they start.
+pub fn tally(
+    intervals: &[WipInterval],
+    assignments: &[Assignment],
+    weeks: &BTreeSet<Week>,
+    tz: Tz,
+    rows: &mut BTreeMap<(Week, String), WipAcc>,
+) {
+    for a in assignments.iter().filter(|a| weeks.contains(&a.week)) {
+        let acc = rows.entry((a.week, a.person.clone())).or_default();
+        acc.assignments += 1;
+        if a.prebooked {
+            acc.prebooked += 1;
+        }
+    }
+    let (Some(first), Some(last)) = (weeks.first(), weeks.last()) else {
+        return;
+    };
+    let (from, to) = (first.start(tz), last.end(tz));
+    // Endpoints per person: +1 at a start, -1 at an end.
+    let mut by_person: BTreeMap<&str, Vec<(Ts, i64)>> = BTreeMap::new();
+    for i in intervals.iter().filter(|i| i.start < to && i.end > from) {
+        let points = by_person.entry(i.person.as_str()).or_default();
+        points.push((i.start, 1));
+        points.push((i.end, -1));
+    }
+    for (person, mut points) in by_person {
+        // Ends before starts at one instant: [a, t) and [t, b) never overlap. The count
+        // is read only after every endpoint of an instant, so it is the count at t.
+        points.sort();
+        let mut count = 0i64;
+        let mut k = 0;
+        while k < points.len() {
+            let at = points[k].0;
+            while k < points.len() && points[k].0 == at {
+                count += points[k].1;
+                k += 1;
+            }
+            let Some(&(next, _)) = points.get(k) else {
+                break;
+            };
+            if count > 0 {
+                credit(rows, weeks, tz, person, count, at.max(from), next.min(to));
+            }
+        }
+    }
+}
+
+/// Credits [a, b), during which `person` had `count` (≥ 1) tickets in progress, to the
+/// weeks it touches.
+fn credit(
+    rows: &mut BTreeMap<(Week, String), WipAcc>,
+    weeks: &BTreeSet<Week>,
+    tz: Tz,
+    person: &str,
+    count: i64,
+    a: Ts,
+    b: Ts,
+) {
+    let mut week = Week::of(a, tz);
+    loop {
+        let (start, end) = (week.start(tz), week.end(tz));
+        if start >= b {
+            break;
+        }
+        let ms = (b.min(end) - a.max(start)).num_milliseconds();
+        if ms > 0 && weeks.contains(&week) {
+            let acc = rows.entry((week, person.to_string())).or_default();
+            acc.max_wip = acc.max_wip.max(count as u64);
+            acc.any_ms += ms;
+            if count == 1 {
+                acc.one_ms += ms;
+            } else {
+                acc.multi_wip_ms += ms;
+            }
+        }
+        week = week.next();
+    }
+}
