@@ -47,17 +47,26 @@ fn report_from_json_files_gives_the_hand_worked_clocks() {
     let weekly = read(&folder.join("engineer_weekly.csv"));
     let rows: Vec<&str> = weekly.lines().collect();
     assert!(rows[0].starts_with("week,engineer,engineer_name,acks,ack_p50_min,ack_p90_min,ack_max_min,ack_breaches,ack_sla_pct,update_gaps,update_breaches,update_sla_pct,sla_breaches"));
+    // The SLA columns (the first 19), then the score (the last).
+    let sla_and_score = |line: &str| {
+        let cells: Vec<&str> = line.split(',').collect();
+        format!("{},{}", cells[..19].join(","), cells[cells.len() - 1])
+    };
+    assert_eq!(rows[0].split(',').next_back(), Some("score"));
     assert_eq!(
-        &rows[1..],
+        rows[1..]
+            .iter()
+            .map(|l| sla_and_score(l))
+            .collect::<Vec<_>>(),
         [
-            "2026-W47,(unassigned),,0,,,,1,0.0,0,0,,1,0,0,0,0,,1",
-            "2026-W47,ann,Ann Perera,1,20,20,20,1,0.0,1,0,100.0,1,0,0,0,0,,1",
+            "2026-W47,(unassigned),,0,,,,1,0.0,0,0,,1,0,0,0,0,,1,0.0",
+            "2026-W47,ann,Ann Perera,1,20,20,20,1,0.0,1,0,100.0,1,0,0,0,0,,1,40.0",
         ]
     );
     let team = read(&folder.join("team_weekly.csv"));
     assert_eq!(
-        team.lines().nth(1),
-        Some("2026-W47,(team),,1,20,20,20,2,0.0,1,0,100.0,2,0,0,0,0,,2")
+        team.lines().nth(1).map(sla_and_score).as_deref(),
+        Some("2026-W47,(team),,1,20,20,20,2,0.0,1,0,100.0,2,0,0,0,0,,2,40.0")
     );
     let breaches = read(&folder.join("breaches.csv"));
     assert_eq!(breaches.lines().count(), 3, "{breaches}");

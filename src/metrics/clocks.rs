@@ -213,10 +213,11 @@ pub fn ticket_clocks(ctx: &TicketCtx, settings: &Settings, as_of: Ts) -> Vec<Clo
                 if prev.is_done() && !next.is_done() {
                     acks.extend(open(ctx, settings, ClockKind::Ack, at));
                 }
-                if prev.is_waiting_on_us() && !next.is_waiting_on_us() {
-                    if let Some(o) = gap.take() {
-                        push_gap(&mut out, ctx, settings, o, at);
-                    }
+                if prev.is_waiting_on_us()
+                    && !next.is_waiting_on_us()
+                    && let Some(o) = gap.take()
+                {
+                    push_gap(&mut out, ctx, settings, o, at);
                 }
                 if !prev.is_waiting_on_us()
                     && next.is_waiting_on_us()
@@ -253,18 +254,18 @@ pub fn ticket_clocks(ctx: &TicketCtx, settings: &Settings, as_of: Ts) -> Vec<Clo
     for o in acks {
         out.push(close(ctx, settings, ClockKind::Ack, o, as_of, None, false));
     }
-    if let Some(o) = gap.take() {
-        if as_of > o.start {
-            out.push(close(
-                ctx,
-                settings,
-                ClockKind::Update,
-                o,
-                as_of,
-                None,
-                false,
-            ));
-        }
+    if let Some(o) = gap.take()
+        && as_of > o.start
+    {
+        out.push(close(
+            ctx,
+            settings,
+            ClockKind::Update,
+            o,
+            as_of,
+            None,
+            false,
+        ));
     }
     out.sort_by(|a, b| a.start.cmp(&b.start).then(a.kind.cmp(&b.kind)));
     out

@@ -7,6 +7,7 @@ pub mod feedback;
 pub mod ownership;
 pub mod people;
 pub mod quality;
+pub mod score;
 #[cfg(test)]
 pub mod testkit;
 #[cfg(test)]
@@ -42,6 +43,8 @@ pub struct Items {
     pub clocks: Vec<Clock>,
     pub escalations: Vec<Escalation>,
     pub owned: Vec<ownership::Owned>,
+    pub wip_intervals: Vec<wip::WipInterval>,
+    pub assignments: Vec<wip::Assignment>,
 }
 
 /// The tickets with their timelines and people, ready for the metric families.
@@ -96,6 +99,9 @@ impl<'a> Prepared<'a> {
             items
                 .owned
                 .extend(ownership::ticket_ownership(&ctx, settings, self.as_of));
+            let wip = wip::ticket_wip(&ctx, settings, self.as_of);
+            items.wip_intervals.extend(wip.intervals);
+            items.assignments.extend(wip.assignments);
         }
         items
     }

@@ -178,10 +178,13 @@ impl TicketBuilder {
     /// A comment by an app account (a bot JIRA marks as such).
     pub fn app_comment(mut self, at: &str, by: &str) -> Self {
         self = self.comment(at, by, true);
-        if let Some(c) = self.ticket.comments.last_mut() {
-            if let Some(a) = c.author.as_mut() {
-                a.app = true;
-            }
+        if let Some(a) = self
+            .ticket
+            .comments
+            .last_mut()
+            .and_then(|c| c.author.as_mut())
+        {
+            a.app = true;
         }
         self
     }

@@ -4,6 +4,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::metrics::escalations::escalated_within;
+use chrono_tz::Tz;
+
+use crate::metrics::wip::{self, WipAcc};
 use crate::metrics::{EscalationClass, Items};
 use crate::settings::ClockKind;
 use crate::week::Week;
@@ -16,11 +19,13 @@ pub const TEAM: &str = "(team)";
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Acc {
     pub sla: SlaAcc,
+    pub wip: WipAcc,
 }
 
 impl Acc {
     fn merge(&mut self, o: &Acc) {
         self.sla.merge(&o.sla);
+        self.wip.merge(&o.wip);
     }
 }
 
@@ -126,25 +131,82 @@ pub struct Weekly {
 const MS_PER_MIN: f64 = 60_000.0;
 
 /// Aggregates the items of the window's weeks; `present` adds the staff who appear in a
-/// week without being credited with an item (owners, comment and worklog authors).
-pub fn aggregate(items: &Items, window: &[Week], present: &BTreeSet<(Week, String)>) -> Weekly {
+/// week without being credited with an item (owners, comment and worklog authors). `tz` is
+/// the team's zone, where weeks start.
+pub fn aggregate(
+    items: &Items,
+    window: &[Week],
+    present: &BTreeSet<(Week, String)>,
+    tz: Tz,
+) -> Weekly {
     let weeks: BTreeSet<Week> = window.iter().copied().collect();
     let mut rows: BTreeMap<(Week, String), Acc> = BTreeMap::new();
     for key in present.iter().filter(|(w, _)| weeks.contains(w)) {
         rows.entry(key.clone()).or_default();
     }
+    // Each family tallies into rows of its own part; the parts then join by (week, person).
+    let mut sla = BTreeMap::new();
+    tally_sla(items, &weeks, &mut sla);
+    fold(&mut rows, sla, |acc, part| acc.sla = part);
+    let mut wip_rows = BTreeMap::new();
+    wip::tally(
+        &items.wip_intervals,
+        &items.assignments,
+        &weeks,
+        tz,
+        &mut wip_rows,
+    );
+    fold(&mut rows, wip_rows, |acc, part| acc.wip = part);
+
+    let mut team: BTreeMap<Week, Acc> = weeks.iter().map(|w| (*w, Acc::default())).collect();
+    for ((week, _), acc) in &rows {
+        team.get_mut(week).expect("window week").merge(acc);
+    }
+    Weekly {
+        engineers: rows
+            .into_iter()
+            .map(|((week, engineer), acc)| Row {
+                week,
+                engineer,
+                acc,
+            })
+            .collect(),
+        team: team
+            .into_iter()
+            .map(|(week, acc)| Row {
+                week,
+                engineer: TEAM.to_string(),
+                acc,
+            })
+            .collect(),
+    }
+}
+
+/// Joins one family's rows into the combined rows.
+fn fold<T>(
+    rows: &mut BTreeMap<(Week, String), Acc>,
+    part: BTreeMap<(Week, String), T>,
+    set: fn(&mut Acc, T),
+) {
+    for (key, value) in part {
+        set(rows.entry(key).or_default(), value);
+    }
+}
+
+/// SLA clocks, escalations and silent breaches of the window's weeks.
+fn tally_sla(items: &Items, weeks: &BTreeSet<Week>, rows: &mut BTreeMap<(Week, String), SlaAcc>) {
     fn row<'r>(
-        rows: &'r mut BTreeMap<(Week, String), Acc>,
+        rows: &'r mut BTreeMap<(Week, String), SlaAcc>,
         weeks: &BTreeSet<Week>,
         week: Week,
         who: &str,
-    ) -> Option<&'r mut Acc> {
+    ) -> Option<&'r mut SlaAcc> {
         weeks
             .contains(&week)
             .then(|| rows.entry((week, who.to_string())).or_default())
     }
     for c in &items.clocks {
-        let Some(acc) = row(&mut rows, &weeks, c.week, &c.engineer).map(|a| &mut a.sla) else {
+        let Some(acc) = row(rows, weeks, c.week, &c.engineer) else {
             continue;
         };
         match c.kind {
@@ -173,7 +235,7 @@ pub fn aggregate(items: &Items, window: &[Week], present: &BTreeSet<(Week, Strin
         }
     }
     for e in &items.escalations {
-        let Some(acc) = row(&mut rows, &weeks, e.week, &e.engineer).map(|a| &mut a.sla) else {
+        let Some(acc) = row(rows, weeks, e.week, &e.engineer) else {
             continue;
         };
         acc.escalations += 1;
@@ -186,28 +248,6 @@ pub fn aggregate(items: &Items, window: &[Week], present: &BTreeSet<(Week, Strin
         if let Some(lead) = e.lead_ms {
             acc.escalation_leads.push(lead as f64 / MS_PER_MIN);
         }
-    }
-    let mut team: BTreeMap<Week, Acc> = weeks.iter().map(|w| (*w, Acc::default())).collect();
-    for ((week, _), acc) in &rows {
-        team.get_mut(week).expect("window week").merge(acc);
-    }
-    Weekly {
-        engineers: rows
-            .into_iter()
-            .map(|((week, engineer), acc)| Row {
-                week,
-                engineer,
-                acc,
-            })
-            .collect(),
-        team: team
-            .into_iter()
-            .map(|(week, acc)| Row {
-                week,
-                engineer: TEAM.to_string(),
-                acc,
-            })
-            .collect(),
     }
 }
 

@@ -69,7 +69,7 @@ pub fn build(settings: &Settings, tickets: &[Ticket], opts: &Options) -> anyhow:
     let prepared = Prepared::new(settings, tickets, opts.as_of);
     let items = prepared.items(settings);
     let present = prepared.presence(settings, &items, &window);
-    let mut weekly = weekly::aggregate(&items, &window, &present);
+    let mut weekly = weekly::aggregate(&items, &window, &present, tz);
 
     let scope = Scope(opts.engineer.as_deref());
     weekly.engineers.retain(|r| scope.mine(&r.engineer));
@@ -134,11 +134,11 @@ pub fn build(settings: &Settings, tickets: &[Ticket], opts: &Options) -> anyhow:
         ),
         (
             "engineer_weekly.csv".to_string(),
-            tables::engineer_weekly(&weekly, people),
+            tables::engineer_weekly(&weekly, people, &settings.score),
         ),
         (
             "team_weekly.csv".to_string(),
-            tables::team_weekly(&weekly, people),
+            tables::team_weekly(&weekly, people, &settings.score),
         ),
         (
             "feedback.csv".to_string(),

@@ -3,15 +3,51 @@
 use crate::metrics::feedback::Point;
 use crate::metrics::weekly::{Row, TEAM, Weekly};
 use crate::metrics::{Clock, Escalation, People, UNASSIGNED, escalations::escalated_within};
+use crate::metrics::{score, wip};
 use crate::model::Ticket;
 use crate::report::csv::{Cell, table};
+use crate::settings::ScoreWeights;
 
 const MS_PER_MIN: f64 = 60_000.0;
 
 /// One weekly column: its SPEC name and how a row fills it.
 type Column = (&'static str, fn(&Row) -> Cell);
 
-/// The weekly columns after `week, engineer, engineer_name`, in SPEC §5 order.
+/// A weekly column that may need the settings (the score's weights).
+type DynColumn<'a> = (&'static str, Box<dyn Fn(&Row) -> Cell + 'a>);
+
+/// A family's own column list: names and how its part of a row fills them.
+type FamilyColumns<T> = [(&'static str, fn(&T) -> Cell)];
+
+/// A family's columns, reading that family's part of the row.
+fn family<'a, T: 'a>(
+    columns: &'a FamilyColumns<T>,
+    part: fn(&Row) -> &T,
+) -> impl Iterator<Item = DynColumn<'a>> {
+    columns.iter().map(move |(name, f)| {
+        let f = *f;
+        (
+            *name,
+            Box::new(move |r: &Row| f(part(r))) as Box<dyn Fn(&Row) -> Cell>,
+        )
+    })
+}
+
+/// Every weekly column after `week, engineer, engineer_name`, in SPEC §5 order.
+fn weekly_columns(weights: &ScoreWeights) -> Vec<DynColumn<'_>> {
+    let sla = WEEKLY
+        .iter()
+        .map(|(name, f)| (*name, Box::new(*f) as Box<dyn Fn(&Row) -> Cell>));
+    sla.chain(family(wip::COLUMNS, |r| &r.acc.wip))
+        .chain(std::iter::once((
+            "score",
+            Box::new(move |r: &Row| Cell::Pct(score::score(&r.acc, weights)))
+                as Box<dyn Fn(&Row) -> Cell>,
+        )))
+        .collect()
+}
+
+/// The SLA and escalation columns, in SPEC §5 order.
 const WEEKLY: &[Column] = &[
     ("acks", |r| r.acc.sla.acks().into()),
     ("ack_p50_min", |r| Cell::Num(r.acc.sla.ack_p50())),
@@ -35,10 +71,15 @@ const WEEKLY: &[Column] = &[
     ("silent_breaches", |r| r.acc.sla.silent_breaches.into()),
 ];
 
-fn weekly_table<'a>(rows: impl IntoIterator<Item = &'a Row>, people: &People) -> Vec<u8> {
+fn weekly_table<'a>(
+    rows: impl IntoIterator<Item = &'a Row>,
+    people: &People,
+    weights: &ScoreWeights,
+) -> Vec<u8> {
+    let columns = weekly_columns(weights);
     let header: Vec<&str> = ["week", "engineer", "engineer_name"]
         .into_iter()
-        .chain(WEEKLY.iter().map(|(name, _)| *name))
+        .chain(columns.iter().map(|(name, _)| *name))
         .collect();
     table(
         &header,
@@ -54,20 +95,20 @@ fn weekly_table<'a>(rows: impl IntoIterator<Item = &'a Row>, people: &People) ->
                 Cell::text(name),
             ]
             .into_iter()
-            .chain(WEEKLY.iter().map(|(_, f)| f(r)))
+            .chain(columns.iter().map(|(_, f)| f(r)))
             .collect()
         }),
     )
 }
 
 /// `engineer_weekly.csv`: rows are already sorted by week, then engineer (byte order).
-pub fn engineer_weekly(weekly: &Weekly, people: &People) -> Vec<u8> {
-    weekly_table(&weekly.engineers, people)
+pub fn engineer_weekly(weekly: &Weekly, people: &People, weights: &ScoreWeights) -> Vec<u8> {
+    weekly_table(&weekly.engineers, people, weights)
 }
 
 /// `team_weekly.csv`: one `(team)` row per week of the window.
-pub fn team_weekly(weekly: &Weekly, people: &People) -> Vec<u8> {
-    weekly_table(&weekly.team, people)
+pub fn team_weekly(weekly: &Weekly, people: &People, weights: &ScoreWeights) -> Vec<u8> {
+    weekly_table(&weekly.team, people, weights)
 }
 
 const CLOCK_HEADER: &[&str] = &[

@@ -1,6 +1,6 @@
 //! Ack clocks and update gaps on hand-built tickets (SPEC §4).
 
-use super::{clock_lines, weekly_lines};
+use super::{SLA_COLUMNS, clock_lines, weekly_columns};
 use crate::metrics::testkit::{settings, ticket};
 
 /// Incident, high: internal, customer and bot comments do not stop the ack clock; the late
@@ -20,7 +20,7 @@ fn incident_ack_and_update_gaps() {
         .status("2026-11-17T10:00", "Waiting On WSO2")
         .assign("2026-11-17T17:00", Some("bob"))
         .build();
-    let got = clock_lines(&s, &[t.clone()], "2026-11-18T00:00");
+    let got = clock_lines(&s, std::slice::from_ref(&t), "2026-11-18T00:00");
     assert_eq!(
         got,
         [
@@ -29,7 +29,14 @@ fn incident_ack_and_update_gaps() {
             "SUP-1,update,incident,high,2026-11-17T10:00:00Z,2026-11-17T18:00:00Z,2026-11-18T00:00:00Z,false,840,480,true,bob,2026-W47",
         ]
     );
-    let weekly = weekly_lines(&s, &[t], "2026-11-18T00:00", "2026-W47", 1);
+    let weekly = weekly_columns(
+        &s,
+        &[t.clone()],
+        "2026-11-18T00:00",
+        "2026-W47",
+        1,
+        SLA_COLUMNS,
+    );
     assert_eq!(
         weekly,
         [
@@ -38,6 +45,12 @@ fn incident_ack_and_update_gaps() {
             "2026-W47,(team),,1,20,20,20,1,0.0,2,1,50.0,2,0,0,0,0,,2",
         ]
     );
+    // Score: ack 0 % (weight 3) and update 100 % (weight 2) give 40; bob has only an
+    // update component; the team pools: ack 0 %, update 50 %: (0×3 + 50×2) / 5 = 20.
+    let cols = ["engineer", "assignments", "prebooked", "score"];
+    let got = weekly_columns(&s, &[t], "2026-11-18T00:00", "2026-W47", 1, &cols);
+    // bob's assignment at 17:00 stays in Waiting On WSO2 until as-of: prebooked.
+    assert_eq!(got, ["ann,1,0,40.0", "bob,1,1,0.0", "(team),2,1,20.0"]);
 }
 
 /// Query: the 24 h ack runs on the wall clock over a weekend; the update gap runs on the
@@ -54,7 +67,7 @@ fn query_weekend_business_gap_and_reopen() {
         .status("2026-11-20T09:00", "Reopened")
         .comment("2026-11-20T09:30", "cat", true)
         .build();
-    let got = clock_lines(&s, &[t.clone()], "2026-11-23T00:00");
+    let got = clock_lines(&s, std::slice::from_ref(&t), "2026-11-23T00:00");
     assert_eq!(
         got,
         [
@@ -68,7 +81,7 @@ fn query_weekend_business_gap_and_reopen() {
             "SUP-2,update,query,normal,2026-11-20T09:30:00Z,2026-11-27T12:30:00Z,2026-11-23T00:00:00Z,false,510,2880,false,cat,2026-W47",
         ]
     );
-    let weekly = weekly_lines(&s, &[t], "2026-11-23T00:00", "2026-W47", 2);
+    let weekly = weekly_columns(&s, &[t], "2026-11-23T00:00", "2026-W47", 2, SLA_COLUMNS);
     assert_eq!(
         weekly,
         [
