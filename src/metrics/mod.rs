@@ -66,7 +66,7 @@ impl<'a> Prepared<'a> {
         }
     }
 
-    fn ctx(&self, index: usize) -> TicketCtx<'_> {
+    pub(crate) fn ctx(&self, index: usize) -> TicketCtx<'_> {
         let ticket = &self.tickets[index];
         TicketCtx {
             index,
