@@ -1,6 +1,7 @@
 //! From tickets to items (SPEC §4): each metric family is a module that turns one ticket's
 //! timeline and events into items; `weekly` aggregates items per engineer and week.
 
+pub mod calls;
 pub mod clocks;
 pub mod escalations;
 pub mod ownership;

@@ -1,6 +1,7 @@
 //! From tickets to a report folder (SPEC §5): compute the items, cut them to the window,
 //! render every file to bytes, then write the folder in one atomic step.
 
+pub mod calls;
 pub mod csv;
 pub mod tables;
 

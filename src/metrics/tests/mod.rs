@@ -1,5 +1,6 @@
 //! Scenario tests: hand-built tickets whose every number was worked out by hand.
 
+mod calls;
 mod clocks;
 mod escalations;
 
