@@ -11,6 +11,7 @@ pub mod quality;
 pub mod testkit;
 #[cfg(test)]
 mod tests;
+pub mod timelog;
 pub mod weekly;
 
 use std::collections::BTreeSet;

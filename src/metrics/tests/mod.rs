@@ -3,6 +3,7 @@
 mod calls;
 mod clocks;
 mod escalations;
+mod timelog;
 
 use crate::metrics::testkit;
 use crate::metrics::{Items, Prepared};
