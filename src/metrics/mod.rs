@@ -1,6 +1,7 @@
 //! From tickets to items (SPEC §4): each metric family is a module that turns one ticket's
 //! timeline and events into items; `weekly` aggregates items per engineer and week.
 
+pub mod calls;
 pub mod clocks;
 pub mod escalations;
 pub mod feedback;
@@ -12,6 +13,7 @@ pub mod score;
 pub mod testkit;
 #[cfg(test)]
 mod tests;
+pub mod timelog;
 pub mod weekly;
 pub mod wip;
 
@@ -45,6 +47,8 @@ pub struct Items {
     pub owned: Vec<ownership::Owned>,
     pub wip_intervals: Vec<wip::WipInterval>,
     pub assignments: Vec<wip::Assignment>,
+    pub calls: Vec<calls::Call>,
+    pub logged: Vec<timelog::Logged>,
 }
 
 /// The tickets with their timelines and people, ready for the metric families.
@@ -102,6 +106,12 @@ impl<'a> Prepared<'a> {
             let wip = wip::ticket_wip(&ctx, settings, self.as_of);
             items.wip_intervals.extend(wip.intervals);
             items.assignments.extend(wip.assignments);
+            items
+                .calls
+                .extend(calls::ticket_calls(&ctx, settings, self.as_of));
+            items
+                .logged
+                .extend(timelog::ticket_timelog(&ctx, settings, self.as_of));
         }
         items
     }

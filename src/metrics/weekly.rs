@@ -6,6 +6,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::metrics::escalations::escalated_within;
 use chrono_tz::Tz;
 
+use crate::metrics::calls::{self, CallAcc};
+use crate::metrics::timelog::{self, TimeLogAcc};
 use crate::metrics::wip::{self, WipAcc};
 use crate::metrics::{EscalationClass, Items};
 use crate::settings::ClockKind;
@@ -19,12 +21,16 @@ pub const TEAM: &str = "(team)";
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Acc {
     pub sla: SlaAcc,
+    pub calls: CallAcc,
+    pub time: TimeLogAcc,
     pub wip: WipAcc,
 }
 
 impl Acc {
     fn merge(&mut self, o: &Acc) {
         self.sla.merge(&o.sla);
+        self.calls.merge(&o.calls);
+        self.time.merge(&o.time);
         self.wip.merge(&o.wip);
     }
 }
@@ -148,6 +154,12 @@ pub fn aggregate(
     let mut sla = BTreeMap::new();
     tally_sla(items, &weeks, &mut sla);
     fold(&mut rows, sla, |acc, part| acc.sla = part);
+    let mut call_rows = BTreeMap::new();
+    calls::tally(&items.calls, &weeks, &mut call_rows);
+    fold(&mut rows, call_rows, |acc, part| acc.calls = part);
+    let mut time_rows = BTreeMap::new();
+    timelog::tally(&items.logged, &weeks, &mut time_rows);
+    fold(&mut rows, time_rows, |acc, part| acc.time = part);
     let mut wip_rows = BTreeMap::new();
     wip::tally(
         &items.wip_intervals,

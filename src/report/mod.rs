@@ -1,6 +1,7 @@
 //! From tickets to a report folder (SPEC §5): compute the items, cut them to the window,
 //! render every file to bytes, then write the folder in one atomic step.
 
+pub mod calls;
 pub mod csv;
 pub mod tables;
 
@@ -139,6 +140,17 @@ pub fn build(settings: &Settings, tickets: &[Ticket], opts: &Options) -> anyhow:
         (
             "team_weekly.csv".to_string(),
             tables::team_weekly(&weekly, people, &settings.score),
+        ),
+        (
+            "calls.csv".to_string(),
+            calls::calls_csv(
+                &items
+                    .calls
+                    .iter()
+                    .filter(|c| weeks.contains(&c.week) && scope.mine(&c.engineer))
+                    .collect::<Vec<_>>(),
+                tickets,
+            ),
         ),
         (
             "feedback.csv".to_string(),

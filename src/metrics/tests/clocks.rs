@@ -31,7 +31,7 @@ fn incident_ack_and_update_gaps() {
     );
     let weekly = weekly_columns(
         &s,
-        &[t.clone()],
+        std::slice::from_ref(&t),
         "2026-11-18T00:00",
         "2026-W47",
         1,

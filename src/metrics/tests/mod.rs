@@ -1,7 +1,9 @@
 //! Scenario tests: hand-built tickets whose every number was worked out by hand.
 
+mod calls;
 mod clocks;
 mod escalations;
+mod timelog;
 mod wip;
 
 use crate::metrics::testkit;

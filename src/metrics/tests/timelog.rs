@@ -1,0 +1,218 @@
+//! Time logging on hand-built tickets (SPEC §4 "Time logging"), in a team zone east of
+//! UTC so that local dates and weeks differ from UTC ones.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::lines;
+use crate::metrics::Prepared;
+use crate::metrics::testkit::{settings, ticket, ts};
+use crate::metrics::timelog::{COLUMNS, Logged, TimeLogAcc, tally, ticket_timelog};
+use crate::model::Ticket;
+use crate::report::csv::{Cell, table};
+use crate::settings::Settings;
+use crate::week::Week;
+
+/// The worklog items of every ticket created by as-of, in ticket order.
+fn logged(s: &Settings, tickets: &[Ticket], as_of: &str) -> Vec<Logged> {
+    let prepared = Prepared::new(s, tickets, ts(as_of));
+    (0..tickets.len())
+        .filter(|i| tickets[*i].created.is_some_and(|c| c <= prepared.as_of))
+        .flat_map(|i| ticket_timelog(&prepared.ctx(i), s, prepared.as_of))
+        .collect()
+}
+
+/// `week,engineer,<time-logging columns>` lines for the window's rows, then one `(team)`
+/// line per week merged from that week's rows.
+fn column_lines(items: &[Logged], window: &[&str]) -> Vec<String> {
+    let weeks: BTreeSet<Week> = window.iter().map(|w| w.parse().unwrap()).collect();
+    let mut rows = BTreeMap::new();
+    tally(items, &weeks, &mut rows);
+    let mut team: BTreeMap<Week, TimeLogAcc> =
+        weeks.iter().map(|w| (*w, TimeLogAcc::default())).collect();
+    for ((week, _), acc) in &rows {
+        team.get_mut(week).unwrap().merge(acc);
+    }
+    let all = rows
+        .iter()
+        .map(|((w, who), acc)| (*w, who.clone(), acc))
+        .chain(team.iter().map(|(w, acc)| (*w, "(team)".to_string(), acc)));
+    let header: Vec<&str> = ["week", "engineer"]
+        .into_iter()
+        .chain(COLUMNS.iter().map(|(name, _)| *name))
+        .collect();
+    lines(table(
+        &header,
+        all.map(|(w, who, acc)| {
+            [Cell::text(w.to_string()), Cell::text(who)]
+                .into_iter()
+                .chain(COLUMNS.iter().map(|(_, f)| f(acc)))
+                .collect()
+        }),
+    ))
+}
+
+/// Asia/Colombo is UTC+05:30. Late logs compare local dates; weeks follow the local
+/// `started`; bots, customers and worklogs started after as-of are not counted; a
+/// zero-length worklog counts; team hours are summed from seconds, not from rounded rows.
+#[test]
+fn late_logs_and_weeks_in_the_team_zone() {
+    let mut s = settings();
+    s.team.timezone = chrono_tz::Asia::Colombo;
+    let a = ticket("SUP-31", "Query", "Normal", "2026-11-16T03:00")
+        .assigned_to("ann")
+        // Started 23:00 local Mon 16, logged 00:30 local Tue 17: late, although both
+        // instants fall on 2026-11-16 in UTC.
+        .worklog(
+            "ann",
+            "2026-11-16T17:30",
+            "2026-11-16T19:00",
+            3600,
+            "debugging",
+        )
+        // 09:30 to 17:30 local, same day.
+        .worklog(
+            "ann",
+            "2026-11-16T04:00",
+            "2026-11-16T12:00",
+            5400,
+            "analysis",
+        )
+        .worklog("bot", "2026-11-16T05:00", "2026-11-20T05:00", 3600, "sync")
+        .worklog(
+            "cust",
+            "2026-11-16T05:00",
+            "2026-11-20T05:00",
+            3600,
+            "testing",
+        )
+        .worklog(
+            "ann",
+            "2026-11-24T01:00",
+            "2026-11-24T01:00",
+            3600,
+            "future",
+        )
+        .build();
+    let b = ticket("SUP-32", "Incident", "Low", "2026-11-16T03:00")
+        .assigned_to("bob")
+        // 23:30 local Sun 22 (W47), logged 08:30 local Mon 23: late.
+        .worklog("bob", "2026-11-22T18:00", "2026-11-23T03:00", 1000, "patch")
+        // 00:30 local Mon 23: week W48, although it is Sunday 22 in UTC.
+        .worklog("bob", "2026-11-22T19:00", "2026-11-22T19:10", 1800, "patch")
+        .worklog("cat", "2026-11-17T05:00", "2026-11-17T05:00", 0, "")
+        .worklog(
+            "cat",
+            "2026-11-18T05:00",
+            "2026-11-18T06:00",
+            2000,
+            "review",
+        )
+        .build();
+    let tickets = [a, b];
+    let items = logged(&s, &tickets, "2026-11-24T00:00");
+    let got: Vec<_> = items
+        .iter()
+        .map(|l| {
+            (
+                tickets[l.ticket].key.as_str(),
+                l.engineer.as_str(),
+                l.started,
+                l.seconds,
+                l.late,
+                l.week.to_string(),
+            )
+        })
+        .collect();
+    let w47 = "2026-W47".to_string();
+    assert_eq!(
+        got,
+        [
+            (
+                "SUP-31",
+                "ann",
+                ts("2026-11-16T17:30"),
+                3600,
+                true,
+                w47.clone()
+            ),
+            (
+                "SUP-31",
+                "ann",
+                ts("2026-11-16T04:00"),
+                5400,
+                false,
+                w47.clone()
+            ),
+            (
+                "SUP-32",
+                "bob",
+                ts("2026-11-22T18:00"),
+                1000,
+                true,
+                w47.clone()
+            ),
+            (
+                "SUP-32",
+                "bob",
+                ts("2026-11-22T19:00"),
+                1800,
+                false,
+                "2026-W48".to_string()
+            ),
+            (
+                "SUP-32",
+                "cat",
+                ts("2026-11-17T05:00"),
+                0,
+                false,
+                w47.clone()
+            ),
+            ("SUP-32", "cat", ts("2026-11-18T05:00"), 2000, false, w47),
+        ]
+    );
+    // W47: ann 9000 s = 2.5 h; bob 1000 s = 0.28 h; cat 2000 s = 0.56 h. The team's
+    // 12000 s = 3.33 h, where the rounded rows would add up to 3.34.
+    assert_eq!(
+        column_lines(&items, &["2026-W47", "2026-W48"]),
+        [
+            "2026-W47,ann,2.5,2,1,50.0",
+            "2026-W47,bob,0.28,1,1,0.0",
+            "2026-W47,cat,0.56,2,0,100.0",
+            "2026-W48,bob,0.5,1,0,100.0",
+            "2026-W47,(team),3.33,5,2,60.0",
+            "2026-W48,(team),0.5,1,0,100.0",
+        ]
+    );
+}
+
+/// Without worklogs the percentage is empty; a negative worklog (reported elsewhere as a
+/// data problem) still counts and subtracts its seconds, as the SPEC's sums say.
+#[test]
+fn empty_rows_and_negative_worklogs() {
+    let none = TimeLogAcc::default();
+    assert_eq!(none.same_day_log_pct(), None);
+    let cells: Vec<Cell> = COLUMNS.iter().map(|(_, f)| f(&none)).collect();
+    assert_eq!(
+        cells,
+        [
+            Cell::Num(Some(0.0)),
+            Cell::Int(0),
+            Cell::Int(0),
+            Cell::Pct(None)
+        ]
+    );
+
+    let s = settings();
+    let t = ticket("SUP-33", "Query", "Normal", "2026-11-16T09:00")
+        .worklog("ann", "2026-11-16T10:00", "2026-11-16T10:00", 7200, "work")
+        .worklog("ann", "2026-11-16T11:00", "2026-11-16T11:00", -1800, "typo")
+        .build();
+    let items = logged(&s, &[t], "2026-11-17T00:00");
+    assert_eq!(
+        column_lines(&items, &["2026-W47"]),
+        [
+            "2026-W47,ann,1.5,2,0,100.0",
+            "2026-W47,(team),1.5,2,0,100.0"
+        ]
+    );
+}
