@@ -3,6 +3,7 @@
 
 pub mod clocks;
 pub mod escalations;
+pub mod handoffs;
 pub mod ownership;
 pub mod people;
 pub mod quality;
@@ -66,7 +67,7 @@ impl<'a> Prepared<'a> {
         }
     }
 
-    fn ctx(&self, index: usize) -> TicketCtx<'_> {
+    pub(crate) fn ctx(&self, index: usize) -> TicketCtx<'_> {
         let ticket = &self.tickets[index];
         TicketCtx {
             index,
