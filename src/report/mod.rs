@@ -2,7 +2,9 @@
 //! render every file to bytes, then write the folder in one atomic step.
 
 pub mod csv;
+pub mod handoffs;
 pub mod tables;
+pub mod tickets;
 
 use std::path::{Path, PathBuf};
 
