@@ -2,6 +2,7 @@
 
 mod clocks;
 mod escalations;
+mod ownership;
 
 use crate::metrics::testkit;
 use crate::metrics::{Items, Prepared};
@@ -41,7 +42,7 @@ pub fn weekly_lines(
     out
 }
 
-fn lines(bytes: Vec<u8>) -> Vec<String> {
+pub fn lines(bytes: Vec<u8>) -> Vec<String> {
     String::from_utf8(bytes)
         .unwrap()
         .lines()
