@@ -142,16 +142,16 @@ pub fn ticket_continuity(
         if !is_staff(id) {
             continue;
         }
-        if let Some(from) = last_staff.filter(|from| *from != id) {
-            if !done(tl.status.at(t)) {
-                out.handoffs.push(Handoff {
-                    ticket: ctx.index,
-                    at: t,
-                    from: from.to_string(),
-                    to: id.to_string(),
-                    week: Week::of(t, tz),
-                });
-            }
+        if let Some(from) = last_staff.filter(|from| *from != id)
+            && !done(tl.status.at(t))
+        {
+            out.handoffs.push(Handoff {
+                ticket: ctx.index,
+                at: t,
+                from: from.to_string(),
+                to: id.to_string(),
+                week: Week::of(t, tz),
+            });
         }
         if !owners.iter().any(|o| o == id) {
             owners.push(id.to_string());
@@ -245,10 +245,11 @@ fn labels_at_week_end(track: &Track<Vec<String>>, end: Ts, as_of: Ts) -> &Vec<St
 
 /// Adds a staff assignee to the staff assignees seen so far.
 fn note_staff<'a>(seen: &mut Vec<&'a str>, assignee: &'a Option<Assignee>, ctx: &TicketCtx) {
-    if let Some(a) = assignee {
-        if ctx.people.is_staff(&a.id) && !seen.contains(&a.id.as_str()) {
-            seen.push(&a.id);
-        }
+    if let Some(a) = assignee
+        && ctx.people.is_staff(&a.id)
+        && !seen.contains(&a.id.as_str())
+    {
+        seen.push(&a.id);
     }
 }
 
