@@ -5,6 +5,7 @@ pub mod calls;
 pub mod clocks;
 pub mod escalations;
 pub mod feedback;
+pub mod handoffs;
 pub mod ownership;
 pub mod people;
 pub mod quality;
@@ -45,6 +46,7 @@ pub struct Items {
     pub clocks: Vec<Clock>,
     pub escalations: Vec<Escalation>,
     pub owned: Vec<ownership::Owned>,
+    pub continuity: handoffs::Continuity,
     pub wip_intervals: Vec<wip::WipInterval>,
     pub assignments: Vec<wip::Assignment>,
     pub calls: Vec<calls::Call>,
@@ -100,9 +102,11 @@ impl<'a> Prepared<'a> {
                 .escalations
                 .extend(escalations::ticket_escalations(&ctx, settings, &clocks));
             items.clocks.extend(clocks);
-            items
-                .owned
-                .extend(ownership::ticket_ownership(&ctx, settings, self.as_of));
+            let owned = ownership::ticket_ownership(&ctx, settings, self.as_of);
+            items.continuity.extend(handoffs::ticket_continuity(
+                &ctx, settings, self.as_of, &owned,
+            ));
+            items.owned.extend(owned);
             let wip = wip::ticket_wip(&ctx, settings, self.as_of);
             items.wip_intervals.extend(wip.intervals);
             items.assignments.extend(wip.assignments);

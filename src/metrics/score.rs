@@ -6,10 +6,11 @@ use crate::metrics::weekly::Acc;
 use crate::settings::ScoreWeights;
 
 /// Each component's value (0–100) for one row, None without samples, with its weight.
-pub fn components(acc: &Acc, w: &ScoreWeights) -> [(Option<f64>, f64); 5] {
+pub fn components(acc: &Acc, w: &ScoreWeights) -> [(Option<f64>, f64); 6] {
     [
         (acc.sla.ack_sla_pct(), w.ack),
         (acc.sla.update_sla_pct(), w.update),
+        (acc.own.continuity_pct(), w.continuity),
         (acc.time.same_day_log_pct(), w.time_logging),
         (acc.calls.score_pct(), w.calls),
         (acc.wip.wip_pct(), w.wip),

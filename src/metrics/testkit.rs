@@ -230,4 +230,18 @@ impl TicketBuilder {
     pub fn build(self) -> Ticket {
         self.ticket
     }
+
+    /// Labels the ticket carries from creation (space-separated), with no changelog entry.
+    pub fn labelled(mut self, labels: &str) -> Self {
+        self.labels = labels.split_whitespace().map(str::to_string).collect();
+        self.ticket.labels = self.labels.clone();
+        self
+    }
+
+    /// The status at creation (no changelog entry): later `status` changes start from it.
+    pub fn created_in(mut self, status: &str) -> Self {
+        self.status = status.to_string();
+        self.ticket.status = status.to_string();
+        self
+    }
 }

@@ -7,6 +7,7 @@ use crate::metrics::escalations::escalated_within;
 use chrono_tz::Tz;
 
 use crate::metrics::calls::{self, CallAcc};
+use crate::metrics::ownership::{self, OwnershipAcc};
 use crate::metrics::timelog::{self, TimeLogAcc};
 use crate::metrics::wip::{self, WipAcc};
 use crate::metrics::{EscalationClass, Items};
@@ -21,6 +22,7 @@ pub const TEAM: &str = "(team)";
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Acc {
     pub sla: SlaAcc,
+    pub own: OwnershipAcc,
     pub calls: CallAcc,
     pub time: TimeLogAcc,
     pub wip: WipAcc,
@@ -29,6 +31,7 @@ pub struct Acc {
 impl Acc {
     fn merge(&mut self, o: &Acc) {
         self.sla.merge(&o.sla);
+        self.own.merge(&o.own);
         self.calls.merge(&o.calls);
         self.time.merge(&o.time);
         self.wip.merge(&o.wip);
@@ -154,6 +157,9 @@ pub fn aggregate(
     let mut sla = BTreeMap::new();
     tally_sla(items, &weeks, &mut sla);
     fold(&mut rows, sla, |acc, part| acc.sla = part);
+    let mut own_rows = BTreeMap::new();
+    ownership::tally(&items.continuity, &weeks, &mut own_rows);
+    fold(&mut rows, own_rows, |acc, part| acc.own = part);
     let mut call_rows = BTreeMap::new();
     calls::tally(&items.calls, &weeks, &mut call_rows);
     fold(&mut rows, call_rows, |acc, part| acc.calls = part);

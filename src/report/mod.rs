@@ -3,7 +3,9 @@
 
 pub mod calls;
 pub mod csv;
+pub mod handoffs;
 pub mod tables;
+pub mod tickets;
 
 use std::path::{Path, PathBuf};
 
@@ -93,6 +95,33 @@ pub fn build(settings: &Settings, tickets: &[Ticket], opts: &Options) -> anyhow:
         })
         .collect();
     escalations.sort_by(|a, b| (a.at, &tickets[a.ticket].key).cmp(&(b.at, &tickets[b.ticket].key)));
+    let mut handoff_rows: Vec<_> = items
+        .continuity
+        .handoffs
+        .iter()
+        .filter(|h| weeks.contains(&h.week) && (scope.mine(&h.from) || scope.mine(&h.to)))
+        .map(|h| {
+            let mut h = h.clone();
+            h.from = scope.redact(&h.from);
+            h.to = scope.redact(&h.to);
+            h
+        })
+        .collect();
+    handoff_rows
+        .sort_by(|a, b| (a.at, &tickets[a.ticket].key).cmp(&(b.at, &tickets[b.ticket].key)));
+    // One row per ticket; a self-review keeps the tickets the person owned, others hidden.
+    let summaries: Vec<_> = items
+        .continuity
+        .tickets
+        .iter()
+        .filter(|t| scope.0.is_none_or(|me| t.owners.iter().any(|o| o == me)))
+        .map(|t| {
+            let mut t = t.clone();
+            t.owners = t.owners.iter().map(|o| scope.redact(o)).collect();
+            t.primary_owner = t.primary_owner.as_deref().map(|o| scope.redact(o));
+            t
+        })
+        .collect();
     let mut problems = quality::problems(&prepared, settings);
     if scope.0.is_some() {
         // Only the tickets of this person's evidence, and nothing naming other people.
@@ -140,6 +169,14 @@ pub fn build(settings: &Settings, tickets: &[Ticket], opts: &Options) -> anyhow:
         (
             "team_weekly.csv".to_string(),
             tables::team_weekly(&weekly, people, &settings.score),
+        ),
+        (
+            "handoffs.csv".to_string(),
+            handoffs::handoffs_csv(&handoff_rows.iter().collect::<Vec<_>>(), tickets),
+        ),
+        (
+            "tickets.csv".to_string(),
+            crate::report::tickets::tickets_csv(&summaries.iter().collect::<Vec<_>>(), tickets),
         ),
         (
             "calls.csv".to_string(),

@@ -3,7 +3,7 @@
 use crate::metrics::feedback::Point;
 use crate::metrics::weekly::{Row, TEAM, Weekly};
 use crate::metrics::{Clock, Escalation, People, UNASSIGNED, escalations::escalated_within};
-use crate::metrics::{calls, score, timelog, wip};
+use crate::metrics::{calls, ownership, score, timelog, wip};
 use crate::model::Ticket;
 use crate::report::csv::{Cell, table};
 use crate::settings::ScoreWeights;
@@ -38,9 +38,11 @@ fn weekly_columns(weights: &ScoreWeights) -> Vec<DynColumn<'_>> {
     let sla = WEEKLY
         .iter()
         .map(|(name, f)| (*name, Box::new(*f) as Box<dyn Fn(&Row) -> Cell>));
-    sla.chain(family(calls::COLUMNS, |r| &r.acc.calls))
+    sla.chain(family(ownership::COLUMNS, |r| &r.acc.own))
+        .chain(family(calls::COLUMNS, |r| &r.acc.calls))
         .chain(family(timelog::COLUMNS, |r| &r.acc.time))
         .chain(family(wip::COLUMNS, |r| &r.acc.wip))
+        .chain(family(ownership::REOPEN_COLUMNS, |r| &r.acc.own))
         .chain(std::iter::once((
             "score",
             Box::new(move |r: &Row| Cell::Pct(score::score(&r.acc, weights)))

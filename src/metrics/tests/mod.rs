@@ -3,6 +3,7 @@
 mod calls;
 mod clocks;
 mod escalations;
+mod ownership;
 mod timelog;
 mod wip;
 
@@ -88,7 +89,7 @@ pub fn weekly_columns(
     out
 }
 
-fn lines(bytes: Vec<u8>) -> Vec<String> {
+pub fn lines(bytes: Vec<u8>) -> Vec<String> {
     String::from_utf8(bytes)
         .unwrap()
         .lines()
