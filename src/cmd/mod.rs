@@ -1,9 +1,11 @@
 //! One module per subcommand, each with the same entry: `run(&Settings-or-args) -> Result`.
 
 mod config;
+mod export;
 mod generate;
 mod import;
 mod report;
+mod run;
 
 use std::io::IsTerminal;
 
@@ -16,6 +18,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Report(args) => report::run(&cli, args),
         Command::Generate(args) => generate::run(args),
         Command::Config(c) => config::run(c),
+        Command::Export(args) => export::run(&cli, args),
+        Command::Run(args) => run::run(&cli, args),
     }
 }
 

@@ -10,6 +10,11 @@ use crate::week::{Week, local_midnight};
 
 pub fn run(cli: &Cli, args: &ReportArgs) -> anyhow::Result<()> {
     let settings = crate::config::load(cli.config.as_deref())?;
+    report_with(cli, &settings, args)
+}
+
+/// The report with settings already resolved (`run` passes the ones its export used).
+pub(crate) fn report_with(cli: &Cli, settings: &Settings, args: &ReportArgs) -> anyhow::Result<()> {
     let week = args
         .week
         .as_deref()
@@ -21,7 +26,7 @@ pub fn run(cli: &Cli, args: &ReportArgs) -> anyhow::Result<()> {
     let as_of_flag = args
         .as_of
         .as_deref()
-        .map(|s| parse_as_of(s, &settings))
+        .map(|s| parse_as_of(s, settings))
         .transpose()?;
     let (tickets, default_as_of, input) = if args.input.is_empty() {
         let _lock = snapshot::lock(&cli.data)?;
@@ -46,7 +51,7 @@ pub fn run(cli: &Cli, args: &ReportArgs) -> anyhow::Result<()> {
         as_of,
         input,
     };
-    let built = report::build(&settings, &tickets, &opts)?;
+    let built = report::build(settings, &tickets, &opts)?;
     for w in &built.warnings {
         eprintln!("supportlens: warning: {w}");
     }
