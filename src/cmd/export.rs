@@ -74,7 +74,11 @@ pub(crate) fn export_with(data: &Path, settings: &Settings, full: bool) -> Resul
         source: "jira".to_string(),
         inputs,
         // Unsettled: keep the old resume point (none after --full) so the window is re-read.
-        exported_at: if result.settled { Some(started) } else { resume },
+        exported_at: if result.settled {
+            Some(started)
+        } else {
+            resume
+        },
         written_at: Utc::now(),
         version: env!("CARGO_PKG_VERSION").to_string(),
     };

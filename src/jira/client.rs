@@ -60,10 +60,16 @@ impl Retry {
     pub fn from_env() -> Result<Retry> {
         let ms = |name: &str, default: Duration| -> Result<Duration> {
             match std::env::var(name) {
-                Ok(v) => v.trim().parse::<u64>().map(Duration::from_millis).map_err(|_| {
-                    Failure::usage(format!("{name}={v:?} is not a whole number of milliseconds"))
+                Ok(v) => v
+                    .trim()
+                    .parse::<u64>()
+                    .map(Duration::from_millis)
+                    .map_err(|_| {
+                        Failure::usage(format!(
+                            "{name}={v:?} is not a whole number of milliseconds"
+                        ))
                         .into()
-                }),
+                    }),
                 Err(_) => Ok(default),
             }
         };
@@ -78,7 +84,9 @@ impl Retry {
 
     /// The wait before try `next` (2, 3, …): base × 2^(next−2), jittered to 50–150%, capped.
     pub fn backoff(&self, next: u32) -> Duration {
-        let exp = self.base.saturating_mul(1 << next.saturating_sub(2).min(16));
+        let exp = self
+            .base
+            .saturating_mul(1 << next.saturating_sub(2).min(16));
         exp.mul_f64(0.5 + fastrand::f64()).min(self.cap)
     }
 }
@@ -309,8 +317,7 @@ impl Auth {
 
 /// Standard base64 for the basic-auth header (a dozen lines instead of a dependency).
 mod base64_lite {
-    const ALPHABET: &[u8; 64] =
-        b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
     pub fn encode(text: &str) -> String {
         let bytes = text.as_bytes();
@@ -485,7 +492,10 @@ mod tests {
         .unwrap();
         let url = client.url(
             "/rest/api/2/search",
-            &[("jql", "project = SUP AND updated >= \"2026-11-23 09:15\"".into())],
+            &[(
+                "jql",
+                "project = SUP AND updated >= \"2026-11-23 09:15\"".into(),
+            )],
         );
         assert_eq!(
             url.as_str(),

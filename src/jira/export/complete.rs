@@ -114,7 +114,9 @@ fn is_truncated(envelope: Option<&Value>, list: &str) -> bool {
         return false;
     };
     let held = env.get(list).and_then(Value::as_array).map_or(0, Vec::len) as u64;
-    env.get("total").and_then(Value::as_u64).is_some_and(|t| t > held)
+    env.get("total")
+        .and_then(Value::as_u64)
+        .is_some_and(|t| t > held)
 }
 
 /// Every item of a per-issue list endpoint, paged by `startAt`, de-duplicated by id (a
@@ -130,7 +132,10 @@ async fn fetch_all(client: &Client, path: &str, keys: &[&str]) -> Result<(Vec<Va
             ("maxResults", ITEM_PAGE.to_string()),
         ];
         let page = client.get(path, &query).await?;
-        let Some(list) = keys.iter().find_map(|k| page.get(*k).and_then(Value::as_array)) else {
+        let Some(list) = keys
+            .iter()
+            .find_map(|k| page.get(*k).and_then(Value::as_array))
+        else {
             return Err(Failure::jira(format!(
                 "GET {}: the answer holds no \"{}\" list; check the flavor setting (cloud or server)",
                 client.url(path, &query),

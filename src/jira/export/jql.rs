@@ -89,7 +89,10 @@ fn starts_order_by(s: &str) -> bool {
 /// `t` as a JQL date in `zone`, rounded down to the minute: `2026-11-23 09:15`.
 pub fn jql_time(t: Ts, zone: Tz) -> String {
     let local = t.with_timezone(&zone);
-    let floored = local.naive_local().with_second(0).and_then(|n| n.with_nanosecond(0));
+    let floored = local
+        .naive_local()
+        .with_second(0)
+        .and_then(|n| n.with_nanosecond(0));
     let Some(floored) = floored else {
         return local.format("%Y-%m-%d %H:%M").to_string();
     };
@@ -111,14 +114,20 @@ mod tests {
     #[test]
     fn user_ordering_is_replaced() {
         assert_eq!(
-            search_jql("project = SUP order  by created DESC", Some("2026-11-23 09:15")),
+            search_jql(
+                "project = SUP order  by created DESC",
+                Some("2026-11-23 09:15")
+            ),
             "(project = SUP) AND updated >= \"2026-11-23 09:15\" ORDER BY updated ASC, key ASC"
         );
         assert_eq!(
             search_jql("summary ~ \"order by\" ORDER BY key", None),
             "(summary ~ \"order by\") ORDER BY updated ASC, key ASC"
         );
-        assert_eq!(search_jql("reorder by = 1", None), "(reorder by = 1) ORDER BY updated ASC, key ASC");
+        assert_eq!(
+            search_jql("reorder by = 1", None),
+            "(reorder by = 1) ORDER BY updated ASC, key ASC"
+        );
         assert_eq!(search_jql("  ", None), ORDER);
         assert_eq!(
             search_jql("ORDER BY rank", Some("2026-01-01 00:00")),
@@ -130,7 +139,10 @@ mod tests {
     fn jql_dates_are_in_the_account_zone_rounded_down() {
         let t = parse_ts("2026-11-23T14:15:59.900Z").unwrap();
         assert_eq!(jql_time(t, chrono_tz::UTC), "2026-11-23 14:15");
-        assert_eq!(jql_time(t, chrono_tz::America::New_York), "2026-11-23 09:15");
+        assert_eq!(
+            jql_time(t, chrono_tz::America::New_York),
+            "2026-11-23 09:15"
+        );
         assert_eq!(jql_time(t, chrono_tz::Asia::Kolkata), "2026-11-23 19:45");
     }
 
@@ -138,8 +150,14 @@ mod tests {
     fn repeated_dst_hour_is_written_an_hour_earlier() {
         // 2026-11-01 01:30 happens twice in New York; 05:30Z is the first, 06:30Z the second.
         let first = parse_ts("2026-11-01T05:30:00Z").unwrap();
-        assert_eq!(jql_time(first, chrono_tz::America::New_York), "2026-11-01 00:30");
+        assert_eq!(
+            jql_time(first, chrono_tz::America::New_York),
+            "2026-11-01 00:30"
+        );
         let second = parse_ts("2026-11-01T06:30:00Z").unwrap();
-        assert_eq!(jql_time(second, chrono_tz::America::New_York), "2026-11-01 01:30");
+        assert_eq!(
+            jql_time(second, chrono_tz::America::New_York),
+            "2026-11-01 01:30"
+        );
     }
 }
