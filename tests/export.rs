@@ -5,13 +5,16 @@
 //! Retry delays are shortened with SUPPORTLENS_RETRY_BASE_MS and
 //! SUPPORTLENS_RETRY_AFTER_CAP_MS so the fault tests stay fast.
 
+#[path = "support/jira_org.rs"]
+mod jira_org;
 #[path = "support/jira_server.rs"]
 mod jira_server;
 
 use std::time::{Duration, Instant};
 
 use assert_cmd::Command;
-use jira_server::{Fault, FaultKind, JiraServer, fixture_issues, organisation};
+use jira_org::{fixture_issues, organisation};
+use jira_server::{Fault, FaultKind, JiraServer};
 use supportlens::model::Ticket;
 use supportlens::settings::Flavor;
 

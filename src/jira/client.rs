@@ -7,8 +7,9 @@
 //! messages name the request URL (path and query), which never holds a credential: a base
 //! URL with `user:password@` is refused.
 
+mod auth;
+
 use std::fmt;
-use std::net::IpAddr;
 use std::time::Duration;
 
 use anyhow::Result;
@@ -18,6 +19,8 @@ use serde_json::Value;
 
 use crate::error::Failure;
 use crate::settings::Flavor;
+use auth::is_loopback;
+pub use auth::{Auth, check_base_url};
 
 /// Environment variable holding the Cloud account's e-mail address.
 pub const USER_ENV: &str = "SUPPORTLENS_JIRA_USER";
@@ -287,104 +290,6 @@ impl Outcome {
     }
 }
 
-/// How the client proves who it is.
-#[derive(Clone)]
-pub enum Auth {
-    /// Cloud: e-mail address and API token.
-    Basic { user: String, token: String },
-    /// Server/DC: personal access token.
-    Bearer(String),
-}
-
-impl fmt::Debug for Auth {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Auth::Basic { .. } => f.write_str("Auth::Basic(<redacted>)"),
-            Auth::Bearer(_) => f.write_str("Auth::Bearer(<redacted>)"),
-        }
-    }
-}
-
-impl Auth {
-    fn header(&self) -> String {
-        use base64_lite::encode;
-        match self {
-            Auth::Basic { user, token } => format!("Basic {}", encode(&format!("{user}:{token}"))),
-            Auth::Bearer(token) => format!("Bearer {token}"),
-        }
-    }
-}
-
-/// Standard base64 for the basic-auth header (a dozen lines instead of a dependency).
-mod base64_lite {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-    pub fn encode(text: &str) -> String {
-        let bytes = text.as_bytes();
-        let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-        for chunk in bytes.chunks(3) {
-            let n = chunk
-                .iter()
-                .enumerate()
-                .fold(0u32, |acc, (i, &b)| acc | u32::from(b) << (16 - 8 * i));
-            for i in 0..4 {
-                if i <= chunk.len() {
-                    out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
-                } else {
-                    out.push('=');
-                }
-            }
-        }
-        out
-    }
-}
-
-/// Parses and checks the site URL: http(s), no credentials in it, and plain `http://` only
-/// to this machine (127.0.0.0/8, ::1, localhost), since the token would travel in clear.
-pub fn check_base_url(url: &str) -> Result<Url> {
-    if url.trim().is_empty() {
-        return Err(Failure::usage(
-            "no JIRA URL: set [jira] url in the config file, SUPPORTLENS_JIRA_URL or --jira-url",
-        )
-        .into());
-    }
-    let parsed = Url::parse(url.trim()).map_err(|e| {
-        Failure::usage(format!(
-            "JIRA URL {url:?} cannot be read ({e}); write the base address, e.g. https://support.example.com"
-        ))
-    })?;
-    if !parsed.username().is_empty() || parsed.password().is_some() {
-        return Err(Failure::usage(format!(
-            "the JIRA URL holds a user name or password; remove it and put the credentials in \
-             {USER_ENV} and {TOKEN_ENV}"
-        ))
-        .into());
-    }
-    match parsed.scheme() {
-        "https" => Ok(parsed),
-        "http" if is_loopback(&parsed) => Ok(parsed),
-        "http" => Err(Failure::usage(format!(
-            "refusing plain http to {}: the token would cross the network unencrypted; use https",
-            parsed.host_str().unwrap_or("")
-        ))
-        .into()),
-        other => Err(Failure::usage(format!(
-            "JIRA URL scheme {other:?} is not supported; use https"
-        ))
-        .into()),
-    }
-}
-
-/// True for `localhost`, 127.0.0.0/8 and ::1.
-fn is_loopback(url: &Url) -> bool {
-    let Some(host) = url.host_str() else {
-        return false;
-    };
-    let bare = host.trim_start_matches('[').trim_end_matches(']');
-    host.eq_ignore_ascii_case("localhost")
-        || bare.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
-}
-
 /// Follows at most 5 redirects, never onto plain http off this machine (reqwest already
 /// drops the `Authorization` header when a redirect changes host).
 fn redirect_policy() -> reqwest::redirect::Policy {
@@ -441,83 +346,4 @@ fn jira_messages(body: &[u8]) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn basic_auth_is_standard_base64() {
-        let auth = Auth::Basic {
-            user: "lead@example.com".into(),
-            token: "t0k".into(),
-        };
-        // printf 'lead@example.com:t0k' | base64
-        assert_eq!(auth.header(), "Basic bGVhZEBleGFtcGxlLmNvbTp0MGs=");
-        assert_eq!(base64_lite::encode("ab"), "YWI=");
-        assert_eq!(base64_lite::encode("abc"), "YWJj");
-        assert_eq!(Auth::Bearer("p".into()).header(), "Bearer p");
-        assert_eq!(format!("{auth:?}"), "Auth::Basic(<redacted>)");
-    }
-
-    #[test]
-    fn plain_http_only_to_this_machine() {
-        for ok in [
-            "http://127.0.0.1:8080",
-            "http://127.9.0.1",
-            "http://[::1]:99",
-            "http://LOCALHOST",
-            "https://jira.example.com/jira",
-        ] {
-            assert!(check_base_url(ok).is_ok(), "{ok}");
-        }
-        for bad in [
-            "http://jira.example.com",
-            "http://10.0.0.1",
-            "ftp://127.0.0.1",
-            "https://me:pw@jira.example.com",
-            "",
-        ] {
-            let err = check_base_url(bad).unwrap_err();
-            assert_eq!(crate::error::exit_code(&err), 2, "{bad}");
-        }
-    }
-
-    #[test]
-    fn urls_keep_the_site_path_and_encode_the_query() {
-        let client = Client::new(
-            "https://jira.example.com/jira/",
-            Flavor::Server,
-            Auth::Bearer("x".into()),
-            Retry::default(),
-        )
-        .unwrap();
-        let url = client.url(
-            "/rest/api/2/search",
-            &[(
-                "jql",
-                "project = SUP AND updated >= \"2026-11-23 09:15\"".into(),
-            )],
-        );
-        assert_eq!(
-            url.as_str(),
-            "https://jira.example.com/jira/rest/api/2/search?jql=project+%3D+SUP+AND+updated+%3E%3D+%222026-11-23+09%3A15%22"
-        );
-    }
-
-    #[test]
-    fn backoff_doubles_with_jitter_and_caps() {
-        let r = Retry {
-            base: Duration::from_millis(100),
-            cap: Duration::from_millis(1000),
-            ..Retry::default()
-        };
-        for _ in 0..50 {
-            let second = r.backoff(2);
-            assert!(second >= Duration::from_millis(50) && second <= Duration::from_millis(150));
-            let fourth = r.backoff(4);
-            assert!(fourth >= Duration::from_millis(200) && fourth <= Duration::from_millis(600));
-            assert!(r.backoff(30) <= Duration::from_millis(1000));
-        }
-        assert_eq!(parse_retry_after(" 7 "), Some(Duration::from_secs(7)));
-        assert_eq!(parse_retry_after("Wed, 21 Oct 2026 07:28:00 GMT"), None);
-    }
-}
+mod tests;
