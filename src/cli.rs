@@ -38,6 +38,48 @@ pub enum Command {
     /// Configuration helpers.
     #[command(subcommand)]
     Config(ConfigCommand),
+    /// Read the tickets the JQL selects from JIRA into the snapshot; after the first run,
+    /// only those updated since the last export.
+    #[command(after_help = EXPORT_HELP)]
+    Export(ExportArgs),
+    /// Export, then report the last complete weeks: the command for cron.
+    #[command(after_help = EXPORT_HELP)]
+    Run(RunArgs),
+}
+
+const EXPORT_HELP: &str = "Credentials come from the environment only:\n  Cloud:     SUPPORTLENS_JIRA_USER (account e-mail) and SUPPORTLENS_JIRA_TOKEN (API token)\n  Server/DC: SUPPORTLENS_JIRA_TOKEN (personal access token)\n\nExamples:\n  SUPPORTLENS_JIRA_USER=lead@example.com SUPPORTLENS_JIRA_TOKEN=... supportlens export\n  supportlens export --full --jql queries/support.jql\n  supportlens run --weeks 4 --out reports/";
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// Re-read every ticket the JQL selects, not only those updated since the last export.
+    #[arg(long)]
+    pub full: bool,
+
+    /// JIRA base address, e.g. https://support.example.com (beats [jira] url).
+    #[arg(long, env = "SUPPORTLENS_JIRA_URL", value_name = "URL")]
+    pub jira_url: Option<String>,
+
+    /// cloud (REST API v3) or server (Server/Data Center, REST API v2) (beats [jira] flavor).
+    #[arg(long, value_name = "FLAVOR")]
+    pub flavor: Option<String>,
+
+    /// File holding the JQL (beats [jira] jql).
+    #[arg(long, value_name = "FILE")]
+    pub jql: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    #[command(flatten)]
+    pub export: ExportArgs,
+
+    /// How many weeks the report covers.
+    #[arg(long, default_value_t = 8, value_name = "N")]
+    pub weeks: u32,
+
+    /// Output folder; the report goes into <out>/<last week>/.
+    #[arg(long, default_value = "reports", value_name = "DIR")]
+    pub out: PathBuf,
 }
 
 #[derive(Debug, Args)]

@@ -1,10 +1,12 @@
 //! One module per subcommand, each with the same entry: `run(&Settings-or-args) -> Result`.
 
 mod config;
+mod export;
 mod generate;
 mod import;
 mod query;
 mod report;
+mod run;
 
 use std::io::IsTerminal;
 
@@ -18,6 +20,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Query(args) => query::run(&cli, args),
         Command::Generate(args) => generate::run(args),
         Command::Config(c) => config::run(c),
+        Command::Export(args) => export::run(&cli, args),
+        Command::Run(args) => run::run(&cli, args),
     }
 }
 

@@ -10,7 +10,12 @@ use crate::week::{Week, local_midnight};
 
 pub fn run(cli: &Cli, args: &ReportArgs) -> anyhow::Result<()> {
     let settings = crate::config::load(cli.config.as_deref())?;
-    let built = build(cli, &settings, &args.window)?;
+    report_with(cli, &settings, args)
+}
+
+/// The report with settings already resolved (`run` passes the ones its export used).
+pub(crate) fn report_with(cli: &Cli, settings: &Settings, args: &ReportArgs) -> anyhow::Result<()> {
+    let built = build(cli, settings, &args.window)?;
     let folder = report::write(&args.out, &built)?;
     super::say(&format!("wrote {}", folder.display()));
     Ok(())

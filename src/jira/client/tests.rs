@@ -1,0 +1,81 @@
+//! Client unit tests: auth header, URL rules, query encoding, backoff.
+
+use super::auth::base64;
+use super::*;
+
+#[test]
+fn basic_auth_is_standard_base64() {
+    let auth = Auth::Basic {
+        user: "lead@example.com".into(),
+        token: "t0k".into(),
+    };
+    // printf 'lead@example.com:t0k' | base64
+    assert_eq!(auth.header(), "Basic bGVhZEBleGFtcGxlLmNvbTp0MGs=");
+    assert_eq!(base64::encode("ab"), "YWI=");
+    assert_eq!(base64::encode("abc"), "YWJj");
+    assert_eq!(Auth::Bearer("p".into()).header(), "Bearer p");
+    assert_eq!(format!("{auth:?}"), "Auth::Basic(<redacted>)");
+}
+
+#[test]
+fn plain_http_only_to_this_machine() {
+    for ok in [
+        "http://127.0.0.1:8080",
+        "http://127.9.0.1",
+        "http://[::1]:99",
+        "http://LOCALHOST",
+        "https://jira.example.com/jira",
+    ] {
+        assert!(check_base_url(ok).is_ok(), "{ok}");
+    }
+    for bad in [
+        "http://jira.example.com",
+        "http://10.0.0.1",
+        "ftp://127.0.0.1",
+        "https://me:pw@jira.example.com",
+        "",
+    ] {
+        let err = check_base_url(bad).unwrap_err();
+        assert_eq!(crate::error::exit_code(&err), 2, "{bad}");
+    }
+}
+
+#[test]
+fn urls_keep_the_site_path_and_encode_the_query() {
+    let client = Client::new(
+        "https://jira.example.com/jira/",
+        Flavor::Server,
+        Auth::Bearer("x".into()),
+        Retry::default(),
+    )
+    .unwrap();
+    let url = client.url(
+        "/rest/api/2/search",
+        &[(
+            "jql",
+            "project = SUP AND updated >= \"2026-11-23 09:15\"".into(),
+        )],
+    );
+    assert_eq!(
+        url.as_str(),
+        "https://jira.example.com/jira/rest/api/2/search?jql=project+%3D+SUP+AND+updated+%3E%3D+%222026-11-23+09%3A15%22"
+    );
+}
+
+#[test]
+fn backoff_doubles_with_jitter_and_caps() {
+    let r = Retry {
+        base: Duration::from_millis(100),
+        cap: Duration::from_millis(1000),
+        ..Retry::default()
+    };
+    for _ in 0..50 {
+        let second = r.backoff(2);
+        assert!(second >= Duration::from_millis(50) && second <= Duration::from_millis(150));
+        let fourth = r.backoff(4);
+        assert!(fourth >= Duration::from_millis(200) && fourth <= Duration::from_millis(600));
+        assert!(r.backoff(30) <= Duration::from_millis(1000));
+    }
+    assert_eq!(parse_retry_after(" 7 "), Some(Duration::from_secs(7)));
+    assert_eq!(parse_retry_after("Wed, 21 Oct 2026 07:28:00 GMT"), None);
+}

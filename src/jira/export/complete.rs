@@ -1,0 +1,183 @@
+//! Completing one issue from a search page: every embedded list whose `total` exceeds what
+//! arrived (comments, worklogs, changelog histories) is read in full from its per-issue
+//! endpoint and put back in place of the embedded one, then the issue is parsed by the same
+//! `parse_issue` that reads files. Issues of one page are completed concurrently.
+
+use std::collections::HashSet;
+
+use anyhow::Result;
+use futures::{StreamExt, TryStreamExt, stream};
+use serde_json::{Value, json};
+
+use super::ITEM_PAGE;
+use crate::error::Failure;
+use crate::jira::client::Client;
+use crate::jira::parse_issue;
+use crate::model::Ticket;
+
+/// One embedded list and the endpoint that pages through all of it.
+struct List {
+    /// JSON pointer of the envelope inside the issue.
+    pointer: &'static str,
+    /// Key of the list inside the embedded envelope.
+    embedded: &'static str,
+    /// Last path segment of the per-issue endpoint.
+    endpoint: &'static str,
+    /// Keys the endpoint's pages use for the list, tried in order.
+    paged: &'static [&'static str],
+}
+
+const LISTS: [List; 3] = [
+    List {
+        pointer: "/fields/comment",
+        embedded: "comments",
+        endpoint: "comment",
+        paged: &["comments"],
+    },
+    List {
+        pointer: "/fields/worklog",
+        embedded: "worklogs",
+        endpoint: "worklog",
+        paged: &["worklogs"],
+    },
+    List {
+        pointer: "/changelog",
+        embedded: "histories",
+        endpoint: "changelog",
+        paged: &["values", "histories"],
+    },
+];
+
+/// Completes and parses every issue of one page, at most `concurrency` requests at a time.
+/// Returns the tickets (in no particular order) and a warning per list still short.
+pub async fn complete_page(
+    client: &Client,
+    issues: Vec<Value>,
+    concurrency: usize,
+    severity_field: &str,
+) -> Result<Vec<(Ticket, Vec<String>)>> {
+    stream::iter(issues)
+        .map(|issue| complete_issue(client, issue, severity_field))
+        .buffer_unordered(concurrency.max(1))
+        .try_collect()
+        .await
+}
+
+/// Fills in every truncated list of `issue`, then parses it.
+async fn complete_issue(
+    client: &Client,
+    mut issue: Value,
+    severity_field: &str,
+) -> Result<(Ticket, Vec<String>)> {
+    let id = match issue.get("id") {
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Number(n)) => n.to_string(),
+        _ => String::new(),
+    };
+    for list in &LISTS {
+        if id.is_empty() || !is_truncated(issue.pointer(list.pointer), list.embedded) {
+            continue;
+        }
+        let path = format!("{}/issue/{id}/{}", client.api(), list.endpoint);
+        let (items, total) = fetch_all(client, &path, list.paged).await?;
+        if let Some(slot) = issue.pointer_mut(list.pointer) {
+            *slot = json!({
+                "startAt": 0,
+                "maxResults": items.len(),
+                "total": total.max(items.len() as u64),
+                list.embedded: items,
+            });
+        }
+    }
+    let ticket = parse_issue(&issue, severity_field).map_err(|e| {
+        Failure::input(format!(
+            "JIRA sent {e}; check the issue in JIRA, or leave it out of the JQL"
+        ))
+    })?;
+    let warnings = ticket
+        .truncated
+        .iter()
+        .map(|note| {
+            format!(
+                "{}: JIRA listed fewer items than it counted ({note}); kept as truncated, \
+                 the next export reads it again if it changes",
+                ticket.key
+            )
+        })
+        .collect();
+    Ok((ticket, warnings))
+}
+
+/// True when an embedded envelope's `total` exceeds the items it holds.
+fn is_truncated(envelope: Option<&Value>, list: &str) -> bool {
+    let Some(env) = envelope else {
+        return false;
+    };
+    let held = env.get(list).and_then(Value::as_array).map_or(0, Vec::len) as u64;
+    env.get("total")
+        .and_then(Value::as_u64)
+        .is_some_and(|t| t > held)
+}
+
+/// Every item of a per-issue list endpoint, paged by `startAt`, de-duplicated by id (a
+/// comment added while paging shifts offsets), plus the last `total` JIRA reported.
+async fn fetch_all(client: &Client, path: &str, keys: &[&str]) -> Result<(Vec<Value>, u64)> {
+    let mut items = Vec::new();
+    let mut ids = HashSet::new();
+    let mut start = 0u64;
+    let mut total;
+    loop {
+        let query = [
+            ("startAt", start.to_string()),
+            ("maxResults", ITEM_PAGE.to_string()),
+        ];
+        let page = client.get(path, &query).await?;
+        let Some(list) = keys
+            .iter()
+            .find_map(|k| page.get(*k).and_then(Value::as_array))
+        else {
+            return Err(Failure::jira(format!(
+                "GET {}: the answer holds no \"{}\" list; check the flavor setting (cloud or server)",
+                client.url(path, &query),
+                keys[0]
+            ))
+            .into());
+        };
+        total = page.get("total").and_then(Value::as_u64);
+        let mut fresh = 0;
+        for item in list {
+            let key = item.get("id").map(Value::to_string);
+            if key.is_none_or(|k| ids.insert(k)) {
+                items.push(item.clone());
+                fresh += 1;
+            }
+        }
+        start += list.len() as u64;
+        let is_last = page.get("isLast").and_then(Value::as_bool) == Some(true);
+        // An empty or all-repeated page ends paging: a server ignoring `startAt` must not
+        // loop forever.
+        if list.is_empty() || fresh == 0 || is_last || total.is_some_and(|t| start >= t) {
+            break;
+        }
+    }
+    let total = total.unwrap_or(items.len() as u64);
+    Ok((items, total))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn truncation_is_total_above_held() {
+        let env = json!({"total": 3, "comments": [{}, {}]});
+        assert!(is_truncated(Some(&env), "comments"));
+        let env = json!({"total": 2, "comments": [{}, {}]});
+        assert!(!is_truncated(Some(&env), "comments"));
+        let env = json!({"comments": [{}]});
+        assert!(!is_truncated(Some(&env), "comments"));
+        assert!(!is_truncated(None, "comments"));
+        let env = json!({"total": 1, "histories": null});
+        assert!(is_truncated(Some(&env), "histories"));
+    }
+}

@@ -1,0 +1,117 @@
+//! Paging through one search: Cloud's `/rest/api/3/search/jql` by `nextPageToken`, and
+//! Server/DC's `/rest/api/2/search` by `startAt`. Pages are fetched one after another.
+//!
+//! Server/DC quirks handled here: `startAt` advances by the issues actually received (JIRA
+//! may return fewer than asked), an empty page ends the search even when `total` says more
+//! (JIRA does send that), and a `total` that drops between pages is reported as `shrank`,
+//! since tickets leaving the result set shift every later offset.
+
+use anyhow::Result;
+use serde_json::Value;
+
+use super::SEARCH_PAGE;
+use crate::error::Failure;
+use crate::jira::client::Client;
+use crate::settings::Flavor;
+
+/// Where the next page starts.
+enum Cursor {
+    /// Cloud: the token of the next page; `None` before the first page.
+    Token(Option<String>),
+    /// Server/DC: the offset of the next page.
+    Offset(u64),
+}
+
+/// One pass over the results of a JQL query.
+pub struct Pager<'a> {
+    client: &'a Client,
+    query: Vec<(&'static str, String)>,
+    cursor: Cursor,
+    done: bool,
+    last_total: Option<u64>,
+    /// True once Server/DC reported a smaller `total` than on an earlier page.
+    pub shrank: bool,
+}
+
+impl<'a> Pager<'a> {
+    /// A pager for `jql`, asking for `fields` and the embedded changelog.
+    pub fn new(client: &'a Client, jql: String, fields: String) -> Pager<'a> {
+        let cursor = match client.flavor() {
+            Flavor::Cloud => Cursor::Token(None),
+            Flavor::Server => Cursor::Offset(0),
+        };
+        Pager {
+            client,
+            query: vec![
+                ("jql", jql),
+                ("fields", fields),
+                ("expand", "changelog".to_string()),
+                ("maxResults", SEARCH_PAGE.to_string()),
+            ],
+            cursor,
+            done: false,
+            last_total: None,
+            shrank: false,
+        }
+    }
+
+    /// The next page's issues, or `None` when the search is exhausted.
+    pub async fn next_page(&mut self) -> Result<Option<Vec<Value>>> {
+        if self.done {
+            return Ok(None);
+        }
+        let path = match self.client.flavor() {
+            Flavor::Cloud => format!("{}/search/jql", self.client.api()),
+            Flavor::Server => format!("{}/search", self.client.api()),
+        };
+        let mut query = self.query.clone();
+        match &self.cursor {
+            Cursor::Token(Some(token)) => query.push(("nextPageToken", token.clone())),
+            Cursor::Token(None) => {}
+            Cursor::Offset(at) => query.push(("startAt", at.to_string())),
+        }
+        let page = self.client.get(&path, &query).await?;
+        let issues = match page.get("issues") {
+            Some(Value::Array(issues)) => issues.clone(),
+            Some(Value::Null) | None => Vec::new(),
+            Some(_) => {
+                return Err(Failure::jira(format!(
+                    "GET {}: \"issues\" is not a list; check the flavor setting (cloud or server)",
+                    self.client.url(&path, &query)
+                ))
+                .into());
+            }
+        };
+        match &mut self.cursor {
+            Cursor::Token(token) => {
+                let next = page
+                    .get("nextPageToken")
+                    .and_then(Value::as_str)
+                    .filter(|t| !t.is_empty())
+                    .map(str::to_string);
+                let is_last = page.get("isLast").and_then(Value::as_bool) == Some(true);
+                if is_last || next.is_none() || next == *token || issues.is_empty() {
+                    self.done = true;
+                }
+                *token = next;
+            }
+            Cursor::Offset(at) => {
+                let total = page.get("total").and_then(Value::as_u64);
+                if let (Some(before), Some(now)) = (self.last_total, total)
+                    && now < before
+                {
+                    self.shrank = true;
+                }
+                self.last_total = total.or(self.last_total);
+                *at += issues.len() as u64;
+                if issues.is_empty() || total.is_some_and(|t| *at >= t) {
+                    self.done = true;
+                }
+            }
+        }
+        if issues.is_empty() {
+            return Ok(None);
+        }
+        Ok(Some(issues))
+    }
+}

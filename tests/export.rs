@@ -1,0 +1,475 @@
+//! `supportlens export` and `run` against the JIRA-compatible test server in
+//! `support/jira_server.rs`, both flavors, with small pages and injected faults. Every
+//! success compares the snapshot with the server's own tickets, parsed complete.
+//!
+//! Retry delays are shortened with SUPPORTLENS_RETRY_BASE_MS and
+//! SUPPORTLENS_RETRY_AFTER_CAP_MS so the fault tests stay fast.
+
+#[path = "support/jira_org.rs"]
+mod jira_org;
+#[path = "support/jira_server.rs"]
+mod jira_server;
+
+use std::time::{Duration, Instant};
+
+use assert_cmd::Command;
+use jira_org::{fixture_issues, organisation};
+use jira_server::{Fault, FaultKind, JiraServer};
+use supportlens::model::Ticket;
+use supportlens::settings::Flavor;
+
+const USER: &str = "lead@example.com";
+const TOKEN: &str = "s3cr3t-T0KEN-5e8f";
+/// base64 of "lead@example.com:s3cr3t-T0KEN-5e8f".
+const BASIC: &str = "Basic bGVhZEBleGFtcGxlLmNvbTpzM2NyM3QtVDBLRU4tNWU4Zg==";
+const SEVERITY: &str = "customfield_10010";
+
+/// A temporary folder with a config pointing at a running test server.
+struct Site {
+    dir: tempfile::TempDir,
+    server: JiraServer,
+}
+
+fn auth(flavor: Flavor) -> String {
+    match flavor {
+        Flavor::Cloud => BASIC.to_string(),
+        Flavor::Server => format!("Bearer {TOKEN}"),
+    }
+}
+
+fn flavor_name(flavor: Flavor) -> &'static str {
+    match flavor {
+        Flavor::Cloud => "cloud",
+        Flavor::Server => "server",
+    }
+}
+
+/// The organisation every test starts from: 7 built tickets plus the recorded fixtures.
+fn site(flavor: Flavor) -> Site {
+    let mut issues = organisation(flavor, 7);
+    issues.extend(fixture_issues(flavor));
+    site_with(flavor, issues)
+}
+
+fn site_with(flavor: Flavor, issues: Vec<serde_json::Value>) -> Site {
+    let server = JiraServer::start(flavor, issues, &auth(flavor));
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("supportlens.toml"),
+        format!(
+            "[jira]\nurl = \"{}\"\nflavor = \"{}\"\njql = \"support.jql\"\nconcurrency = 3\n\n\
+             [types]\nseverity_field = \"{SEVERITY}\"\n",
+            server.url,
+            flavor_name(flavor)
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("support.jql"),
+        "project = SUP ORDER BY created DESC\n",
+    )
+    .unwrap();
+    Site { dir, server }
+}
+
+impl Site {
+    fn cmd(&self, sub: &str) -> Command {
+        let mut cmd = Command::cargo_bin("supportlens").unwrap();
+        cmd.current_dir(self.dir.path())
+            .env_remove("SUPPORTLENS_JIRA_URL")
+            .env("SUPPORTLENS_JIRA_USER", USER)
+            .env("SUPPORTLENS_JIRA_TOKEN", TOKEN)
+            .env("SUPPORTLENS_RETRY_BASE_MS", "1")
+            .env("SUPPORTLENS_RETRY_AFTER_CAP_MS", "20")
+            .args(["--config", "supportlens.toml", "--data", "data", sub]);
+        cmd
+    }
+
+    fn export(&self) -> assert_cmd::assert::Assert {
+        self.cmd("export").assert()
+    }
+
+    fn snapshot(&self) -> Vec<Ticket> {
+        supportlens::snapshot::read(&self.dir.path().join("data"))
+            .unwrap()
+            .0
+    }
+
+    fn expected(&self) -> Vec<Ticket> {
+        self.server.state().expected(SEVERITY)
+    }
+
+    /// Asserts the snapshot holds exactly the server's tickets, complete.
+    fn assert_snapshot_matches(&self) {
+        let got = self.snapshot();
+        let want = self.expected();
+        assert_eq!(got.len(), want.len(), "ticket count");
+        for (g, w) in got.iter().zip(&want) {
+            assert_eq!(g, w, "ticket {}", w.key);
+        }
+    }
+
+    fn fault(&self, fault: Fault) {
+        self.server.state().faults.push(fault);
+    }
+
+    /// True when every injected fault has been served.
+    fn faults_spent(&self) -> bool {
+        self.server.state().faults.iter().all(|f| f.times == 0)
+    }
+}
+
+const BOTH: [Flavor; 2] = [Flavor::Cloud, Flavor::Server];
+
+#[test]
+fn full_export_reads_every_page_of_every_list_in_both_flavors() {
+    for flavor in BOTH {
+        let site = site(flavor);
+        site.export().success().stdout("");
+        site.assert_snapshot_matches();
+        let expected = site.expected();
+        // The test really pages: lists longer than the 2 embedded, tickets over 2 per page.
+        assert!(
+            expected
+                .iter()
+                .any(|t| t.comments.len() > 3 && t.changes.len() > 3)
+        );
+        assert!(expected.iter().all(|t| t.truncated.is_empty()));
+        let st = site.server.state();
+        let pages = st.served.len();
+        assert_eq!(pages, expected.len().div_ceil(2), "{flavor:?} search pages");
+        // SUP-5: 7 comments, pages of 3 from offset 0.
+        let starts: Vec<String> = st
+            .requests("/issue/10005/comment")
+            .iter()
+            .map(|s| s.param("startAt").unwrap().to_string())
+            .collect();
+        assert_eq!(starts, ["0", "3", "6"], "{flavor:?}");
+        // A ticket whose lists fit in the search page needs no per-issue request.
+        assert!(st.requests("/issue/10006/").is_empty(), "{flavor:?}");
+        let search = &st.requests("search")[0];
+        let fields = search.param("fields").unwrap();
+        assert_eq!(
+            fields,
+            "created,updated,issuetype,status,resolution,labels,assignee,reporter,comment,worklog,customfield_10010"
+        );
+        assert_eq!(search.param("expand"), Some("changelog"));
+        assert_eq!(
+            search.param("jql"),
+            Some("(project = SUP) ORDER BY updated ASC, key ASC")
+        );
+    }
+}
+
+#[test]
+fn server_empty_page_claiming_more_ends_the_search() {
+    let site = site(Flavor::Server);
+    site.server.state().total_bonus = 3;
+    site.export().success();
+    site.assert_snapshot_matches();
+    let st = site.server.state();
+    // 10 issues in pages of 2, then the one empty page that still says total = 13.
+    assert_eq!(st.served.len(), 6);
+    assert!(st.served.last().unwrap().is_empty());
+}
+
+#[test]
+fn rate_limits_server_errors_cuts_and_bad_json_are_retried() {
+    let faults = [
+        ("search", FaultKind::Status(429, Some(1)), 2),
+        ("search", FaultKind::Status(503, None), 1),
+        ("search", FaultKind::Status(500, None), 3),
+        ("/comment", FaultKind::Status(502, None), 2),
+        ("search", FaultKind::CutBody, 1),
+        ("/changelog", FaultKind::CutBody, 2),
+        ("search", FaultKind::TruncatedJson, 2),
+        ("/worklog", FaultKind::TruncatedJson, 1),
+    ];
+    for flavor in BOTH {
+        for (path, kind, times) in &faults {
+            let site = site(flavor);
+            // Skip one matching request so the fault hits mid-export, not the first page.
+            site.fault(Fault::new(path, 1, *times, kind.clone()));
+            site.export().success();
+            assert!(site.faults_spent(), "{flavor:?} {kind:?} was not served");
+            site.assert_snapshot_matches();
+        }
+    }
+}
+
+#[test]
+fn retry_after_is_waited_for() {
+    let site = site(Flavor::Cloud);
+    site.fault(Fault::new("search", 0, 1, FaultKind::Status(429, Some(1))));
+    let started = Instant::now();
+    site.cmd("export")
+        .env("SUPPORTLENS_RETRY_AFTER_CAP_MS", "60000")
+        .assert()
+        .success();
+    assert!(started.elapsed() >= Duration::from_secs(1));
+    site.assert_snapshot_matches();
+}
+
+#[test]
+fn slow_responses_time_out_and_are_retried() {
+    let site = site(Flavor::Server);
+    site.fault(Fault::new(
+        "/comment",
+        0,
+        1,
+        FaultKind::Slow(Duration::from_millis(1500)),
+    ));
+    site.cmd("export")
+        .env("SUPPORTLENS_HTTP_TIMEOUT_MS", "300")
+        .assert()
+        .success();
+    assert!(site.faults_spent());
+    site.assert_snapshot_matches();
+}
+
+#[test]
+fn a_ticket_updated_mid_export_is_neither_lost_nor_doubled() {
+    for flavor in BOTH {
+        let site = site(flavor);
+        // After the second search page, SUP-1 (read on the first page) gets a comment: it
+        // moves to the end and every later ticket shifts back one place.
+        let first = {
+            let st = site.server.state();
+            let mut ids: Vec<(String, String)> = st
+                .issues
+                .iter()
+                .map(|i| {
+                    (
+                        i["fields"]["updated"].as_str().unwrap().to_string(),
+                        i["id"].as_str().unwrap().to_string(),
+                    )
+                })
+                .collect();
+            ids.sort();
+            ids[0].1.clone()
+        };
+        site.fault(Fault::new("search", 1, 1, FaultKind::Touch(first.clone())));
+        site.export().success();
+        assert!(site.faults_spent());
+        site.assert_snapshot_matches();
+        let st = site.server.state();
+        // The first pass saw the moved ticket twice, so a narrowed second pass ran.
+        let jqls: Vec<String> = st
+            .requests("search")
+            .iter()
+            .map(|s| s.param("jql").unwrap().to_string())
+            .collect();
+        assert!(
+            jqls.iter().any(|j| j.contains("updated >= \"")),
+            "{flavor:?}: {jqls:?}"
+        );
+        let touched = site.snapshot().into_iter().find(|t| t.id == first).unwrap();
+        assert_eq!(
+            touched.comments.last().unwrap().body,
+            "touched during the export"
+        );
+    }
+}
+
+#[test]
+fn incremental_export_asks_only_for_changed_tickets_in_the_account_zone() {
+    for flavor in BOTH {
+        let site = site(flavor);
+        // JQL dates are read in New York time: sent in UTC, the window would start hours
+        // late and miss the changed tickets.
+        site.server.state().zone = chrono_tz::America::New_York;
+        site.export().success();
+        site.assert_snapshot_matches();
+        let before = site.server.state().log.len();
+        {
+            let mut st = site.server.state();
+            st.touch("10002");
+            st.touch("10006");
+            st.served.clear();
+        }
+        site.export().success();
+        site.assert_snapshot_matches();
+        let st = site.server.state();
+        let served: Vec<String> = st.served.iter().flatten().cloned().collect();
+        assert_eq!(served, ["10002", "10006"], "{flavor:?}");
+        let jql = st
+            .requests("search")
+            .last()
+            .unwrap()
+            .param("jql")
+            .unwrap()
+            .to_string();
+        assert!(
+            jql.starts_with("(project = SUP) AND updated >= \""),
+            "{jql}"
+        );
+        // Per-issue requests of the second run touch only the changed tickets.
+        for seen in &st.log[before..] {
+            if let Some(rest) = seen.path.split("/issue/").nth(1) {
+                assert!(
+                    rest.starts_with("10002/") || rest.starts_with("10006/"),
+                    "{rest}"
+                );
+            }
+        }
+        drop(st);
+        // --full reads everything again.
+        site.server.state().served.clear();
+        site.cmd("export").arg("--full").assert().success();
+        let served = site.server.state().served.iter().flatten().count();
+        assert_eq!(served, site.expected().len());
+    }
+}
+
+#[test]
+fn the_token_appears_nowhere() {
+    for flavor in BOTH {
+        let site = site(flavor);
+        let ok = site.export().success();
+        let out = ok.get_output();
+        let mut texts = vec![out.stdout.clone(), out.stderr.clone()];
+        site.fault(Fault::new("search", 0, 9, FaultKind::Status(500, None)));
+        let failed = site.cmd("export").arg("--full").assert().code(4);
+        texts.push(failed.get_output().stdout.clone());
+        texts.push(failed.get_output().stderr.clone());
+        for entry in std::fs::read_dir(site.dir.path().join("data")).unwrap() {
+            texts.push(std::fs::read(entry.unwrap().path()).unwrap());
+        }
+        let base64_secret = &BASIC["Basic ".len()..];
+        for text in &texts {
+            let text = String::from_utf8_lossy(text);
+            assert!(!text.contains(TOKEN), "{flavor:?}: token in {text}");
+            assert!(
+                !text.contains(base64_secret),
+                "{flavor:?}: credentials in {text}"
+            );
+        }
+    }
+}
+
+#[test]
+fn refusal_stops_at_once_with_exit_4() {
+    let site = site(Flavor::Cloud);
+    let out = site
+        .cmd("export")
+        .env("SUPPORTLENS_JIRA_TOKEN", "wrong")
+        .assert()
+        .code(4);
+    let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(err.contains("401"), "{err}");
+    assert!(
+        err.contains("check SUPPORTLENS_JIRA_TOKEN and SUPPORTLENS_JIRA_USER"),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!("{}/rest/api/3/myself", site.server.url)),
+        "{err}"
+    );
+    assert_eq!(site.server.state().log.len(), 1, "no retry after 401");
+    assert!(!site.dir.path().join("data/snapshot.json").exists());
+}
+
+#[test]
+fn jira_failing_after_retries_is_exit_4_naming_the_url_and_keeps_the_snapshot() {
+    let site = site(Flavor::Server);
+    site.export().success();
+    let before = std::fs::read(site.dir.path().join("data/snapshot.json")).unwrap();
+    site.fault(Fault::new("/worklog", 0, 99, FaultKind::TruncatedJson));
+    let out = site.cmd("export").arg("--full").assert().code(4);
+    let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(err.contains("not valid JSON"), "{err}");
+    assert!(err.contains("failed 5 times"), "{err}");
+    assert!(err.contains("/rest/api/2/issue/"), "{err}");
+    assert!(err.contains("/worklog?startAt=0&maxResults=100"), "{err}");
+    let after = std::fs::read(site.dir.path().join("data/snapshot.json")).unwrap();
+    assert_eq!(before, after);
+
+    // Nothing listening at all.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", closed.local_addr().unwrap());
+    drop(closed);
+    site.cmd("export")
+        .args(["--jira-url", &url])
+        .assert()
+        .code(4)
+        .stderr(predicates::str::contains("a connection failure"));
+}
+
+#[test]
+fn missing_secrets_and_plain_http_are_usage_errors() {
+    let site = site(Flavor::Cloud);
+    site.cmd("export")
+        .env_remove("SUPPORTLENS_JIRA_USER")
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "SUPPORTLENS_JIRA_USER is not set",
+        ));
+    site.cmd("export")
+        .env_remove("SUPPORTLENS_JIRA_TOKEN")
+        .args(["--flavor", "server"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "SUPPORTLENS_JIRA_TOKEN is not set",
+        ));
+    site.cmd("export")
+        .env("SUPPORTLENS_JIRA_URL", "http://jira.example.com")
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "refusing plain http to jira.example.com",
+        ));
+    assert!(site.server.state().log.is_empty());
+}
+
+#[test]
+fn flag_beats_environment_beats_file() {
+    let site = site(Flavor::Server);
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let dead = format!("http://{}", closed.local_addr().unwrap());
+    drop(closed);
+    // The environment names the live server over the file's dead one…
+    std::fs::write(
+        site.dir.path().join("supportlens.toml"),
+        format!(
+            "[jira]\nurl = \"{dead}\"\nflavor = \"cloud\"\njql = \"support.jql\"\n\n\
+             [types]\nseverity_field = \"{SEVERITY}\"\n"
+        ),
+    )
+    .unwrap();
+    site.cmd("export")
+        .env("SUPPORTLENS_JIRA_URL", &site.server.url)
+        .args(["--flavor", "server"])
+        .assert()
+        .success();
+    site.assert_snapshot_matches();
+    // …and the flag beats the environment.
+    site.cmd("export")
+        .env("SUPPORTLENS_JIRA_URL", &site.server.url)
+        .args(["--flavor", "server", "--jira-url", &dead])
+        .assert()
+        .code(4);
+}
+
+#[test]
+fn a_held_lock_is_exit_5() {
+    let site = site(Flavor::Server);
+    let _held = supportlens::snapshot::lock(&site.dir.path().join("data")).unwrap();
+    site.export().code(5);
+}
+
+#[test]
+fn run_exports_then_reports() {
+    let site = site(Flavor::Cloud);
+    site.cmd("run")
+        .args(["--weeks", "2", "--out", "reports"])
+        .assert()
+        .success()
+        .stdout("");
+    site.assert_snapshot_matches();
+    let reports: Vec<_> = std::fs::read_dir(site.dir.path().join("reports"))
+        .unwrap()
+        .collect();
+    assert_eq!(reports.len(), 1, "one folder for the last complete week");
+}
