@@ -6,30 +6,29 @@
 use chrono::Duration;
 
 use super::people::{Roster, Who};
-use super::plan::{CallKind, EscTiming, EscTrigger, Handoff, LateLog, Plan};
+use super::plan::{EscTiming, EscTrigger, Handoff, Plan};
 use super::rng::Rng;
 use super::script::Script;
 use super::story::{Audience, Kind, Resolution, Severity, Status};
 use super::texts;
-use super::window::next_midnight;
 use crate::model::Ts;
 
-const MIN: i64 = 60;
-const HOUR: i64 = 3600;
-const DAY: i64 = 86_400;
+pub(super) const MIN: i64 = 60;
+pub(super) const HOUR: i64 = 3600;
+pub(super) const DAY: i64 = 86_400;
 
 /// The state of a ticket's play that the story itself does not hold.
-struct Player<'p, 's> {
-    s: &'p mut Script<'s>,
-    roster: &'p Roster,
-    plan: &'p Plan,
+pub(super) struct Player<'p, 's> {
+    pub(super) s: &'p mut Script<'s>,
+    pub(super) roster: &'p Roster,
+    pub(super) plan: &'p Plan,
     /// Who does the work now.
-    worker: Who,
-    escalated: bool,
-    called: bool,
-    first_log: bool,
+    pub(super) worker: Who,
+    pub(super) escalated: bool,
+    pub(super) called: bool,
+    pub(super) first_log: bool,
     /// A lead who took the ticket hands it back to this engineer at the next chance.
-    return_to: Option<Who>,
+    pub(super) return_to: Option<Who>,
 }
 
 /// Plays the ticket's life into `s`.
@@ -49,7 +48,7 @@ pub fn live(s: &mut Script<'_>, roster: &Roster, plan: &Plan) {
 }
 
 impl Player<'_, '_> {
-    fn rng(&mut self) -> &mut Rng {
+    pub(super) fn rng(&mut self) -> &mut Rng {
         &mut self.s.rng
     }
 
@@ -146,108 +145,6 @@ impl Player<'_, '_> {
             // Booked but not worked: the ticket sits in Open for hours.
             let idle = self.rng().range(4 * HOUR + 30 * MIN, 9 * HOUR);
             self.s.at(assigned + Duration::seconds(idle));
-        }
-    }
-
-    /// Tagging, priority and type corrections an engineer makes when starting work.
-    fn first_session_chores(&mut self) {
-        if self.plan.tag_later && self.s.story.labels.is_empty() {
-            self.s.wait_between(MIN, 5 * MIN);
-            let label = *self.rng().pick(&["apim", "iam", "ei", "ob", "analytics"]);
-            self.s.add_label(self.worker, label);
-        }
-        if self.plan.priority_change {
-            self.s.wait_between(2 * MIN, 10 * MIN);
-            let sev = self.s.story.severity;
-            let to = if self.rng().chance(0.7) {
-                sev.raised()
-            } else {
-                lowered(sev)
-            };
-            self.s.set_priority(self.worker, to);
-        }
-        if self.plan.type_change {
-            self.s.wait_between(MIN, 5 * MIN);
-            self.s.set_kind(self.worker, Kind::Incident);
-        }
-    }
-
-    /// A stretch of work in progress ending at `end` with its worklogs; starts now or late
-    /// enough to end at `end`. Leaves time at `end`.
-    fn session(&mut self, end: Ts) {
-        let len = self.session_len();
-        let start = (end - Duration::seconds(len)).max(self.s.now());
-        self.s.at(start);
-        self.s.set_status(self.worker, Status::InProgress, None);
-        let start = self.s.now();
-        let end = end.max(start + Duration::seconds(20 * MIN));
-        let total = (end - start).num_seconds();
-        if self.rng().chance(0.3) {
-            self.s.at(start + Duration::seconds(total / 2));
-            let words = texts::internal_note(self.rng());
-            let audience = if self.rng().chance(0.5) {
-                Audience::DeveloperOnly
-            } else {
-                Audience::InternalNote
-            };
-            self.s.comment(self.worker, audience, words);
-        }
-        let mut worked_from = start;
-        if let Some(kind) = self.plan.call.filter(|_| !self.called) {
-            self.called = true;
-            let call_start = start + Duration::seconds(self.rng().range(5 * MIN, 15 * MIN));
-            let minutes = *self.rng().pick(&[15, 30, 45]);
-            let call_end = call_start + Duration::minutes(minutes);
-            if kind != CallKind::NotesWithoutTime {
-                let text = texts::call_worklog(self.rng());
-                let logged = call_end + Duration::seconds(self.rng().range(2 * MIN, 20 * MIN));
-                self.s
-                    .worklog(self.worker, call_start, minutes * MIN, logged, text);
-            }
-            if kind != CallKind::WithoutNotes {
-                let delay = self.rng().range(5 * MIN, 40 * MIN);
-                self.s.at(call_end + Duration::seconds(delay));
-                let customer = self.roster.person(self.s.story.reporter).name.clone();
-                let engineer = self.roster.person(self.worker).name.clone();
-                let audience = self.rng().weighted(&[
-                    (Audience::Public, 60),
-                    (Audience::DeveloperOnly, 25),
-                    (Audience::InternalNote, 15),
-                ]);
-                let words = texts::call_notes(self.rng(), &customer, &engineer);
-                self.s.comment(self.worker, audience, words);
-            }
-            if kind != CallKind::NotesWithoutTime {
-                worked_from = call_end;
-            }
-        }
-        // A call can run past the planned end; the session then ends a little after it.
-        self.s
-            .at(end.max(worked_from + Duration::seconds(10 * MIN)));
-        let end = self.s.now();
-        let seconds = ((end - worked_from).num_seconds() / (5 * MIN)).max(1) * 5 * MIN;
-        let logged = self.log_time(end);
-        let text = texts::work_worklog(self.rng());
-        self.s
-            .worklog(self.worker, worked_from, seconds, logged, text);
-    }
-
-    /// When a session's time gets entered: mostly soon after, sometimes the next day.
-    fn log_time(&mut self, end: Ts) -> Ts {
-        let late = if std::mem::replace(&mut self.first_log, false) {
-            self.plan.late_log
-        } else {
-            self.rng().chance(0.05).then_some(LateLog::NextMorning)
-        };
-        match late {
-            None => end + Duration::seconds(self.rng().range(2 * MIN, 30 * MIN)),
-            Some(LateLog::AfterMidnight) => {
-                next_midnight(end) + Duration::seconds(self.rng().range(5 * MIN, 50 * MIN))
-            }
-            Some(LateLog::NextMorning) => {
-                next_midnight(end)
-                    + Duration::seconds(self.rng().range(8 * HOUR + 30 * MIN, 11 * HOUR))
-            }
         }
     }
 
@@ -429,14 +326,6 @@ impl Player<'_, '_> {
         }
     }
 
-    fn session_len(&mut self) -> i64 {
-        let cap = match self.s.story.kind {
-            Kind::Incident => update_target(self.s.story.severity) / 2,
-            _ => 3 * HOUR,
-        };
-        self.rng().range(20 * MIN, 3 * HOUR).min(cap.max(30 * MIN))
-    }
-
     fn update_deadline(&self, start: Ts) -> Ts {
         match self.s.story.kind {
             Kind::Incident => start + Duration::seconds(update_target(self.s.story.severity)),
@@ -470,7 +359,7 @@ fn ack_target(kind: Kind) -> i64 {
 }
 
 /// Default incident update targets by severity (wall clock).
-fn update_target(severity: Severity) -> i64 {
+pub(super) fn update_target(severity: Severity) -> i64 {
     match severity {
         Severity::Catastrophic => 2 * HOUR,
         Severity::Critical => 4 * HOUR,
@@ -480,7 +369,7 @@ fn update_target(severity: Severity) -> i64 {
     }
 }
 
-fn lowered(s: Severity) -> Severity {
+pub(super) fn lowered(s: Severity) -> Severity {
     match s {
         Severity::Catastrophic => Severity::Critical,
         Severity::Critical => Severity::High,

@@ -18,6 +18,7 @@ mod script;
 mod story;
 mod texts;
 mod window;
+mod work;
 
 #[cfg(test)]
 mod tests;
