@@ -1,7 +1,9 @@
 //! From tickets to a report folder (SPEC §5): compute the items, cut them to the window,
 //! render every file to bytes, then write the folder in one atomic step.
 
+pub mod charts;
 pub mod csv;
+pub mod html;
 pub mod tables;
 
 use std::path::{Path, PathBuf};
