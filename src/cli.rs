@@ -126,7 +126,8 @@ pub struct WindowArgs {
 
 #[derive(Debug, Args)]
 pub struct QueryArgs {
-    /// The SQL, e.g. "SELECT engineer, sum(sla_breaches) FROM engineer_weekly GROUP BY engineer".
+    /// The SQL, e.g. "SELECT engineer, sum(sla_breaches) FROM engineer_weekly GROUP BY engineer",
+    /// or the path of a saved query such as queries/silent-breaches.sql.
     /// Tables: tickets, comments, worklogs, changes (the snapshot) and the report's items:
     /// clocks, breaches, escalations, engineer_weekly, team_weekly, data_quality, ...
     #[arg(value_name = "SQL")]

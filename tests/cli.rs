@@ -251,3 +251,123 @@ fn a_held_lock_is_exit_5() {
         .stderr(predicates::str::contains("data"));
     drop(lock);
 }
+
+fn sample_report(dir: &Path, extra: &[&str]) {
+    bin(dir)
+        .arg("--config")
+        .arg(root().join("sample-data/supportlens.toml"))
+        .args(["report", "--as-of", "2026-11-23T00:00:00Z", "--out", "out", "--input"])
+        .arg(root().join("sample-data"))
+        .args(extra)
+        .assert()
+        .success();
+}
+
+fn all_text(dir: &Path) -> Vec<(PathBuf, String)> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            out.extend(all_text(&path));
+        } else if path.extension().is_some_and(|e| e != "png") {
+            out.push((path.clone(), read(&path)));
+        }
+    }
+    out
+}
+
+#[test]
+fn sample_report_has_every_file_and_is_reproducible() {
+    let dir = tempfile::tempdir().unwrap();
+    sample_report(dir.path(), &[]);
+    let folder = dir.path().join("out/2026-W47");
+    for name in [
+        "engineer_weekly.csv",
+        "team_weekly.csv",
+        "clocks.csv",
+        "breaches.csv",
+        "escalations.csv",
+        "handoffs.csv",
+        "calls.csv",
+        "tickets.csv",
+        "feedback.csv",
+        "data_quality.csv",
+        "run.json",
+        "index.html",
+        "charts/team_trends.svg",
+        "charts/team_trends.png",
+    ] {
+        assert!(folder.join(name).exists(), "{name} missing");
+    }
+    let weekly = read(&folder.join("engineer_weekly.csv"));
+    assert!(weekly.lines().count() > 12, "{weekly}");
+    let html = read(&folder.join("index.html"));
+    assert!(!html.contains("<script"));
+    let first = files(&folder);
+    sample_report(dir.path(), &[]);
+    let csvs = |f: &[(String, Vec<u8>)]| -> Vec<(String, Vec<u8>)> {
+        f.iter().filter(|(n, _)| n.ends_with(".csv")).cloned().collect()
+    };
+    assert_eq!(csvs(&first), csvs(&files(&folder)));
+}
+
+#[test]
+fn self_review_names_no_one_else() {
+    let dir = tempfile::tempdir().unwrap();
+    sample_report(dir.path(), &[]);
+    let weekly = read(&dir.path().join("out/2026-W47/engineer_weekly.csv"));
+    let mut people: Vec<(String, String)> = weekly
+        .lines()
+        .skip(1)
+        .map(|l| {
+            let cells: Vec<&str> = l.split(',').collect();
+            (cells[1].to_string(), cells[2].to_string())
+        })
+        .filter(|(id, _)| !id.starts_with('('))
+        .collect();
+    people.sort();
+    people.dedup();
+    assert!(people.len() > 5, "{people:?}");
+    let (me, _) = people[0].clone();
+    std::fs::remove_dir_all(dir.path().join("out")).unwrap();
+    sample_report(dir.path(), &["--engineer", &me]);
+    let texts = all_text(&dir.path().join("out/2026-W47"));
+    assert!(texts.len() > 10);
+    for (id, name) in people.iter().filter(|(id, _)| *id != me) {
+        for (path, text) in &texts {
+            if !me.contains(id.as_str()) {
+                assert!(!text.contains(id.as_str()), "{} names {id}", path.display());
+            }
+            if !name.is_empty() {
+                assert!(!text.contains(name.as_str()), "{} names {name}", path.display());
+            }
+        }
+    }
+}
+
+#[test]
+fn query_runs_sql_over_items_and_snapshot() {
+    let dir = tempfile::tempdir().unwrap();
+    bin(dir.path())
+        .arg("import")
+        .arg(fixture("scenario/two-tickets.json"))
+        .assert()
+        .success();
+    let out = bin(dir.path())
+        .arg("--config")
+        .arg(fixture("scenario/supportlens.toml"))
+        .args(["query", "--csv", "--week", "2026-W47", "--weeks", "1"])
+        .args(["--as-of", "2026-11-23T00:00:00Z"])
+        .arg("SELECT c.ticket, c.kind, t.key FROM clocks c JOIN tickets t ON c.ticket = t.key WHERE c.breached ORDER BY c.ticket, c.kind")
+        .assert()
+        .success();
+    assert_eq!(
+        String::from_utf8_lossy(&out.get_output().stdout),
+        "ticket,kind,key\nSUP-1,ack,SUP-1\nSUP-2,ack,SUP-2\n"
+    );
+    bin(dir.path())
+        .args(["query", "SELECT nonsense FROM nowhere"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("tables:"));
+}

@@ -33,6 +33,12 @@ pub fn run(cli: &Cli, args: &QueryArgs) -> anyhow::Result<()> {
         let Some(table) = name.strip_suffix(".csv") else {
             continue;
         };
+        // tickets.csv would shadow the snapshot's tickets table.
+        let table = if table == "tickets" {
+            "tickets_csv"
+        } else {
+            table
+        };
         let df = CsvReadOptions::default()
             .with_has_header(true)
             .with_infer_schema_length(None)
@@ -41,8 +47,15 @@ pub fn run(cli: &Cli, args: &QueryArgs) -> anyhow::Result<()> {
             .with_context(|| format!("loading {name} for SQL"))?;
         ctx.register(table, df.lazy());
     }
+    // A saved query: a path to a .sql file (see queries/).
+    let sql = if args.sql.trim_end().ends_with(".sql") {
+        std::fs::read_to_string(args.sql.trim())
+            .map_err(|e| Failure::usage(format!("cannot read the query file {}: {e}", args.sql.trim())))?
+    } else {
+        args.sql.clone()
+    };
     let mut df = ctx
-        .execute(&args.sql)
+        .execute(&sql)
         .and_then(LazyFrame::collect)
         .map_err(|e| {
             Failure::usage(format!(

@@ -2,8 +2,10 @@
 //! render every file to bytes, then write the folder in one atomic step.
 
 pub mod calls;
+pub mod charts;
 pub mod csv;
 pub mod handoffs;
+pub mod html;
 pub mod tables;
 pub mod tickets;
 
@@ -16,7 +18,7 @@ use sha2::{Digest, Sha256};
 use crate::error::Failure;
 use crate::metrics::{Prepared, feedback, quality, weekly};
 use crate::model::{Ticket, Ts, fmt_ts};
-use crate::settings::Settings;
+use crate::settings::{ClockKind, Settings, TicketType};
 use crate::week::{self, Week};
 
 /// What the user asked of `report`.
@@ -152,7 +154,7 @@ pub fn build(settings: &Settings, tickets: &[Ticket], opts: &Options) -> anyhow:
     run_json.push(b'\n');
 
     let people = &prepared.people;
-    let files = vec![
+    let mut files = vec![
         ("clocks.csv".to_string(), tables::clocks(&clocks, tickets)),
         (
             "breaches.csv".to_string(),
@@ -199,11 +201,56 @@ pub fn build(settings: &Settings, tickets: &[Ticket], opts: &Options) -> anyhow:
         ),
         ("run.json".to_string(), run_json),
     ];
+    let visuals = visuals(settings, opts, &files, &run.weeks, &run.as_of)?;
+    files.extend(visuals);
     Ok(Report {
         folder: last.to_string(),
         files,
         warnings,
     })
+}
+
+/// Charts (PNG and SVG) and `index.html`, drawn from the CSV bytes just rendered so every
+/// picture shows exactly the numbers of the tables.
+fn visuals(
+    settings: &Settings,
+    opts: &Options,
+    files: &[(String, Vec<u8>)],
+    weeks: &[String],
+    as_of: &str,
+) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
+    let table = |name: &str| -> anyhow::Result<charts::Table> {
+        let bytes = files
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, b)| b.as_slice())
+            .unwrap_or_default();
+        charts::Table::from_csv(bytes).with_context(|| format!("reading back {name}"))
+    };
+    let (engineer_weekly, team_weekly) = (table("engineer_weekly.csv")?, table("team_weekly.csv")?);
+    let (escalations, breaches) = (table("escalations.csv")?, table("breaches.csv")?);
+    let feedback = table("feedback.csv")?;
+    let ack_target_min = settings
+        .sla
+        .get(&(ClockKind::Ack, TicketType::Incident))
+        .and_then(|t| t.default)
+        .map(|secs| secs as f64 / 60.0);
+    let inputs = charts::Inputs {
+        engineer_weekly: &engineer_weekly,
+        team_weekly: &team_weekly,
+        escalations: &escalations,
+        breaches: &breaches,
+        feedback: &feedback,
+        weeks,
+        as_of,
+        jira_url: &settings.jira.url,
+        ack_target_min,
+        self_review: opts.engineer.as_deref(),
+    };
+    let mut out = charts::charts(&inputs)?;
+    let page = html::index_html(&inputs, &charts::svgs(&out));
+    out.push(("index.html".to_string(), page.into_bytes()));
+    Ok(out)
 }
 
 /// Who a report is for: everyone, or one engineer (self-review).
@@ -236,6 +283,10 @@ pub fn write(out: &Path, report: &Report) -> anyhow::Result<PathBuf> {
         .with_context(|| format!("creating a temporary folder in {}", out.display()))?;
     for (name, bytes) in &report.files {
         let path = tmp.path().join(name);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("creating {}", parent.display()))?;
+        }
         std::fs::write(&path, bytes).with_context(|| format!("writing {}", path.display()))?;
     }
     let target = out.join(&report.folder);

@@ -1,0 +1,138 @@
+//! The report's charts (SPEC §5), each as a PNG and an SVG: team trends, the last week's
+//! breaches per engineer, the escalation lead-time distribution and a trend sheet per
+//! engineer. They are drawn from the CSV tables as written, so a chart always shows the
+//! CSV's numbers; text comes from a font compiled into the binary, as a fresh machine may
+//! have none.
+
+mod build;
+mod draw;
+#[cfg(test)]
+pub(crate) mod fixture;
+mod table;
+#[cfg(test)]
+mod tests;
+
+use std::sync::OnceLock;
+
+use anyhow::{Context, anyhow};
+use plotters::prelude::*;
+
+pub use build::Chart;
+pub use table::{Inputs, Person, TEAM, Table, UNASSIGNED, median};
+
+/// The font family every chart text uses; registered from the embedded DejaVu Sans.
+const FONT: &str = "sans-serif";
+
+/// The chart of the team's trends, without extension.
+pub const TEAM_TRENDS: &str = "charts/team_trends";
+/// The chart of the last week's breaches per engineer (or engineer vs team).
+pub const WEEK_BREACHES: &str = "charts/week_breaches";
+/// The escalation lead-time histogram.
+pub const ESCALATION_LEAD: &str = "charts/escalation_lead";
+
+/// The trend sheet of engineer `id`, without extension. Bytes other than ASCII letters,
+/// digits, `-` and `.` are written `_XX` (hex), so distinct ids never share a file and any id
+/// is a safe file name.
+pub fn engineer_chart(id: &str) -> String {
+    let mut name = String::from("charts/engineer_");
+    for b in id.bytes() {
+        if b.is_ascii_alphanumeric() || b == b'-' || b == b'.' {
+            name.push(b as char);
+        } else {
+            name.push_str(&format!("_{b:02X}"));
+        }
+    }
+    name
+}
+
+/// A number for a label: at most 2 decimals, no trailing zeros (as in the CSVs).
+pub(crate) fn num(x: f64) -> String {
+    crate::report::csv::num2(x)
+}
+
+/// Registers the embedded font once per process; plotters finds fonts only by
+/// registration when system fonts are off.
+fn register_font() -> anyhow::Result<()> {
+    static REGISTERED: OnceLock<Result<(), String>> = OnceLock::new();
+    REGISTERED
+        .get_or_init(|| {
+            let fonts = [
+                (FontStyle::Normal, dejavu::sans::regular()),
+                (FontStyle::Bold, dejavu::sans::bold()),
+            ];
+            for (style, bytes) in fonts {
+                plotters::style::register_font(FONT, style, bytes)
+                    .map_err(|_| "the embedded DejaVu Sans font could not be read".to_string())?;
+            }
+            Ok(())
+        })
+        .clone()
+        .map_err(|e| anyhow!(e))
+}
+
+/// Every chart the inputs allow, as `(file name, bytes)`: for each, `<name>.png` then
+/// `<name>.svg`. A chart whose columns are missing is left out.
+pub fn charts(inputs: &Inputs) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
+    register_font()?;
+    let mut specs: Vec<(String, Chart)> = Vec::new();
+    let mut push = |name: &str, chart: Option<Chart>| {
+        if let Some(c) = chart {
+            specs.push((name.to_string(), c));
+        }
+    };
+    push(TEAM_TRENDS, build::team_trends(inputs));
+    push(WEEK_BREACHES, build::week_breaches(inputs));
+    push(ESCALATION_LEAD, build::escalation_lead(inputs));
+    for p in inputs.people() {
+        push(
+            &engineer_chart(&p.id),
+            build::engineer_sheet(inputs, &p.id, p.label()),
+        );
+    }
+    let mut files = Vec::with_capacity(specs.len() * 2);
+    for (name, chart) in specs {
+        let (png, svg) = render(&chart, inputs.weeks).with_context(|| format!("drawing {name}"))?;
+        files.push((format!("{name}.png"), png));
+        files.push((format!("{name}.svg"), svg.into_bytes()));
+    }
+    Ok(files)
+}
+
+/// The SVG files of `charts`' output as text, for [`crate::report::html::index_html`].
+pub fn svgs(files: &[(String, Vec<u8>)]) -> Vec<(String, String)> {
+    files
+        .iter()
+        .filter(|(name, _)| name.ends_with(".svg"))
+        .map(|(name, bytes)| (name.clone(), String::from_utf8_lossy(bytes).into_owned()))
+        .collect()
+}
+
+/// Draws one chart twice, through the same code: as PNG bytes and as SVG text.
+fn render(chart: &Chart, weeks: &[String]) -> anyhow::Result<(Vec<u8>, String)> {
+    let (w, h) = draw::size(chart, weeks.len());
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (w, h)).into_drawing_area();
+        draw::draw(chart, weeks, &root).map_err(|e| anyhow!("{e}"))?;
+        root.present().map_err(|e| anyhow!("{e}"))?;
+    }
+    let mut rgb = vec![0u8; w as usize * h as usize * 3];
+    {
+        let root = BitMapBackend::with_buffer(&mut rgb, (w, h)).into_drawing_area();
+        draw::draw(chart, weeks, &root).map_err(|e| anyhow!("{e}"))?;
+        root.present().map_err(|e| anyhow!("{e}"))?;
+    }
+    Ok((png(&rgb, w, h)?, svg))
+}
+
+/// Encodes an RGB buffer as PNG.
+fn png(rgb: &[u8], w: u32, h: u32) -> anyhow::Result<Vec<u8>> {
+    let mut out = Vec::new();
+    let mut encoder = png::Encoder::new(&mut out, w, h);
+    encoder.set_color(png::ColorType::Rgb);
+    encoder.set_depth(png::BitDepth::Eight);
+    let mut writer = encoder.write_header().context("encoding a PNG")?;
+    writer.write_image_data(rgb).context("encoding a PNG")?;
+    writer.finish().context("encoding a PNG")?;
+    Ok(out)
+}
