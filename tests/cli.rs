@@ -97,6 +97,7 @@ fn reruns_are_byte_identical() {
 fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
     let mut out: Vec<_> = std::fs::read_dir(dir)
         .unwrap()
+        .filter(|e| e.as_ref().is_ok_and(|e| e.path().is_file()))
         .map(|e| {
             let e = e.unwrap();
             (
@@ -256,7 +257,14 @@ fn sample_report(dir: &Path, extra: &[&str]) {
     bin(dir)
         .arg("--config")
         .arg(root().join("sample-data/supportlens.toml"))
-        .args(["report", "--as-of", "2026-11-23T00:00:00Z", "--out", "out", "--input"])
+        .args([
+            "report",
+            "--as-of",
+            "2026-11-23T00:00:00Z",
+            "--out",
+            "out",
+            "--input",
+        ])
         .arg(root().join("sample-data"))
         .args(extra)
         .assert()
@@ -306,7 +314,10 @@ fn sample_report_has_every_file_and_is_reproducible() {
     let first = files(&folder);
     sample_report(dir.path(), &[]);
     let csvs = |f: &[(String, Vec<u8>)]| -> Vec<(String, Vec<u8>)> {
-        f.iter().filter(|(n, _)| n.ends_with(".csv")).cloned().collect()
+        f.iter()
+            .filter(|(n, _)| n.ends_with(".csv"))
+            .cloned()
+            .collect()
     };
     assert_eq!(csvs(&first), csvs(&files(&folder)));
 }
@@ -339,7 +350,11 @@ fn self_review_names_no_one_else() {
                 assert!(!text.contains(id.as_str()), "{} names {id}", path.display());
             }
             if !name.is_empty() {
-                assert!(!text.contains(name.as_str()), "{} names {name}", path.display());
+                assert!(
+                    !text.contains(name.as_str()),
+                    "{} names {name}",
+                    path.display()
+                );
             }
         }
     }

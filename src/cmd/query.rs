@@ -49,8 +49,12 @@ pub fn run(cli: &Cli, args: &QueryArgs) -> anyhow::Result<()> {
     }
     // A saved query: a path to a .sql file (see queries/).
     let sql = if args.sql.trim_end().ends_with(".sql") {
-        std::fs::read_to_string(args.sql.trim())
-            .map_err(|e| Failure::usage(format!("cannot read the query file {}: {e}", args.sql.trim())))?
+        std::fs::read_to_string(args.sql.trim()).map_err(|e| {
+            Failure::usage(format!(
+                "cannot read the query file {}: {e}",
+                args.sql.trim()
+            ))
+        })?
     } else {
         args.sql.clone()
     };
