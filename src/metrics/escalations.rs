@@ -60,16 +60,14 @@ pub struct Escalation {
     pub week: Week,
 }
 
-/// True when an escalation of the ticket falls within [start, deadline] of a clock.
+/// True when an escalation of the ticket falls within [start, deadline] of a clock. A clock
+/// without a deadline can never be breached, so it has nothing to escalate before.
 pub fn escalated_within(escalations: &[Escalation], clock: &Clock) -> bool {
-    let Some(deadline) = clock.deadline else {
-        return escalations
+    clock.deadline.is_some_and(|deadline| {
+        escalations
             .iter()
-            .any(|e| e.ticket == clock.ticket && e.at >= clock.start);
-    };
-    escalations
-        .iter()
-        .any(|e| e.ticket == clock.ticket && e.at >= clock.start && e.at <= deadline)
+            .any(|e| e.ticket == clock.ticket && e.at >= clock.start && e.at <= deadline)
+    })
 }
 
 /// Every escalation of one ticket, given its clocks.
