@@ -70,6 +70,30 @@ pub fn escalated_within(escalations: &[Escalation], clock: &Clock) -> bool {
     })
 }
 
+/// Escalation instants by ticket, so asking about every breached clock stays linear in
+/// the items instead of scanning all escalations for each clock.
+#[derive(Debug, Default)]
+pub struct EscalationIndex(std::collections::HashMap<usize, Vec<Ts>>);
+
+impl EscalationIndex {
+    pub fn new(escalations: &[Escalation]) -> EscalationIndex {
+        let mut map: std::collections::HashMap<usize, Vec<Ts>> = std::collections::HashMap::new();
+        for e in escalations {
+            map.entry(e.ticket).or_default().push(e.at);
+        }
+        EscalationIndex(map)
+    }
+
+    /// Same answer as [`escalated_within`].
+    pub fn escalated_within(&self, clock: &Clock) -> bool {
+        clock.deadline.is_some_and(|deadline| {
+            self.0
+                .get(&clock.ticket)
+                .is_some_and(|ats| ats.iter().any(|at| *at >= clock.start && *at <= deadline))
+        })
+    }
+}
+
 /// Every escalation of one ticket, given its clocks.
 pub fn ticket_escalations(
     ctx: &TicketCtx,

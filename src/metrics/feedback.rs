@@ -55,6 +55,7 @@ fn keys(tickets: &[Ticket], indices: impl IntoIterator<Item = usize>) -> Vec<Str
 /// Every point of the given engineer rows (team and `(unassigned)` rows get none).
 pub fn points(rows: &[Row], items: &Items, tickets: &[Ticket]) -> Vec<Point> {
     let mut out = Vec::new();
+    let index = crate::metrics::escalations::EscalationIndex::new(&items.escalations);
     for row in rows.iter().filter(|r| r.engineer != UNASSIGNED) {
         let mine = |week: Week, who: &str| week == row.week && who == row.engineer;
         let mut add = |kind, metric, message: String, idx: Vec<usize>| {
@@ -161,9 +162,7 @@ pub fn points(rows: &[Row], items: &Items, tickets: &[Ticket]) -> Vec<Point> {
         }
         let silent: Vec<usize> = clocks
             .iter()
-            .filter(|c| {
-                c.breached && !crate::metrics::escalations::escalated_within(&items.escalations, c)
-            })
+            .filter(|c| c.breached && !index.escalated_within(c))
             .map(|c| c.ticket)
             .collect();
         if !silent.is_empty() {

@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::metrics::escalations::escalated_within;
+use crate::metrics::escalations::EscalationIndex;
 use chrono_tz::Tz;
 
 use crate::metrics::calls::{self, CallAcc};
@@ -223,6 +223,7 @@ fn tally_sla(items: &Items, weeks: &BTreeSet<Week>, rows: &mut BTreeMap<(Week, S
             .contains(&week)
             .then(|| rows.entry((week, who.to_string())).or_default())
     }
+    let index = EscalationIndex::new(&items.escalations);
     for c in &items.clocks {
         let Some(acc) = row(rows, weeks, c.week, &c.engineer) else {
             continue;
@@ -248,7 +249,7 @@ fn tally_sla(items: &Items, weeks: &BTreeSet<Week>, rows: &mut BTreeMap<(Week, S
                 }
             }
         }
-        if c.breached && !escalated_within(&items.escalations, c) {
+        if c.breached && !index.escalated_within(c) {
             acc.silent_breaches += 1;
         }
     }

@@ -2,7 +2,7 @@
 
 use crate::metrics::feedback::Point;
 use crate::metrics::weekly::{Row, TEAM, Weekly};
-use crate::metrics::{Clock, Escalation, People, UNASSIGNED, escalations::escalated_within};
+use crate::metrics::{Clock, Escalation, People, UNASSIGNED, escalations::EscalationIndex};
 use crate::metrics::{calls, ownership, score, timelog, wip};
 use crate::model::Ticket;
 use crate::report::csv::{Cell, table};
@@ -161,11 +161,12 @@ pub fn breaches(clocks: &[&Clock], escalations: &[Escalation], tickets: &[Ticket
         .copied()
         .chain(["escalated_before_deadline"])
         .collect();
+    let index = EscalationIndex::new(escalations);
     table(
         &header,
         clocks.iter().filter(|c| c.breached).map(|c| {
             let mut cells = clock_cells(c, tickets);
-            cells.push(Cell::Bool(escalated_within(escalations, c)));
+            cells.push(Cell::Bool(index.escalated_within(c)));
             cells
         }),
     )
