@@ -224,7 +224,7 @@ fn main() -> anyhow::Result<()> {
         weeks: &weeks,
         as_of: "2026-11-23T09:15:00Z",
         jira_url: "https://support.example.com",
-        ack_target_min: Some(15.0),
+        ack_targets: &[("incident", 15.0), ("query", 1440.0)],
         self_review: self_review.as_deref(),
     };
     let files = charts::charts(&inputs)?;

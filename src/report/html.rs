@@ -13,16 +13,16 @@ use crate::report::charts::{
 };
 
 const CSS: &str = "
-body{font-family:'DejaVu Sans',Verdana,Arial,sans-serif;margin:0 auto;max-width:1280px;padding:0 24px 48px;color:#222;line-height:1.4}
+body{font-family:'DejaVu Sans',Verdana,Arial,sans-serif;margin:0 auto;max-width:1520px;padding:0 24px 48px;color:#222;line-height:1.4}
 header{border-bottom:2px solid #1f77b4;margin-bottom:16px}
 h1{margin:20px 0 4px}
 h2{border-bottom:1px solid #ccc;padding-bottom:4px;margin-top:40px}
 h2 .id{font-size:60%;color:#777;font-weight:normal;margin-left:8px}
 .meta{color:#555;margin:4px 0 12px}
-nav{margin:0 0 12px;font-size:90%}
-nav a{margin-right:12px;white-space:nowrap}
+nav{margin:0 0 12px;font-size:90%;display:flex;flex-wrap:wrap;gap:4px 14px}
+nav a{white-space:nowrap}
 figure{margin:16px 0}
-figure svg{width:100%;height:auto;max-width:1200px;display:block}
+figure svg{max-width:100%;height:auto;display:block}
 .scroll{overflow-x:auto}
 table{border-collapse:collapse;font-size:85%;margin:8px 0}
 th,td{border:1px solid #ddd;padding:3px 8px;text-align:right;white-space:nowrap}

@@ -230,11 +230,14 @@ fn visuals(
     let (engineer_weekly, team_weekly) = (table("engineer_weekly.csv")?, table("team_weekly.csv")?);
     let (escalations, breaches) = (table("escalations.csv")?, table("breaches.csv")?);
     let feedback = table("feedback.csv")?;
-    let ack_target_min = settings
-        .sla
-        .get(&(ClockKind::Ack, TicketType::Incident))
-        .and_then(|t| t.default)
-        .map(|secs| secs as f64 / 60.0);
+    let ack_targets: Vec<(&'static str, f64)> =
+        [TicketType::Incident, TicketType::Query, TicketType::Other]
+            .into_iter()
+            .filter_map(|ty| {
+                let secs = settings.sla.get(&(ClockKind::Ack, ty))?.default?;
+                Some((ty.as_str(), secs as f64 / 60.0))
+            })
+            .collect();
     let inputs = charts::Inputs {
         engineer_weekly: &engineer_weekly,
         team_weekly: &team_weekly,
@@ -244,7 +247,7 @@ fn visuals(
         weeks,
         as_of,
         jira_url: &settings.jira.url,
-        ack_target_min,
+        ack_targets: &ack_targets,
         self_review: opts.engineer.as_deref(),
     };
     let mut out = charts::charts(&inputs)?;

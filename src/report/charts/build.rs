@@ -12,6 +12,10 @@ pub const PURPLE: RGBColor = RGBColor(142, 68, 173);
 pub const GREEN: RGBColor = RGBColor(39, 174, 96);
 pub const GREY: RGBColor = RGBColor(120, 120, 120);
 pub const RED: RGBColor = RGBColor(200, 40, 40);
+pub const AMBER: RGBColor = RGBColor(190, 140, 0);
+
+/// The colours of target lines, in the order of [`Inputs::ack_targets`].
+const TARGET_COLORS: [RGBColor; 3] = [RED, AMBER, GREY];
 
 /// How a series is drawn.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -39,8 +43,8 @@ pub struct Panel {
     /// A 0–100 axis instead of one fitted to the values.
     pub percent: bool,
     pub series: Vec<Series>,
-    /// A horizontal reference line: its legend label and value.
-    pub target: Option<(String, f64)>,
+    /// Horizontal reference lines: legend label, value and colour.
+    pub targets: Vec<(String, f64, RGBColor)>,
 }
 
 /// A titled grid of week panels.
@@ -91,10 +95,15 @@ fn series(label: &str, values: Vec<Option<f64>>, color: RGBColor, mark: Mark) ->
     }
 }
 
-fn ack_target(inputs: &Inputs) -> Option<(String, f64)> {
+/// One line per ticket type with an ack target: the team's ack p90 pools every type, so
+/// each type's target is shown, not one of them.
+fn ack_targets(inputs: &Inputs) -> Vec<(String, f64, RGBColor)> {
     inputs
-        .ack_target_min
-        .map(|t| (format!("target {} min", super::num(t)), t))
+        .ack_targets
+        .iter()
+        .zip(TARGET_COLORS.iter().cycle())
+        .map(|((kind, t), color)| (format!("{kind} target {} min", super::num(*t)), *t, *color))
+        .collect()
 }
 
 /// Team trends: ack p90 against its target, SLA breaches by kind, call minutes and
@@ -114,7 +123,7 @@ pub fn team_trends(inputs: &Inputs) -> Option<Chart> {
                 BLUE,
                 Mark::Line,
             )],
-            target: ack_target(inputs),
+            targets: ack_targets(inputs),
         });
     }
     let breach_series = if t.has_all(&["ack_breaches", "update_breaches"]) {
@@ -143,7 +152,7 @@ pub fn team_trends(inputs: &Inputs) -> Option<Chart> {
             y_desc: "breaches".into(),
             percent: false,
             series: breach_series,
-            target: None,
+            targets: Vec::new(),
         });
     }
     if t.has_all(&["call_minutes_reported"]) {
@@ -157,7 +166,7 @@ pub fn team_trends(inputs: &Inputs) -> Option<Chart> {
                 GREEN,
                 Mark::Bar,
             )],
-            target: None,
+            targets: Vec::new(),
         });
     }
     if t.has_all(&["continuity_pct"]) {
@@ -171,7 +180,7 @@ pub fn team_trends(inputs: &Inputs) -> Option<Chart> {
                 BLUE,
                 Mark::Line,
             )],
-            target: None,
+            targets: Vec::new(),
         });
     }
     (!panels.is_empty()).then(|| {
@@ -367,15 +376,21 @@ pub fn engineer_sheet(inputs: &Inputs, id: &str, label: &str) -> Option<Chart> {
                     Mark::Line,
                 ),
             ],
-            target: (col == "ack_p90_min").then(|| ack_target(inputs)).flatten(),
+            targets: if col == "ack_p90_min" {
+                ack_targets(inputs)
+            } else {
+                Vec::new()
+            },
         })
         .collect();
     let mut legend = vec![
         (label.to_string(), BLUE, Mark::Line),
         (reference.to_string(), GREY, Mark::DashedLine),
     ];
-    if let (Some((target, _)), true) = (ack_target(inputs), t.column("ack_p90_min").is_some()) {
-        legend.push((format!("ack p90 {target}"), RED, Mark::DashedLine));
+    if t.column("ack_p90_min").is_some() {
+        for (target, _, color) in ack_targets(inputs) {
+            legend.push((format!("ack {target}"), color, Mark::DashedLine));
+        }
     }
     (!panels.is_empty()).then(|| {
         Chart::Sheet(Sheet {

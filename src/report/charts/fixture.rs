@@ -66,7 +66,8 @@ impl Fixture {
         }
     }
 
-    /// The whole team's report, with JIRA links and the 15-minute ack target.
+    /// The whole team's report, with JIRA links and the default ack targets (incident 15
+    /// minutes, query 24 hours).
     pub fn inputs(&self) -> Inputs<'_> {
         Inputs {
             engineer_weekly: &self.engineer_weekly,
@@ -77,7 +78,7 @@ impl Fixture {
             weeks: &self.weeks,
             as_of: "2026-11-23T09:15:00Z",
             jira_url: "https://jira.example.com/",
-            ack_target_min: Some(15.0),
+            ack_targets: &[("incident", 15.0), ("query", 1440.0)],
             self_review: None,
         }
     }

@@ -108,8 +108,9 @@ pub struct Inputs<'a> {
     pub as_of: &'a str,
     /// The JIRA base URL for ticket links; "" when not configured.
     pub jira_url: &'a str,
-    /// The incident ack target in minutes, drawn as a line on the ack p90 charts.
-    pub ack_target_min: Option<f64>,
+    /// The ack target in minutes of each ticket type that has one (its `default`), e.g.
+    /// `("incident", 15.0)`, drawn as lines on the ack p90 charts.
+    pub ack_targets: &'a [(&'static str, f64)],
     /// The engineer id when the report is a self-review.
     pub self_review: Option<&'a str>,
 }

@@ -174,14 +174,26 @@ fn engineer_sheet_pairs_the_engineer_with_the_team_median() {
         ]
     );
     let ack = &sheet.panels[0];
-    assert_eq!(ack.target, Some(("target 15 min".to_string(), 15.0)));
+    let targets: Vec<(&str, f64)> = ack.targets.iter().map(|t| (t.0.as_str(), t.1)).collect();
+    assert_eq!(
+        targets,
+        [
+            ("incident target 15 min", 15.0),
+            ("query target 1440 min", 1440.0)
+        ]
+    );
     assert_eq!(ack.series[0].label, "team median");
     assert_eq!(ack.series[0].mark, Mark::DashedLine);
     assert_eq!(ack.series[1].values, vec![Some(30.0), None]);
     let legend: Vec<&str> = sheet.legend.iter().map(|l| l.0.as_str()).collect();
     assert_eq!(
         legend,
-        ["Bob O'Neil", "team median", "ack p90 target 15 min"]
+        [
+            "Bob O'Neil",
+            "team median",
+            "ack incident target 15 min",
+            "ack query target 1440 min"
+        ]
     );
 }
 
@@ -234,7 +246,8 @@ fn team_trends_svg_has_titles_axes_weeks_and_legends() {
             "week",
             "2026-W46",
             "2026-W47",
-            "target 15 min",
+            "incident target 15 min",
+            "query target 1440 min",
             "team ack p90",
             "ack",
             "update",
@@ -310,7 +323,7 @@ fn charts_without_their_columns_are_not_drawn() {
         weeks: &weeks,
         as_of: "2026-11-23T09:15:00Z",
         jira_url: "",
-        ack_target_min: None,
+        ack_targets: &[],
         self_review: None,
     };
     let files = charts(&inputs).unwrap();

@@ -4,7 +4,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::super::build::{Mark, Panel, RED, Sheet};
+use super::super::build::{Mark, Panel, Sheet};
 use super::super::num;
 use super::{Drawn, bold, text, ticked, ticks};
 
@@ -151,7 +151,7 @@ fn panel_top(p: &Panel, weeks: usize) -> f64 {
         .filter(|s| s.mark != Mark::Bar)
         .flat_map(|s| s.values.iter().flatten().copied())
         .fold(0.0, f64::max);
-    let target = p.target.as_ref().map_or(0.0, |t| t.1);
+    let target = p.targets.iter().map(|t| t.1).fold(0.0, f64::max);
     let top = stacked.max(lines).max(target);
     if top > 0.0 { top } else { 1.0 }
 }
@@ -164,7 +164,7 @@ fn panel<DB: DrawingBackend>(
 ) -> Drawn<DB> {
     let n = weeks.len().max(1);
     // A legend inside the plot only when the panel has more than one thing to tell apart.
-    let own_legend = own_legend && p.series.len() + usize::from(p.target.is_some()) > 1;
+    let own_legend = own_legend && p.series.len() + p.targets.len() > 1;
     let whole = p
         .series
         .iter()
@@ -221,12 +221,13 @@ fn panel<DB: DrawingBackend>(
             .label(s.label.as_str())
             .legend(move |(x, y)| Rectangle::new([(x, y - 6), (x + 14, y + 6)], color.filled()));
     }
-    if let Some((label, t)) = &p.target {
+    for (label, t, color) in &p.targets {
         let line = [(-0.5, *t), (n as f64 - 0.5, *t)];
+        let style = color.stroke_width(2);
         chart
-            .draw_series(DashedLineSeries::new(line, 8, 5, RED.stroke_width(2)))?
+            .draw_series(DashedLineSeries::new(line, 8, 5, style))?
             .label(label.as_str())
-            .legend(|(x, y)| PathElement::new([(x, y), (x + 20, y)], RED.stroke_width(2)));
+            .legend(move |(x, y)| PathElement::new([(x, y), (x + 20, y)], style));
     }
     for s in p.series.iter().filter(|s| s.mark != Mark::Bar) {
         let style = s
