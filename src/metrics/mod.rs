@@ -20,6 +20,8 @@ pub mod wip;
 
 use std::collections::BTreeSet;
 
+use rayon::prelude::*;
+
 use crate::model::{Change, Ticket, Ts};
 use crate::settings::Settings;
 use crate::timeline::{Timeline, ordered_changes};
@@ -40,6 +42,10 @@ pub struct TicketCtx<'a> {
     pub people: &'a People,
 }
 
+/// Tickets a worker takes at once: large enough that merging the parts costs little, small
+/// enough that both cores stay busy to the end.
+const TICKETS_PER_TASK: usize = 256;
+
 /// Every item of a report, over all tickets (not yet cut to the window).
 #[derive(Debug, Default)]
 pub struct Items {
@@ -51,6 +57,20 @@ pub struct Items {
     pub assignments: Vec<wip::Assignment>,
     pub calls: Vec<calls::Call>,
     pub logged: Vec<timelog::Logged>,
+}
+
+impl Items {
+    /// Moves `other`'s items to the end of this one's.
+    fn append(&mut self, other: Items) {
+        self.clocks.extend(other.clocks);
+        self.escalations.extend(other.escalations);
+        self.owned.extend(other.owned);
+        self.continuity.extend(other.continuity);
+        self.wip_intervals.extend(other.wip_intervals);
+        self.assignments.extend(other.assignments);
+        self.calls.extend(other.calls);
+        self.logged.extend(other.logged);
+    }
 }
 
 /// The tickets with their timelines and people, ready for the metric families.
@@ -65,7 +85,8 @@ impl<'a> Prepared<'a> {
     /// Builds every ticket's timeline (cut at as-of) and classifies people.
     pub fn new(settings: &Settings, tickets: &'a [Ticket], as_of: Ts) -> Prepared<'a> {
         let timelines: Vec<Timeline> = tickets
-            .iter()
+            .par_iter()
+            .with_min_len(TICKETS_PER_TASK)
             .map(|t| Timeline::build(t, &settings.types.severity_field, as_of))
             .collect();
         let people = People::new(settings, tickets, &timelines);
@@ -88,36 +109,54 @@ impl<'a> Prepared<'a> {
         }
     }
 
-    /// Runs every metric family over every ticket created by as-of.
+    /// Runs every metric family over every ticket created by as-of. Tickets are
+    /// independent, so they are shared out among the cores in runs of consecutive tickets;
+    /// the runs' items are joined in ticket order, as a single pass would list them.
     pub fn items(&self, settings: &Settings) -> Items {
+        let indices: Vec<usize> = (0..self.tickets.len()).collect();
+        let parts: Vec<Items> = indices
+            .par_chunks(TICKETS_PER_TASK)
+            .map(|run| {
+                let mut items = Items::default();
+                for &index in run {
+                    self.ticket_items(settings, index, &mut items);
+                }
+                items
+            })
+            .collect();
         let mut items = Items::default();
-        for index in 0..self.tickets.len() {
-            // Tickets without a creation time, or created after as-of, have no items.
-            if self.tickets[index].created.is_none_or(|c| c > self.as_of) {
-                continue;
-            }
-            let ctx = self.ctx(index);
-            let clocks = clocks::ticket_clocks(&ctx, settings, self.as_of);
-            items
-                .escalations
-                .extend(escalations::ticket_escalations(&ctx, settings, &clocks));
-            items.clocks.extend(clocks);
-            let owned = ownership::ticket_ownership(&ctx, settings, self.as_of);
-            items.continuity.extend(handoffs::ticket_continuity(
-                &ctx, settings, self.as_of, &owned,
-            ));
-            items.owned.extend(owned);
-            let wip = wip::ticket_wip(&ctx, settings, self.as_of);
-            items.wip_intervals.extend(wip.intervals);
-            items.assignments.extend(wip.assignments);
-            items
-                .calls
-                .extend(calls::ticket_calls(&ctx, settings, self.as_of));
-            items
-                .logged
-                .extend(timelog::ticket_timelog(&ctx, settings, self.as_of));
+        for part in parts {
+            items.append(part);
         }
         items
+    }
+
+    /// Appends one ticket's items of every family to `items`.
+    fn ticket_items(&self, settings: &Settings, index: usize, items: &mut Items) {
+        // Tickets without a creation time, or created after as-of, have no items.
+        if self.tickets[index].created.is_none_or(|c| c > self.as_of) {
+            return;
+        }
+        let ctx = self.ctx(index);
+        let clocks = clocks::ticket_clocks(&ctx, settings, self.as_of);
+        items
+            .escalations
+            .extend(escalations::ticket_escalations(&ctx, settings, &clocks));
+        items.clocks.extend(clocks);
+        let owned = ownership::ticket_ownership(&ctx, settings, self.as_of);
+        items.continuity.extend(handoffs::ticket_continuity(
+            &ctx, settings, self.as_of, &owned,
+        ));
+        items.owned.extend(owned);
+        let wip = wip::ticket_wip(&ctx, settings, self.as_of);
+        items.wip_intervals.extend(wip.intervals);
+        items.assignments.extend(wip.assignments);
+        items
+            .calls
+            .extend(calls::ticket_calls(&ctx, settings, self.as_of));
+        items
+            .logged
+            .extend(timelog::ticket_timelog(&ctx, settings, self.as_of));
     }
 
     /// The (week, staff member) pairs of the window where the person owned a ticket at some
