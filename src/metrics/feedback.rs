@@ -2,10 +2,10 @@
 //! handbook habits that were kept or missed, each with its metric, a plain-language message
 //! and the ticket keys that show it. The rules are listed in README.md.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use crate::metrics::weekly::Row;
-use crate::metrics::{Items, UNASSIGNED};
+use crate::metrics::{Clock, Escalation, Items, UNASSIGNED};
 use crate::model::Ticket;
 use crate::settings::ClockKind;
 use crate::week::Week;
@@ -56,8 +56,22 @@ fn keys(tickets: &[Ticket], indices: impl IntoIterator<Item = usize>) -> Vec<Str
 pub fn points(rows: &[Row], items: &Items, tickets: &[Ticket]) -> Vec<Point> {
     let mut out = Vec::new();
     let index = crate::metrics::escalations::EscalationIndex::new(&items.escalations);
+    // Each engineer-week's items, gathered in one pass (item order kept).
+    let mut clocks_of: HashMap<(Week, &str), Vec<&Clock>> = HashMap::new();
+    for c in &items.clocks {
+        clocks_of.entry((c.week, &c.engineer)).or_default().push(c);
+    }
+    let mut escalations_of: HashMap<(Week, &str), Vec<&Escalation>> = HashMap::new();
+    for e in &items.escalations {
+        escalations_of
+            .entry((e.week, &e.engineer))
+            .or_default()
+            .push(e);
+    }
     for row in rows.iter().filter(|r| r.engineer != UNASSIGNED) {
-        let mine = |week: Week, who: &str| week == row.week && who == row.engineer;
+        let key = (row.week, row.engineer.as_str());
+        let clocks: &[&Clock] = clocks_of.get(&key).map_or(&[], Vec::as_slice);
+        let escalations: &[&Escalation] = escalations_of.get(&key).map_or(&[], Vec::as_slice);
         let mut add = |kind, metric, message: String, idx: Vec<usize>| {
             out.push(Point {
                 week: row.week,
@@ -68,17 +82,7 @@ pub fn points(rows: &[Row], items: &Items, tickets: &[Ticket]) -> Vec<Point> {
                 tickets: keys(tickets, idx),
             });
         };
-        let clocks: Vec<_> = items
-            .clocks
-            .iter()
-            .filter(|c| mine(c.week, &c.engineer))
-            .collect();
         let of_kind = |k: ClockKind| clocks.iter().filter(move |c| c.kind == k);
-        let escalations: Vec<_> = items
-            .escalations
-            .iter()
-            .filter(|e| mine(e.week, &e.engineer))
-            .collect();
         let sla = &row.acc.sla;
 
         // Plus points first.
