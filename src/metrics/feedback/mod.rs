@@ -1,0 +1,170 @@
+//! Plus and improvement points (SPEC §4 "Score and feedback"): for each engineer-week, the
+//! handbook habits that were kept or missed, each with its metric, a plain-language message
+//! and the ticket keys that show it. The rules are listed in README.md.
+//!
+//! This module groups the items by engineer-week once and runs the rules of [`RULES`] over
+//! every row; each submodule holds the rules of one metric family.
+
+mod sla;
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+
+use crate::metrics::escalations::EscalationIndex;
+use crate::metrics::weekly::Row;
+use crate::metrics::{Clock, Escalation, Items, UNASSIGNED};
+use crate::model::Ticket;
+use crate::week::Week;
+
+/// Whether a point is praise or something to improve.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Kind {
+    Plus,
+    Improve,
+}
+
+impl Kind {
+    /// The `kind` cell of `feedback.csv`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Plus => "plus",
+            Kind::Improve => "improve",
+        }
+    }
+}
+
+/// One line of `feedback.csv`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Point {
+    pub week: Week,
+    pub engineer: String,
+    pub kind: Kind,
+    /// The `engineer_weekly.csv` column the point is about.
+    pub metric: &'static str,
+    pub message: String,
+    /// Ticket keys, distinct, in key order.
+    pub tickets: Vec<String>,
+}
+
+/// A point found by a rule, before it is tied to its row and its tickets get their keys.
+struct Draft {
+    kind: Kind,
+    metric: &'static str,
+    message: String,
+    /// Indices of the tickets that show it (repeats allowed).
+    tickets: Vec<usize>,
+}
+
+impl Draft {
+    fn plus(metric: &'static str, message: String, tickets: Vec<usize>) -> Draft {
+        Draft {
+            kind: Kind::Plus,
+            metric,
+            message,
+            tickets,
+        }
+    }
+
+    fn improve(metric: &'static str, message: String, tickets: Vec<usize>) -> Draft {
+        Draft {
+            kind: Kind::Improve,
+            metric,
+            message,
+            tickets,
+        }
+    }
+}
+
+/// A rule: the point it finds in one engineer-week, if any.
+type Rule = fn(&Evidence) -> Option<Draft>;
+
+/// Every rule, in the order points are written for a row: plus points first, then
+/// improvement points, each group in the order of the `engineer_weekly.csv` columns.
+const RULES: &[Rule] = &[
+    sla::ack_plus,
+    sla::update_plus,
+    sla::early_plus,
+    sla::ack_improve,
+    sla::update_improve,
+    sla::silent_improve,
+    sla::after_breach_improve,
+];
+
+/// An engineer-week: the (week, person) a row and its items belong to.
+type Key<'a> = (Week, &'a str);
+
+/// One engineer-week's row and the items credited to it (item order kept).
+struct Evidence<'a> {
+    row: &'a Row,
+    clocks: &'a [&'a Clock],
+    escalations: &'a [&'a Escalation],
+    /// Every escalation of every ticket, to tell silent breaches.
+    escalation_index: &'a EscalationIndex,
+}
+
+/// Items of one kind by the engineer-week they are credited to.
+struct ByRow<'a, T>(HashMap<Key<'a>, Vec<&'a T>>);
+
+impl<'a, T> ByRow<'a, T> {
+    /// Groups the items credited to one of `rows`, in one pass; items of other weeks or
+    /// people can give no point and are left out.
+    fn new(items: &'a [T], rows: &HashSet<Key<'a>>, key: impl Fn(&'a T) -> Key<'a>) -> Self {
+        let mut map: HashMap<Key<'a>, Vec<&'a T>> = HashMap::new();
+        for item in items {
+            let k = key(item);
+            if rows.contains(&k) {
+                map.entry(k).or_default().push(item);
+            }
+        }
+        ByRow(map)
+    }
+
+    fn of(&self, key: &Key<'a>) -> &[&'a T] {
+        self.0.get(key).map_or(&[], Vec::as_slice)
+    }
+}
+
+/// Says `n` things with the right noun: "1 ticket", "2 tickets".
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// The ticket keys of a set of ticket indices, distinct and in key order.
+fn keys(tickets: &[Ticket], indices: impl IntoIterator<Item = usize>) -> Vec<String> {
+    let set: BTreeSet<&str> = indices
+        .into_iter()
+        .map(|i| tickets[i].key.as_str())
+        .collect();
+    set.into_iter().map(str::to_string).collect()
+}
+
+/// Every point of the given engineer rows (team and `(unassigned)` rows get none), row by
+/// row in the rows' order, each row's points in [`RULES`] order.
+pub fn points(rows: &[Row], items: &Items, tickets: &[Ticket]) -> Vec<Point> {
+    let rows: Vec<&Row> = rows.iter().filter(|r| r.engineer != UNASSIGNED).collect();
+    let wanted: HashSet<Key> = rows
+        .iter()
+        .map(|r| (r.week, r.engineer.as_str()))
+        .collect();
+    let escalation_index = EscalationIndex::new(&items.escalations);
+    let clocks = ByRow::new(&items.clocks, &wanted, |c| (c.week, &c.engineer));
+    let escalations = ByRow::new(&items.escalations, &wanted, |e| (e.week, &e.engineer));
+    let mut out = Vec::new();
+    for row in rows {
+        let key = (row.week, row.engineer.as_str());
+        let evidence = Evidence {
+            row,
+            clocks: clocks.of(&key),
+            escalations: escalations.of(&key),
+            escalation_index: &escalation_index,
+        };
+        out.extend(RULES.iter().filter_map(|rule| rule(&evidence)).map(|d| Point {
+            week: row.week,
+            engineer: row.engineer.clone(),
+            kind: d.kind,
+            metric: d.metric,
+            message: d.message,
+            tickets: keys(tickets, d.tickets),
+        }));
+    }
+    out
+}
