@@ -193,7 +193,7 @@ pub fn build(settings: &Settings, tickets: &[Ticket], opts: &Options) -> anyhow:
         ),
         (
             "feedback.csv".to_string(),
-            tables::feedback(&feedback::points(&weekly.engineers, &items, tickets)),
+            tables::feedback(&feedback::points(&weekly.engineers, &items, tickets, tz)),
         ),
         (
             "data_quality.csv".to_string(),

@@ -5,12 +5,22 @@
 //! This module groups the items by engineer-week once and runs the rules of [`RULES`] over
 //! every row; each submodule holds the rules of one metric family.
 
+mod calls;
+mod ownership;
 mod sla;
+mod timelog;
+mod wip;
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
+use chrono_tz::Tz;
+
+use crate::metrics::calls::Call;
 use crate::metrics::escalations::EscalationIndex;
+use crate::metrics::handoffs::{Handoff, Reopen, Resolution};
+use crate::metrics::timelog::Logged;
 use crate::metrics::weekly::Row;
+use crate::metrics::wip::Assignment;
 use crate::metrics::{Clock, Escalation, Items, UNASSIGNED};
 use crate::model::Ticket;
 use crate::week::Week;
@@ -83,10 +93,21 @@ const RULES: &[Rule] = &[
     sla::ack_plus,
     sla::update_plus,
     sla::early_plus,
+    ownership::continuity_plus,
+    calls::calls_plus,
+    timelog::same_day_plus,
     sla::ack_improve,
     sla::update_improve,
     sla::silent_improve,
     sla::after_breach_improve,
+    ownership::handoffs_improve,
+    calls::missing_notes_improve,
+    calls::missing_time_improve,
+    timelog::late_improve,
+    wip::multi_wip_improve,
+    wip::prebooked_improve,
+    ownership::reopens_improve,
+    ownership::untagged_improve,
 ];
 
 /// An engineer-week: the (week, person) a row and its items belong to.
@@ -99,6 +120,20 @@ struct Evidence<'a> {
     escalations: &'a [&'a Escalation],
     /// Every escalation of every ticket, to tell silent breaches.
     escalation_index: &'a EscalationIndex,
+    /// Moves to done while the engineer was assignee.
+    resolutions: &'a [&'a Resolution],
+    /// Handoffs from the engineer.
+    handoffs_out: &'a [&'a Handoff],
+    /// Reopens credited to the engineer.
+    reopens: &'a [&'a Reopen],
+    /// Call worklogs and call notes by the engineer.
+    calls: &'a [&'a Call],
+    /// Worklogs by the engineer.
+    logged: &'a [&'a Logged],
+    /// Assignments of tickets to the engineer.
+    assignments: &'a [&'a Assignment],
+    /// Tickets in progress for the engineer while another one was (repeats allowed).
+    parallel: &'a [usize],
 }
 
 /// Items of one kind by the engineer-week they are credited to.
@@ -138,16 +173,30 @@ fn keys(tickets: &[Ticket], indices: impl IntoIterator<Item = usize>) -> Vec<Str
 }
 
 /// Every point of the given engineer rows (team and `(unassigned)` rows get none), row by
-/// row in the rows' order, each row's points in [`RULES`] order.
-pub fn points(rows: &[Row], items: &Items, tickets: &[Ticket]) -> Vec<Point> {
+/// row in the rows' order, each row's points in [`RULES`] order. `tz` is the team's zone,
+/// where weeks start.
+pub fn points(rows: &[Row], items: &Items, tickets: &[Ticket], tz: Tz) -> Vec<Point> {
     let rows: Vec<&Row> = rows.iter().filter(|r| r.engineer != UNASSIGNED).collect();
-    let wanted: HashSet<Key> = rows
-        .iter()
-        .map(|r| (r.week, r.engineer.as_str()))
-        .collect();
+    let wanted: HashSet<Key> = rows.iter().map(|r| (r.week, r.engineer.as_str())).collect();
     let escalation_index = EscalationIndex::new(&items.escalations);
     let clocks = ByRow::new(&items.clocks, &wanted, |c| (c.week, &c.engineer));
     let escalations = ByRow::new(&items.escalations, &wanted, |e| (e.week, &e.engineer));
+    let continuity = &items.continuity;
+    let resolutions = ByRow::new(&continuity.resolutions, &wanted, |r| (r.week, &r.engineer));
+    let handoffs_out = ByRow::new(&continuity.handoffs, &wanted, |h| (h.week, &h.from));
+    let reopens = ByRow::new(&continuity.reopens, &wanted, |r| (r.week, &r.engineer));
+    let calls = ByRow::new(&items.calls, &wanted, |c| (c.week, &c.engineer));
+    let logged = ByRow::new(&items.logged, &wanted, |l| (l.week, &l.engineer));
+    let assignments = ByRow::new(&items.assignments, &wanted, |a| (a.week, &a.person));
+    let people: HashSet<&str> = wanted.iter().map(|(_, p)| *p).collect();
+    let span = rows
+        .iter()
+        .map(|r| r.week)
+        .min()
+        .zip(rows.iter().map(|r| r.week).max());
+    let parallel = span.map_or_else(HashMap::new, |span| {
+        wip::parallel_tickets(&items.wip_intervals, &people, span, tz)
+    });
     let mut out = Vec::new();
     for row in rows {
         let key = (row.week, row.engineer.as_str());
@@ -156,15 +205,27 @@ pub fn points(rows: &[Row], items: &Items, tickets: &[Ticket]) -> Vec<Point> {
             clocks: clocks.of(&key),
             escalations: escalations.of(&key),
             escalation_index: &escalation_index,
+            resolutions: resolutions.of(&key),
+            handoffs_out: handoffs_out.of(&key),
+            reopens: reopens.of(&key),
+            calls: calls.of(&key),
+            logged: logged.of(&key),
+            assignments: assignments.of(&key),
+            parallel: parallel.get(&key).map_or(&[], Vec::as_slice),
         };
-        out.extend(RULES.iter().filter_map(|rule| rule(&evidence)).map(|d| Point {
-            week: row.week,
-            engineer: row.engineer.clone(),
-            kind: d.kind,
-            metric: d.metric,
-            message: d.message,
-            tickets: keys(tickets, d.tickets),
-        }));
+        out.extend(
+            RULES
+                .iter()
+                .filter_map(|rule| rule(&evidence))
+                .map(|d| Point {
+                    week: row.week,
+                    engineer: row.engineer.clone(),
+                    kind: d.kind,
+                    metric: d.metric,
+                    message: d.message,
+                    tickets: keys(tickets, d.tickets),
+                }),
+        );
     }
     out
 }

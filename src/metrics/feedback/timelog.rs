@@ -1,0 +1,34 @@
+//! Feedback on time logging (handbook: at the end of the day, report all the time logs).
+
+use super::{Draft, Evidence, plural};
+
+/// Plus: worklogs in the week, every one logged on the local day of the work.
+pub(super) fn same_day_plus(e: &Evidence) -> Option<Draft> {
+    if e.logged.is_empty() || e.logged.iter().any(|l| l.late) {
+        return None;
+    }
+    let message = format!(
+        "Every time log reported by the end of the day of the work ({})",
+        plural(e.logged.len(), "worklog", "worklogs")
+    );
+    let tickets = e.logged.iter().map(|l| l.ticket).collect();
+    Some(Draft::plus("same_day_log_pct", message, tickets))
+}
+
+/// Improve: worklogs logged on a later local day than the work.
+pub(super) fn late_improve(e: &Evidence) -> Option<Draft> {
+    let late: Vec<usize> = e
+        .logged
+        .iter()
+        .filter(|l| l.late)
+        .map(|l| l.ticket)
+        .collect();
+    if late.is_empty() {
+        return None;
+    }
+    let message = format!(
+        "{} after the day of the work: report all time logs by the end of the day",
+        plural(late.len(), "worklog logged", "worklogs logged")
+    );
+    Some(Draft::improve("late_logs", message, late))
+}

@@ -1,0 +1,119 @@
+//! Feedback on work in progress (handbook: do not pre-book tickets, take one up only if you
+//! can work on it now; do not In-Progress multiple tickets you cannot work on in parallel),
+//! and the sweep that tells which tickets ran in parallel in each engineer-week.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono_tz::Tz;
+
+use super::{Draft, Evidence, Key, plural};
+use crate::metrics::wip::WipInterval;
+use crate::model::Ts;
+use crate::report::csv::num2;
+use crate::week::Week;
+
+/// Improve: hours of the week with two or more tickets in progress for the engineer.
+pub(super) fn multi_wip_improve(e: &Evidence) -> Option<Draft> {
+    let wip = &e.row.acc.wip;
+    if wip.multi_wip_ms <= 0 {
+        return None;
+    }
+    let message = format!(
+        "{} h with two or more tickets In Progress at once: do not In-Progress multiple tickets you cannot work on in parallel",
+        num2(wip.multi_wip_hours())
+    );
+    Some(Draft::improve(
+        "multi_wip_hours",
+        message,
+        e.parallel.to_vec(),
+    ))
+}
+
+/// Improve: prebooked assignments (kept waiting, not In Progress, past `prebook_after`).
+pub(super) fn prebooked_improve(e: &Evidence) -> Option<Draft> {
+    let prebooked: Vec<usize> = e
+        .assignments
+        .iter()
+        .filter(|a| a.prebooked)
+        .map(|a| a.ticket)
+        .collect();
+    if prebooked.is_empty() {
+        return None;
+    }
+    let message = format!(
+        "{} taken without starting work on it: do not pre-book tickets, take one up only if you can work on it now",
+        plural(prebooked.len(), "ticket", "tickets")
+    );
+    Some(Draft::improve("prebooked", message, prebooked))
+}
+
+/// For each engineer-week of the weeks `first..=last` (team zone `tz`), the tickets that
+/// were in progress for the engineer during the stretches `multi_wip_hours` adds up: while
+/// two or more tickets were. Only `people` are swept. A ticket may be listed more than once.
+///
+/// Each person's interval endpoints are sorted once, as `wip::tally` does (ends before
+/// starts at one instant, so [a, t) and [t, b) never overlap). A ticket is listed for a week
+/// when it joins a stretch of two or more in that week; a stretch that goes on into the
+/// next week lists every ticket still running again, once, for that week. So the work is
+/// O(n log n) plus the size of the answer.
+pub(super) fn parallel_tickets<'a>(
+    intervals: &'a [WipInterval],
+    people: &HashSet<&str>,
+    (first, last): (Week, Week),
+    tz: Tz,
+) -> HashMap<Key<'a>, Vec<usize>> {
+    let (from, to) = (first.start(tz), last.end(tz));
+    // Endpoints per person: (instant, -1 at an end / +1 at a start, interval).
+    let mut by_person: HashMap<&str, Vec<(Ts, i8, usize)>> = HashMap::new();
+    for (n, i) in intervals.iter().enumerate() {
+        if i.start < to && i.end > from && people.contains(i.person.as_str()) {
+            let points = by_person.entry(i.person.as_str()).or_default();
+            points.push((i.start, 1, n));
+            points.push((i.end, -1, n));
+        }
+    }
+    let mut out: HashMap<Key<'a>, Vec<usize>> = HashMap::new();
+    for (person, mut points) in by_person {
+        points.sort_unstable();
+        let mut active: HashSet<usize> = HashSet::new();
+        let mut started: Vec<usize> = Vec::new();
+        // The week whose stretch of two or more is going on, every running ticket listed.
+        let mut listed_week: Option<Week> = None;
+        let mut k = 0;
+        while k < points.len() {
+            let at = points[k].0;
+            started.clear();
+            while let Some(&(_, delta, n)) = points.get(k).filter(|p| p.0 == at) {
+                if delta > 0 {
+                    active.insert(n);
+                    started.push(n);
+                } else {
+                    active.remove(&n);
+                }
+                k += 1;
+            }
+            let Some(&(next, _, _)) = points.get(k) else {
+                break;
+            };
+            let (a, b) = (at.max(from), next.min(to));
+            if active.len() < 2 || a >= b {
+                listed_week = None;
+                continue;
+            }
+            let mut week = Week::of(a, tz);
+            while week.start(tz) < b {
+                let list = out.entry((week, person)).or_default();
+                let ticket = |n: &usize| intervals[*n].ticket;
+                // Within the week already listed only the tickets starting now are new.
+                if listed_week == Some(week) {
+                    list.extend(started.iter().map(ticket));
+                } else {
+                    list.extend(active.iter().map(ticket));
+                }
+                listed_week = Some(week);
+                week = week.next();
+            }
+        }
+    }
+    out
+}
