@@ -3,6 +3,7 @@
 mod calls;
 mod clocks;
 mod escalations;
+mod feedback;
 mod ownership;
 mod timelog;
 mod wip;
