@@ -41,7 +41,7 @@ pub(super) fn prebooked_improve(e: &Evidence) -> Option<Draft> {
         return None;
     }
     let message = format!(
-        "{} taken without starting work on it: do not pre-book tickets, take one up only if you can work on it now",
+        "{} assigned but not moved to In Progress: do not pre-book tickets, take one up only if you can work on it now",
         plural(prebooked.len(), "ticket", "tickets")
     );
     Some(Draft::improve("prebooked", message, prebooked))
