@@ -6,6 +6,7 @@
 #[cfg(test)]
 mod tests;
 
+use std::collections::HashMap;
 use std::fmt::Write;
 
 use crate::report::charts::{
@@ -143,6 +144,13 @@ fn by_week(out: &mut String, table: &Table, weeks: &[String], rows: &[&Vec<Strin
         let _ = write!(out, "<th scope=\"col\">{}</th>", escape(w));
     }
     out.push_str("</tr></thead>\n<tbody>\n");
+    // The first row of each week, found once rather than per cell.
+    let mut of_week: HashMap<&str, &Vec<String>> = HashMap::new();
+    for r in rows {
+        if let Some(w) = table.text(r, "week") {
+            of_week.entry(w).or_insert(r);
+        }
+    }
     for (col, name) in table.header.iter().enumerate() {
         if KEYS.contains(&name.as_str()) {
             continue;
@@ -158,9 +166,8 @@ fn by_week(out: &mut String, table: &Table, weeks: &[String], rows: &[&Vec<Strin
             escape(label)
         );
         for w in weeks {
-            let cell = rows
-                .iter()
-                .find(|r| table.text(r, "week") == Some(w.as_str()))
+            let cell = of_week
+                .get(w.as_str())
                 .and_then(|r| r.get(col))
                 .filter(|c| !c.is_empty());
             match cell {
@@ -175,11 +182,34 @@ fn by_week(out: &mut String, table: &Table, weeks: &[String], rows: &[&Vec<Strin
     out.push_str("</tbody></table></div>\n");
 }
 
+/// The rows of each engineer in the tables their section shows, grouped once.
+struct ByEngineer<'a> {
+    weekly: HashMap<&'a str, Vec<&'a Vec<String>>>,
+    feedback: HashMap<&'a str, Vec<&'a Vec<String>>>,
+    breaches: HashMap<&'a str, Vec<&'a Vec<String>>>,
+}
+
+impl<'a> ByEngineer<'a> {
+    fn new(inputs: &Inputs<'a>) -> ByEngineer<'a> {
+        ByEngineer {
+            weekly: inputs.engineer_weekly.group_by("engineer"),
+            feedback: inputs.feedback.group_by("engineer"),
+            breaches: inputs.breaches.group_by("engineer"),
+        }
+    }
+}
+
+/// An engineer's rows of one grouped table.
+fn rows_of<'a>(groups: &HashMap<&str, Vec<&'a Vec<String>>>, id: &str) -> Vec<&'a Vec<String>> {
+    groups.get(id).cloned().unwrap_or_default()
+}
+
 /// The plus or improvement points of one engineer, newest week first.
-fn points(out: &mut String, inputs: &Inputs, id: &str, kind: &str, heading: &str) {
+fn points(out: &mut String, inputs: &Inputs, mine: &[&Vec<String>], kind: &str, heading: &str) {
     let t = inputs.feedback;
-    let mut rows: Vec<&Vec<String>> = t
-        .rows_where("engineer", id)
+    let mut rows: Vec<&Vec<String>> = mine
+        .iter()
+        .copied()
         .filter(|r| t.text(r, "kind") == Some(kind))
         .collect();
     rows.sort_by(|a, b| t.text(b, "week").cmp(&t.text(a, "week")));
@@ -213,7 +243,7 @@ fn points(out: &mut String, inputs: &Inputs, id: &str, kind: &str, heading: &str
 }
 
 /// The engineer's breached clocks in the window, folded away.
-fn breaches(out: &mut String, inputs: &Inputs, id: &str) {
+fn breaches(out: &mut String, inputs: &Inputs, rows: &[&Vec<String>]) {
     const COLUMNS: [&str; 7] = [
         "week",
         "ticket",
@@ -224,7 +254,6 @@ fn breaches(out: &mut String, inputs: &Inputs, id: &str) {
         "escalated_before_deadline",
     ];
     let t = inputs.breaches;
-    let rows: Vec<&Vec<String>> = t.rows_where("engineer", id).collect();
     let _ = writeln!(
         out,
         "<details><summary>SLA breaches in the window ({})</summary>",
@@ -264,7 +293,13 @@ fn anchor(id: &str) -> String {
     engineer_chart(id).trim_start_matches("charts/").to_string()
 }
 
-fn engineer(out: &mut String, inputs: &Inputs, charts_svg: &[(String, String)], p: &Person) {
+fn engineer(
+    out: &mut String,
+    inputs: &Inputs,
+    groups: &ByEngineer,
+    charts_svg: &[(String, String)],
+    p: &Person,
+) {
     let _ = write!(
         out,
         "<section id=\"{}\" class=\"engineer\">\n<h2>{}",
@@ -276,16 +311,16 @@ fn engineer(out: &mut String, inputs: &Inputs, charts_svg: &[(String, String)], 
     }
     out.push_str("</h2>\n<h3>Scorecard</h3>\n");
     let t = inputs.engineer_weekly;
-    let rows: Vec<&Vec<String>> = t.rows_where("engineer", &p.id).collect();
-    by_week(out, t, inputs.weeks, &rows);
+    by_week(out, t, inputs.weeks, &rows_of(&groups.weekly, &p.id));
     if let Some(svg) = inline_svg(charts_svg, &engineer_chart(&p.id)) {
         out.push_str(&svg);
     }
     out.push_str("<div class=\"points\">\n");
-    points(out, inputs, &p.id, "plus", "Plus points");
-    points(out, inputs, &p.id, "improve", "To improve");
+    let feedback = rows_of(&groups.feedback, &p.id);
+    points(out, inputs, &feedback, "plus", "Plus points");
+    points(out, inputs, &feedback, "improve", "To improve");
     out.push_str("</div>\n");
-    breaches(out, inputs, &p.id);
+    breaches(out, inputs, &rows_of(&groups.breaches, &p.id));
     out.push_str("</section>\n");
 }
 
@@ -338,8 +373,9 @@ pub fn index_html(inputs: &Inputs, charts_svg: &[(String, String)]) -> String {
     let rows: Vec<&Vec<String>> = team.rows.iter().collect();
     by_week(&mut out, team, inputs.weeks, &rows);
     out.push_str("</section>\n");
+    let groups = ByEngineer::new(inputs);
     for p in &people {
-        engineer(&mut out, inputs, charts_svg, p);
+        engineer(&mut out, inputs, &groups, charts_svg, p);
     }
     let _ = write!(
         out,

@@ -2,6 +2,8 @@
 //! (panels, series, bars, bins) without drawing it. A chart or panel whose columns are
 //! missing is left out.
 
+use std::collections::HashMap;
+
 use plotters::style::RGBColor;
 
 use super::table::{Inputs, Table, UNASSIGNED};
@@ -318,60 +320,87 @@ pub fn escalation_lead(inputs: &Inputs) -> Option<Chart> {
     }))
 }
 
+/// What every engineer's trend sheet shares, worked out once for all of them: the
+/// reference line of each metric and the rows of `engineer_weekly` per engineer.
+pub struct SheetBasis<'a> {
+    references: Vec<(&'static str, Vec<Option<f64>>)>,
+    rows_of: HashMap<&'a str, Vec<&'a Vec<String>>>,
+}
+
+impl<'a> SheetBasis<'a> {
+    pub fn new(inputs: &Inputs<'a>) -> SheetBasis<'a> {
+        let t = inputs.engineer_weekly;
+        SheetBasis {
+            references: SHEET_METRICS
+                .iter()
+                .filter(|(col, ..)| t.column(col).is_some())
+                .map(|&(col, ..)| (col, inputs.reference(col)))
+                .collect(),
+            rows_of: t.group_by("engineer"),
+        }
+    }
+}
+
+/// The trend sheet's metrics: column, panel title, value axis, whether a percentage.
+const SHEET_METRICS: [(&str, &str, &str, bool); 6] = [
+    (
+        "ack_p90_min",
+        "Ack latency, 90th percentile",
+        "minutes",
+        false,
+    ),
+    (
+        "ack_sla_pct",
+        "Acks within SLA",
+        "% of decided ack clocks",
+        true,
+    ),
+    (
+        "update_sla_pct",
+        "Updates within SLA",
+        "% of decided gaps",
+        true,
+    ),
+    (
+        "continuity_pct",
+        "Ownership continuity",
+        "% resolved by sole owner",
+        true,
+    ),
+    (
+        "same_day_log_pct",
+        "Same-day time logging",
+        "% of worklogs",
+        true,
+    ),
+    ("score", "Score", "score (0–100)", true),
+];
+
 /// An engineer's main metrics per week against the team: the median of engineers, or in
 /// a self-review the team's pooled value.
-pub fn engineer_sheet(inputs: &Inputs, id: &str, label: &str) -> Option<Chart> {
-    const METRICS: [(&str, &str, &str, bool); 6] = [
-        (
-            "ack_p90_min",
-            "Ack latency, 90th percentile",
-            "minutes",
-            false,
-        ),
-        (
-            "ack_sla_pct",
-            "Acks within SLA",
-            "% of decided ack clocks",
-            true,
-        ),
-        (
-            "update_sla_pct",
-            "Updates within SLA",
-            "% of decided gaps",
-            true,
-        ),
-        (
-            "continuity_pct",
-            "Ownership continuity",
-            "% resolved by sole owner",
-            true,
-        ),
-        (
-            "same_day_log_pct",
-            "Same-day time logging",
-            "% of worklogs",
-            true,
-        ),
-        ("score", "Score", "score (0–100)", true),
-    ];
+pub fn engineer_sheet(inputs: &Inputs, basis: &SheetBasis, id: &str, label: &str) -> Option<Chart> {
     let t = inputs.engineer_weekly;
+    let rows = basis.rows_of.get(id).map_or(&[][..], Vec::as_slice);
     let reference = if inputs.self_review.is_some() {
         "team"
     } else {
         "team median"
     };
-    let panels: Vec<Panel> = METRICS
+    let panels: Vec<Panel> = SHEET_METRICS
         .iter()
-        .filter(|(col, ..)| t.column(col).is_some())
-        .map(|&(col, title, y_desc, percent)| Panel {
+        .filter_map(|&(col, title, y_desc, percent)| {
+            let (_, line) = basis.references.iter().find(|(c, _)| *c == col)?;
+            Some((col, title, y_desc, percent, line))
+        })
+        .map(|(col, title, y_desc, percent, line)| Panel {
             title: title.into(),
             y_desc: y_desc.into(),
             percent,
             series: vec![
-                series(reference, inputs.reference(col), GREY, Mark::DashedLine),
+                series(reference, line.clone(), GREY, Mark::DashedLine),
                 series(
                     label,
-                    t.weekly(inputs.weeks, Some(id), col),
+                    t.weekly_rows(inputs.weeks, rows.iter().copied(), Some(id), col),
                     BLUE,
                     Mark::Line,
                 ),

@@ -2,6 +2,8 @@
 //! number drawn or shown is the number written to the CSV. Columns are looked up by name
 //! and may be missing (the weekly tables grow); an empty cell means "no data".
 
+use std::collections::HashMap;
+
 use anyhow::Context;
 
 /// The engineer value of rows nobody was responsible for.
@@ -14,6 +16,9 @@ pub const TEAM: &str = "(team)";
 pub struct Table {
     pub header: Vec<String>,
     pub rows: Vec<Vec<String>>,
+    /// Column name → index, so a cell is found without scanning the header (a report of
+    /// 150 engineers over 104 weeks looks up millions of cells).
+    columns: HashMap<String, usize>,
 }
 
 impl Table {
@@ -36,12 +41,39 @@ impl Table {
                 Ok(record.iter().map(str::to_string).collect())
             })
             .collect::<anyhow::Result<_>>()?;
-        Ok(Table { header, rows })
+        Ok(Table::new(header, rows))
+    }
+
+    /// A table of `header` and `rows`; of repeated column names the first counts.
+    pub fn new(header: Vec<String>, rows: Vec<Vec<String>>) -> Table {
+        let mut columns = HashMap::with_capacity(header.len());
+        for (i, name) in header.iter().enumerate() {
+            columns.entry(name.clone()).or_insert(i);
+        }
+        Table {
+            header,
+            rows,
+            columns,
+        }
     }
 
     /// The index of a column, if the table has it.
     pub fn column(&self, name: &str) -> Option<usize> {
-        self.header.iter().position(|h| h == name)
+        self.columns.get(name).copied()
+    }
+
+    /// The rows grouped by their text in column `name` (rows keep table order); empty when
+    /// the column is missing.
+    pub fn group_by(&self, name: &str) -> HashMap<&str, Vec<&Vec<String>>> {
+        let mut groups: HashMap<&str, Vec<&Vec<String>>> = HashMap::new();
+        if let Some(col) = self.column(name) {
+            for row in &self.rows {
+                if let Some(key) = row.get(col) {
+                    groups.entry(key.as_str()).or_default().push(row);
+                }
+            }
+        }
+        groups
     }
 
     /// Whether the table has every one of `names`.
@@ -76,18 +108,45 @@ impl Table {
     }
 
     /// Column `name` per week of `weeks`, over the rows where `engineer` matches (all rows
-    /// when None): one value per week, None where no row or an empty cell.
+    /// when None): one value per week, from the first such row of the week with a number;
+    /// None where no row or an empty cell. One pass over the rows.
     pub fn weekly(&self, weeks: &[String], engineer: Option<&str>, name: &str) -> Vec<Option<f64>> {
-        weeks
+        self.weekly_rows(weeks, self.rows.iter(), engineer, name)
+    }
+
+    /// [`Table::weekly`] over some of the table's rows (e.g. one engineer's group).
+    pub fn weekly_rows<'a>(
+        &self,
+        weeks: &[String],
+        rows: impl IntoIterator<Item = &'a Vec<String>>,
+        engineer: Option<&str>,
+        name: &str,
+    ) -> Vec<Option<f64>> {
+        let mut out = vec![None; weeks.len()];
+        let position: HashMap<&str, usize> = weeks
             .iter()
-            .map(|w| {
-                self.rows
-                    .iter()
-                    .filter(|r| self.text(r, "week") == Some(w.as_str()))
-                    .filter(|r| engineer.is_none_or(|e| self.text(r, "engineer") == Some(e)))
-                    .find_map(|r| self.num(r, name))
-            })
-            .collect()
+            .enumerate()
+            .map(|(i, w)| (w.as_str(), i))
+            .collect();
+        let (Some(week_col), Some(col)) = (self.column("week"), self.column(name)) else {
+            return out;
+        };
+        let engineer_col = self.column("engineer");
+        for row in rows {
+            let cell = |c: usize| row.get(c).map(String::as_str);
+            if engineer.is_some() && engineer_col.and_then(cell) != engineer {
+                continue;
+            }
+            let Some(&i) = cell(week_col).and_then(|w| position.get(w)) else {
+                continue;
+            };
+            if out[i].is_none() {
+                out[i] = cell(col)
+                    .and_then(|s| s.trim().parse::<f64>().ok())
+                    .filter(|x| x.is_finite());
+            }
+        }
+        out
     }
 }
 
@@ -184,21 +243,23 @@ impl Inputs<'_> {
             return self.team_weekly.weekly(self.weeks, None, name);
         }
         let table = self.engineer_weekly;
-        self.weeks
+        let position: HashMap<&str, usize> = self
+            .weeks
             .iter()
-            .map(|w| {
-                let values: Vec<f64> = table
-                    .rows
-                    .iter()
-                    .filter(|r| table.text(r, "week") == Some(w.as_str()))
-                    .filter(|r| {
-                        !matches!(table.text(r, "engineer"), Some(UNASSIGNED | TEAM) | None)
-                    })
-                    .filter_map(|r| table.num(r, name))
-                    .collect();
-                median(values)
-            })
-            .collect()
+            .enumerate()
+            .map(|(i, w)| (w.as_str(), i))
+            .collect();
+        let mut values: Vec<Vec<f64>> = vec![Vec::new(); self.weeks.len()];
+        for r in &table.rows {
+            if matches!(table.text(r, "engineer"), Some(UNASSIGNED | TEAM) | None) {
+                continue;
+            }
+            let week = table.text(r, "week").and_then(|w| position.get(w));
+            if let (Some(&i), Some(v)) = (week, table.num(r, name)) {
+                values[i].push(v);
+            }
+        }
+        values.into_iter().map(median).collect()
     }
 
     /// "2026-W40 – 2026-W47", or the one week.

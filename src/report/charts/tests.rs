@@ -158,7 +158,12 @@ fn self_review_breaches_are_the_engineer_against_the_team() {
 #[test]
 fn engineer_sheet_pairs_the_engineer_with_the_team_median() {
     let f = Fixture::new();
-    let Some(Chart::Sheet(sheet)) = build::engineer_sheet(&f.inputs(), "bob", "Bob O'Neil") else {
+    let Some(Chart::Sheet(sheet)) = build::engineer_sheet(
+        &f.inputs(),
+        &build::SheetBasis::new(&f.inputs()),
+        "bob",
+        "Bob O'Neil",
+    ) else {
         panic!("expected a sheet");
     };
     let titles: Vec<&str> = sheet.panels.iter().map(|p| p.title.as_str()).collect();

@@ -15,13 +15,32 @@ const LEGEND_H: u32 = 30;
 /// Up to this many weeks the x axis shows full labels (`2026-W47`); beyond, `W47` with the
 /// year in the axis title, so long windows stay readable without turned text.
 const FULL_LABEL_WEEKS: usize = 9;
+/// Room for the value axis and margins of a panel.
+const AXIS_W: u32 = 110;
+/// A panel is at most this wide: a year or two of weeks still fits a screen, with labels
+/// on every few weeks instead of every week.
+const MAX_PANEL_W: u32 = 1400;
+
+/// The pixels a week label needs: a full label, or a short `Wnn` one.
+fn label_px(weeks: usize) -> u32 {
+    if weeks <= FULL_LABEL_WEEKS { 78 } else { 38 }
+}
 
 /// A sheet's panel width and column count for `weeks` weeks and `panels` panels.
 pub(super) fn layout(weeks: usize, panels: usize) -> (u32, usize) {
-    let per_week = if weeks <= FULL_LABEL_WEEKS { 78 } else { 38 };
-    let w = PANEL_W.max(110 + weeks as u32 * per_week);
+    let w = PANEL_W
+        .max(AXIS_W + weeks as u32 * label_px(weeks))
+        .min(MAX_PANEL_W);
     let cols = if panels == 1 || w > 800 { 1 } else { 2 };
     (w, cols)
+}
+
+/// Every how many weeks the x axis of a panel `panel_w` pixels wide carries a label, so
+/// that labels never overlap; counted back from the window's last week, which always
+/// has one.
+fn label_every(weeks: usize, panel_w: u32) -> usize {
+    let per_week = f64::from(panel_w.saturating_sub(AXIS_W).max(1)) / weeks.max(1) as f64;
+    (f64::from(label_px(weeks)) / per_week).ceil().max(1.0) as usize
 }
 
 pub(super) fn header_h(s: &Sheet) -> u32 {
@@ -178,7 +197,11 @@ fn panel<DB: DrawingBackend>(
         ticks(panel_top(p, weeks.len()), whole)
     };
     let y_top = y_ticks.last().copied().unwrap_or(1.0) * headroom;
-    let x_keys: Vec<f64> = (0..weeks.len()).map(|i| i as f64).collect();
+    let every = label_every(weeks.len(), area.dim_in_pixel().0);
+    let x_keys: Vec<f64> = (0..weeks.len())
+        .filter(|i| (weeks.len() - 1 - i).is_multiple_of(every))
+        .map(|i| i as f64)
+        .collect();
     let mut chart = ChartBuilder::on(area)
         .caption(&p.title, text(20.0))
         .margin(10)
@@ -268,4 +291,29 @@ fn panel<DB: DrawingBackend>(
             .draw()?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_windows_label_every_week_in_two_columns() {
+        // 110 px of axis plus 78 px per full "2026-W47" label.
+        assert_eq!(layout(8, 6), (110 + 8 * 78, 2));
+        assert_eq!(label_every(8, 110 + 8 * 78), 1);
+        // A single week still gets a panel of readable width.
+        assert_eq!(layout(1, 6), (PANEL_W, 2));
+    }
+
+    #[test]
+    fn two_years_fit_one_screen_wide_panel_with_a_label_every_fourth_week() {
+        // 104 weeks × 38 px would be 4062 px; the panel stops at 1400 px, leaving
+        // 1290 / 104 = 12.4 px a week, so a 38 px "W47" label fits every 4th week.
+        assert_eq!(layout(104, 6), (MAX_PANEL_W, 1));
+        assert_eq!(label_every(104, MAX_PANEL_W), 4);
+        // Half a year: 26 × 38 + 110 = 1098 px, every week labelled.
+        assert_eq!(layout(26, 6), (1098, 1));
+        assert_eq!(label_every(26, 1098), 1);
+    }
 }
