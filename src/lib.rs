@@ -9,6 +9,7 @@ pub mod generate;
 pub mod jira;
 pub mod metrics;
 pub mod model;
+pub mod progress;
 pub mod report;
 pub mod settings;
 pub mod snapshot;

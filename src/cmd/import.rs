@@ -1,14 +1,19 @@
 //! `supportlens import FILES…`: JIRA JSON files merged into the snapshot by ticket id.
 
 use crate::cli::{Cli, ImportArgs};
+use crate::progress::Progress;
 use crate::snapshot::{self, Meta};
 
 pub fn run(cli: &Cli, args: &ImportArgs) -> anyhow::Result<()> {
     let settings = crate::config::load(cli.config.as_deref())?;
+    let mut progress = Progress::new();
     let incoming = crate::jira::read_files(&args.files, &settings.types.severity_field)?;
+    progress.step(&format!("read {} tickets", incoming.len()));
     let _lock = snapshot::lock(&cli.data)?;
     let existing = if snapshot::exists(&cli.data) {
-        snapshot::read(&cli.data)?.0
+        let stored = snapshot::read(&cli.data)?.0;
+        progress.step(&format!("read the {} tickets stored before", stored.len()));
+        stored
     } else {
         Vec::new()
     };
@@ -22,6 +27,7 @@ pub fn run(cli: &Cli, args: &ImportArgs) -> anyhow::Result<()> {
         version: env!("CARGO_PKG_VERSION").to_string(),
     };
     snapshot::write(&cli.data, &merged, &meta)?;
+    progress.step("wrote the snapshot");
     super::say(&format!(
         "imported {count} tickets; the snapshot in {} now holds {}",
         cli.data.display(),

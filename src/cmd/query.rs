@@ -11,6 +11,7 @@ use polars::sql::SQLContext;
 
 use crate::cli::{Cli, QueryArgs};
 use crate::error::Failure;
+use crate::progress::Progress;
 
 pub fn run(cli: &Cli, args: &QueryArgs) -> anyhow::Result<()> {
     let settings = crate::config::load(cli.config.as_deref())?;
@@ -28,7 +29,7 @@ pub fn run(cli: &Cli, args: &QueryArgs) -> anyhow::Result<()> {
         }
     }
     // The items: every CSV table of the report the same flags would write.
-    let built = super::report::build(cli, &settings, &args.window)?;
+    let built = super::report::build(cli, &settings, &args.window, &mut Progress::new())?;
     for (name, bytes) in &built.files {
         let Some(table) = name.strip_suffix(".csv") else {
             continue;

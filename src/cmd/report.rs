@@ -3,6 +3,7 @@
 use crate::cli::{Cli, ReportArgs, WindowArgs};
 use crate::error::Failure;
 use crate::model::{Ticket, Ts, parse_ts};
+use crate::progress::Progress;
 use crate::report::{self, Options, Report};
 use crate::settings::Settings;
 use crate::snapshot;
@@ -15,17 +16,29 @@ pub fn run(cli: &Cli, args: &ReportArgs) -> anyhow::Result<()> {
 
 /// The report with settings already resolved (`run` passes the ones its export used).
 pub(crate) fn report_with(cli: &Cli, settings: &Settings, args: &ReportArgs) -> anyhow::Result<()> {
-    let built = build(cli, settings, &args.window)?;
+    let mut progress = Progress::new();
+    let built = build(cli, settings, &args.window, &mut progress)?;
     let folder = report::write(&args.out, &built)?;
+    progress.step("wrote the report folder");
     super::say(&format!("wrote {}", folder.display()));
     Ok(())
 }
 
 /// Reads the input the window flags name and renders the report in memory; warnings go
 /// to stderr once each.
-pub(crate) fn build(cli: &Cli, settings: &Settings, args: &WindowArgs) -> anyhow::Result<Report> {
+pub(crate) fn build(
+    cli: &Cli,
+    settings: &Settings,
+    args: &WindowArgs,
+    progress: &mut Progress,
+) -> anyhow::Result<Report> {
     let (tickets, opts) = inputs(cli, settings, args)?;
-    let built = report::build(settings, &tickets, &opts)?;
+    progress.step(&format!(
+        "read {} tickets from {}",
+        tickets.len(),
+        opts.input
+    ));
+    let built = report::build(settings, &tickets, &opts, progress)?;
     for w in &built.warnings {
         eprintln!("supportlens: warning: {w}");
     }

@@ -12,14 +12,19 @@ pub mod tickets;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
+use rayon::prelude::*;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::error::Failure;
 use crate::metrics::{Prepared, feedback, quality, weekly};
 use crate::model::{Ticket, Ts, fmt_ts};
+use crate::progress::Progress;
 use crate::settings::{ClockKind, Settings, TicketType};
 use crate::week::{self, Week};
+
+/// Renders one output file.
+type Render<'a> = Box<dyn Fn() -> Vec<u8> + Send + Sync + 'a>;
 
 /// What the user asked of `report`.
 #[derive(Debug, Clone)]
@@ -59,8 +64,13 @@ pub fn latest_update(tickets: &[Ticket]) -> Option<Ts> {
     tickets.iter().filter_map(|t| t.updated).max()
 }
 
-/// Computes and renders a report of `tickets`.
-pub fn build(settings: &Settings, tickets: &[Ticket], opts: &Options) -> anyhow::Result<Report> {
+/// Computes and renders a report of `tickets`, saying each step to `progress`.
+pub fn build(
+    settings: &Settings,
+    tickets: &[Ticket],
+    opts: &Options,
+    progress: &mut Progress,
+) -> anyhow::Result<Report> {
     if opts.weeks == 0 {
         return Err(Failure::usage("--weeks must be at least 1").into());
     }
@@ -72,9 +82,24 @@ pub fn build(settings: &Settings, tickets: &[Ticket], opts: &Options) -> anyhow:
     let weeks: std::collections::BTreeSet<Week> = window.iter().copied().collect();
 
     let prepared = Prepared::new(settings, tickets, opts.as_of);
+    progress.step(&format!(
+        "rebuilt the timelines of {} tickets",
+        tickets.len()
+    ));
     let items = prepared.items(settings);
+    progress.step(&format!(
+        "measured {} clocks, {} escalations, {} calls, {} worklogs",
+        items.clocks.len(),
+        items.escalations.len(),
+        items.calls.len(),
+        items.logged.len()
+    ));
     let present = prepared.presence(settings, &items, &window);
     let mut weekly = weekly::aggregate(&items, &window, &present, tz);
+    progress.step(&format!(
+        "aggregated {} engineer-weeks",
+        weekly.engineers.len()
+    ));
 
     let scope = Scope(opts.engineer.as_deref());
     weekly.engineers.retain(|r| scope.mine(&r.engineer));
@@ -154,54 +179,61 @@ pub fn build(settings: &Settings, tickets: &[Ticket], opts: &Options) -> anyhow:
     run_json.push(b'\n');
 
     let people = &prepared.people;
-    let mut files = vec![
-        ("clocks.csv".to_string(), tables::clocks(&clocks, tickets)),
+    let calls_rows: Vec<_> = items
+        .calls
+        .iter()
+        .filter(|c| weeks.contains(&c.week) && scope.mine(&c.engineer))
+        .collect();
+    // The tables are independent: rendered on every core, listed in this order.
+    let jobs: Vec<(&str, Render)> = vec![
+        ("clocks.csv", Box::new(|| tables::clocks(&clocks, tickets))),
         (
-            "breaches.csv".to_string(),
-            tables::breaches(&clocks, &items.escalations, tickets),
+            "breaches.csv",
+            Box::new(|| tables::breaches(&clocks, &items.escalations, tickets)),
         ),
         (
-            "escalations.csv".to_string(),
-            tables::escalations(&escalations.iter().collect::<Vec<_>>(), tickets),
+            "escalations.csv",
+            Box::new(|| tables::escalations(&escalations.iter().collect::<Vec<_>>(), tickets)),
         ),
         (
-            "engineer_weekly.csv".to_string(),
-            tables::engineer_weekly(&weekly, people, &settings.score),
+            "engineer_weekly.csv",
+            Box::new(|| tables::engineer_weekly(&weekly, people, &settings.score)),
         ),
         (
-            "team_weekly.csv".to_string(),
-            tables::team_weekly(&weekly, people, &settings.score),
+            "team_weekly.csv",
+            Box::new(|| tables::team_weekly(&weekly, people, &settings.score)),
         ),
         (
-            "handoffs.csv".to_string(),
-            handoffs::handoffs_csv(&handoff_rows.iter().collect::<Vec<_>>(), tickets),
+            "handoffs.csv",
+            Box::new(|| handoffs::handoffs_csv(&handoff_rows.iter().collect::<Vec<_>>(), tickets)),
         ),
         (
-            "tickets.csv".to_string(),
-            crate::report::tickets::tickets_csv(&summaries.iter().collect::<Vec<_>>(), tickets),
+            "tickets.csv",
+            Box::new(|| tickets::tickets_csv(&summaries.iter().collect::<Vec<_>>(), tickets)),
         ),
         (
-            "calls.csv".to_string(),
-            calls::calls_csv(
-                &items
-                    .calls
-                    .iter()
-                    .filter(|c| weeks.contains(&c.week) && scope.mine(&c.engineer))
-                    .collect::<Vec<_>>(),
-                tickets,
-            ),
+            "calls.csv",
+            Box::new(|| calls::calls_csv(&calls_rows, tickets)),
         ),
         (
-            "feedback.csv".to_string(),
-            tables::feedback(&feedback::points(&weekly.engineers, &items, tickets, tz)),
+            "feedback.csv",
+            Box::new(|| {
+                tables::feedback(&feedback::points(&weekly.engineers, &items, tickets, tz))
+            }),
         ),
         (
-            "data_quality.csv".to_string(),
-            tables::data_quality(&problems),
+            "data_quality.csv",
+            Box::new(|| tables::data_quality(&problems)),
         ),
-        ("run.json".to_string(), run_json),
     ];
+    let mut files: Vec<(String, Vec<u8>)> = jobs
+        .into_par_iter()
+        .map(|(name, render)| (name.to_string(), render()))
+        .collect();
+    files.push(("run.json".to_string(), run_json));
+    progress.step(&format!("rendered {} tables", files.len()));
     let visuals = visuals(settings, opts, &files, &run.weeks, &run.as_of)?;
+    progress.step(&format!("drew {} charts and index.html", visuals.len() - 1));
     files.extend(visuals);
     Ok(Report {
         folder: last.to_string(),
