@@ -2,7 +2,7 @@
 //! changelog items. Every reader (JSON files, the JIRA exporter, the Parquet snapshot)
 //! produces these types, and every metric consumes them.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Timelike, Utc};
 
 /// An instant, always kept in UTC; zones apply only when a week or a day is computed.
 pub type Ts = DateTime<Utc>;
@@ -116,6 +116,9 @@ pub fn id_order(a: &str, b: &str) -> std::cmp::Ordering {
 /// fraction, with `+hh:mm` or `Z` offsets too.
 pub fn parse_ts(s: &str) -> Option<Ts> {
     let s = s.trim();
+    if let Some(t) = parse_jira_ts(s.as_bytes()) {
+        return Some(t);
+    }
     for fmt in ["%Y-%m-%dT%H:%M:%S%.f%z", "%Y-%m-%dT%H:%M:%S%z"] {
         if let Ok(t) = DateTime::parse_from_str(s, fmt) {
             return Some(t.with_timezone(&Utc));
@@ -126,9 +129,78 @@ pub fn parse_ts(s: &str) -> Option<Ts> {
         .map(|t| t.with_timezone(&Utc))
 }
 
+/// The form every JIRA timestamp takes, read without a format string (an import reads
+/// millions): `YYYY-MM-DDTHH:MM:SS`, an optional fraction, then `Z`, `±hhmm` or `±hh:mm`.
+/// None for anything else, which [`parse_ts`] then hands to chrono's general parsers.
+fn parse_jira_ts(b: &[u8]) -> Option<Ts> {
+    let digits = |range: std::ops::Range<usize>| -> Option<u32> {
+        b.get(range)?.iter().try_fold(0u32, |n, c| {
+            c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
+        })
+    };
+    if b.len() < 20
+        || b[4] != b'-'
+        || b[7] != b'-'
+        || b[10] != b'T'
+        || b[13] != b':'
+        || b[16] != b':'
+    {
+        return None;
+    }
+    let date = NaiveDate::from_ymd_opt(digits(0..4)? as i32, digits(5..7)?, digits(8..10)?)?;
+    let (h, min, sec) = (digits(11..13)?, digits(14..16)?, digits(17..19)?);
+    let mut i = 19;
+    let mut nanos = 0u32;
+    if b[i] == b'.' {
+        let start = i + 1;
+        i = start;
+        while i < b.len() && b[i].is_ascii_digit() {
+            i += 1;
+        }
+        let frac = &b[start..i];
+        if frac.is_empty() || frac.len() > 9 {
+            return None;
+        }
+        nanos = digits(start..i)? * 10u32.pow(9 - frac.len() as u32);
+    }
+    let offset_secs: i32 = match &b[i..] {
+        [b'Z'] => 0,
+        [sign @ (b'+' | b'-'), rest @ ..] => {
+            let (oh, om) = match rest {
+                [_, _, b':', _, _] | [_, _, _, _] => {
+                    let o = i + 1;
+                    let m = if rest.len() == 5 { o + 3 } else { o + 2 };
+                    (digits(o..o + 2)?, digits(m..m + 2)?)
+                }
+                _ => return None,
+            };
+            if oh > 23 || om > 59 {
+                return None;
+            }
+            let secs = (oh * 3600 + om * 60) as i32;
+            if *sign == b'-' { -secs } else { secs }
+        }
+        _ => return None,
+    };
+    let local = date.and_hms_nano_opt(h, min, sec, nanos)?;
+    let utc = local.checked_sub_signed(chrono::Duration::seconds(i64::from(offset_secs)))?;
+    Some(utc.and_utc())
+}
+
 /// Writes an instant as RFC 3339 UTC with a `Z`, to the second (the CSV form).
 pub fn fmt_ts(t: Ts) -> String {
-    t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+    let (y, n) = (t.year(), t.naive_utc());
+    if !(0..=9999).contains(&y) {
+        return t.format("%Y-%m-%dT%H:%M:%SZ").to_string();
+    }
+    format!(
+        "{y:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+        n.month(),
+        n.day(),
+        n.hour(),
+        n.minute(),
+        n.second()
+    )
 }
 
 #[cfg(test)]
@@ -144,6 +216,52 @@ mod tests {
         let t = parse_ts("2026-03-01T10:00:00+05:30").unwrap();
         assert_eq!(fmt_ts(t), "2026-03-01T04:30:00Z");
         assert!(parse_ts("yesterday").is_none());
+    }
+
+    /// The fast path agrees with chrono's parsers on every form JIRA writes, and leaves
+    /// what it does not know to them.
+    #[test]
+    fn fast_timestamp_path_matches_chrono() {
+        let chrono_parse = |s: &str| {
+            ["%Y-%m-%dT%H:%M:%S%.f%z", "%Y-%m-%dT%H:%M:%S%z"]
+                .iter()
+                .find_map(|f| DateTime::parse_from_str(s, f).ok())
+                .or_else(|| DateTime::parse_from_rfc3339(s).ok())
+                .map(|t| t.with_timezone(&Utc))
+        };
+        for s in [
+            "2026-11-23T09:15:00.000+0000",
+            "2022-06-09T16:29:31.871-0700",
+            "2026-03-01T10:00:00+05:30",
+            "2026-03-01T10:00:00Z",
+            "2026-03-01T10:00:00.5Z",
+            "2026-03-01T10:00:00.123456789+0100",
+            "2024-02-29T23:59:59.999-1200",
+            "2026-12-31T23:30:00.000-0100",
+        ] {
+            let fast = parse_jira_ts(s.as_bytes());
+            assert!(fast.is_some(), "{s} takes the fast path");
+            assert_eq!(fast, chrono_parse(s), "{s}");
+        }
+        for s in [
+            "2026-02-30T10:00:00Z",
+            "2026-11-23T25:00:00Z",
+            "2026-11-23T09:15:00",
+            "2026-11-23T09:15:00+00",
+            "2026-11-23 09:15:00Z",
+            "2026-11-23T09:15:00.Z",
+        ] {
+            assert_eq!(parse_jira_ts(s.as_bytes()), None, "{s}");
+            assert_eq!(parse_ts(s), chrono_parse(s), "{s}");
+        }
+    }
+
+    #[test]
+    fn formats_years_outside_four_digits_as_chrono_does() {
+        let t = parse_ts("2026-11-23T09:15:00.000+0000").unwrap();
+        assert_eq!(fmt_ts(t), t.format("%Y-%m-%dT%H:%M:%SZ").to_string());
+        let far = DateTime::from_timestamp(253_402_300_800, 0).unwrap();
+        assert_eq!(fmt_ts(far), "+10000-01-01T00:00:00Z");
     }
 
     #[test]
