@@ -10,6 +10,7 @@ use std::fs::File;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
 use serde_json::Value;
 
 use super::parse::parse_issue;
@@ -149,21 +150,33 @@ fn read_json(
         other => return Err(Failure::input(no_issues(path, &other)).into()),
     };
     let count = issues.len();
-    // Consumed one by one so each issue's JSON is freed once it is parsed.
-    for (i, issue) in issues.into_iter().enumerate() {
-        let ticket = parse_issue(&issue, severity_field).map_err(|e| {
-            Failure::input(format!(
-                "{}, issue {} of {}: {e}; export the issues with their fields \
-                 (created, updated, issuetype, status) or remove it from the file",
-                path.display(),
-                i + 1,
-                count
-            ))
-        })?;
-        sink(ticket);
+    // Parsed on every core; each issue's JSON is freed once it is parsed.
+    let tickets: Vec<anyhow::Result<Ticket>> = issues
+        .into_par_iter()
+        .enumerate()
+        .map(|(i, issue)| {
+            parse_issue(&issue, severity_field).map_err(|e| {
+                Failure::input(format!(
+                    "{}, issue {} of {}: {e}; export the issues with their fields \
+                     (created, updated, issuetype, status) or remove it from the file",
+                    path.display(),
+                    i + 1,
+                    count
+                ))
+                .into()
+            })
+        })
+        .collect();
+    // In file order, so the first bad issue is the one reported.
+    for ticket in tickets {
+        sink(ticket?);
     }
     Ok(())
 }
+
+/// Lines of a `.jsonl` file parsed at once, on every core: enough to keep both busy, few
+/// enough that memory stays flat on a file of any size.
+const LINES_PER_BATCH: usize = 2048;
 
 fn read_jsonl(
     path: &Path,
@@ -171,39 +184,67 @@ fn read_jsonl(
     severity_field: &str,
     sink: &mut dyn FnMut(Ticket),
 ) -> anyhow::Result<()> {
-    for (i, line) in reader.lines().enumerate() {
-        let n = i + 1;
-        let line = line.map_err(|e| {
-            Failure::input(format!("{} line {n}: cannot read: {e}", path.display()))
-        })?;
-        if line.trim().is_empty() {
-            continue;
+    let mut lines = reader.lines().enumerate();
+    loop {
+        let batch: Vec<(usize, String)> = lines
+            .by_ref()
+            .take(LINES_PER_BATCH)
+            .map(|(i, line)| {
+                let n = i + 1;
+                line.map(|l| (n, l)).map_err(|e| {
+                    Failure::input(format!("{} line {n}: cannot read: {e}", path.display()))
+                })
+            })
+            .collect::<Result<_, _>>()?;
+        if batch.is_empty() {
+            return Ok(());
         }
-        let issue: Value = serde_json::from_str(&line).map_err(|e| {
-            Failure::input(format!(
-                "{} line {n} is not valid JSON ({e}); check the file was saved completely \
-                 and holds one issue per line",
-                path.display()
-            ))
-        })?;
-        if !is_issue(&issue) {
-            return Err(Failure::input(format!(
-                "{} line {n} is not a JIRA issue (no \"key\" and \"fields\"); \
-                 a .jsonl file holds one issue object per line",
-                path.display()
-            ))
-            .into());
+        let parsed: Vec<anyhow::Result<Option<Ticket>>> = batch
+            .par_iter()
+            .map(|(n, line)| parse_line(path, *n, line, severity_field))
+            .collect();
+        // In file order, so the first bad line is the one reported.
+        for ticket in parsed {
+            if let Some(t) = ticket? {
+                sink(t);
+            }
         }
-        let ticket = parse_issue(&issue, severity_field).map_err(|e| {
-            Failure::input(format!(
-                "{} line {n}: {e}; export the issues with their fields \
-                 (created, updated, issuetype, status) or remove the line",
-                path.display()
-            ))
-        })?;
-        sink(ticket);
     }
-    Ok(())
+}
+
+/// One `.jsonl` line: a ticket, or None for a blank line.
+fn parse_line(
+    path: &Path,
+    n: usize,
+    line: &str,
+    severity_field: &str,
+) -> anyhow::Result<Option<Ticket>> {
+    if line.trim().is_empty() {
+        return Ok(None);
+    }
+    let issue: Value = serde_json::from_str(line).map_err(|e| {
+        Failure::input(format!(
+            "{} line {n} is not valid JSON ({e}); check the file was saved completely \
+             and holds one issue per line",
+            path.display()
+        ))
+    })?;
+    if !is_issue(&issue) {
+        return Err(Failure::input(format!(
+            "{} line {n} is not a JIRA issue (no \"key\" and \"fields\"); \
+             a .jsonl file holds one issue object per line",
+            path.display()
+        ))
+        .into());
+    }
+    let ticket = parse_issue(&issue, severity_field).map_err(|e| {
+        Failure::input(format!(
+            "{} line {n}: {e}; export the issues with their fields \
+             (created, updated, issuetype, status) or remove the line",
+            path.display()
+        ))
+    })?;
+    Ok(Some(ticket))
 }
 
 /// A single issue object, as `/rest/api/*/issue/{key}` returns it.
