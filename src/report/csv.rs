@@ -1,6 +1,8 @@
 //! CSV bytes for every table of a report (SPEC §5): RFC 4180, header row, UTC timestamps,
 //! numbers with at most 2 decimals, percentages with 1, formulas neutralised.
 
+use rayon::prelude::*;
+
 use crate::model::{Ts, fmt_ts};
 
 /// One cell, typed so that numbers are formatted by the SPEC's rules and text is made inert.
@@ -68,16 +70,58 @@ pub fn neutralise(s: &str) -> String {
 
 /// A table: a header and rows of cells, rendered to CSV bytes.
 pub fn table(header: &[&str], rows: impl IntoIterator<Item = Vec<Cell>>) -> Vec<u8> {
-    let mut w = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::CRLF)
-        .from_writer(Vec::new());
+    let mut w = writer();
     w.write_record(header).expect("writing to memory");
+    write_rows(&mut w, header.len(), rows);
+    w.into_inner().expect("writing to memory")
+}
+
+/// Items rendered into rows at once on every core; large enough that joining the parts
+/// costs little.
+const ROWS_PER_TASK: usize = 4096;
+
+/// [`table`] of one row per item, rendered on every core in runs of consecutive items and
+/// joined in item order: the same bytes, sooner, for the tables with a row per clock or
+/// ticket.
+pub fn table_of<T: Sync>(
+    header: &[&str],
+    items: &[T],
+    cells: impl Fn(&T) -> Vec<Cell> + Sync,
+) -> Vec<u8> {
+    let parts: Vec<Vec<u8>> = items
+        .par_chunks(ROWS_PER_TASK)
+        .map(|run| {
+            let mut w = writer();
+            write_rows(&mut w, header.len(), run.iter().map(&cells));
+            w.into_inner().expect("writing to memory")
+        })
+        .collect();
+    let mut w = writer();
+    w.write_record(header).expect("writing to memory");
+    let mut out = w.into_inner().expect("writing to memory");
+    out.reserve(parts.iter().map(Vec::len).sum());
+    for part in parts {
+        out.extend_from_slice(&part);
+    }
+    out
+}
+
+fn writer() -> csv::Writer<Vec<u8>> {
+    csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(Vec::new())
+}
+
+fn write_rows(
+    w: &mut csv::Writer<Vec<u8>>,
+    width: usize,
+    rows: impl IntoIterator<Item = Vec<Cell>>,
+) {
     for row in rows {
-        debug_assert_eq!(row.len(), header.len());
+        debug_assert_eq!(row.len(), width);
         w.write_record(row.iter().map(Cell::render))
             .expect("writing to memory");
     }
-    w.into_inner().expect("writing to memory")
 }
 
 #[cfg(test)]

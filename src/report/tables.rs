@@ -5,7 +5,7 @@ use crate::metrics::weekly::{Row, TEAM, Weekly};
 use crate::metrics::{Clock, Escalation, People, UNASSIGNED, escalations::EscalationIndex};
 use crate::metrics::{calls, ownership, score, timelog, wip};
 use crate::model::Ticket;
-use crate::report::csv::{Cell, table};
+use crate::report::csv::{Cell, table, table_of};
 use crate::settings::ScoreWeights;
 
 const MS_PER_MIN: f64 = 60_000.0;
@@ -151,7 +151,7 @@ fn clock_cells(c: &Clock, tickets: &[Ticket]) -> Vec<Cell> {
 
 /// `clocks.csv`: every clock of the window.
 pub fn clocks(clocks: &[&Clock], tickets: &[Ticket]) -> Vec<u8> {
-    table(CLOCK_HEADER, clocks.iter().map(|c| clock_cells(c, tickets)))
+    table_of(CLOCK_HEADER, clocks, |c| clock_cells(c, tickets))
 }
 
 /// `breaches.csv`: the breached clocks, with whether the ticket was escalated in time.
@@ -162,14 +162,12 @@ pub fn breaches(clocks: &[&Clock], escalations: &[Escalation], tickets: &[Ticket
         .chain(["escalated_before_deadline"])
         .collect();
     let index = EscalationIndex::new(escalations);
-    table(
-        &header,
-        clocks.iter().filter(|c| c.breached).map(|c| {
-            let mut cells = clock_cells(c, tickets);
-            cells.push(Cell::Bool(index.escalated_within(c)));
-            cells
-        }),
-    )
+    let breached: Vec<&Clock> = clocks.iter().copied().filter(|c| c.breached).collect();
+    table_of(&header, &breached, |c| {
+        let mut cells = clock_cells(c, tickets);
+        cells.push(Cell::Bool(index.escalated_within(c)));
+        cells
+    })
 }
 
 /// `escalations.csv`.

@@ -5,7 +5,7 @@ use std::cmp::Ordering;
 
 use crate::metrics::handoffs::TicketSummary;
 use crate::model::{Ticket, id_order};
-use crate::report::csv::{Cell, table};
+use crate::report::csv::{Cell, table_of};
 
 /// Orders ticket keys by project, then by the number after the last `-` read as a number
 /// (`SUP-9` before `SUP-10`); keys without a numeric part sort after, by bytes.
@@ -28,7 +28,7 @@ pub fn key_order(a: &str, b: &str) -> Ordering {
 pub fn tickets_csv(summaries: &[&TicketSummary], tickets: &[Ticket]) -> Vec<u8> {
     let mut rows: Vec<&TicketSummary> = summaries.to_vec();
     rows.sort_by(|a, b| key_order(&tickets[a.ticket].key, &tickets[b.ticket].key));
-    table(
+    table_of(
         &[
             "key",
             "type",
@@ -42,7 +42,8 @@ pub fn tickets_csv(summaries: &[&TicketSummary], tickets: &[Ticket]) -> Vec<u8> 
             "primary_share_pct",
             "reopens",
         ],
-        rows.into_iter().map(|s| {
+        &rows,
+        |s| {
             vec![
                 Cell::text(&tickets[s.ticket].key),
                 Cell::text(s.ticket_type.as_str()),
@@ -56,7 +57,7 @@ pub fn tickets_csv(summaries: &[&TicketSummary], tickets: &[Ticket]) -> Vec<u8> 
                 Cell::Pct(s.primary_share_pct),
                 s.reopens.into(),
             ]
-        }),
+        },
     )
 }
 
