@@ -34,6 +34,7 @@ use std::collections::hash_map::Entry;
 use std::path::Path;
 
 use anyhow::{Context, Result, bail};
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 pub use lock::{Lock, lock};
@@ -101,16 +102,16 @@ pub fn write(dir: &Path, tickets: &[Ticket], meta: &Meta) -> Result<()> {
             pair[1].key
         );
     }
-    let mut staged = Vec::with_capacity(Table::ALL.len() + 1);
-    let mut entries = Vec::with_capacity(Table::ALL.len());
-    for table in Table::ALL {
-        // One table at a time, so only one DataFrame is in memory.
-        let mut df = encode::frame(table, &sorted)
-            .with_context(|| format!("cannot build the {} table", table.name()))?;
-        let (file, entry) = store::stage_table(dir, table.name(), &mut df)?;
-        staged.push(file);
-        entries.push(entry);
-    }
+    // The tables are built and written side by side, one per core.
+    let written: Vec<(store::Staged, store::TableEntry)> = Table::ALL
+        .par_iter()
+        .map(|&table| {
+            let mut df = encode::frame(table, &sorted)
+                .with_context(|| format!("cannot build the {} table", table.name()))?;
+            store::stage_table(dir, table.name(), &mut df)
+        })
+        .collect::<Result<_>>()?;
+    let (mut staged, entries): (Vec<_>, Vec<_>) = written.into_iter().unzip();
     let manifest = Manifest {
         format: FORMAT,
         meta: meta.clone(),
