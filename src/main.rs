@@ -2,6 +2,9 @@
 
 use clap::Parser;
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     let cli = supportlens::cli::Cli::parse();
     if let Err(err) = supportlens::cmd::run(cli) {
