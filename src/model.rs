@@ -112,6 +112,21 @@ pub fn id_order(a: &str, b: &str) -> std::cmp::Ordering {
     }
 }
 
+/// Orders ticket keys by project, then by the number after the last `-` read as a number
+/// (`SUP-9` before `SUP-10`); keys without a numeric part sort after, by bytes.
+pub fn key_order(a: &str, b: &str) -> std::cmp::Ordering {
+    let split = |k: &str| -> (String, String) {
+        match k.rsplit_once('-') {
+            Some((project, number)) => (project.to_string(), number.to_string()),
+            None => (k.to_string(), String::new()),
+        }
+    };
+    let ((pa, na), (pb, nb)) = (split(a), split(b));
+    pa.cmp(&pb)
+        .then_with(|| id_order(&na, &nb))
+        .then_with(|| a.cmp(b))
+}
+
 /// Parses JIRA's timestamp forms: `2026-11-23T09:15:00.000+0000`, with or without
 /// fraction, with `+hh:mm` or `Z` offsets too.
 pub fn parse_ts(s: &str) -> Option<Ts> {
@@ -262,6 +277,16 @@ mod tests {
         assert_eq!(fmt_ts(t), t.format("%Y-%m-%dT%H:%M:%SZ").to_string());
         let far = DateTime::from_timestamp(253_402_300_800, 0).unwrap();
         assert_eq!(fmt_ts(far), "+10000-01-01T00:00:00Z");
+    }
+
+    #[test]
+    fn ticket_keys_order_by_project_then_number() {
+        let mut keys = vec!["SUP-90", "SUP-256", "ABC-7", "SUP-9", "SUP-X", "SUP-10"];
+        keys.sort_by(|a, b| key_order(a, b));
+        assert_eq!(
+            keys,
+            ["ABC-7", "SUP-9", "SUP-10", "SUP-90", "SUP-256", "SUP-X"]
+        );
     }
 
     #[test]

@@ -1,26 +1,9 @@
 //! `tickets.csv` (SPEC §5): one row per ticket created by as-of, with its type, severity
 //! and product at as-of and its ownership history.
 
-use std::cmp::Ordering;
-
 use crate::metrics::handoffs::TicketSummary;
-use crate::model::{Ticket, id_order};
+use crate::model::{Ticket, key_order};
 use crate::report::csv::{Cell, table_of};
-
-/// Orders ticket keys by project, then by the number after the last `-` read as a number
-/// (`SUP-9` before `SUP-10`); keys without a numeric part sort after, by bytes.
-pub fn key_order(a: &str, b: &str) -> Ordering {
-    let split = |k: &str| -> (String, String) {
-        match k.rsplit_once('-') {
-            Some((project, number)) => (project.to_string(), number.to_string()),
-            None => (k.to_string(), String::new()),
-        }
-    };
-    let ((pa, na), (pb, nb)) = (split(a), split(b));
-    pa.cmp(&pb)
-        .then_with(|| id_order(&na, &nb))
-        .then_with(|| a.cmp(b))
-}
 
 /// `tickets.csv`: `key, type, severity, product, created, resolved, owners, handoffs,
 /// primary_owner, primary_share_pct, reopens`, sorted by `key_order`. `owners` are person

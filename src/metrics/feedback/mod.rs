@@ -22,7 +22,7 @@ use crate::metrics::timelog::Logged;
 use crate::metrics::weekly::Row;
 use crate::metrics::wip::Assignment;
 use crate::metrics::{Clock, Escalation, Items, UNASSIGNED};
-use crate::model::Ticket;
+use crate::model::{Ticket, key_order};
 use crate::week::Week;
 
 /// Whether a point is praise or something to improve.
@@ -169,7 +169,9 @@ fn keys(tickets: &[Ticket], indices: impl IntoIterator<Item = usize>) -> Vec<Str
         .into_iter()
         .map(|i| tickets[i].key.as_str())
         .collect();
-    set.into_iter().map(str::to_string).collect()
+    let mut keys: Vec<String> = set.into_iter().map(str::to_string).collect();
+    keys.sort_by(|a, b| key_order(a, b));
+    keys
 }
 
 /// Every point of the given engineer rows (team and `(unassigned)` rows get none), row by
