@@ -91,6 +91,16 @@ pub struct Change {
     pub to_string: Option<String>,
 }
 
+impl Ticket {
+    /// Drops the comments, worklogs and changes (and their memory) once every per-ticket
+    /// measure has been taken; a large report keeps only what its tables name.
+    pub fn release_events(&mut self) {
+        self.comments = Vec::new();
+        self.worklogs = Vec::new();
+        self.changes = Vec::new();
+    }
+}
+
 impl Change {
     /// True when this item changes `name`, matched against `fieldId` or `field`
     /// (case-insensitively, since Server/DC spells some system fields differently).

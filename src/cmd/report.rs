@@ -38,7 +38,7 @@ pub(crate) fn build(
         tickets.len(),
         opts.input
     ));
-    let built = report::build(settings, &tickets, &opts, progress)?;
+    let built = report::build(settings, tickets, &opts, progress)?;
     for w in &built.warnings {
         eprintln!("supportlens: warning: {w}");
     }

@@ -124,7 +124,22 @@ impl<'a> Prepared<'a> {
                 items
             })
             .collect();
+        // Reserved whole up front, so joining never copies a growing vector.
         let mut items = Items::default();
+        let total = |len: fn(&Items) -> usize| parts.iter().map(len).sum::<usize>();
+        items.clocks.reserve_exact(total(|i| i.clocks.len()));
+        items
+            .escalations
+            .reserve_exact(total(|i| i.escalations.len()));
+        items.owned.reserve_exact(total(|i| i.owned.len()));
+        items
+            .wip_intervals
+            .reserve_exact(total(|i| i.wip_intervals.len()));
+        items
+            .assignments
+            .reserve_exact(total(|i| i.assignments.len()));
+        items.calls.reserve_exact(total(|i| i.calls.len()));
+        items.logged.reserve_exact(total(|i| i.logged.len()));
         for part in parts {
             items.append(part);
         }

@@ -64,10 +64,12 @@ pub fn latest_update(tickets: &[Ticket]) -> Option<Ts> {
     tickets.iter().filter_map(|t| t.updated).max()
 }
 
-/// Computes and renders a report of `tickets`, saying each step to `progress`.
+/// Computes and renders a report of `tickets`, saying each step to `progress`. The tickets
+/// are taken, so their comments, worklogs and changes can be released as soon as every
+/// per-ticket metric is measured: the tables need only the keys.
 pub fn build(
     settings: &Settings,
-    tickets: &[Ticket],
+    mut tickets: Vec<Ticket>,
     opts: &Options,
     progress: &mut Progress,
 ) -> anyhow::Result<Report> {
@@ -81,7 +83,7 @@ pub fn build(
     let window = week::window(last, opts.weeks);
     let weeks: std::collections::BTreeSet<Week> = window.iter().copied().collect();
 
-    let prepared = Prepared::new(settings, tickets, opts.as_of);
+    let prepared = Prepared::new(settings, &tickets, opts.as_of);
     progress.step(&format!(
         "rebuilt the timelines of {} tickets",
         tickets.len()
@@ -95,6 +97,16 @@ pub fn build(
         items.logged.len()
     ));
     let present = prepared.presence(settings, &items, &window);
+    let mut problems = quality::problems(&prepared, settings);
+    // Timelines and events are done with: released before the tables are rendered.
+    let Prepared {
+        people, timelines, ..
+    } = prepared;
+    drop(timelines);
+    for t in &mut tickets {
+        t.release_events();
+    }
+    let tickets = tickets.as_slice();
     let mut weekly = weekly::aggregate(&items, &window, &present, tz);
     progress.step(&format!(
         "aggregated {} engineer-weeks",
@@ -149,7 +161,6 @@ pub fn build(
             t
         })
         .collect();
-    let mut problems = quality::problems(&prepared, settings);
     if scope.0.is_some() {
         // Only the tickets of this person's evidence, and nothing naming other people.
         let theirs: std::collections::BTreeSet<&str> = clocks
@@ -178,7 +189,7 @@ pub fn build(
     let mut run_json = serde_json::to_vec_pretty(&run).context("rendering run.json")?;
     run_json.push(b'\n');
 
-    let people = &prepared.people;
+    let people = &people;
     let calls_rows: Vec<_> = items
         .calls
         .iter()
