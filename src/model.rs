@@ -3,6 +3,10 @@
 //! produces these types, and every metric consumes them.
 
 use chrono::{DateTime, Datelike, NaiveDate, Timelike, Utc};
+/// Short text kept inline (up to 24 bytes, no allocation): person ids and names, object
+/// ids, field names and changelog values are nearly all that short, and a large snapshot
+/// holds millions of them.
+pub use compact_str::CompactString as Short;
 
 /// An instant, always kept in UTC; zones apply only when a week or a day is computed.
 pub type Ts = DateTime<Utc>;
@@ -11,9 +15,9 @@ pub type Ts = DateTime<Utc>;
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct PersonRef {
     /// `accountId` (Cloud), else `name`, else `key` (Server/DC).
-    pub id: String,
+    pub id: Short,
     /// `displayName` as it appeared on this object (may be empty).
-    pub name: String,
+    pub name: Short,
     /// True when JIRA marks the account as an app (`accountType == "app"`).
     pub app: bool,
 }
@@ -51,7 +55,7 @@ pub struct Ticket {
 /// A comment on a ticket.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Comment {
-    pub id: String,
+    pub id: Short,
     pub author: Option<PersonRef>,
     pub created: Ts,
     pub updated: Ts,
@@ -64,7 +68,7 @@ pub struct Comment {
 /// A worklog entry on a ticket.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Worklog {
-    pub id: String,
+    pub id: Short,
     pub author: Option<PersonRef>,
     pub started: Ts,
     pub created: Ts,
@@ -78,17 +82,17 @@ pub struct Worklog {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Change {
     /// The history's id (all items of one history share it).
-    pub history_id: String,
+    pub history_id: Short,
     pub author: Option<PersonRef>,
     pub at: Ts,
     /// `fieldId` (Cloud sends it; Server/DC does not).
-    pub field_id: Option<String>,
+    pub field_id: Option<Short>,
     /// `field`: a system field's name, or a custom field's display name on Server/DC.
-    pub field: String,
-    pub from: Option<String>,
-    pub from_string: Option<String>,
-    pub to: Option<String>,
-    pub to_string: Option<String>,
+    pub field: Short,
+    pub from: Option<Short>,
+    pub from_string: Option<Short>,
+    pub to: Option<Short>,
+    pub to_string: Option<Short>,
 }
 
 impl Ticket {

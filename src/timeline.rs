@@ -2,7 +2,7 @@
 //! the changelog (SPEC §1 "Timeline"). Every metric asks the timeline; none re-reads the
 //! changelog for field values.
 
-use crate::model::{Change, Ticket, Ts, id_order};
+use crate::model::{Change, Short, Ticket, Ts, id_order};
 
 /// The fields the timeline follows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,17 +42,17 @@ impl<T: Clone> Track<T> {
 /// An assignee value: the person id and the display name the changelog gave.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Assignee {
-    pub id: String,
-    pub name: String,
+    pub id: Short,
+    pub name: Short,
 }
 
 /// The rebuilt history of one ticket's tracked fields.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Timeline {
-    pub status: Track<String>,
+    pub status: Track<Short>,
     pub assignee: Track<Option<Assignee>>,
-    pub issue_type: Track<String>,
-    pub severity: Track<Option<String>>,
+    pub issue_type: Track<Short>,
+    pub severity: Track<Option<Short>>,
     pub labels: Track<Vec<String>>,
 }
 
@@ -80,15 +80,17 @@ fn split_labels(s: Option<&str>) -> Vec<String> {
         .collect()
 }
 
-fn lower(s: Option<&str>) -> Option<String> {
-    s.map(|v| v.trim().to_lowercase()).filter(|v| !v.is_empty())
+fn lower(s: Option<&str>) -> Option<Short> {
+    s.map(|v| v.trim().to_lowercase())
+        .filter(|v| !v.is_empty())
+        .map(Short::from)
 }
 
 fn assignee(id: Option<&str>, name: Option<&str>) -> Option<Assignee> {
     let id = id.map(str::trim).filter(|s| !s.is_empty())?;
     Some(Assignee {
-        id: id.to_string(),
-        name: name.unwrap_or("").to_string(),
+        id: id.into(),
+        name: name.unwrap_or("").into(),
     })
 }
 
@@ -121,8 +123,8 @@ impl Timeline {
         let mut tl = Timeline {
             status: Track {
                 initial: first(Field::Status)
-                    .map(|c| c.from_string.clone().unwrap_or_default())
-                    .unwrap_or_else(|| ticket.status.clone()),
+                    .map(|c| Short::from(c.from_string.as_deref().unwrap_or_default()))
+                    .unwrap_or_else(|| ticket.status.as_str().into()),
                 changes: Vec::new(),
             },
             assignee: Track {
@@ -137,14 +139,14 @@ impl Timeline {
             },
             issue_type: Track {
                 initial: first(Field::IssueType)
-                    .map(|c| c.from_string.clone().unwrap_or_default())
-                    .unwrap_or_else(|| ticket.issue_type.clone()),
+                    .map(|c| Short::from(c.from_string.as_deref().unwrap_or_default()))
+                    .unwrap_or_else(|| ticket.issue_type.as_str().into()),
                 changes: Vec::new(),
             },
             severity: Track {
                 initial: match first(Field::Severity) {
                     Some(c) => lower(c.from_string.as_deref()),
-                    None => ticket.severity.clone(),
+                    None => ticket.severity.as_deref().map(Short::from),
                 },
                 changes: Vec::new(),
             },
@@ -161,7 +163,7 @@ impl Timeline {
                 Some(Field::Status) => tl
                     .status
                     .changes
-                    .push((c.at, c.to_string.clone().unwrap_or_default())),
+                    .push((c.at, c.to_string.as_deref().unwrap_or_default().into())),
                 Some(Field::Assignee) => tl
                     .assignee
                     .changes
@@ -169,7 +171,7 @@ impl Timeline {
                 Some(Field::IssueType) => tl
                     .issue_type
                     .changes
-                    .push((c.at, c.to_string.clone().unwrap_or_default())),
+                    .push((c.at, c.to_string.as_deref().unwrap_or_default().into())),
                 Some(Field::Severity) => tl
                     .severity
                     .changes
@@ -200,7 +202,7 @@ mod tests {
     }
 
     fn change(hid: &str, at: &str, field: &str, from: (&str, &str), to: (&str, &str)) -> Change {
-        let opt = |s: &str| (!s.is_empty()).then(|| s.to_string());
+        let opt = |s: &str| (!s.is_empty()).then(|| Short::from(s));
         Change {
             history_id: hid.into(),
             at: ts(at),

@@ -8,7 +8,7 @@
 use serde_json::Value;
 
 use super::adf::adf_to_text;
-use crate::model::{Change, Comment, PersonRef, Ticket, Ts, Worklog, parse_ts};
+use crate::model::{Change, Comment, PersonRef, Short, Ticket, Ts, Worklog, parse_ts};
 
 /// A body or worklog comment as text: a v2 string as is, a v3 ADF document flattened,
 /// null or absent as "".
@@ -28,8 +28,8 @@ pub fn parse_person(v: &Value) -> Option<PersonRef> {
         .iter()
         .find_map(|k| v.get(k).and_then(Value::as_str).filter(|s| !s.is_empty()))?;
     Some(PersonRef {
-        id: id.to_string(),
-        name: str_at(v, "displayName").unwrap_or_default().to_string(),
+        id: id.into(),
+        name: str_at(v, "displayName").unwrap_or_default().into(),
         app: str_at(v, "accountType") == Some("app"),
     })
 }
@@ -48,7 +48,7 @@ pub fn parse_comment(v: &Value) -> Result<Comment, String> {
         .and_then(Value::as_array)
         .is_some_and(|props| props.iter().any(is_internal_property));
     Ok(Comment {
-        id,
+        id: id.into(),
         author: v.get("author").and_then(parse_person),
         created,
         updated,
@@ -97,7 +97,7 @@ pub fn parse_worklog(v: &Value) -> Result<Worklog, String> {
     }
     .ok_or_else(|| at("timeSpentSeconds is not a whole number".to_string()))?;
     Ok(Worklog {
-        id,
+        id: id.into(),
         author: v.get("author").and_then(parse_person),
         started,
         created,
@@ -126,15 +126,15 @@ pub fn parse_history(v: &Value) -> Result<Vec<Change>, String> {
             let field =
                 str_at(item, "field").ok_or_else(|| at(format!("item {} has no field", i + 1)))?;
             Ok(Change {
-                history_id: history_id.clone(),
+                history_id: history_id.as_str().into(),
                 author: author.clone(),
                 at: when,
-                field_id: str_at(item, "fieldId").map(str::to_string),
-                field: field.to_string(),
-                from: text_at(item, "from"),
-                from_string: text_at(item, "fromString"),
-                to: text_at(item, "to"),
-                to_string: text_at(item, "toString"),
+                field_id: str_at(item, "fieldId").map(Short::from),
+                field: field.into(),
+                from: text_at(item, "from").map(Short::from),
+                from_string: text_at(item, "fromString").map(Short::from),
+                to: text_at(item, "to").map(Short::from),
+                to_string: text_at(item, "toString").map(Short::from),
             })
         })
         .collect()

@@ -3,7 +3,7 @@
 //! ticket's events in the order they apply produces every clock of the ticket.
 
 use crate::metrics::TicketCtx;
-use crate::model::{Ts, id_order};
+use crate::model::{Short, Ts, id_order};
 use crate::settings::{ClockKind, ClockMode, Settings, StatusClass, TicketType};
 use crate::week::Week;
 
@@ -17,7 +17,7 @@ pub struct Clock {
     pub ticket: usize,
     pub kind: ClockKind,
     pub ticket_type: TicketType,
-    pub severity: Option<String>,
+    pub severity: Option<Short>,
     pub start: Ts,
     /// None when the calendar never opens, so the target can never be reached.
     pub deadline: Option<Ts>,
@@ -31,7 +31,7 @@ pub struct Clock {
     pub target_secs: i64,
     pub clock: ClockMode,
     pub breached: bool,
-    pub engineer: String,
+    pub engineer: Short,
     pub week: Week,
 }
 
@@ -57,7 +57,7 @@ impl Clock {
 struct Open {
     start: Ts,
     ticket_type: TicketType,
-    severity: Option<String>,
+    severity: Option<Short>,
     target: i64,
     clock: ClockMode,
     deadline: Option<Ts>,
@@ -126,7 +126,7 @@ fn close(
         target_secs: o.target,
         clock: o.clock,
         breached,
-        engineer,
+        engineer: engineer.into(),
         week: Week::of(o.start, settings.team.timezone),
     }
 }

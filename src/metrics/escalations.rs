@@ -101,7 +101,12 @@ pub fn ticket_escalations(
     clocks: &[Clock],
 ) -> Vec<Escalation> {
     let mut out = Vec::new();
-    let mut assignee: Option<String> = ctx.timeline.assignee.initial.as_ref().map(|a| a.id.clone());
+    let mut assignee: Option<String> = ctx
+        .timeline
+        .assignee
+        .initial
+        .as_ref()
+        .map(|a| a.id.to_string());
     let changes = &ctx.changes;
     let mut i = 0;
     while i < changes.len() {
@@ -189,7 +194,7 @@ fn measure(
         by: first
             .author
             .as_ref()
-            .map_or(String::new(), |p| p.id.clone()),
+            .map_or(String::new(), |p| p.id.to_string()),
         engineer: before.unwrap_or_else(|| UNASSIGNED.to_string()),
         trigger,
         deadline,

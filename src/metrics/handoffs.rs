@@ -280,7 +280,7 @@ fn summary(
     TicketSummary {
         ticket: ctx.index,
         ticket_type: settings.ticket_type(tl.issue_type.at(as_of)),
-        severity: tl.severity.at(as_of).clone(),
+        severity: tl.severity.at(as_of).as_deref().map(str::to_string),
         product: tl
             .labels
             .at(as_of)

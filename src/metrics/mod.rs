@@ -59,18 +59,15 @@ pub struct Items {
     pub logged: Vec<timelog::Logged>,
 }
 
-impl Items {
-    /// Moves `other`'s items to the end of this one's.
-    fn append(&mut self, other: Items) {
-        self.clocks.extend(other.clocks);
-        self.escalations.extend(other.escalations);
-        self.owned.extend(other.owned);
-        self.continuity.extend(other.continuity);
-        self.wip_intervals.extend(other.wip_intervals);
-        self.assignments.extend(other.assignments);
-        self.calls.extend(other.calls);
-        self.logged.extend(other.logged);
+/// One kind of item of every run, in run order, in one exactly sized vector; each run's
+/// vector is freed once moved.
+fn join<T>(parts: &mut [Items], field: fn(&mut Items) -> &mut Vec<T>) -> Vec<T> {
+    let total = parts.iter_mut().map(|p| field(p).len()).sum();
+    let mut out = Vec::with_capacity(total);
+    for part in parts {
+        out.extend(std::mem::take(field(part)));
     }
+    out
 }
 
 /// The tickets with their timelines and people, ready for the metric families.
@@ -124,26 +121,23 @@ impl<'a> Prepared<'a> {
                 items
             })
             .collect();
-        // Reserved whole up front, so joining never copies a growing vector.
-        let mut items = Items::default();
-        let total = |len: fn(&Items) -> usize| parts.iter().map(len).sum::<usize>();
-        items.clocks.reserve_exact(total(|i| i.clocks.len()));
-        items
-            .escalations
-            .reserve_exact(total(|i| i.escalations.len()));
-        items.owned.reserve_exact(total(|i| i.owned.len()));
-        items
-            .wip_intervals
-            .reserve_exact(total(|i| i.wip_intervals.len()));
-        items
-            .assignments
-            .reserve_exact(total(|i| i.assignments.len()));
-        items.calls.reserve_exact(total(|i| i.calls.len()));
-        items.logged.reserve_exact(total(|i| i.logged.len()));
-        for part in parts {
-            items.append(part);
+        // Each kind of item is joined into a vector reserved whole up front, and each run's
+        // vector is freed as soon as it is moved: at no time are all items held twice.
+        let mut parts = parts;
+        let mut continuity = handoffs::Continuity::default();
+        for part in &mut parts {
+            continuity.extend(std::mem::take(&mut part.continuity));
         }
-        items
+        Items {
+            clocks: join(&mut parts, |p| &mut p.clocks),
+            escalations: join(&mut parts, |p| &mut p.escalations),
+            owned: join(&mut parts, |p| &mut p.owned),
+            continuity,
+            wip_intervals: join(&mut parts, |p| &mut p.wip_intervals),
+            assignments: join(&mut parts, |p| &mut p.assignments),
+            calls: join(&mut parts, |p| &mut p.calls),
+            logged: join(&mut parts, |p| &mut p.logged),
+        }
     }
 
     /// Appends one ticket's items of every family to `items`.
@@ -207,7 +201,7 @@ impl<'a> Prepared<'a> {
             for (author, at) in authored {
                 if at >= from && at < to && at <= self.as_of && self.people.is_staff_ref(author) {
                     let id = author.map(|p| p.id.clone()).unwrap_or_default();
-                    out.insert((Week::of(at, tz), id));
+                    out.insert((Week::of(at, tz), id.to_string()));
                 }
             }
         }

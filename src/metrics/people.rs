@@ -34,7 +34,7 @@ impl People {
                 .iter()
                 .flat_map(|tl| tl.assignee.values())
                 .flatten()
-                .map(|a| a.id.clone())
+                .map(|a| a.id.to_string())
                 .collect()
         } else {
             settings.team.engineers.iter().cloned().collect()
@@ -50,7 +50,7 @@ impl People {
 
     fn see(&mut self, p: &PersonRef, at: Ts) {
         if p.app {
-            self.bots.insert(p.id.clone());
+            self.bots.insert(p.id.to_string());
         }
         self.see_name(&p.id, &p.name, at);
     }

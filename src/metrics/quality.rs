@@ -32,7 +32,7 @@ pub fn problems(prepared: &Prepared, settings: &Settings) -> Vec<Problem> {
             }
         }
         for sev in tl.severity.values().flatten() {
-            if !settings.known_severities.contains(sev) {
+            if !settings.known_severities.contains(sev.as_str()) {
                 add(
                     "unknown severity",
                     format!("severity '{sev}' has no SLA key; the table's default applies"),

@@ -1,7 +1,7 @@
 //! Hand-built tickets for scenario tests: a builder that writes the changelog the way JIRA
 //! does (from/to sides filled from the running state), so each test reads like a story.
 
-use crate::model::{Change, Comment, PersonRef, Ticket, Ts, Worklog, parse_ts};
+use crate::model::{Change, Comment, PersonRef, Short, Ticket, Ts, Worklog, parse_ts};
 use crate::settings::Settings;
 
 /// `2026-11-16T09:00` style instants, UTC.
@@ -15,8 +15,8 @@ fn person(id: &str) -> PersonRef {
         *c = c.to_ascii_uppercase();
     }
     PersonRef {
-        id: id.to_string(),
-        name: name.into_iter().collect(),
+        id: id.into(),
+        name: name.into_iter().collect::<String>().into(),
         app: false,
     }
 }
@@ -81,15 +81,15 @@ impl TicketBuilder {
         let at = ts(at);
         self.ticket.updated = self.ticket.updated.max(Some(at));
         self.ticket.changes.push(Change {
-            history_id,
+            history_id: history_id.into(),
             author: Some(person(by)),
             at,
-            field_id: Some(field.to_string()),
-            field: field.to_string(),
-            from: from.0,
-            from_string: from.1,
-            to: to.0,
-            to_string: to.1,
+            field_id: Some(field.into()),
+            field: field.into(),
+            from: from.0.map(Short::from),
+            from_string: from.1.map(Short::from),
+            to: to.0.map(Short::from),
+            to_string: to.1.map(Short::from),
         });
     }
 
@@ -117,7 +117,7 @@ impl TicketBuilder {
     /// An assignee change (None = unassigned).
     pub fn assign(mut self, at: &str, to: Option<&str>) -> Self {
         let from = std::mem::replace(&mut self.assignee, to.map(str::to_string));
-        let side = |id: Option<String>| (id.clone(), id.map(|i| person(&i).name));
+        let side = |id: Option<String>| (id.clone(), id.map(|i| person(&i).name.to_string()));
         self.change(
             at,
             "lee",
@@ -165,7 +165,7 @@ impl TicketBuilder {
         let at = ts(at);
         self.ticket.updated = self.ticket.updated.max(Some(at));
         self.ticket.comments.push(Comment {
-            id,
+            id: id.into(),
             author: Some(person(by)),
             created: at,
             updated: at,
@@ -211,7 +211,7 @@ impl TicketBuilder {
         let created = ts(created);
         self.ticket.updated = self.ticket.updated.max(Some(created));
         self.ticket.worklogs.push(Worklog {
-            id,
+            id: id.into(),
             author: Some(person(by)),
             started: ts(started),
             created,

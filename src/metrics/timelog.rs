@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::metrics::TicketCtx;
 use crate::metrics::weekly::pct;
-use crate::model::Ts;
+use crate::model::{Short, Ts};
 use crate::report::csv::Cell;
 use crate::settings::Settings;
 use crate::week::Week;
@@ -24,7 +24,7 @@ pub struct Logged {
     /// Index of the ticket in the report's ticket list.
     pub ticket: usize,
     /// The author's person id (always staff).
-    pub engineer: String,
+    pub engineer: Short,
     pub started: Ts,
     pub created: Ts,
     /// `timeSpentSeconds` as JIRA sent it.
@@ -100,7 +100,7 @@ pub fn tally(
     rows: &mut BTreeMap<(Week, String), TimeLogAcc>,
 ) {
     for logged in items.iter().filter(|l| weeks.contains(&l.week)) {
-        rows.entry((logged.week, logged.engineer.clone()))
+        rows.entry((logged.week, logged.engineer.to_string()))
             .or_default()
             .add(logged);
     }

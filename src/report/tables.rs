@@ -144,7 +144,7 @@ fn clock_cells(c: &Clock, tickets: &[Ticket]) -> Vec<Cell> {
         Cell::Num(Some(c.elapsed_sla_ms as f64 / MS_PER_MIN)),
         Cell::Num(Some(c.target_secs as f64 / 60.0)),
         Cell::Bool(c.breached),
-        Cell::text(&c.engineer),
+        Cell::text(c.engineer.as_str()),
         Cell::text(c.week.to_string()),
     ]
 }

@@ -10,7 +10,7 @@ use chrono::DateTime;
 use polars::prelude::*;
 
 use super::encode::{LABEL_SEP, NOTE_SEP};
-use crate::model::{Change, Comment, PersonRef, Ticket, Ts, Worklog};
+use crate::model::{Change, Comment, PersonRef, Short, Ticket, Ts, Worklog};
 
 /// Ticket ids of the `tickets` table → row index, borrowed from the table itself.
 pub(super) type TicketIndex<'a> = HashMap<&'a str, usize>;
@@ -40,7 +40,7 @@ pub(super) fn tickets(df: &DataFrame) -> Result<(Vec<Ticket>, TicketIndex<'_>)> 
             bail!("row {}: ticket id {id} appears twice", row + 1);
         }
         out.push(Ticket {
-            id: id.to_owned(),
+            id: id.into(),
             key: need(key.next(), "key", row)?.to_owned(),
             created: opt_ts(created.next(), "created", row)?,
             updated: opt_ts(updated.next(), "updated", row)?,
@@ -72,7 +72,7 @@ pub(super) fn comments(df: &DataFrame, tickets: &mut [Ticket], index: &TicketInd
     reserve(&owners, tickets, |t, n| t.comments.reserve_exact(n));
     for (row, &owner) in owners.iter().enumerate() {
         tickets[owner].comments.push(Comment {
-            id: need(id.next(), "id", row)?.to_owned(),
+            id: need(id.next(), "id", row)?.into(),
             author: author.next(),
             created: ts(created.next(), "created", row)?,
             updated: ts(updated.next(), "updated", row)?,
@@ -96,7 +96,7 @@ pub(super) fn worklogs(df: &DataFrame, tickets: &mut [Ticket], index: &TicketInd
     reserve(&owners, tickets, |t, n| t.worklogs.reserve_exact(n));
     for (row, &owner) in owners.iter().enumerate() {
         tickets[owner].worklogs.push(Worklog {
-            id: need(id.next(), "id", row)?.to_owned(),
+            id: need(id.next(), "id", row)?.into(),
             author: author.next(),
             started: ts(started.next(), "started", row)?,
             created: ts(created.next(), "created", row)?,
@@ -123,15 +123,15 @@ pub(super) fn changes(df: &DataFrame, tickets: &mut [Ticket], index: &TicketInde
     reserve(&owners, tickets, |t, n| t.changes.reserve_exact(n));
     for (row, &owner) in owners.iter().enumerate() {
         tickets[owner].changes.push(Change {
-            history_id: need(history_id.next(), "history_id", row)?.to_owned(),
+            history_id: need(history_id.next(), "history_id", row)?.into(),
             author: author.next(),
             at: ts(at.next(), "at", row)?,
-            field_id: owned(field_id.next()),
-            field: need(field.next(), "field", row)?.to_owned(),
-            from: owned(from.next()),
-            from_string: owned(from_string.next()),
-            to: owned(to.next()),
-            to_string: owned(to_string.next()),
+            field_id: short(field_id.next()),
+            field: need(field.next(), "field", row)?.into(),
+            from: short(from.next()),
+            from_string: short(from_string.next()),
+            to: short(to.next()),
+            to_string: short(to_string.next()),
         });
     }
     Ok(())
@@ -163,8 +163,8 @@ impl<'a> PersonIter<'a> {
         let name = self.name.next().flatten();
         let app = self.app.next().flatten();
         id.map(|id| PersonRef {
-            id: id.to_owned(),
-            name: name.unwrap_or_default().to_owned(),
+            id: id.into(),
+            name: name.unwrap_or_default().into(),
             app: app.unwrap_or(false),
         })
     }
@@ -214,6 +214,10 @@ fn need<T>(cell: Option<Option<T>>, name: &str, row: usize) -> Result<T> {
 
 fn owned(cell: Option<Option<&str>>) -> Option<String> {
     cell.flatten().map(str::to_owned)
+}
+
+fn short(cell: Option<Option<&str>>) -> Option<Short> {
+    cell.flatten().map(Short::from)
 }
 
 fn ts(cell: Option<Option<i64>>, name: &str, row: usize) -> Result<Ts> {

@@ -94,7 +94,7 @@ fn people_by_account_id_name_or_key() {
         parse_person(&key_only),
         Some(PersonRef {
             id: "JIRAUSER10100".into(),
-            name: String::new(),
+            name: Short::default(),
             app: false
         })
     );

@@ -10,7 +10,7 @@ use polars::prelude::*;
 
 use super::*;
 use crate::error::Kind;
-use crate::model::{Change, Comment, PersonRef, Worklog, parse_ts};
+use crate::model::{Change, Comment, PersonRef, Short, Worklog, parse_ts};
 
 fn t(s: &str) -> Ts {
     parse_ts(s).expect("test timestamp")
@@ -97,7 +97,7 @@ fn full_ticket() -> Ticket {
                 field: "Severity".into(),
                 from: None,
                 from_string: None,
-                to: Some(String::new()),
+                to: Some(Short::default()),
                 to_string: Some("Critical".into()),
             },
         ],
@@ -124,10 +124,10 @@ fn bare_ticket() -> Ticket {
             history_id: "8000".into(),
             author: None,
             at: t("2026-10-31T00:00:00.000Z"),
-            field_id: Some(String::new()),
-            field: String::new(),
-            from: Some(String::new()),
-            from_string: Some(String::new()),
+            field_id: Some(Short::default()),
+            field: Short::default(),
+            from: Some(Short::default()),
+            from_string: Some(Short::default()),
             to: None,
             to_string: None,
         }],
