@@ -75,7 +75,7 @@ pub struct Worklog {
     pub updated: Ts,
     pub seconds: i64,
     /// The worklog comment as plain text.
-    pub comment: String,
+    pub comment: Short,
 }
 
 /// One item of one changelog history.

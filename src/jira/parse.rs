@@ -103,7 +103,7 @@ pub fn parse_worklog(v: &Value) -> Result<Worklog, String> {
         created,
         updated: updated.unwrap_or(created),
         seconds,
-        comment: v.get("comment").map(body_text).unwrap_or_default(),
+        comment: v.get("comment").map(body_text).unwrap_or_default().into(),
     })
 }
 

@@ -16,7 +16,7 @@ use chrono::TimeDelta;
 
 use crate::metrics::TicketCtx;
 use crate::metrics::weekly::pct;
-use crate::model::{PersonRef, Ts};
+use crate::model::{PersonRef, Short, Ts};
 use crate::report::csv::Cell;
 use crate::settings::Settings;
 use crate::week::Week;
@@ -60,7 +60,7 @@ pub struct Call {
     /// The worklog's `started`, or the note's `created`.
     pub at: Ts,
     /// The author's person id (always staff).
-    pub engineer: String,
+    pub engineer: Short,
     /// The worklog's `timeSpentSeconds`; None for notes.
     pub seconds: Option<i64>,
     /// True when no item of the other kind by the same author on the ticket lies within
@@ -98,7 +98,7 @@ pub fn ticket_calls(ctx: &TicketCtx, settings: &Settings, as_of: Ts) -> Vec<Call
         ticket: ctx.index,
         kind,
         at,
-        engineer: engineer.to_string(),
+        engineer: engineer.into(),
         seconds,
         missing: false,
         week: Week::of(at, tz),
@@ -210,7 +210,7 @@ impl CallAcc {
 /// Adds each item of a window week to its (week, engineer) row.
 pub fn tally(items: &[Call], weeks: &BTreeSet<Week>, rows: &mut BTreeMap<(Week, String), CallAcc>) {
     for call in items.iter().filter(|c| weeks.contains(&c.week)) {
-        rows.entry((call.week, call.engineer.clone()))
+        rows.entry((call.week, call.engineer.to_string()))
             .or_default()
             .add(call);
     }

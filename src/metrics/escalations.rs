@@ -2,7 +2,7 @@
 //! ticket to a lead, measured against the SLA deadline pending at that instant.
 
 use crate::metrics::{Clock, TicketCtx, UNASSIGNED};
-use crate::model::Ts;
+use crate::model::{Short, Ts};
 use crate::settings::Settings;
 use crate::week::Week;
 
@@ -50,7 +50,7 @@ pub struct Escalation {
     /// Who made the changelog entry.
     pub by: String,
     /// The assignee before the entry applied, or `(unassigned)`.
-    pub engineer: String,
+    pub engineer: Short,
     pub trigger: Trigger,
     /// The earliest deadline among the clocks running at `at`.
     pub deadline: Option<Ts>,
@@ -195,7 +195,7 @@ fn measure(
             .author
             .as_ref()
             .map_or(String::new(), |p| p.id.to_string()),
-        engineer: before.unwrap_or_else(|| UNASSIGNED.to_string()),
+        engineer: before.as_deref().unwrap_or(UNASSIGNED).into(),
         trigger,
         deadline,
         lead_ms,

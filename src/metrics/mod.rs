@@ -188,7 +188,7 @@ impl<'a> Prepared<'a> {
             }
             let mut week = Week::of(o.start.max(from), tz);
             while week <= *last && week.start(tz) < o.end {
-                out.insert((week, o.person.clone()));
+                out.insert((week, o.person.to_string()));
                 week = week.next();
             }
         }

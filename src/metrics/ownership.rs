@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::metrics::TicketCtx;
 use crate::metrics::handoffs::Continuity;
 use crate::metrics::weekly::pct;
-use crate::model::Ts;
+use crate::model::{Short, Ts};
 use crate::report::csv::Cell;
 use crate::settings::Settings;
 use crate::week::Week;
@@ -19,7 +19,7 @@ use crate::week::Week;
 #[derive(Debug, Clone, PartialEq)]
 pub struct Owned {
     pub ticket: usize,
-    pub person: String,
+    pub person: Short,
     pub start: Ts,
     pub end: Ts,
 }
@@ -52,7 +52,7 @@ pub fn ticket_ownership(ctx: &TicketCtx, settings: &Settings, as_of: Ts) -> Vec<
                     Some(last) if last.person == person && last.end == from => last.end = to,
                     _ => out.push(Owned {
                         ticket: ctx.index,
-                        person: person.to_string(),
+                        person: person.into(),
                         start: from,
                         end: to,
                     }),

@@ -217,7 +217,7 @@ impl TicketBuilder {
             created,
             updated: created,
             seconds,
-            comment: text.to_string(),
+            comment: text.into(),
         });
         self
     }

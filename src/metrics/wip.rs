@@ -21,7 +21,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono_tz::Tz;
 
 use crate::metrics::TicketCtx;
-use crate::model::Ts;
+use crate::model::{Short, Ts};
 use crate::report::csv::Cell;
 use crate::settings::Settings;
 use crate::timeline::Track;
@@ -35,7 +35,7 @@ pub struct WipInterval {
     /// Index of the ticket in the report's ticket list.
     pub ticket: usize,
     /// The assignee's person id.
-    pub person: String,
+    pub person: Short,
     pub start: Ts,
     pub end: Ts,
 }
@@ -46,7 +46,7 @@ pub struct Assignment {
     /// Index of the ticket in the report's ticket list.
     pub ticket: usize,
     /// The new assignee's person id.
-    pub person: String,
+    pub person: Short,
     pub start: Ts,
     /// The person stayed assignee and the status waiting_on_us but not in_progress for the
     /// whole of [start, start + prebook_after], a window ending at or before as-of.
@@ -99,7 +99,7 @@ fn intervals(ctx: &TicketCtx, settings: &Settings, created: Ts, as_of: Ts) -> Ve
                 Some(last) if last.person == person && last.end == from => last.end = to,
                 _ => out.push(WipInterval {
                     ticket: ctx.index,
-                    person: person.to_string(),
+                    person: person.into(),
                     start: from,
                     end: to,
                 }),
@@ -131,7 +131,7 @@ fn assignments(ctx: &TicketCtx, settings: &Settings, created: Ts, as_of: Ts) -> 
             let person = now.filter(|p| Some(*p) != before && ctx.people.is_staff(p))?;
             Some(Assignment {
                 ticket: ctx.index,
-                person: person.to_string(),
+                person: person.into(),
                 start: at,
                 prebooked: prebooked(ctx, settings, person, at, as_of),
                 week: Week::of(at, settings.team.timezone),
@@ -240,7 +240,7 @@ pub fn tally(
     rows: &mut BTreeMap<(Week, String), WipAcc>,
 ) {
     for a in assignments.iter().filter(|a| weeks.contains(&a.week)) {
-        let acc = rows.entry((a.week, a.person.clone())).or_default();
+        let acc = rows.entry((a.week, a.person.to_string())).or_default();
         acc.assignments += 1;
         if a.prebooked {
             acc.prebooked += 1;

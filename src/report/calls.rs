@@ -25,7 +25,7 @@ pub fn calls_csv(items: &[&Call], tickets: &[Ticket]) -> Vec<u8> {
                 Cell::text(&tickets[c.ticket].key),
                 Cell::text(c.kind.as_str()),
                 Cell::Time(Some(c.at)),
-                Cell::text(&c.engineer),
+                Cell::text(c.engineer.as_str()),
                 Cell::Num(c.minutes()),
                 Cell::text(c.missing_str()),
                 Cell::text(c.week.to_string()),

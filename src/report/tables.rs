@@ -181,7 +181,7 @@ pub fn escalations(escalations: &[&Escalation], tickets: &[Ticket]) -> Vec<u8> {
                 Cell::text(&tickets[e.ticket].key),
                 Cell::Time(Some(e.at)),
                 Cell::text(&e.by),
-                Cell::text(&e.engineer),
+                Cell::text(e.engineer.as_str()),
                 Cell::text(e.trigger.as_str()),
                 Cell::Time(e.deadline),
                 Cell::Num(e.lead_ms.map(|ms| ms as f64 / MS_PER_MIN)),

@@ -102,7 +102,7 @@ pub(super) fn worklogs(df: &DataFrame, tickets: &mut [Ticket], index: &TicketInd
             created: ts(created.next(), "created", row)?,
             updated: ts(updated.next(), "updated", row)?,
             seconds: need(seconds.next(), "seconds", row)?,
-            comment: need(comment.next(), "comment", row)?.to_owned(),
+            comment: need(comment.next(), "comment", row)?.into(),
         });
     }
     Ok(())
