@@ -1,7 +1,7 @@
 //! Feedback on customer calls (handbook: after the call put the call notes with the
 //! attendees on the ticket, report all time spent on the call).
 
-use super::{Draft, Evidence, plural};
+use super::{Draft, Evidence, Kind, plural};
 use crate::metrics::calls::CallKind;
 
 /// The tickets of the row's call items of one kind, only the unpaired ones if `missing`.
@@ -29,25 +29,21 @@ pub(super) fn calls_plus(e: &Evidence) -> Option<Draft> {
 /// Improve: call worklogs with no call notes by their author within 24 hours.
 pub(super) fn missing_notes_improve(e: &Evidence) -> Option<Draft> {
     let missing = of_kind(e, CallKind::Worklog, true);
-    if missing.is_empty() {
-        return None;
-    }
-    let message = format!(
-        "{} without call notes: after the call, put the call notes with the attendees on the ticket",
-        plural(missing.len(), "call", "calls")
-    );
-    Some(Draft::improve("calls_missing_notes", message, missing))
+    Draft::if_any(Kind::Improve, "calls_missing_notes", missing, |n| {
+        format!(
+            "{} without call notes: after the call, put the call notes with the attendees on the ticket",
+            plural(n, "call", "calls")
+        )
+    })
 }
 
 /// Improve: call notes with no call worklog by their author within 24 hours.
 pub(super) fn missing_time_improve(e: &Evidence) -> Option<Draft> {
     let missing = of_kind(e, CallKind::Notes, true);
-    if missing.is_empty() {
-        return None;
-    }
-    let message = format!(
-        "{} without the call's time logged: report all time spent on the call",
-        plural(missing.len(), "call note", "call notes")
-    );
-    Some(Draft::improve("calls_missing_time", message, missing))
+    Draft::if_any(Kind::Improve, "calls_missing_time", missing, |n| {
+        format!(
+            "{} without the call's time logged: report all time spent on the call",
+            plural(n, "call note", "call notes")
+        )
+    })
 }

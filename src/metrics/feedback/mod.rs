@@ -82,6 +82,22 @@ impl Draft {
             tickets,
         }
     }
+
+    /// A point of `kind` over items (one ticket index each), or none without items;
+    /// `message` is given how many there are.
+    fn if_any(
+        kind: Kind,
+        metric: &'static str,
+        tickets: Vec<usize>,
+        message: impl FnOnce(usize) -> String,
+    ) -> Option<Draft> {
+        (!tickets.is_empty()).then(|| Draft {
+            kind,
+            metric,
+            message: message(tickets.len()),
+            tickets,
+        })
+    }
 }
 
 /// A rule: the point it finds in one engineer-week, if any.

@@ -1,7 +1,7 @@
 //! Feedback on ownership continuity, reopens and product tags (handbook: own the ticket for
 //! its lifetime, follow the post-resolution activities, tag the product of every ticket).
 
-use super::{Draft, Evidence, plural};
+use super::{Draft, Evidence, Kind, plural};
 
 /// Plus: resolutions in the week, every one as the ticket's only staff owner.
 pub(super) fn continuity_plus(e: &Evidence) -> Option<Draft> {
@@ -18,49 +18,35 @@ pub(super) fn continuity_plus(e: &Evidence) -> Option<Draft> {
 
 /// Improve: handoffs the engineer made to someone else.
 pub(super) fn handoffs_improve(e: &Evidence) -> Option<Draft> {
-    if e.handoffs_out.is_empty() {
-        return None;
-    }
-    let message = format!(
-        "{} to another owner: own the ticket for its lifetime to keep the context and the quality of responses",
-        plural(
-            e.handoffs_out.len(),
-            "ticket handed over",
-            "tickets handed over"
-        )
-    );
     let tickets = e.handoffs_out.iter().map(|h| h.ticket).collect();
-    Some(Draft::improve("handoffs_out", message, tickets))
+    Draft::if_any(Kind::Improve, "handoffs_out", tickets, |n| {
+        format!(
+            "{} to another owner: own the ticket for its lifetime to keep the context and the quality of responses",
+            plural(n, "ticket handed over", "tickets handed over")
+        )
+    })
 }
 
 /// Improve: reopens in the week of tickets the engineer was assignee of when they became
 /// done.
 pub(super) fn reopens_improve(e: &Evidence) -> Option<Draft> {
-    if e.reopens.is_empty() {
-        return None;
-    }
-    let message = format!(
-        "{} after being resolved under your ownership: follow the post-resolution activities before resolving",
-        plural(e.reopens.len(), "ticket reopened", "tickets reopened")
-    );
     let tickets = e.reopens.iter().map(|r| r.ticket).collect();
-    Some(Draft::improve("reopens", message, tickets))
+    Draft::if_any(Kind::Improve, "reopens", tickets, |n| {
+        format!(
+            "{} after being resolved under your ownership: follow the post-resolution activities before resolving",
+            plural(n, "ticket reopened", "tickets reopened")
+        )
+    })
 }
 
 /// Improve: owned tickets without a product label at the end of the week, as counted in
 /// the row's `untagged_tickets`.
 pub(super) fn untagged_improve(e: &Evidence) -> Option<Draft> {
-    let untagged = &e.row.acc.own.untagged;
-    if untagged.is_empty() {
-        return None;
-    }
-    let message = format!(
-        "{} without a product label at the end of the week: add the product tag to every ticket you work on",
-        plural(untagged.len(), "owned ticket", "owned tickets")
-    );
-    Some(Draft::improve(
-        "untagged_tickets",
-        message,
-        untagged.iter().copied().collect(),
-    ))
+    let untagged = e.row.acc.own.untagged.iter().copied().collect();
+    Draft::if_any(Kind::Improve, "untagged_tickets", untagged, |n| {
+        format!(
+            "{} without a product label at the end of the week: add the product tag to every ticket you work on",
+            plural(n, "owned ticket", "owned tickets")
+        )
+    })
 }

@@ -2,7 +2,7 @@
 //! queries within 24 hours, keep the customer informed regularly, escalate to the lead well
 //! before any SLA violation).
 
-use super::{Draft, Evidence, plural};
+use super::{Draft, Evidence, Kind, plural};
 use crate::metrics::{Clock, EscalationClass};
 use crate::settings::ClockKind;
 
@@ -55,46 +55,46 @@ pub(super) fn update_plus(e: &Evidence) -> Option<Draft> {
 /// Plus: early escalations.
 pub(super) fn early_plus(e: &Evidence) -> Option<Draft> {
     let early = escalated(e, EscalationClass::Early);
-    if early.is_empty() {
-        return None;
-    }
-    let message = format!(
-        "Escalated to the lead well before the SLA deadline ({})",
-        plural(early.len(), "time", "times")
-    );
-    Some(Draft::plus("escalations_early", message, early))
+    Draft::if_any(Kind::Plus, "escalations_early", early, |n| {
+        format!(
+            "Escalated to the lead well before the SLA deadline ({})",
+            plural(n, "time", "times")
+        )
+    })
+}
+
+/// The tickets of the row's breached clocks of one kind.
+fn breached(e: &Evidence, kind: ClockKind) -> Vec<usize> {
+    of_kind(e, kind)
+        .filter(|c| c.breached)
+        .map(|c| c.ticket)
+        .collect()
 }
 
 /// Improve: breached ack clocks.
 pub(super) fn ack_improve(e: &Evidence) -> Option<Draft> {
-    let late: Vec<usize> = of_kind(e, ClockKind::Ack)
-        .filter(|c| c.breached)
-        .map(|c| c.ticket)
-        .collect();
-    if late.is_empty() {
-        return None;
-    }
-    let message = format!(
-        "{} later than the SLA target: acknowledge incidents immediately and queries within 24 hours",
-        plural(late.len(), "acknowledgement", "acknowledgements")
-    );
-    Some(Draft::improve("ack_sla_pct", message, late))
+    Draft::if_any(
+        Kind::Improve,
+        "ack_sla_pct",
+        breached(e, ClockKind::Ack),
+        |n| {
+            format!(
+                "{} later than the SLA target: acknowledge incidents immediately and queries within 24 hours",
+                plural(n, "acknowledgement", "acknowledgements")
+            )
+        },
+    )
 }
 
 /// Improve: breached update gaps.
 pub(super) fn update_improve(e: &Evidence) -> Option<Draft> {
-    let late: Vec<usize> = of_kind(e, ClockKind::Update)
-        .filter(|c| c.breached)
-        .map(|c| c.ticket)
-        .collect();
-    if late.is_empty() {
-        return None;
-    }
-    let message = format!(
-        "{} where the customer waited longer than the update target",
-        plural(late.len(), "ticket clock", "ticket clocks")
-    );
-    Some(Draft::improve("update_sla_pct", message, late))
+    let late = breached(e, ClockKind::Update);
+    Draft::if_any(Kind::Improve, "update_sla_pct", late, |n| {
+        format!(
+            "{} where the customer waited longer than the update target",
+            plural(n, "ticket clock", "ticket clocks")
+        )
+    })
 }
 
 /// Improve: breached clocks with no escalation on the ticket within [start, deadline].
@@ -105,25 +105,21 @@ pub(super) fn silent_improve(e: &Evidence) -> Option<Draft> {
         .filter(|c| c.breached && !e.escalation_index.escalated_within(c))
         .map(|c| c.ticket)
         .collect();
-    if silent.is_empty() {
-        return None;
-    }
-    let message = format!(
-        "{} without an escalation to the lead before the deadline",
-        plural(silent.len(), "SLA breach", "SLA breaches")
-    );
-    Some(Draft::improve("silent_breaches", message, silent))
+    Draft::if_any(Kind::Improve, "silent_breaches", silent, |n| {
+        format!(
+            "{} without an escalation to the lead before the deadline",
+            plural(n, "SLA breach", "SLA breaches")
+        )
+    })
 }
 
 /// Improve: escalations after the pending deadline had passed.
 pub(super) fn after_breach_improve(e: &Evidence) -> Option<Draft> {
     let after = escalated(e, EscalationClass::AfterBreach);
-    if after.is_empty() {
-        return None;
-    }
-    let message = format!(
-        "{} only after the SLA was already breached: escalate well before",
-        plural(after.len(), "escalation", "escalations")
-    );
-    Some(Draft::improve("escalations_after_breach", message, after))
+    Draft::if_any(Kind::Improve, "escalations_after_breach", after, |n| {
+        format!(
+            "{} only after the SLA was already breached: escalate well before",
+            plural(n, "escalation", "escalations")
+        )
+    })
 }

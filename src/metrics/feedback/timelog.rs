@@ -1,6 +1,6 @@
 //! Feedback on time logging (handbook: at the end of the day, report all the time logs).
 
-use super::{Draft, Evidence, plural};
+use super::{Draft, Evidence, Kind, plural};
 
 /// Plus: worklogs in the week, every one logged on the local day of the work.
 pub(super) fn same_day_plus(e: &Evidence) -> Option<Draft> {
@@ -23,12 +23,10 @@ pub(super) fn late_improve(e: &Evidence) -> Option<Draft> {
         .filter(|l| l.late)
         .map(|l| l.ticket)
         .collect();
-    if late.is_empty() {
-        return None;
-    }
-    let message = format!(
-        "{} after the day of the work: report all time logs by the end of the day",
-        plural(late.len(), "worklog logged", "worklogs logged")
-    );
-    Some(Draft::improve("late_logs", message, late))
+    Draft::if_any(Kind::Improve, "late_logs", late, |n| {
+        format!(
+            "{} after the day of the work: report all time logs by the end of the day",
+            plural(n, "worklog logged", "worklogs logged")
+        )
+    })
 }

@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 
 use chrono_tz::Tz;
 
-use super::{Draft, Evidence, Key, plural};
+use super::{Draft, Evidence, Key, Kind, plural};
 use crate::metrics::wip::WipInterval;
 use crate::model::Ts;
 use crate::report::csv::num2;
@@ -37,14 +37,12 @@ pub(super) fn prebooked_improve(e: &Evidence) -> Option<Draft> {
         .filter(|a| a.prebooked)
         .map(|a| a.ticket)
         .collect();
-    if prebooked.is_empty() {
-        return None;
-    }
-    let message = format!(
-        "{} assigned but not moved to In Progress: do not pre-book tickets, take one up only if you can work on it now",
-        plural(prebooked.len(), "ticket", "tickets")
-    );
-    Some(Draft::improve("prebooked", message, prebooked))
+    Draft::if_any(Kind::Improve, "prebooked", prebooked, |n| {
+        format!(
+            "{} assigned but not moved to In Progress: do not pre-book tickets, take one up only if you can work on it now",
+            plural(n, "ticket", "tickets")
+        )
+    })
 }
 
 /// For each engineer-week of the weeks `first..=last` (team zone `tz`), the tickets that
