@@ -98,6 +98,7 @@ pub fn build(
     ));
     let present = prepared.presence(settings, &items, &window);
     let mut problems = quality::problems(&prepared, settings);
+    progress.step("found who was at work each week and checked the data");
     // Timelines and events are done with: released before the tables are rendered.
     let Prepared {
         people, timelines, ..
@@ -107,6 +108,7 @@ pub fn build(
         t.release_events();
     }
     let tickets = tickets.as_slice();
+    progress.step("released the tickets' events");
     let mut weekly = weekly::aggregate(&items, &window, &present, tz);
     progress.step(&format!(
         "aggregated {} engineer-weeks",

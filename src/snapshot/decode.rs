@@ -15,8 +15,9 @@ use crate::model::{Change, Comment, PersonRef, Short, Ticket, Ts, Worklog};
 /// Ticket ids of the `tickets` table → row index, borrowed from the table itself.
 pub(super) type TicketIndex<'a> = HashMap<&'a str, usize>;
 
-/// Appends one child table's rows to their tickets.
-pub(super) type Attach = fn(&DataFrame, &mut [Ticket], &TicketIndex) -> Result<()>;
+/// One child table's rows as a list per ticket (in the tickets table's order), each list
+/// in the child table's order.
+pub(super) type PerTicket<T> = Vec<Vec<T>>;
 
 /// Rebuilds the tickets (without children) in table order, plus the index children use.
 pub(super) fn tickets(df: &DataFrame) -> Result<(Vec<Ticket>, TicketIndex<'_>)> {
@@ -60,8 +61,8 @@ pub(super) fn tickets(df: &DataFrame) -> Result<(Vec<Ticket>, TicketIndex<'_>)> 
     Ok((out, index))
 }
 
-/// Appends each comment row to its ticket, keeping the table's order.
-pub(super) fn comments(df: &DataFrame, tickets: &mut [Ticket], index: &TicketIndex) -> Result<()> {
+/// Each ticket's comments.
+pub(super) fn comments(df: &DataFrame, index: &TicketIndex) -> Result<PerTicket<Comment>> {
     let mut id = strs(df, "id")?;
     let mut author = PersonIter::new(df, "author")?;
     let mut created = times(df, "created")?;
@@ -69,9 +70,9 @@ pub(super) fn comments(df: &DataFrame, tickets: &mut [Ticket], index: &TicketInd
     let mut public = bools(df, "public")?;
     let mut body = strs(df, "body")?;
     let owners = owners(df, index)?;
-    reserve(&owners, tickets, |t, n| t.comments.reserve_exact(n));
+    let mut lists = sized(&owners, index.len());
     for (row, &owner) in owners.iter().enumerate() {
-        tickets[owner].comments.push(Comment {
+        lists[owner].push(Comment {
             id: need(id.next(), "id", row)?.into(),
             author: author.next(),
             created: ts(created.next(), "created", row)?,
@@ -80,11 +81,11 @@ pub(super) fn comments(df: &DataFrame, tickets: &mut [Ticket], index: &TicketInd
             body: need(body.next(), "body", row)?.to_owned(),
         });
     }
-    Ok(())
+    Ok(lists)
 }
 
-/// Appends each worklog row to its ticket, keeping the table's order.
-pub(super) fn worklogs(df: &DataFrame, tickets: &mut [Ticket], index: &TicketIndex) -> Result<()> {
+/// Each ticket's worklogs.
+pub(super) fn worklogs(df: &DataFrame, index: &TicketIndex) -> Result<PerTicket<Worklog>> {
     let mut id = strs(df, "id")?;
     let mut author = PersonIter::new(df, "author")?;
     let mut started = times(df, "started")?;
@@ -93,9 +94,9 @@ pub(super) fn worklogs(df: &DataFrame, tickets: &mut [Ticket], index: &TicketInd
     let mut seconds = ints(df, "seconds")?;
     let mut comment = strs(df, "comment")?;
     let owners = owners(df, index)?;
-    reserve(&owners, tickets, |t, n| t.worklogs.reserve_exact(n));
+    let mut lists = sized(&owners, index.len());
     for (row, &owner) in owners.iter().enumerate() {
-        tickets[owner].worklogs.push(Worklog {
+        lists[owner].push(Worklog {
             id: need(id.next(), "id", row)?.into(),
             author: author.next(),
             started: ts(started.next(), "started", row)?,
@@ -105,11 +106,11 @@ pub(super) fn worklogs(df: &DataFrame, tickets: &mut [Ticket], index: &TicketInd
             comment: need(comment.next(), "comment", row)?.into(),
         });
     }
-    Ok(())
+    Ok(lists)
 }
 
-/// Appends each changelog item row to its ticket, keeping the table's order.
-pub(super) fn changes(df: &DataFrame, tickets: &mut [Ticket], index: &TicketIndex) -> Result<()> {
+/// Each ticket's changelog items.
+pub(super) fn changes(df: &DataFrame, index: &TicketIndex) -> Result<PerTicket<Change>> {
     let mut history_id = strs(df, "history_id")?;
     let mut author = PersonIter::new(df, "author")?;
     let mut at = times(df, "at")?;
@@ -120,9 +121,9 @@ pub(super) fn changes(df: &DataFrame, tickets: &mut [Ticket], index: &TicketInde
     let mut to = strs(df, "to")?;
     let mut to_string = strs(df, "to_string")?;
     let owners = owners(df, index)?;
-    reserve(&owners, tickets, |t, n| t.changes.reserve_exact(n));
+    let mut lists = sized(&owners, index.len());
     for (row, &owner) in owners.iter().enumerate() {
-        tickets[owner].changes.push(Change {
+        lists[owner].push(Change {
             history_id: need(history_id.next(), "history_id", row)?.into(),
             author: author.next(),
             at: ts(at.next(), "at", row)?,
@@ -134,7 +135,7 @@ pub(super) fn changes(df: &DataFrame, tickets: &mut [Ticket], index: &TicketInde
             to_string: short(to_string.next()),
         });
     }
-    Ok(())
+    Ok(lists)
 }
 
 /// A column's cells as `Option`s: `None` from the iterator means the column ran short,
@@ -250,16 +251,14 @@ fn owners(df: &DataFrame, index: &TicketIndex) -> Result<Vec<usize>> {
         .collect()
 }
 
-/// Sizes each ticket's child list exactly before filling it: doubling growth would waste
+/// One empty list per ticket, each sized exactly for its rows: doubling growth would waste
 /// up to half of every list across a large snapshot.
-fn reserve(owners: &[usize], tickets: &mut [Ticket], grow: impl Fn(&mut Ticket, usize)) {
-    let mut counts = vec![0usize; tickets.len()];
+fn sized<T>(owners: &[usize], tickets: usize) -> PerTicket<T> {
+    let mut counts = vec![0usize; tickets];
     for &owner in owners {
         counts[owner] += 1;
     }
-    for (ticket, n) in tickets.iter_mut().zip(counts) {
-        grow(ticket, n);
-    }
+    counts.into_iter().map(Vec::with_capacity).collect()
 }
 
 /// The inverse of `join`: an empty cell is an empty list.

@@ -34,6 +34,7 @@ use std::collections::hash_map::Entry;
 use std::path::Path;
 
 use anyhow::{Context, Result, bail};
+use polars::prelude::DataFrame;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -144,18 +145,34 @@ pub fn read(dir: &Path) -> Result<(Vec<Ticket>, Meta)> {
         )
     };
 
-    let ticket_df = load(Table::Tickets)?;
+    // The four tables are read side by side, then the three child tables are decoded side
+    // by side into per-ticket lists, which are moved onto their tickets.
+    let frames: Vec<Result<DataFrame>> = Table::ALL.par_iter().map(|&t| load(t)).collect();
+    // The first failing table in table order is the one reported.
+    let frames: Vec<DataFrame> = frames.into_iter().collect::<Result<_>>()?;
+    let [ticket_df, comments_df, worklogs_df, changes_df]: [DataFrame; 4] = frames
+        .try_into()
+        .map_err(|_| anyhow::anyhow!("the snapshot has four tables"))?;
     let (mut tickets, index) =
         decode::tickets(&ticket_df).map_err(|e| bad_rows(Table::Tickets, e))?;
-    // Children one table at a time: each DataFrame is dropped once its rows are attached.
-    let children: [(Table, decode::Attach); 3] = [
-        (Table::Comments, decode::comments),
-        (Table::Worklogs, decode::worklogs),
-        (Table::Changes, decode::changes),
-    ];
-    for (table, attach) in children {
-        let df = load(table)?;
-        attach(&df, &mut tickets, &index).map_err(|e| bad_rows(table, e))?;
+    let (comments, (worklogs, changes)) = rayon::join(
+        || decode::comments(&comments_df, &index).map_err(|e| bad_rows(Table::Comments, e)),
+        || {
+            rayon::join(
+                || decode::worklogs(&worklogs_df, &index).map_err(|e| bad_rows(Table::Worklogs, e)),
+                || decode::changes(&changes_df, &index).map_err(|e| bad_rows(Table::Changes, e)),
+            )
+        },
+    );
+    let (comments, worklogs, changes) = (comments?, worklogs?, changes?);
+    drop(index);
+    for (ticket, ((c, w), ch)) in tickets
+        .iter_mut()
+        .zip(comments.into_iter().zip(worklogs).zip(changes))
+    {
+        ticket.comments = c;
+        ticket.worklogs = w;
+        ticket.changes = ch;
     }
     tickets.sort_by(|a, b| id_order(&a.id, &b.id));
     Ok((tickets, manifest.meta))
