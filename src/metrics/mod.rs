@@ -192,19 +192,30 @@ impl<'a> Prepared<'a> {
                 week = week.next();
             }
         }
-        for t in self.tickets.iter().filter(|t| t.created.is_some()) {
-            let authored = t
-                .comments
-                .iter()
-                .map(|c| (c.author.as_ref(), c.created))
-                .chain(t.worklogs.iter().map(|w| (w.author.as_ref(), w.started)));
-            for (author, at) in authored {
-                if at >= from && at < to && at <= self.as_of && self.people.is_staff_ref(author) {
-                    let id = author.map(|p| p.id.clone()).unwrap_or_default();
-                    out.insert((Week::of(at, tz), id.to_string()));
+        // Authors by ticket on every core (a week lookup per comment and worklog).
+        let authored: Vec<Vec<(Week, String)>> = self
+            .tickets
+            .par_iter()
+            .with_min_len(TICKETS_PER_TASK)
+            .filter(|t| t.created.is_some())
+            .map(|t| {
+                let events = t
+                    .comments
+                    .iter()
+                    .map(|c| (c.author.as_ref(), c.created))
+                    .chain(t.worklogs.iter().map(|w| (w.author.as_ref(), w.started)));
+                let mut found = Vec::new();
+                for (author, at) in events {
+                    let staff = self.people.is_staff_ref(author);
+                    if at >= from && at < to && at <= self.as_of && staff {
+                        let id = author.map(|p| p.id.to_string()).unwrap_or_default();
+                        found.push((Week::of(at, tz), id));
+                    }
                 }
-            }
-        }
+                found
+            })
+            .collect();
+        out.extend(authored.into_iter().flatten());
         out
     }
 }

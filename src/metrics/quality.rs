@@ -3,9 +3,13 @@
 
 use std::collections::BTreeSet;
 
-use crate::metrics::Prepared;
+use rayon::prelude::*;
+
+use crate::metrics::{People, Prepared};
+use crate::model::Ticket;
 use crate::report::tables::Problem;
 use crate::settings::{Settings, StatusClass};
+use crate::timeline::Timeline;
 
 /// The problem name of comments and worklogs by people who are neither staff, bot nor
 /// reporter (its detail names them, so a self-review leaves it out).
@@ -13,11 +17,29 @@ pub const UNKNOWN_AUTHOR: &str = "unknown author";
 
 /// Every finding over all tickets, sorted by ticket, problem and detail.
 pub fn problems(prepared: &Prepared, settings: &Settings) -> Vec<Problem> {
-    let mut out = BTreeSet::new();
-    let people = &prepared.people;
-    for (t, tl) in prepared.tickets.iter().zip(&prepared.timelines) {
+    // Tickets are checked on every core; the findings are then sorted and deduplicated.
+    let found: Vec<Vec<Problem>> = prepared
+        .tickets
+        .par_iter()
+        .zip(&prepared.timelines)
+        .with_min_len(256)
+        .map(|(t, tl)| ticket_problems(t, tl, &prepared.people, settings))
+        .collect();
+    let out: BTreeSet<Problem> = found.into_iter().flatten().collect();
+    out.into_iter().collect()
+}
+
+/// The findings of one ticket, in no particular order.
+fn ticket_problems(
+    t: &Ticket,
+    tl: &Timeline,
+    people: &People,
+    settings: &Settings,
+) -> Vec<Problem> {
+    let mut out = Vec::new();
+    {
         let mut add = |problem: &'static str, detail: String| {
-            out.insert(Problem {
+            out.push(Problem {
                 ticket: t.key.clone(),
                 problem,
                 detail,
@@ -44,7 +66,7 @@ pub fn problems(prepared: &Prepared, settings: &Settings) -> Vec<Problem> {
                 "missing fields",
                 "no fields.created: the ticket is left out of every metric; export it with its fields (created, updated, issuetype, status)".to_string(),
             );
-            continue;
+            return out;
         };
         for note in &t.truncated {
             add(
@@ -101,5 +123,5 @@ pub fn problems(prepared: &Prepared, settings: &Settings) -> Vec<Problem> {
             }
         }
     }
-    out.into_iter().collect()
+    out
 }
