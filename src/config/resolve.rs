@@ -327,7 +327,7 @@ fn status_classes(raw: RawStatuses, src: &Source) -> anyhow::Result<BTreeMap<Str
     let mut classes: BTreeMap<String, (StatusClass, &str, Option<Range<usize>>)> = BTreeMap::new();
     for (key, class, names) in &lists {
         for (name, span) in names {
-            let normalized = normalize_status(name);
+            let normalized = normalize_status(name).to_string();
             if normalized.is_empty() {
                 return Err(src.problem(
                     span.clone(),
