@@ -1,54 +1,25 @@
 //! Call worklogs and call notes on hand-built tickets (SPEC §4 "Calls").
 
-use std::collections::{BTreeMap, BTreeSet};
-
-use super::lines;
-use crate::metrics::Prepared;
+use super::{Family, family_items, family_lines, lines};
 use crate::metrics::calls::{COLUMNS, Call, CallAcc, CallKind, tally, ticket_calls};
-use crate::metrics::testkit::{settings, ticket, ts};
+use crate::metrics::testkit::{settings, ticket};
 use crate::model::Ticket;
 use crate::report::calls::calls_csv;
-use crate::report::csv::{Cell, table};
 use crate::settings::Settings;
-use crate::week::Week;
 
 /// The call items of every ticket created by as-of, in ticket order.
 fn calls(s: &Settings, tickets: &[Ticket], as_of: &str) -> Vec<Call> {
-    let prepared = Prepared::new(s, tickets, ts(as_of));
-    (0..tickets.len())
-        .filter(|i| tickets[*i].created.is_some_and(|c| c <= prepared.as_of))
-        .flat_map(|i| ticket_calls(&prepared.ctx(i), s, prepared.as_of))
-        .collect()
+    family_items(s, tickets, as_of, ticket_calls)
 }
 
-/// `week,engineer,<call columns>` lines for the window's rows, then one `(team)` line per
-/// week merged from that week's rows.
+/// `week,engineer,<call columns>` lines, then one `(team)` line per week.
 fn column_lines(items: &[Call], window: &[&str]) -> Vec<String> {
-    let weeks: BTreeSet<Week> = window.iter().map(|w| w.parse().unwrap()).collect();
-    let mut rows = BTreeMap::new();
-    tally(items, &weeks, &mut rows);
-    let mut team: BTreeMap<Week, CallAcc> =
-        weeks.iter().map(|w| (*w, CallAcc::default())).collect();
-    for ((week, _), acc) in &rows {
-        team.get_mut(week).unwrap().merge(acc);
-    }
-    let all = rows
-        .iter()
-        .map(|((w, who), acc)| (*w, who.clone(), acc))
-        .chain(team.iter().map(|(w, acc)| (*w, "(team)".to_string(), acc)));
-    let header: Vec<&str> = ["week", "engineer"]
-        .into_iter()
-        .chain(COLUMNS.iter().map(|(name, _)| *name))
-        .collect();
-    lines(table(
-        &header,
-        all.map(|(w, who, acc)| {
-            [Cell::text(w.to_string()), Cell::text(who)]
-                .into_iter()
-                .chain(COLUMNS.iter().map(|(_, f)| f(acc)))
-                .collect()
-        }),
-    ))
+    let family = Family {
+        tally,
+        merge: CallAcc::merge,
+        columns: COLUMNS,
+    };
+    family_lines(&family, items, window)
 }
 
 /// Notes pair with call worklogs by the same author within ±24 h, bounds included; notes by

@@ -8,9 +8,12 @@ mod ownership;
 mod timelog;
 mod wip;
 
+use std::collections::{BTreeMap, BTreeSet};
+
 use crate::metrics::testkit;
-use crate::metrics::{Items, Prepared};
-use crate::model::Ticket;
+use crate::metrics::{Items, Prepared, TicketCtx};
+use crate::model::{Ticket, Ts};
+use crate::report::csv::{Cell, table};
 use crate::report::tables;
 use crate::settings::Settings;
 use crate::week::Week;
@@ -26,6 +29,67 @@ pub fn clock_lines(settings: &Settings, tickets: &[Ticket], as_of: &str) -> Vec<
 /// The items of the tickets at as-of.
 pub fn items(settings: &Settings, tickets: &[Ticket], as_of: &str) -> Items {
     Prepared::new(settings, tickets, testkit::ts(as_of)).items(settings)
+}
+
+/// One family's items of every ticket created by as-of, in ticket order.
+pub fn family_items<T>(
+    s: &Settings,
+    tickets: &[Ticket],
+    as_of: &str,
+    family: fn(&TicketCtx, &Settings, Ts) -> Vec<T>,
+) -> Vec<T> {
+    let prepared = Prepared::new(s, tickets, testkit::ts(as_of));
+    (0..tickets.len())
+        .filter(|i| tickets[*i].created.is_some_and(|c| c <= prepared.as_of))
+        .flat_map(|i| family(&prepared.ctx(i), s, prepared.as_of))
+        .collect()
+}
+
+/// A family's (week, engineer) rows of accumulators.
+pub type Rows<A> = BTreeMap<(Week, String), A>;
+
+/// A weekly column: its name and how an accumulator fills it.
+pub type Column<A> = (&'static str, fn(&A) -> Cell);
+
+/// How a family's weekly columns are tallied: its `tally`, its accumulators' `merge` and
+/// its `COLUMNS`.
+pub struct Family<I: 'static, A: 'static> {
+    pub tally: fn(&[I], &BTreeSet<Week>, &mut Rows<A>),
+    pub merge: fn(&mut A, &A),
+    pub columns: &'static [Column<A>],
+}
+
+/// `week,engineer,<family columns>` lines for the window's rows, then one `(team)` line per
+/// week merged from that week's rows.
+pub fn family_lines<I, A: Default>(
+    family: &Family<I, A>,
+    items: &[I],
+    window: &[&str],
+) -> Vec<String> {
+    let weeks: BTreeSet<Week> = window.iter().map(|w| w.parse().unwrap()).collect();
+    let mut rows = BTreeMap::new();
+    (family.tally)(items, &weeks, &mut rows);
+    let mut team: BTreeMap<Week, A> = weeks.iter().map(|w| (*w, A::default())).collect();
+    for ((week, _), acc) in &rows {
+        (family.merge)(team.get_mut(week).unwrap(), acc);
+    }
+    let all = rows
+        .iter()
+        .map(|((w, who), acc)| (*w, who.clone(), acc))
+        .chain(team.iter().map(|(w, acc)| (*w, "(team)".to_string(), acc)));
+    let header: Vec<&str> = ["week", "engineer"]
+        .into_iter()
+        .chain(family.columns.iter().map(|(name, _)| *name))
+        .collect();
+    lines(table(
+        &header,
+        all.map(|(w, who, acc)| {
+            [Cell::text(w.to_string()), Cell::text(who)]
+                .into_iter()
+                .chain(family.columns.iter().map(|(_, f)| f(acc)))
+                .collect()
+        }),
+    ))
 }
 
 /// The SLA-family columns of the weekly tables, for tests of clocks and escalations.

@@ -1,54 +1,26 @@
 //! Time logging on hand-built tickets (SPEC §4 "Time logging"), in a team zone east of
 //! UTC so that local dates and weeks differ from UTC ones.
 
-use std::collections::{BTreeMap, BTreeSet};
-
-use super::lines;
-use crate::metrics::Prepared;
+use super::{Family, family_items, family_lines};
 use crate::metrics::testkit::{settings, ticket, ts};
 use crate::metrics::timelog::{COLUMNS, Logged, TimeLogAcc, tally, ticket_timelog};
 use crate::model::Ticket;
-use crate::report::csv::{Cell, table};
+use crate::report::csv::Cell;
 use crate::settings::Settings;
-use crate::week::Week;
 
 /// The worklog items of every ticket created by as-of, in ticket order.
 fn logged(s: &Settings, tickets: &[Ticket], as_of: &str) -> Vec<Logged> {
-    let prepared = Prepared::new(s, tickets, ts(as_of));
-    (0..tickets.len())
-        .filter(|i| tickets[*i].created.is_some_and(|c| c <= prepared.as_of))
-        .flat_map(|i| ticket_timelog(&prepared.ctx(i), s, prepared.as_of))
-        .collect()
+    family_items(s, tickets, as_of, ticket_timelog)
 }
 
-/// `week,engineer,<time-logging columns>` lines for the window's rows, then one `(team)`
-/// line per week merged from that week's rows.
+/// `week,engineer,<time-logging columns>` lines, then one `(team)` line per week.
 fn column_lines(items: &[Logged], window: &[&str]) -> Vec<String> {
-    let weeks: BTreeSet<Week> = window.iter().map(|w| w.parse().unwrap()).collect();
-    let mut rows = BTreeMap::new();
-    tally(items, &weeks, &mut rows);
-    let mut team: BTreeMap<Week, TimeLogAcc> =
-        weeks.iter().map(|w| (*w, TimeLogAcc::default())).collect();
-    for ((week, _), acc) in &rows {
-        team.get_mut(week).unwrap().merge(acc);
-    }
-    let all = rows
-        .iter()
-        .map(|((w, who), acc)| (*w, who.clone(), acc))
-        .chain(team.iter().map(|(w, acc)| (*w, "(team)".to_string(), acc)));
-    let header: Vec<&str> = ["week", "engineer"]
-        .into_iter()
-        .chain(COLUMNS.iter().map(|(name, _)| *name))
-        .collect();
-    lines(table(
-        &header,
-        all.map(|(w, who, acc)| {
-            [Cell::text(w.to_string()), Cell::text(who)]
-                .into_iter()
-                .chain(COLUMNS.iter().map(|(_, f)| f(acc)))
-                .collect()
-        }),
-    ))
+    let family = Family {
+        tally,
+        merge: TimeLogAcc::merge,
+        columns: COLUMNS,
+    };
+    family_lines(&family, items, window)
 }
 
 /// Asia/Colombo is UTC+05:30. Late logs compare local dates; weeks follow the local
