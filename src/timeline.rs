@@ -190,6 +190,44 @@ impl Timeline {
     pub fn assignee_at(&self, t: Ts) -> Option<&str> {
         self.assignee.at(t).as_ref().map(|a| a.id.as_str())
     }
+
+    /// The stretches of [from, to) during which someone is assignee and `keep` holds for
+    /// the status, as (assignee, start, end) in time order; adjacent stretches of one
+    /// assignee are joined. Ownership and work in progress are both such stretches.
+    pub fn assignee_stretches(
+        &self,
+        from: Ts,
+        to: Ts,
+        keep: impl Fn(&str) -> bool,
+    ) -> Vec<(&str, Ts, Ts)> {
+        // Both tracks are sorted: merging them gives every instant where the answer may
+        // change.
+        let mut cuts: Vec<Ts> = self
+            .assignee
+            .changes
+            .iter()
+            .map(|(t, _)| *t)
+            .chain(self.status.changes.iter().map(|(t, _)| *t))
+            .filter(|t| *t > from && *t < to)
+            .collect();
+        cuts.sort();
+        cuts.dedup();
+        let mut out: Vec<(&str, Ts, Ts)> = Vec::new();
+        let mut start = from;
+        for end in cuts.into_iter().chain(std::iter::once(to)) {
+            if end > start
+                && keep(self.status.at(start))
+                && let Some(person) = self.assignee_at(start)
+            {
+                match out.last_mut() {
+                    Some(last) if last.0 == person && last.2 == start => last.2 = end,
+                    _ => out.push((person, start, end)),
+                }
+            }
+            start = end;
+        }
+        out
+    }
 }
 
 #[cfg(test)]
@@ -227,6 +265,81 @@ mod tests {
             labels: vec!["apim".into()],
             ..Ticket::default()
         }
+    }
+
+    /// Stretches cut at both tracks' changes, joined while the same person keeps the
+    /// predicate true, dropped while unassigned or while it is false, and cut at `to`.
+    #[test]
+    fn assignee_stretches_follow_both_tracks() {
+        let mut t = ticket();
+        t.changes = vec![
+            // Open + ann from creation (09:00); In Progress at 10:00 (ann still).
+            change(
+                "10",
+                "2026-11-02T10:00:00Z",
+                "assignee",
+                ("ann", "Ann"),
+                ("ann", "Ann"),
+            ),
+            change(
+                "11",
+                "2026-11-02T10:00:00Z",
+                "status",
+                ("", "Open"),
+                ("", "In Progress"),
+            ),
+            // Unassigned 11:00-12:00, then bob.
+            change(
+                "12",
+                "2026-11-02T11:00:00Z",
+                "assignee",
+                ("ann", "Ann"),
+                ("", ""),
+            ),
+            change(
+                "13",
+                "2026-11-02T12:00:00Z",
+                "assignee",
+                ("", ""),
+                ("bob", "Bob"),
+            ),
+            // Resolved at 15:00.
+            change(
+                "14",
+                "2026-11-02T15:00:00Z",
+                "status",
+                ("", "In Progress"),
+                ("", "Resolved"),
+            ),
+        ];
+        let tl = Timeline::build(&t, "priority", ts("2026-11-03T00:00:00Z"));
+        let from = ts("2026-11-02T09:00:00Z");
+        let to = ts("2026-11-02T14:00:00Z");
+        let owned = tl.assignee_stretches(from, to, |s| s != "Resolved");
+        assert_eq!(
+            owned,
+            [
+                ("ann", from, ts("2026-11-02T11:00:00Z")),
+                ("bob", ts("2026-11-02T12:00:00Z"), to),
+            ]
+        );
+        let working =
+            tl.assignee_stretches(from, ts("2026-11-03T00:00:00Z"), |s| s == "In Progress");
+        assert_eq!(
+            working,
+            [
+                (
+                    "ann",
+                    ts("2026-11-02T10:00:00Z"),
+                    ts("2026-11-02T11:00:00Z")
+                ),
+                (
+                    "bob",
+                    ts("2026-11-02T12:00:00Z"),
+                    ts("2026-11-02T15:00:00Z")
+                ),
+            ]
+        );
     }
 
     #[test]

@@ -30,38 +30,17 @@ pub fn ticket_ownership(ctx: &TicketCtx, settings: &Settings, as_of: Ts) -> Vec<
     let Some(created) = ctx.ticket.created.filter(|c| *c <= as_of) else {
         return Vec::new();
     };
-    // Every instant where the assignee or the status may change, after creation.
-    let mut cuts: Vec<Ts> = tl
-        .assignee
-        .changes
-        .iter()
-        .map(|(t, _)| *t)
-        .chain(tl.status.changes.iter().map(|(t, _)| *t))
-        .filter(|t| *t > created && *t < as_of)
-        .collect();
-    cuts.sort();
-    cuts.dedup();
-    let mut out: Vec<Owned> = Vec::new();
-    let mut from = created;
-    for to in cuts.into_iter().chain(std::iter::once(as_of)) {
-        if to > from {
-            let owner = tl.assignee_at(from);
-            let done = settings.status_class(tl.status.at(from)).is_done();
-            if let (Some(person), false) = (owner, done) {
-                match out.last_mut() {
-                    Some(last) if last.person == person && last.end == from => last.end = to,
-                    _ => out.push(Owned {
-                        ticket: ctx.index,
-                        person: person.into(),
-                        start: from,
-                        end: to,
-                    }),
-                }
-            }
-        }
-        from = to;
-    }
-    out
+    tl.assignee_stretches(created, as_of, |status| {
+        !settings.status_class(status).is_done()
+    })
+    .into_iter()
+    .map(|(person, start, end)| Owned {
+        ticket: ctx.index,
+        person: person.into(),
+        start,
+        end,
+    })
+    .collect()
 }
 
 /// The ownership-continuity counts of one (week, person) row.

@@ -77,37 +77,17 @@ pub fn ticket_wip(ctx: &TicketCtx, settings: &Settings, as_of: Ts) -> TicketWip 
 
 fn intervals(ctx: &TicketCtx, settings: &Settings, created: Ts, as_of: Ts) -> Vec<WipInterval> {
     let tl = ctx.timeline;
-    // Both tracks are sorted: merging them gives every instant where the answer may change.
-    let mut cuts: Vec<Ts> = tl
-        .assignee
-        .changes
-        .iter()
-        .map(|(t, _)| *t)
-        .chain(tl.status.changes.iter().map(|(t, _)| *t))
-        .filter(|t| *t > created && *t < as_of)
-        .collect();
-    cuts.sort();
-    cuts.dedup();
-    let mut out: Vec<WipInterval> = Vec::new();
-    let mut from = created;
-    for to in cuts.into_iter().chain(std::iter::once(as_of)) {
-        if to > from
-            && settings.status_class(tl.status.at(from)).is_in_progress()
-            && let Some(person) = tl.assignee_at(from)
-        {
-            match out.last_mut() {
-                Some(last) if last.person == person && last.end == from => last.end = to,
-                _ => out.push(WipInterval {
-                    ticket: ctx.index,
-                    person: person.into(),
-                    start: from,
-                    end: to,
-                }),
-            }
-        }
-        from = to;
-    }
-    out
+    tl.assignee_stretches(created, as_of, |status| {
+        settings.status_class(status).is_in_progress()
+    })
+    .into_iter()
+    .map(|(person, start, end)| WipInterval {
+        ticket: ctx.index,
+        person: person.into(),
+        start,
+        end,
+    })
+    .collect()
 }
 
 fn assignments(ctx: &TicketCtx, settings: &Settings, created: Ts, as_of: Ts) -> Vec<Assignment> {
