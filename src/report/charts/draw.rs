@@ -2,7 +2,7 @@
 //! from the same code. Sizes grow with the number of weeks and rows so that 40 engineers or
 //! a long window stay readable.
 
-use plotters::coord::Shift;
+use plotters::coord::{CoordTranslate, Shift};
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
@@ -42,6 +42,20 @@ pub fn draw<DB: DrawingBackend>(
 
 pub(super) fn text(size: f64) -> TextStyle<'static> {
     (FONT, size).into_font().color(&BLACK)
+}
+
+/// The series legend every chart draws: a framed, lightly opaque box in a corner.
+pub(super) fn legend<'a, DB: DrawingBackend + 'a, CT: CoordTranslate>(
+    chart: &mut ChartContext<'a, DB, CT>,
+    corner: SeriesLabelPosition,
+) -> Drawn<DB> {
+    chart
+        .configure_series_labels()
+        .position(corner)
+        .label_font(text(14.0))
+        .background_style(WHITE.mix(0.85))
+        .border_style(RGBColor(180, 180, 180))
+        .draw()
 }
 
 pub(super) fn bold(size: f64) -> TextStyle<'static> {
@@ -181,14 +195,7 @@ fn bars<DB: DrawingBackend>(b: &Bars, root: &DrawingArea<DB, Shift>) -> Drawn<DB
         )
     });
     chart.draw_series(totals)?;
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::LowerRight)
-        .label_font(text(14.0))
-        .background_style(WHITE.mix(0.85))
-        .border_style(RGBColor(180, 180, 180))
-        .draw()?;
-    Ok(())
+    legend(&mut chart, SeriesLabelPosition::LowerRight)
 }
 
 fn histogram<DB: DrawingBackend>(h: &Histogram, root: &DrawingArea<DB, Shift>) -> Drawn<DB> {
@@ -254,12 +261,5 @@ fn histogram<DB: DrawingBackend>(h: &Histogram, root: &DrawingArea<DB, Shift>) -
             (w as i32 / 2, hgt as i32 / 2),
         )?;
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperRight)
-        .label_font(text(14.0))
-        .background_style(WHITE.mix(0.85))
-        .border_style(RGBColor(180, 180, 180))
-        .draw()?;
-    Ok(())
+    legend(&mut chart, SeriesLabelPosition::UpperRight)
 }

@@ -6,7 +6,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::super::build::{Mark, Panel, Sheet};
 use super::super::num;
-use super::{Drawn, bold, text, ticked, ticks};
+use super::{Drawn, bold, legend, text, ticked, ticks};
 
 const PANEL_W: u32 = 600;
 pub(super) const PANEL_H: u32 = 300;
@@ -282,13 +282,7 @@ fn panel<DB: DrawingBackend>(
             .legend(move |(x, y)| PathElement::new([(x, y), (x + 20, y)], style));
     }
     if own_legend {
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperRight)
-            .label_font(text(14.0))
-            .background_style(WHITE.mix(0.85))
-            .border_style(RGBColor(180, 180, 180))
-            .draw()?;
+        legend(&mut chart, SeriesLabelPosition::UpperRight)?;
     }
     Ok(())
 }
