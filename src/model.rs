@@ -129,16 +129,15 @@ pub fn id_order(a: &str, b: &str) -> std::cmp::Ordering {
 /// Orders ticket keys by project, then by the number after the last `-` read as a number
 /// (`SUP-9` before `SUP-10`); keys without a numeric part sort after, by bytes.
 pub fn key_order(a: &str, b: &str) -> std::cmp::Ordering {
-    let split = |k: &str| -> (String, String) {
-        match k.rsplit_once('-') {
-            Some((project, number)) => (project.to_string(), number.to_string()),
-            None => (k.to_string(), String::new()),
-        }
-    };
-    let ((pa, na), (pb, nb)) = (split(a), split(b));
-    pa.cmp(&pb)
-        .then_with(|| id_order(&na, &nb))
+    let ((pa, na), (pb, nb)) = (split_key(a), split_key(b));
+    pa.cmp(pb)
+        .then_with(|| id_order(na, nb))
         .then_with(|| a.cmp(b))
+}
+
+/// A key's project and number parts, borrowed (`SUP-12` → `SUP`, `12`).
+fn split_key(key: &str) -> (&str, &str) {
+    key.rsplit_once('-').unwrap_or((key, ""))
 }
 
 /// Parses JIRA's timestamp forms: `2026-11-23T09:15:00.000+0000`, with or without

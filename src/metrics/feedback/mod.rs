@@ -11,7 +11,7 @@ mod sla;
 mod timelog;
 mod wip;
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 
 use chrono_tz::Tz;
 
@@ -181,13 +181,13 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 
 /// The ticket keys of a set of ticket indices, distinct and in key order.
 fn keys(tickets: &[Ticket], indices: impl IntoIterator<Item = usize>) -> Vec<String> {
-    let set: BTreeSet<&str> = indices
+    let mut keys: Vec<&str> = indices
         .into_iter()
         .map(|i| tickets[i].key.as_str())
         .collect();
-    let mut keys: Vec<String> = set.into_iter().map(str::to_string).collect();
     keys.sort_by(|a, b| key_order(a, b));
-    keys
+    keys.dedup();
+    keys.into_iter().map(str::to_string).collect()
 }
 
 /// Every point of the given engineer rows (team and `(unassigned)` rows get none), row by
