@@ -46,9 +46,10 @@ pub fn ticket_ownership(ctx: &TicketCtx, settings: &Settings, as_of: Ts) -> Vec<
 /// The ownership-continuity counts of one (week, person) row.
 ///
 /// Team rows merge every row of the week: counts add up, `continuity_pct` is recomputed
-/// from the pooled counts, and both ticket sets are unions, so the team's `tickets_owned`
-/// and `untagged_tickets` count distinct tickets (a ticket handed from A to B within a week
-/// counts once for the team, once for each of A and B).
+/// from the pooled counts, and the owned sets are unioned, so the team's `tickets_owned`
+/// counts distinct tickets (a ticket handed from A to B within a week counts once for the
+/// team, once for each of A and B). `untagged_tickets` is a count like the others (SPEC §5
+/// excepts only `tickets_owned` and `max_wip`): the team row sums the rows' counts.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct OwnershipAcc {
     /// Tickets owned by the person (staff only) at some instant of the week, by index.
@@ -63,6 +64,8 @@ pub struct OwnershipAcc {
     pub reopens: u64,
     /// Of `owned`, the tickets without a product label at the end of the week (or as-of).
     pub untagged: BTreeSet<usize>,
+    /// The `untagged_tickets` of the rows merged into this one.
+    merged_untagged: u64,
 }
 
 impl OwnershipAcc {
@@ -74,7 +77,7 @@ impl OwnershipAcc {
         self.resolved += other.resolved;
         self.resolved_sole_owner += other.resolved_sole_owner;
         self.reopens += other.reopens;
-        self.untagged.extend(other.untagged.iter().copied());
+        self.merged_untagged += other.untagged_tickets();
     }
 
     pub fn tickets_owned(&self) -> u64 {
@@ -82,7 +85,7 @@ impl OwnershipAcc {
     }
 
     pub fn untagged_tickets(&self) -> u64 {
-        self.untagged.len() as u64
+        self.untagged.len() as u64 + self.merged_untagged
     }
 
     /// 100 × resolved_sole_owner / resolved; the score's `continuity` component.

@@ -227,7 +227,8 @@ fn untagged_at_week_end() {
             ("SUP-6", "2026-W48".into(), "ann", false),
         ]
     );
-    // The team counts SUP-4 once in W47 although two people owned it: 3, not 4.
+    // The team row sums the rows' untagged_tickets (SPEC §5: only tickets_owned and max_wip
+    // are not sums): ann 2 + bob 1 + cat 1 = 4 in W47, SUP-4 counted for each owner.
     assert_eq!(
         weekly(&items, &["2026-W47", "2026-W48"]),
         [
@@ -236,7 +237,7 @@ fn untagged_at_week_end() {
             "2026-W47,cat,1,1,0,0,0,,0,1",
             "2026-W48,ann,1,0,0,1,1,100.0,0,0",
             "2026-W48,cat,1,0,0,0,0,,0,0",
-            "2026-W47,(team),3,1,1,1,1,100.0,0,3",
+            "2026-W47,(team),3,1,1,1,1,100.0,0,4",
             "2026-W48,(team),2,0,0,1,1,100.0,0,0",
         ]
     );
