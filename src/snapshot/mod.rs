@@ -231,14 +231,21 @@ fn read_manifest(dir: &Path) -> Result<Manifest> {
                 .into()
             });
         }
-        Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
+        Err(e) => {
+            return Err(Failure::input(format!(
+                "cannot read {}: {e}; check the data folder's permissions",
+                path.display()
+            ))
+            .into());
+        }
     };
     let manifest: Manifest = serde_json::from_str(&text)
         .map_err(|e| damaged(dir, &format!("{}: {e}", path.display())))?;
     if manifest.format != FORMAT {
         return Err(Failure::input(format!(
             "the snapshot in {} has layout {} but this supportlens reads layout {FORMAT}: \
-             re-run `supportlens import FILES…` or `supportlens export` to rebuild it",
+             move the folder aside, then re-run `supportlens import FILES…` or \
+             `supportlens export` to rebuild it (both read an existing snapshot first)",
             dir.display(),
             manifest.format
         ))
@@ -251,7 +258,8 @@ fn read_manifest(dir: &Path) -> Result<Manifest> {
 fn damaged(dir: &Path, detail: &str) -> anyhow::Error {
     Failure::input(format!(
         "the snapshot in {} is incomplete or damaged ({detail}); an import or export may have \
-         stopped midway: re-run `supportlens import FILES…` or `supportlens export`",
+         stopped midway: move the folder aside, then re-run `supportlens import FILES…` or \
+         `supportlens export` to rebuild it (both read an existing snapshot first)",
         dir.display()
     ))
     .into()
