@@ -386,3 +386,21 @@ fn query_runs_sql_over_items_and_snapshot() {
         .code(2)
         .stderr(predicates::str::contains("tables:"));
 }
+
+/// A mistyped `--engineer` is a usage error naming the id, not an empty self-review, and
+/// writes no report.
+#[test]
+fn an_unknown_engineer_is_exit_2_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    bin(dir.path())
+        .arg("--config")
+        .arg(fixture("scenario/supportlens.toml"))
+        .args(["report", "--week", "2026-W47", "--weeks", "1"])
+        .args(["--as-of", "2026-11-23T00:00:00Z", "--out", "out"])
+        .args(["--engineer", "no-such-person", "--input"])
+        .arg(fixture("scenario/two-tickets.json"))
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("--engineer no-such-person"));
+    assert!(!dir.path().join("out").exists());
+}

@@ -96,6 +96,11 @@ impl People {
         }
     }
 
+    /// True for anyone configured in `[team]` or seen with a display name in the data.
+    pub fn is_known(&self, id: &str) -> bool {
+        self.is_staff(id) || self.is_lead(id) || self.is_bot(id) || self.names.contains_key(id)
+    }
+
     pub fn is_staff(&self, id: &str) -> bool {
         self.staff.contains(id)
     }

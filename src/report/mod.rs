@@ -84,6 +84,17 @@ pub fn build(
     let weeks: std::collections::BTreeSet<Week> = window.iter().copied().collect();
 
     let prepared = Prepared::new(settings, &tickets, opts.as_of);
+    if let Some(id) = opts
+        .engineer
+        .as_deref()
+        .filter(|id| !prepared.people.is_known(id))
+    {
+        return Err(Failure::usage(format!(
+            "--engineer {id}: nobody with that id is in [team] or in the data; give a person \
+             id as engineer_weekly.csv shows it (an accountId on Cloud, a user name on Server)"
+        ))
+        .into());
+    }
     progress.step(&format!(
         "rebuilt the timelines of {} tickets",
         tickets.len()
