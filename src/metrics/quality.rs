@@ -15,6 +15,9 @@ use crate::timeline::Timeline;
 /// reporter (its detail names them, so a self-review leaves it out).
 pub const UNKNOWN_AUTHOR: &str = "unknown author";
 
+/// The problem name of statuses not in `[statuses]` (also said once as a warning).
+pub const UNKNOWN_STATUS: &str = "unknown status";
+
 /// Every finding over all tickets, sorted by ticket, problem and detail.
 pub fn problems(prepared: &Prepared, settings: &Settings) -> Vec<Problem> {
     // Tickets are checked on every core; the findings are then sorted and deduplicated.
@@ -48,7 +51,7 @@ fn ticket_problems(
         for status in tl.status.values() {
             if settings.status_class(status) == StatusClass::Unknown {
                 add(
-                    "unknown status",
+                    UNKNOWN_STATUS,
                     format!("status '{status}' is not in [statuses]; it counts as waiting_on_us"),
                 );
             }

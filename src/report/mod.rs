@@ -186,7 +186,7 @@ pub fn build(
     }
     let mut warnings: Vec<String> = problems
         .iter()
-        .filter(|p| p.problem == "unknown status")
+        .filter(|p| p.problem == quality::UNKNOWN_STATUS)
         .map(|p| p.detail.clone())
         .collect();
     warnings.sort();

@@ -6,10 +6,8 @@ use std::collections::HashMap;
 
 use anyhow::Context;
 
-/// The engineer value of rows nobody was responsible for.
-pub const UNASSIGNED: &str = "(unassigned)";
-/// The engineer value of `team_weekly.csv` rows.
-pub const TEAM: &str = "(team)";
+/// The engineer values of rows nobody was responsible for and of `team_weekly.csv` rows.
+pub use crate::metrics::{UNASSIGNED, weekly::TEAM};
 
 /// One report table as text: its header and its rows, cells exactly as in the CSV.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -272,13 +270,8 @@ impl Inputs<'_> {
     }
 }
 
-/// The median, interpolating between the two middle values; None without values.
-pub fn median(mut values: Vec<f64>) -> Option<f64> {
-    values.sort_by(f64::total_cmp);
-    let n = values.len();
-    match n {
-        0 => None,
-        _ if n % 2 == 1 => Some(values[n / 2]),
-        _ => Some((values[n / 2 - 1] + values[n / 2]) / 2.0),
-    }
+/// The median, interpolating between the two middle values (the 50th percentile, as the
+/// weekly tables compute it); None without values.
+pub fn median(values: Vec<f64>) -> Option<f64> {
+    crate::metrics::weekly::percentile(&values, 0.5)
 }
