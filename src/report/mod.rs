@@ -9,6 +9,7 @@ pub mod html;
 pub mod tables;
 pub mod tickets;
 
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
@@ -140,11 +141,7 @@ pub fn build(
         .escalations
         .iter()
         .filter(|e| weeks.contains(&e.week) && scope.mine(&e.engineer))
-        .map(|e| {
-            let mut e = e.clone();
-            e.by = scope.redact(&e.by);
-            e
-        })
+        .map(|e| scope.redacted(e, |e, s| e.by = s.redact(&e.by)))
         .collect();
     escalations.sort_by(|a, b| (a.at, &tickets[a.ticket].key).cmp(&(b.at, &tickets[b.ticket].key)));
     let mut handoff_rows: Vec<_> = items
@@ -153,10 +150,10 @@ pub fn build(
         .iter()
         .filter(|h| weeks.contains(&h.week) && (scope.mine(&h.from) || scope.mine(&h.to)))
         .map(|h| {
-            let mut h = h.clone();
-            h.from = scope.redact(&h.from);
-            h.to = scope.redact(&h.to);
-            h
+            scope.redacted(h, |h, s| {
+                h.from = s.redact(&h.from);
+                h.to = s.redact(&h.to);
+            })
         })
         .collect();
     handoff_rows
@@ -168,10 +165,10 @@ pub fn build(
         .iter()
         .filter(|t| scope.0.is_none_or(|me| t.owners.iter().any(|o| o == me)))
         .map(|t| {
-            let mut t = t.clone();
-            t.owners = t.owners.iter().map(|o| scope.redact(o)).collect();
-            t.primary_owner = t.primary_owner.as_deref().map(|o| scope.redact(o));
-            t
+            scope.redacted(t, |t, s| {
+                t.owners = t.owners.iter().map(|o| s.redact(o)).collect();
+                t.primary_owner = t.primary_owner.as_deref().map(|o| s.redact(o));
+            })
         })
         .collect();
     if scope.0.is_some() {
@@ -217,7 +214,12 @@ pub fn build(
         ),
         (
             "escalations.csv",
-            Box::new(|| tables::escalations(&escalations.iter().collect::<Vec<_>>(), tickets)),
+            Box::new(|| {
+                tables::escalations(
+                    &escalations.iter().map(AsRef::as_ref).collect::<Vec<_>>(),
+                    tickets,
+                )
+            }),
         ),
         (
             "engineer_weekly.csv",
@@ -229,11 +231,21 @@ pub fn build(
         ),
         (
             "handoffs.csv",
-            Box::new(|| handoffs::handoffs_csv(&handoff_rows.iter().collect::<Vec<_>>(), tickets)),
+            Box::new(|| {
+                handoffs::handoffs_csv(
+                    &handoff_rows.iter().map(AsRef::as_ref).collect::<Vec<_>>(),
+                    tickets,
+                )
+            }),
         ),
         (
             "tickets.csv",
-            Box::new(|| tickets::tickets_csv(&summaries.iter().collect::<Vec<_>>(), tickets)),
+            Box::new(|| {
+                tickets::tickets_csv(
+                    &summaries.iter().map(AsRef::as_ref).collect::<Vec<_>>(),
+                    tickets,
+                )
+            }),
         ),
         (
             "calls.csv",
@@ -319,6 +331,17 @@ impl Scope<'_> {
     /// True when rows and items credited to `who` belong in this report.
     fn mine(&self, who: &str) -> bool {
         self.0.is_none_or(|me| me == who)
+    }
+
+    /// `item` as this report shows it: borrowed as it is for the whole team, a copy with
+    /// other people's ids hidden by `hide` in a self-review.
+    fn redacted<'t, T: Clone>(&self, item: &'t T, hide: impl FnOnce(&mut T, &Self)) -> Cow<'t, T> {
+        if self.0.is_none() {
+            return Cow::Borrowed(item);
+        }
+        let mut copy = item.clone();
+        hide(&mut copy, self);
+        Cow::Owned(copy)
     }
 
     /// Another person's id, hidden in a self-review.
