@@ -98,7 +98,10 @@ impl Timeline {
     /// Rebuilds the tracked fields of `ticket` from its changelog up to `as_of`.
     /// `severity_field` is `[types] severity_field`.
     pub fn build(ticket: &Ticket, severity_field: &str, as_of: Ts) -> Timeline {
-        let changes = ordered_changes(ticket, as_of);
+        // The whole changelog in applied order, sorted once; its prefix up to as-of is what
+        // the timeline replays.
+        let all = ordered_changes(ticket, Ts::MAX_UTC);
+        let changes = &all[..all.partition_point(|c| c.at <= as_of)];
         let field_of = |c: &Change| -> Option<Field> {
             if c.is_field("status") {
                 Some(Field::Status)
@@ -117,7 +120,6 @@ impl Timeline {
         // The value at creation is the `from` side of the first change of the field, else
         // the current value; the first change is looked for in the whole changelog, so a
         // report at an early as-of still starts from the right value.
-        let all = ordered_changes(ticket, Ts::MAX_UTC);
         let first = |f: Field| all.iter().copied().find(|c| field_of(c) == Some(f));
 
         let mut tl = Timeline {
