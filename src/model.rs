@@ -119,7 +119,9 @@ impl Change {
 /// Numeric-aware ordering for JIRA ids ("9" < "10"); non-numeric ids sort after, by bytes.
 pub fn id_order(a: &str, b: &str) -> std::cmp::Ordering {
     match (a.parse::<u64>(), b.parse::<u64>()) {
-        (Ok(x), Ok(y)) => x.cmp(&y),
+        // "10" and "010" read alike; bytes then decide, so the order never depends on
+        // which came first.
+        (Ok(x), Ok(y)) => x.cmp(&y).then_with(|| a.cmp(b)),
         (Ok(_), Err(_)) => std::cmp::Ordering::Less,
         (Err(_), Ok(_)) => std::cmp::Ordering::Greater,
         (Err(_), Err(_)) => a.cmp(b),
@@ -306,5 +308,12 @@ mod tests {
     fn ids_order_numerically() {
         assert!(id_order("9", "10").is_lt());
         assert!(id_order("10", "abc").is_lt());
+    }
+
+    #[test]
+    fn ids_of_equal_value_order_by_bytes() {
+        assert!(id_order("010", "10").is_lt());
+        assert!(id_order("10", "010").is_gt());
+        assert!(id_order("10", "10").is_eq());
     }
 }
