@@ -404,3 +404,25 @@ fn an_unknown_engineer_is_exit_2_and_writes_nothing() {
         .stderr(predicates::str::contains("--engineer no-such-person"));
     assert!(!dir.path().join("out").exists());
 }
+
+/// An --out that cannot hold a folder is the run's setting, not a bug: exit 2 naming it.
+#[test]
+fn an_unwritable_out_is_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("taken"), "a file, not a folder").unwrap();
+    bin(dir.path())
+        .arg("--config")
+        .arg(fixture("scenario/supportlens.toml"))
+        .args(["report", "--week", "2026-W47", "--weeks", "1"])
+        .args([
+            "--as-of",
+            "2026-11-23T00:00:00Z",
+            "--out",
+            "taken",
+            "--input",
+        ])
+        .arg(fixture("scenario/two-tickets.json"))
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("--out taken"));
+}

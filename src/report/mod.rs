@@ -357,6 +357,18 @@ impl Scope<'_> {
 /// beside it, which then replaces the old report in one rename. A failure leaves the
 /// previous report untouched.
 pub fn write(out: &Path, report: &Report) -> anyhow::Result<PathBuf> {
+    // A folder that cannot be written is the run's setting, not a bug: exit 2, not 1.
+    write_folder(out, report).map_err(|e| {
+        Failure::usage(format!(
+            "{e:#}; check that --out {} is a writable folder with free space (the previous \
+             report, if any, is untouched)",
+            out.display()
+        ))
+        .into()
+    })
+}
+
+fn write_folder(out: &Path, report: &Report) -> anyhow::Result<PathBuf> {
     std::fs::create_dir_all(out)
         .with_context(|| format!("creating the output folder {}", out.display()))?;
     let tmp = tempfile::Builder::new()
