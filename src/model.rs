@@ -116,6 +116,39 @@ impl Change {
     }
 }
 
+/// The winning copy of each ticket among several: by id, a later copy replaces the kept one
+/// unless the kept one was updated strictly later (ties go to the later copy). Files read
+/// and snapshot merges both follow this rule.
+#[derive(Debug, Default)]
+pub struct LatestById {
+    by_id: std::collections::HashMap<String, Ticket>,
+}
+
+impl LatestById {
+    pub fn with_capacity(n: usize) -> LatestById {
+        LatestById {
+            by_id: std::collections::HashMap::with_capacity(n),
+        }
+    }
+
+    /// Offers a copy, later than every copy offered before.
+    pub fn offer(&mut self, ticket: Ticket) {
+        match self.by_id.get(&ticket.id) {
+            Some(kept) if kept.updated > ticket.updated => {}
+            _ => {
+                self.by_id.insert(ticket.id.clone(), ticket);
+            }
+        }
+    }
+
+    /// The kept copies, sorted by numeric id.
+    pub fn into_sorted(self) -> Vec<Ticket> {
+        let mut tickets: Vec<Ticket> = self.by_id.into_values().collect();
+        tickets.sort_by(|a, b| id_order(&a.id, &b.id));
+        tickets
+    }
+}
+
 /// Numeric-aware ordering for JIRA ids ("9" < "10"); non-numeric ids sort after, by bytes.
 pub fn id_order(a: &str, b: &str) -> std::cmp::Ordering {
     match (a.parse::<u64>(), b.parse::<u64>()) {

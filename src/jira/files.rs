@@ -5,7 +5,6 @@
 //! without paging keys), an array of issues, a single issue, or `.jsonl` with one issue per
 //! line. Every problem is a `Failure::input` (exit 3) naming the file and what to do.
 
-use std::collections::HashMap;
 use std::fs::File;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -15,44 +14,19 @@ use serde_json::Value;
 
 use super::parse::parse_issue;
 use crate::error::Failure;
-use crate::model::{Ticket, id_order};
+use crate::model::{LatestById, Ticket};
 
 /// Reads every ticket in `paths` (files, or directories read recursively), keeps the latest
 /// copy of each ticket by `fields.updated` (ties: the later occurrence) and returns them
 /// sorted by numeric id.
 pub fn read_files(paths: &[PathBuf], severity_field: &str) -> anyhow::Result<Vec<Ticket>> {
-    let mut latest = Latest::default();
+    let mut latest = LatestById::default();
     for path in paths {
         for file in expand(path)? {
             read_file(&file, severity_field, &mut |t| latest.offer(t))?;
         }
     }
     Ok(latest.into_sorted())
-}
-
-/// The winning copy of each ticket seen so far.
-#[derive(Default)]
-struct Latest {
-    by_id: HashMap<String, Ticket>,
-}
-
-impl Latest {
-    /// Later occurrences replace earlier ones unless strictly older, so ties go to the
-    /// later file, as the SPEC asks.
-    fn offer(&mut self, ticket: Ticket) {
-        match self.by_id.get(&ticket.id) {
-            Some(kept) if kept.updated > ticket.updated => {}
-            _ => {
-                self.by_id.insert(ticket.id.clone(), ticket);
-            }
-        }
-    }
-
-    fn into_sorted(self) -> Vec<Ticket> {
-        let mut tickets: Vec<Ticket> = self.by_id.into_values().collect();
-        tickets.sort_by(|a, b| id_order(&a.id, &b.id));
-        tickets
-    }
 }
 
 /// The files a path stands for: the file itself, or every non-hidden `.json`/`.jsonl` file

@@ -29,8 +29,6 @@ mod store;
 #[cfg(test)]
 mod tests;
 
-use std::collections::HashMap;
-use std::collections::hash_map::Entry;
 use std::path::Path;
 
 use anyhow::{Context, Result, bail};
@@ -41,7 +39,7 @@ use serde::{Deserialize, Serialize};
 pub use lock::{Lock, lock};
 
 use crate::error::Failure;
-use crate::model::{Ticket, Ts, id_order};
+use crate::model::{LatestById, Ticket, Ts, id_order};
 use store::{FORMAT, MANIFEST, Manifest};
 
 /// Where a snapshot came from and when; stored as `snapshot.json` in the data folder.
@@ -181,26 +179,11 @@ pub fn read(dir: &Path) -> Result<(Vec<Ticket>, Meta)> {
 /// Merges a new batch into stored tickets by id: an incoming ticket replaces the stored one
 /// whole, unless the stored one was updated strictly later. The result is sorted by id.
 pub fn merge(existing: Vec<Ticket>, incoming: Vec<Ticket>) -> Vec<Ticket> {
-    let mut by_id: HashMap<String, Ticket> =
-        HashMap::with_capacity(existing.len() + incoming.len());
-    for t in existing {
-        by_id.insert(t.id.clone(), t);
+    let mut latest = LatestById::with_capacity(existing.len() + incoming.len());
+    for t in existing.into_iter().chain(incoming) {
+        latest.offer(t);
     }
-    for t in incoming {
-        match by_id.entry(t.id.clone()) {
-            Entry::Occupied(mut stored) => {
-                if stored.get().updated <= t.updated {
-                    stored.insert(t);
-                }
-            }
-            Entry::Vacant(slot) => {
-                slot.insert(t);
-            }
-        }
-    }
-    let mut merged: Vec<Ticket> = by_id.into_values().collect();
-    merged.sort_by(|a, b| id_order(&a.id, &b.id));
-    merged
+    latest.into_sorted()
 }
 
 /// True when the folder holds a snapshot, or the remains of one (so a damaged snapshot is
