@@ -184,15 +184,32 @@ pub fn normalize_status(name: &str) -> crate::model::Short {
         .collect()
 }
 
+/// `normalize_status` of an ASCII name of up to 48 bytes, written into `buf` without
+/// allocating (for ASCII, `is_alphanumeric` and `to_lowercase` are their ASCII forms); `None`
+/// for any other name, which takes the general path.
+fn normalize_ascii<'b>(name: &str, buf: &'b mut [u8; 48]) -> Option<&'b str> {
+    if name.len() > buf.len() || !name.is_ascii() {
+        return None;
+    }
+    let mut n = 0;
+    for b in name.bytes().filter(u8::is_ascii_alphanumeric) {
+        buf[n] = b.to_ascii_lowercase();
+        n += 1;
+    }
+    std::str::from_utf8(&buf[..n]).ok()
+}
+
 impl Settings {
     /// The class of a status name; unlisted names are `Unknown`.
     pub fn status_class(&self, name: &str) -> StatusClass {
         // Normalised inline (no allocation for names up to 24 bytes): this runs for every
         // status a clock or gap looks at, millions of times in a large report.
-        self.statuses
-            .get(normalize_status(name).as_str())
-            .copied()
-            .unwrap_or(StatusClass::Unknown)
+        let mut buf = [0u8; 48];
+        let normalized = match normalize_ascii(name, &mut buf) {
+            Some(n) => self.statuses.get(n),
+            None => self.statuses.get(normalize_status(name).as_str()),
+        };
+        normalized.copied().unwrap_or(StatusClass::Unknown)
     }
 
     /// The ticket type of an `issuetype.name` (compared case-insensitively).

@@ -217,7 +217,7 @@ pub fn tally(items: &[Call], weeks: &BTreeSet<Week>, rows: &mut BTreeMap<(Week, 
 }
 
 /// One weekly column: its SPEC §5 name and how a row's accumulator fills it.
-pub type Column = (&'static str, fn(&CallAcc) -> Cell);
+pub type Column = (&'static str, fn(&CallAcc) -> Cell<'static>);
 
 /// The `engineer_weekly.csv` call columns, in SPEC §5 order.
 pub const COLUMNS: &[Column] = &[

@@ -140,7 +140,7 @@ pub fn tally(
 }
 
 /// One `engineer_weekly.csv` column of this family: its SPEC name and how a row fills it.
-pub type Column = (&'static str, fn(&OwnershipAcc) -> Cell);
+pub type Column = (&'static str, fn(&OwnershipAcc) -> Cell<'static>);
 
 /// The columns from `tickets_owned` to `continuity_pct`, in SPEC §5 order.
 pub const COLUMNS: &[Column] = &[

@@ -107,7 +107,7 @@ pub fn tally(
 }
 
 /// One weekly column: its SPEC §5 name and how a row's accumulator fills it.
-pub type Column = (&'static str, fn(&TimeLogAcc) -> Cell);
+pub type Column = (&'static str, fn(&TimeLogAcc) -> Cell<'static>);
 
 /// The `engineer_weekly.csv` time-logging columns, in SPEC §5 order.
 pub const COLUMNS: &[Column] = &[

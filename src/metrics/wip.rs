@@ -198,7 +198,7 @@ impl WipAcc {
 }
 
 /// One weekly column of this family: its SPEC name and how a row fills it.
-type Column = (&'static str, fn(&WipAcc) -> Cell);
+type Column = (&'static str, fn(&WipAcc) -> Cell<'static>);
 
 /// The SPEC §5 columns of this family, in SPEC order.
 pub const COLUMNS: &[Column] = &[

@@ -1,14 +1,18 @@
 //! CSV bytes for every table of a report (SPEC §5): RFC 4180, header row, UTC timestamps,
 //! numbers with at most 2 decimals, percentages with 1, formulas neutralised.
 
+use std::borrow::Cow;
+use std::fmt::Write;
+
 use rayon::prelude::*;
 
-use crate::model::{Ts, fmt_ts};
+use crate::model::{Ts, push_ts};
 
 /// One cell, typed so that numbers are formatted by the SPEC's rules and text is made inert.
+/// Text borrows where it can: a large report writes millions of ids and keys.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Cell {
-    Text(String),
+pub enum Cell<'a> {
+    Text(Cow<'a, str>),
     Int(i64),
     /// At most 2 decimals; empty when None.
     Num(Option<f64>),
@@ -18,58 +22,94 @@ pub enum Cell {
     Time(Option<Ts>),
 }
 
-impl Cell {
-    pub fn text(s: impl Into<String>) -> Cell {
+impl<'a> Cell<'a> {
+    pub fn text(s: impl Into<Cow<'a, str>>) -> Cell<'a> {
         Cell::Text(s.into())
     }
 
-    fn render(&self) -> String {
+    /// Appends the cell's CSV text (before quoting) to `out`.
+    fn render_into(&self, out: &mut String) {
         match self {
-            Cell::Text(s) => neutralise(s),
-            Cell::Int(n) => n.to_string(),
-            Cell::Num(x) => x.map(num2).unwrap_or_default(),
-            Cell::Pct(x) => x.map(|p| fix_zero(format!("{p:.1}"))).unwrap_or_default(),
-            Cell::Bool(b) => b.to_string(),
-            Cell::Time(t) => t.map(fmt_ts).unwrap_or_default(),
+            Cell::Text(s) => neutralise_into(s, out),
+            Cell::Int(n) => {
+                let _ = write!(out, "{n}");
+            }
+            Cell::Num(x) => {
+                if let Some(x) = x {
+                    num2_into(*x, out);
+                }
+            }
+            Cell::Pct(x) => {
+                if let Some(p) = x {
+                    let start = out.len();
+                    let _ = write!(out, "{p:.1}");
+                    fix_zero(out, start);
+                }
+            }
+            Cell::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+            Cell::Time(t) => {
+                if let Some(t) = t {
+                    push_ts(*t, out);
+                }
+            }
         }
+    }
+
+    #[cfg(test)]
+    fn render(&self) -> String {
+        let mut out = String::new();
+        self.render_into(&mut out);
+        out
     }
 }
 
-impl From<u64> for Cell {
-    fn from(n: u64) -> Cell {
+impl From<u64> for Cell<'_> {
+    fn from(n: u64) -> Self {
         Cell::Int(n as i64)
     }
 }
 
 /// A number rounded to 2 decimals with trailing zeros dropped: 12.5, 12, 12.33.
 pub fn num2(x: f64) -> String {
-    let s = format!("{x:.2}");
-    let s = if s.contains('.') {
-        s.trim_end_matches('0').trim_end_matches('.').to_string()
-    } else {
-        s
-    };
-    fix_zero(s)
+    let mut out = String::new();
+    num2_into(x, &mut out);
+    out
 }
 
-fn fix_zero(s: String) -> String {
+fn num2_into(x: f64, out: &mut String) {
+    let start = out.len();
+    let _ = write!(out, "{x:.2}");
+    if out[start..].contains('.') {
+        let kept = out.trim_end_matches('0').trim_end_matches('.').len();
+        out.truncate(kept);
+    }
+    fix_zero(out, start);
+}
+
+/// A negative zero (`-0`, `-0.0`) written from `start` loses its sign.
+fn fix_zero(out: &mut String, start: usize) {
+    let s = &out[start..];
     if s.starts_with('-') && s[1..].chars().all(|c| c == '0' || c == '.') {
-        s[1..].to_string()
-    } else {
-        s
+        out.remove(start);
     }
 }
 
 /// Text a spreadsheet would run as a formula gets a leading apostrophe.
 pub fn neutralise(s: &str) -> String {
-    match s.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{s}"),
-        _ => s.to_string(),
+    let mut out = String::with_capacity(s.len() + 1);
+    neutralise_into(s, &mut out);
+    out
+}
+
+fn neutralise_into(s: &str, out: &mut String) {
+    if let Some('=' | '+' | '-' | '@' | '\t' | '\r') = s.chars().next() {
+        out.push('\'');
     }
+    out.push_str(s);
 }
 
 /// A table: a header and rows of cells, rendered to CSV bytes.
-pub fn table(header: &[&str], rows: impl IntoIterator<Item = Vec<Cell>>) -> Vec<u8> {
+pub fn table<'a>(header: &[&str], rows: impl IntoIterator<Item = Vec<Cell<'a>>>) -> Vec<u8> {
     let mut w = writer();
     w.write_record(header).expect("writing to memory");
     write_rows(&mut w, header.len(), rows);
@@ -83,10 +123,10 @@ const ROWS_PER_TASK: usize = 4096;
 /// [`table`] of one row per item, rendered on every core in runs of consecutive items and
 /// joined in item order: the same bytes, sooner, for the tables with a row per clock or
 /// ticket.
-pub fn table_of<T: Sync>(
+pub fn table_of<'a, T: Sync>(
     header: &[&str],
-    items: &[T],
-    cells: impl Fn(&T) -> Vec<Cell> + Sync,
+    items: &'a [T],
+    cells: impl Fn(&'a T) -> Vec<Cell<'a>> + Sync,
 ) -> Vec<u8> {
     let parts: Vec<Vec<u8>> = items
         .par_chunks(ROWS_PER_TASK)
@@ -112,15 +152,22 @@ fn writer() -> csv::Writer<Vec<u8>> {
         .from_writer(Vec::new())
 }
 
-fn write_rows(
+/// Each cell is rendered into one reused buffer and quoted by the writer as it is copied
+/// out, so a row allocates nothing beyond its cells.
+fn write_rows<'a>(
     w: &mut csv::Writer<Vec<u8>>,
     width: usize,
-    rows: impl IntoIterator<Item = Vec<Cell>>,
+    rows: impl IntoIterator<Item = Vec<Cell<'a>>>,
 ) {
+    let mut buf = String::new();
     for row in rows {
         debug_assert_eq!(row.len(), width);
-        w.write_record(row.iter().map(Cell::render))
-            .expect("writing to memory");
+        for cell in &row {
+            buf.clear();
+            cell.render_into(&mut buf);
+            w.write_field(buf.as_bytes()).expect("writing to memory");
+        }
+        w.write_record(None::<&[u8]>).expect("writing to memory");
     }
 }
 

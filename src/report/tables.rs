@@ -11,13 +11,13 @@ use crate::settings::ScoreWeights;
 const MS_PER_MIN: f64 = 60_000.0;
 
 /// One weekly column: its SPEC name and how a row fills it.
-type Column = (&'static str, fn(&Row) -> Cell);
+type Column = (&'static str, fn(&Row) -> Cell<'static>);
 
 /// A weekly column that may need the settings (the score's weights).
-type DynColumn<'a> = (&'static str, Box<dyn Fn(&Row) -> Cell + 'a>);
+type DynColumn<'a> = (&'static str, Box<dyn Fn(&Row) -> Cell<'static> + 'a>);
 
 /// A family's own column list: names and how its part of a row fills them.
-type FamilyColumns<T> = [(&'static str, fn(&T) -> Cell)];
+type FamilyColumns<T> = [(&'static str, fn(&T) -> Cell<'static>)];
 
 /// A family's columns, reading that family's part of the row.
 fn family<'a, T: 'a>(
@@ -28,7 +28,7 @@ fn family<'a, T: 'a>(
         let f = *f;
         (
             *name,
-            Box::new(move |r: &Row| f(part(r))) as Box<dyn Fn(&Row) -> Cell>,
+            Box::new(move |r: &Row| f(part(r))) as Box<dyn Fn(&Row) -> Cell<'static>>,
         )
     })
 }
@@ -37,7 +37,7 @@ fn family<'a, T: 'a>(
 fn weekly_columns(weights: &ScoreWeights) -> Vec<DynColumn<'_>> {
     let sla = WEEKLY
         .iter()
-        .map(|(name, f)| (*name, Box::new(*f) as Box<dyn Fn(&Row) -> Cell>));
+        .map(|(name, f)| (*name, Box::new(*f) as Box<dyn Fn(&Row) -> Cell<'static>>));
     sla.chain(family(ownership::COLUMNS, |r| &r.acc.own))
         .chain(family(calls::COLUMNS, |r| &r.acc.calls))
         .chain(family(timelog::COLUMNS, |r| &r.acc.time))
@@ -46,7 +46,7 @@ fn weekly_columns(weights: &ScoreWeights) -> Vec<DynColumn<'_>> {
         .chain(std::iter::once((
             "score",
             Box::new(move |r: &Row| Cell::Pct(score::score(&r.acc, weights)))
-                as Box<dyn Fn(&Row) -> Cell>,
+                as Box<dyn Fn(&Row) -> Cell<'static>>,
         )))
         .collect()
 }
@@ -131,12 +131,12 @@ const CLOCK_HEADER: &[&str] = &[
     "week",
 ];
 
-fn clock_cells(c: &Clock, tickets: &[Ticket]) -> Vec<Cell> {
+fn clock_cells<'a>(c: &'a Clock, tickets: &'a [Ticket]) -> Vec<Cell<'a>> {
     vec![
         Cell::text(&tickets[c.ticket].key),
         Cell::text(c.kind.as_str()),
         Cell::text(c.ticket_type.as_str()),
-        Cell::text(c.severity.clone().unwrap_or_default()),
+        Cell::text(c.severity.as_deref().unwrap_or_default()),
         Cell::Time(Some(c.start)),
         Cell::Time(c.deadline),
         Cell::Time(Some(c.end)),

@@ -30,13 +30,13 @@ pub fn tickets_csv(summaries: &[&TicketSummary], tickets: &[Ticket]) -> Vec<u8> 
             vec![
                 Cell::text(&tickets[s.ticket].key),
                 Cell::text(s.ticket_type.as_str()),
-                Cell::text(s.severity.clone().unwrap_or_default()),
-                Cell::text(s.product.clone().unwrap_or_default()),
+                Cell::text(s.severity.as_deref().unwrap_or_default()),
+                Cell::text(s.product.as_deref().unwrap_or_default()),
                 Cell::Time(Some(s.created)),
                 Cell::Time(s.resolved),
                 Cell::text(s.owners.join(" ")),
                 s.handoffs.into(),
-                Cell::text(s.primary_owner.clone().unwrap_or_default()),
+                Cell::text(s.primary_owner.as_deref().unwrap_or_default()),
                 Cell::Pct(s.primary_share_pct),
                 s.reopens.into(),
             ]

@@ -209,6 +209,21 @@ fn status_names_are_normalized() {
 }
 
 #[test]
+fn non_ascii_and_long_status_names_take_the_general_path() {
+    let s = load_str(
+        "[statuses]\nin_progress = [\"En préparation\", \"Waiting for the customer's second-line vendor reply\"]\n",
+    )
+    .unwrap();
+    assert_eq!(s.status_class("EN PRÉPARATION"), StatusClass::InProgress);
+    assert_eq!(s.status_class("en preparation"), StatusClass::Unknown);
+    // 51 bytes: longer than the inline buffer, normalised the same way.
+    assert_eq!(
+        s.status_class("WAITING FOR THE CUSTOMER'S SECOND-LINE VENDOR REPLY"),
+        StatusClass::InProgress
+    );
+}
+
+#[test]
 fn relative_paths_are_read_from_the_config_folder() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::copy(
