@@ -3,6 +3,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use rayon::prelude::*;
+
 use crate::model::{PersonRef, Ticket, Ts};
 use crate::settings::Settings;
 use crate::timeline::Timeline;
@@ -20,22 +22,31 @@ pub struct People {
 impl People {
     /// Classifies everyone seen in `tickets` (with their timelines, cut at as-of).
     pub fn new(settings: &Settings, tickets: &[Ticket], timelines: &[Timeline]) -> People {
+        // Runs of tickets are read on every core and their sightings joined in ticket order,
+        // which keeps "the latest sighting wins, ties to the later one" of a single pass.
+        let seen = tickets
+            .par_chunks(1024)
+            .fold(Sightings::default, |mut seen, run| {
+                run.iter().for_each(|t| seen.see_all(t));
+                seen
+            })
+            .reduce(Sightings::default, Sightings::merge);
         let mut people = People {
             leads: settings.team.leads.iter().cloned().collect(),
             bots: settings.team.bots.iter().cloned().collect(),
+            names: seen.names,
             ..People::default()
         };
-        for t in tickets {
-            people.see_all(t);
-        }
+        people.bots.extend(seen.bots);
         let engineers: BTreeSet<String> = if settings.team.engineers.is_empty() {
             // Every person who was ever assignee of a ticket, minus leads and bots.
-            timelines
+            let ids: BTreeSet<&str> = timelines
                 .iter()
                 .flat_map(|tl| tl.assignee.values())
                 .flatten()
-                .map(|a| a.id.to_string())
-                .collect()
+                .map(|a| a.id.as_str())
+                .collect();
+            ids.into_iter().map(str::to_string).collect()
         } else {
             settings.team.engineers.iter().cloned().collect()
         };
@@ -48,8 +59,50 @@ impl People {
         people
     }
 
+    /// True for anyone configured in `[team]` or seen with a display name in the data.
+    pub fn is_known(&self, id: &str) -> bool {
+        self.is_staff(id) || self.is_lead(id) || self.is_bot(id) || self.names.contains_key(id)
+    }
+
+    pub fn is_staff(&self, id: &str) -> bool {
+        self.staff.contains(id)
+    }
+
+    pub fn is_lead(&self, id: &str) -> bool {
+        self.leads.contains(id)
+    }
+
+    pub fn is_bot(&self, id: &str) -> bool {
+        self.bots.contains(id)
+    }
+
+    /// True for a person reference that is staff.
+    pub fn is_staff_ref(&self, p: Option<&PersonRef>) -> bool {
+        p.is_some_and(|p| !p.app && self.is_staff(&p.id))
+    }
+
+    /// Staff ids in byte order.
+    pub fn staff(&self) -> impl Iterator<Item = &str> {
+        self.staff.iter().map(String::as_str)
+    }
+
+    /// The latest display name seen for an id, or "".
+    pub fn name(&self, id: &str) -> &str {
+        self.names.get(id).map_or("", |(_, n)| n.as_str())
+    }
+}
+
+/// Bots and display names seen in a run of tickets.
+#[derive(Debug, Default)]
+struct Sightings {
+    bots: BTreeSet<String>,
+    /// id -> (instant seen, display name): the latest sighting wins, ties to the later one.
+    names: BTreeMap<String, (Ts, String)>,
+}
+
+impl Sightings {
     fn see(&mut self, p: &PersonRef, at: Ts) {
-        if p.app {
+        if p.app && !self.bots.contains(p.id.as_str()) {
             self.bots.insert(p.id.to_string());
         }
         self.see_name(&p.id, &p.name, at);
@@ -59,9 +112,15 @@ impl People {
         if id.is_empty() || name.is_empty() {
             return;
         }
-        match self.names.get(id) {
+        match self.names.get_mut(id) {
             Some((seen, _)) if *seen > at => {}
-            _ => {
+            Some((seen, kept)) => {
+                *seen = at;
+                if kept != name {
+                    *kept = name.to_string();
+                }
+            }
+            None => {
                 self.names.insert(id.to_string(), (at, name.to_string()));
             }
         }
@@ -96,35 +155,67 @@ impl People {
         }
     }
 
-    /// True for anyone configured in `[team]` or seen with a display name in the data.
-    pub fn is_known(&self, id: &str) -> bool {
-        self.is_staff(id) || self.is_lead(id) || self.is_bot(id) || self.names.contains_key(id)
+    /// `later`'s sightings after this one's, as if one pass had read both runs in order.
+    fn merge(mut self, later: Sightings) -> Sightings {
+        self.bots.extend(later.bots);
+        for (id, (at, name)) in later.names {
+            match self.names.get_mut(&id) {
+                Some((seen, _)) if *seen > at => {}
+                Some(kept) => *kept = (at, name),
+                None => {
+                    self.names.insert(id, (at, name));
+                }
+            }
+        }
+        self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(h: i64) -> Ts {
+        Ts::from_timestamp(1_700_000_000 + h * 3600, 0).unwrap()
     }
 
-    pub fn is_staff(&self, id: &str) -> bool {
-        self.staff.contains(id)
+    fn person(id: &str, name: &str, app: bool) -> PersonRef {
+        PersonRef {
+            id: id.into(),
+            name: name.into(),
+            app,
+        }
     }
 
-    pub fn is_lead(&self, id: &str) -> bool {
-        self.leads.contains(id)
-    }
-
-    pub fn is_bot(&self, id: &str) -> bool {
-        self.bots.contains(id)
-    }
-
-    /// True for a person reference that is staff.
-    pub fn is_staff_ref(&self, p: Option<&PersonRef>) -> bool {
-        p.is_some_and(|p| !p.app && self.is_staff(&p.id))
-    }
-
-    /// Staff ids in byte order.
-    pub fn staff(&self) -> impl Iterator<Item = &str> {
-        self.staff.iter().map(String::as_str)
-    }
-
-    /// The latest display name seen for an id, or "".
-    pub fn name(&self, id: &str) -> &str {
-        self.names.get(id).map_or("", |(_, n)| n.as_str())
+    /// Sightings of runs joined in order give what one pass over all of them gives: the
+    /// latest sighting's name, a tie going to the later sighting, and every bot.
+    #[test]
+    fn joined_runs_match_one_pass() {
+        let sightings = [
+            (person("a", "Ann Old", false), at(5)),
+            (person("b", "Bob", false), at(1)),
+            (person("bot", "Robot", true), at(2)),
+            (person("a", "Ann Earlier", false), at(3)),
+            (person("a", "Ann Tie", false), at(5)),
+            (person("b", "Bob New", false), at(4)),
+            (person("b", "", false), at(9)),
+        ];
+        let pass = |list: &[(PersonRef, Ts)]| {
+            let mut s = Sightings::default();
+            for (p, t) in list {
+                s.see(p, *t);
+            }
+            s
+        };
+        let whole = pass(&sightings);
+        assert_eq!(whole.names["a"], (at(5), "Ann Tie".to_string()));
+        assert_eq!(whole.names["b"], (at(4), "Bob New".to_string()));
+        assert!(whole.bots.contains("bot"));
+        for split in 0..=sightings.len() {
+            let (first, second) = sightings.split_at(split);
+            let joined = pass(first).merge(pass(second));
+            assert_eq!(joined.names, whole.names, "split at {split}");
+            assert_eq!(joined.bots, whole.bots, "split at {split}");
+        }
     }
 }

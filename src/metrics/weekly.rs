@@ -153,27 +153,41 @@ pub fn aggregate(
     for key in present.iter().filter(|(w, _)| weeks.contains(w)) {
         rows.entry(key.clone()).or_default();
     }
-    // Each family tallies into rows of its own part; the parts then join by (week, person).
-    let mut sla = BTreeMap::new();
-    tally_sla(items, &weeks, &mut sla);
-    fold(&mut rows, sla, |acc, part| acc.sla = part);
-    let mut own_rows = BTreeMap::new();
-    ownership::tally(&items.continuity, &weeks, &mut own_rows);
-    fold(&mut rows, own_rows, |acc, part| acc.own = part);
-    let mut call_rows = BTreeMap::new();
-    calls::tally(&items.calls, &weeks, &mut call_rows);
-    fold(&mut rows, call_rows, |acc, part| acc.calls = part);
-    let mut time_rows = BTreeMap::new();
-    timelog::tally(&items.logged, &weeks, &mut time_rows);
-    fold(&mut rows, time_rows, |acc, part| acc.time = part);
-    let mut wip_rows = BTreeMap::new();
-    wip::tally(
-        &items.wip_intervals,
-        &items.assignments,
-        &weeks,
-        tz,
-        &mut wip_rows,
+    // Each family tallies into rows of its own part, the families side by side on every
+    // core; the parts then join by (week, person).
+    let ((sla, own_rows), (call_rows, (time_rows, wip_rows))) = rayon::join(
+        || {
+            rayon::join(
+                || tallied(|rows| tally_sla(items, &weeks, rows)),
+                || tallied(|rows| ownership::tally(&items.continuity, &weeks, rows)),
+            )
+        },
+        || {
+            rayon::join(
+                || tallied(|rows| calls::tally(&items.calls, &weeks, rows)),
+                || {
+                    rayon::join(
+                        || tallied(|rows| timelog::tally(&items.logged, &weeks, rows)),
+                        || {
+                            tallied(|rows| {
+                                wip::tally(
+                                    &items.wip_intervals,
+                                    &items.assignments,
+                                    &weeks,
+                                    tz,
+                                    rows,
+                                )
+                            })
+                        },
+                    )
+                },
+            )
+        },
     );
+    fold(&mut rows, sla, |acc, part| acc.sla = part);
+    fold(&mut rows, own_rows, |acc, part| acc.own = part);
+    fold(&mut rows, call_rows, |acc, part| acc.calls = part);
+    fold(&mut rows, time_rows, |acc, part| acc.time = part);
     fold(&mut rows, wip_rows, |acc, part| acc.wip = part);
 
     let mut team: BTreeMap<Week, Acc> = weeks.iter().map(|w| (*w, Acc::default())).collect();
@@ -198,6 +212,13 @@ pub fn aggregate(
             })
             .collect(),
     }
+}
+
+/// One family's rows, tallied by `f` into a fresh map.
+fn tallied<T>(f: impl FnOnce(&mut BTreeMap<(Week, String), T>)) -> BTreeMap<(Week, String), T> {
+    let mut part = BTreeMap::new();
+    f(&mut part);
+    part
 }
 
 /// Joins one family's rows into the combined rows.
