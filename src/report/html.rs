@@ -9,6 +9,8 @@ mod tests;
 use std::collections::HashMap;
 use std::fmt::Write;
 
+use rayon::prelude::*;
+
 use crate::report::charts::{
     ESCALATION_LEAD, Inputs, Person, TEAM_TRENDS, Table, WEEK_BREACHES, engineer_chart,
 };
@@ -374,8 +376,18 @@ pub fn index_html(inputs: &Inputs, charts_svg: &[(String, String)]) -> String {
     by_week(&mut out, team, inputs.weeks, &rows);
     out.push_str("</section>\n");
     let groups = ByEngineer::new(inputs);
-    for p in &people {
-        engineer(&mut out, inputs, &groups, charts_svg, p);
+    // A section per engineer, written on every core and joined in the nav's order.
+    let sections: Vec<String> = people
+        .par_iter()
+        .map(|p| {
+            let mut section = String::new();
+            engineer(&mut section, inputs, &groups, charts_svg, p);
+            section
+        })
+        .collect();
+    out.reserve(sections.iter().map(String::len).sum());
+    for section in sections {
+        out.push_str(&section);
     }
     let _ = write!(
         out,

@@ -375,14 +375,27 @@ fn write_folder(out: &Path, report: &Report) -> anyhow::Result<PathBuf> {
         .prefix(".supportlens-tmp-")
         .tempdir_in(out)
         .with_context(|| format!("creating a temporary folder in {}", out.display()))?;
-    for (name, bytes) in &report.files {
-        let path = tmp.path().join(name);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)
-                .with_context(|| format!("creating {}", parent.display()))?;
-        }
-        std::fs::write(&path, bytes).with_context(|| format!("writing {}", path.display()))?;
+    let paths: Vec<PathBuf> = report
+        .files
+        .iter()
+        .map(|(n, _)| tmp.path().join(n))
+        .collect();
+    let folders: std::collections::BTreeSet<&Path> =
+        paths.iter().filter_map(|p| p.parent()).collect();
+    for folder in folders {
+        std::fs::create_dir_all(folder)
+            .with_context(|| format!("creating {}", folder.display()))?;
     }
+    // Hundreds of megabytes for a large report: written on every core. The first failing
+    // file in report order is the one reported.
+    let written: Vec<anyhow::Result<()>> = paths
+        .par_iter()
+        .zip(&report.files)
+        .map(|(path, (_, bytes))| {
+            std::fs::write(path, bytes).with_context(|| format!("writing {}", path.display()))
+        })
+        .collect();
+    written.into_iter().collect::<anyhow::Result<()>>()?;
     let target = out.join(&report.folder);
     let staged = tmp.keep();
     let old = if target.exists() {
