@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use anyhow::{Result, anyhow, bail};
 use chrono::DateTime;
 use polars::prelude::*;
+use rayon::prelude::*;
 
 use super::encode::{LABEL_SEP, NOTE_SEP};
 use crate::model::{Change, Comment, PersonRef, Short, Ticket, Ts, Worklog};
@@ -62,80 +63,162 @@ pub(super) fn tickets(df: &DataFrame) -> Result<(Vec<Ticket>, TicketIndex<'_>)> 
 }
 
 /// Each ticket's comments.
-pub(super) fn comments(df: &DataFrame, index: &TicketIndex) -> Result<PerTicket<Comment>> {
-    let mut id = strs(df, "id")?;
-    let mut author = PersonIter::new(df, "author")?;
-    let mut created = times(df, "created")?;
-    let mut updated = times(df, "updated")?;
-    let mut public = bools(df, "public")?;
-    let mut body = strs(df, "body")?;
-    let owners = owners(df, index)?;
-    let mut lists = sized(&owners, index.len());
-    for (row, &owner) in owners.iter().enumerate() {
-        lists[owner].push(Comment {
-            id: need(id.next(), "id", row)?.into(),
-            author: author.next(),
-            created: ts(created.next(), "created", row)?,
-            updated: ts(updated.next(), "updated", row)?,
-            public: need(public.next(), "public", row)?,
-            body: need(body.next(), "body", row)?.to_owned(),
-        });
-    }
-    Ok(lists)
+pub(super) fn comments(
+    df: &DataFrame,
+    index: &TicketIndex,
+    run_rows: usize,
+) -> Result<PerTicket<Comment>> {
+    per_ticket(df, index, run_rows, |df, owners, base, lists| {
+        let mut id = strs(df, "id")?;
+        let mut author = PersonIter::new(df, "author")?;
+        let mut created = times(df, "created")?;
+        let mut updated = times(df, "updated")?;
+        let mut public = bools(df, "public")?;
+        let mut body = strs(df, "body")?;
+        for (i, &owner) in owners.iter().enumerate() {
+            let row = base + i;
+            lists[owner].push(Comment {
+                id: need(id.next(), "id", row)?.into(),
+                author: author.next(),
+                created: ts(created.next(), "created", row)?,
+                updated: ts(updated.next(), "updated", row)?,
+                public: need(public.next(), "public", row)?,
+                body: need(body.next(), "body", row)?.to_owned(),
+            });
+        }
+        Ok(())
+    })
 }
 
 /// Each ticket's worklogs.
-pub(super) fn worklogs(df: &DataFrame, index: &TicketIndex) -> Result<PerTicket<Worklog>> {
-    let mut id = strs(df, "id")?;
-    let mut author = PersonIter::new(df, "author")?;
-    let mut started = times(df, "started")?;
-    let mut created = times(df, "created")?;
-    let mut updated = times(df, "updated")?;
-    let mut seconds = ints(df, "seconds")?;
-    let mut comment = strs(df, "comment")?;
-    let owners = owners(df, index)?;
-    let mut lists = sized(&owners, index.len());
-    for (row, &owner) in owners.iter().enumerate() {
-        lists[owner].push(Worklog {
-            id: need(id.next(), "id", row)?.into(),
-            author: author.next(),
-            started: ts(started.next(), "started", row)?,
-            created: ts(created.next(), "created", row)?,
-            updated: ts(updated.next(), "updated", row)?,
-            seconds: need(seconds.next(), "seconds", row)?,
-            comment: need(comment.next(), "comment", row)?.into(),
-        });
-    }
-    Ok(lists)
+pub(super) fn worklogs(
+    df: &DataFrame,
+    index: &TicketIndex,
+    run_rows: usize,
+) -> Result<PerTicket<Worklog>> {
+    per_ticket(df, index, run_rows, |df, owners, base, lists| {
+        let mut id = strs(df, "id")?;
+        let mut author = PersonIter::new(df, "author")?;
+        let mut started = times(df, "started")?;
+        let mut created = times(df, "created")?;
+        let mut updated = times(df, "updated")?;
+        let mut seconds = ints(df, "seconds")?;
+        let mut comment = strs(df, "comment")?;
+        for (i, &owner) in owners.iter().enumerate() {
+            let row = base + i;
+            lists[owner].push(Worklog {
+                id: need(id.next(), "id", row)?.into(),
+                author: author.next(),
+                started: ts(started.next(), "started", row)?,
+                created: ts(created.next(), "created", row)?,
+                updated: ts(updated.next(), "updated", row)?,
+                seconds: need(seconds.next(), "seconds", row)?,
+                comment: need(comment.next(), "comment", row)?.into(),
+            });
+        }
+        Ok(())
+    })
 }
 
 /// Each ticket's changelog items.
-pub(super) fn changes(df: &DataFrame, index: &TicketIndex) -> Result<PerTicket<Change>> {
-    let mut history_id = strs(df, "history_id")?;
-    let mut author = PersonIter::new(df, "author")?;
-    let mut at = times(df, "at")?;
-    let mut field_id = strs(df, "field_id")?;
-    let mut field = strs(df, "field")?;
-    let mut from = strs(df, "from")?;
-    let mut from_string = strs(df, "from_string")?;
-    let mut to = strs(df, "to")?;
-    let mut to_string = strs(df, "to_string")?;
-    let owners = owners(df, index)?;
-    let mut lists = sized(&owners, index.len());
-    for (row, &owner) in owners.iter().enumerate() {
-        lists[owner].push(Change {
-            history_id: need(history_id.next(), "history_id", row)?.into(),
-            author: author.next(),
-            at: ts(at.next(), "at", row)?,
-            field_id: short(field_id.next()),
-            field: need(field.next(), "field", row)?.into(),
-            from: short(from.next()),
-            from_string: short(from_string.next()),
-            to: short(to.next()),
-            to_string: short(to_string.next()),
-        });
+pub(super) fn changes(
+    df: &DataFrame,
+    index: &TicketIndex,
+    run_rows: usize,
+) -> Result<PerTicket<Change>> {
+    per_ticket(df, index, run_rows, |df, owners, base, lists| {
+        let mut history_id = strs(df, "history_id")?;
+        let mut author = PersonIter::new(df, "author")?;
+        let mut at = times(df, "at")?;
+        let mut field_id = strs(df, "field_id")?;
+        let mut field = strs(df, "field")?;
+        let mut from = strs(df, "from")?;
+        let mut from_string = strs(df, "from_string")?;
+        let mut to = strs(df, "to")?;
+        let mut to_string = strs(df, "to_string")?;
+        for (i, &owner) in owners.iter().enumerate() {
+            let row = base + i;
+            lists[owner].push(Change {
+                history_id: need(history_id.next(), "history_id", row)?.into(),
+                author: author.next(),
+                at: ts(at.next(), "at", row)?,
+                field_id: short(field_id.next()),
+                field: need(field.next(), "field", row)?.into(),
+                from: short(from.next()),
+                from_string: short(from_string.next()),
+                to: short(to.next()),
+                to_string: short(to_string.next()),
+            });
+        }
+        Ok(())
+    })
+}
+
+/// Rows decoded per run: large enough that a run's setup is noise, small enough that both
+/// cores stay busy to the end.
+pub(super) const ROWS_PER_RUN: usize = 1 << 16;
+
+/// One child table's rows as a list per ticket, in runs of about `run_rows` rows (the
+/// caller passes [`ROWS_PER_RUN`]; tests cut tiny tables finer). `rows` decodes the rows of
+/// a frame (or a slice of it) whose tickets are `owners` (indexes into `lists`, one per
+/// row); `base` is the first row's number in the whole table, for messages.
+///
+/// A stored snapshot keeps each ticket's rows together, in the tickets table's order; then
+/// runs of whole tickets are decoded on every core straight into their final lists. Rows in
+/// any other order are decoded in one pass, with the same result.
+fn per_ticket<T: Send>(
+    df: &DataFrame,
+    index: &TicketIndex,
+    run_rows: usize,
+    rows: impl Fn(&DataFrame, &[usize], usize, &mut [Vec<T>]) -> Result<()> + Sync,
+) -> Result<PerTicket<T>> {
+    let owners = owners(df, index, run_rows)?;
+    let tickets = index.len();
+    if !owners.is_sorted() {
+        let mut lists = sized(&owners, tickets);
+        rows(df, &owners, 0, &mut lists)?;
+        return Ok(lists);
     }
-    Ok(lists)
+    let runs = ticket_runs(&owners, run_rows);
+    let decoded: Vec<Result<(usize, PerTicket<T>)>> = runs
+        .par_iter()
+        .map(|&(start, end)| {
+            let first = owners[start];
+            let local: Vec<usize> = owners[start..end].iter().map(|o| o - first).collect();
+            let mut lists = sized(&local, owners[end - 1] - first + 1);
+            rows(
+                &df.slice(start as i64, end - start),
+                &local,
+                start,
+                &mut lists,
+            )?;
+            Ok((first, lists))
+        })
+        .collect();
+    let mut out: PerTicket<T> = Vec::with_capacity(tickets);
+    // The first failing run in row order is the one reported.
+    for run in decoded {
+        let (first, lists) = run?;
+        out.resize_with(first, Vec::new);
+        out.extend(lists);
+    }
+    out.resize_with(tickets, Vec::new);
+    Ok(out)
+}
+
+/// Row ranges of about `size` rows over `owners` (sorted), each cut where a ticket starts.
+fn ticket_runs(owners: &[usize], size: usize) -> Vec<(usize, usize)> {
+    let mut runs = Vec::new();
+    let mut start = 0;
+    while start < owners.len() {
+        let mut end = (start + size).min(owners.len());
+        while end < owners.len() && owners[end] == owners[end - 1] {
+            end += 1;
+        }
+        runs.push((start, end));
+        start = end;
+    }
+    runs
 }
 
 /// A column's cells as `Option`s: `None` from the iterator means the column ran short,
@@ -235,20 +318,38 @@ fn opt_ts(cell: Option<Option<i64>>, name: &str, row: usize) -> Result<Option<Ts
     }
 }
 
-/// The ticket (row in the `tickets` table) each child row belongs to.
-fn owners(df: &DataFrame, index: &TicketIndex) -> Result<Vec<usize>> {
-    let mut ticket_id = strs(df, "ticket_id")?;
-    (0..df.height())
-        .map(|row| {
-            let id = need(ticket_id.next(), "ticket_id", row)?;
-            index.get(id).copied().ok_or_else(|| {
-                anyhow!(
-                    "row {}: ticket_id {id} is not in the tickets table",
-                    row + 1
-                )
-            })
+/// The ticket (row in the `tickets` table) each child row belongs to, looked up in runs of
+/// rows on every core.
+fn owners(df: &DataFrame, index: &TicketIndex, run_rows: usize) -> Result<Vec<usize>> {
+    let ids = column(df, "ticket_id")?
+        .str()
+        .map_err(|_| anyhow!("column `ticket_id` is not text"))?;
+    let height = df.height();
+    let runs: Vec<Result<Vec<usize>>> = (0..height.div_ceil(run_rows))
+        .into_par_iter()
+        .map(|run| {
+            let start = run * run_rows;
+            let len = run_rows.min(height - start);
+            let slice = ids.slice(start as i64, len);
+            let mut cells = slice.iter();
+            (start..start + len)
+                .map(|row| {
+                    let id = need(cells.next(), "ticket_id", row)?;
+                    index.get(id).copied().ok_or_else(|| {
+                        anyhow!(
+                            "row {}: ticket_id {id} is not in the tickets table",
+                            row + 1
+                        )
+                    })
+                })
+                .collect()
         })
-        .collect()
+        .collect();
+    let mut owners = Vec::with_capacity(height);
+    for run in runs {
+        owners.extend(run?);
+    }
+    Ok(owners)
 }
 
 /// One empty list per ticket, each sized exactly for its rows: doubling growth would waste

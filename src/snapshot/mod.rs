@@ -154,11 +154,20 @@ pub fn read(dir: &Path) -> Result<(Vec<Ticket>, Meta)> {
     let (mut tickets, index) =
         decode::tickets(&ticket_df).map_err(|e| bad_rows(Table::Tickets, e))?;
     let (comments, (worklogs, changes)) = rayon::join(
-        || decode::comments(&comments_df, &index).map_err(|e| bad_rows(Table::Comments, e)),
+        || {
+            decode::comments(&comments_df, &index, decode::ROWS_PER_RUN)
+                .map_err(|e| bad_rows(Table::Comments, e))
+        },
         || {
             rayon::join(
-                || decode::worklogs(&worklogs_df, &index).map_err(|e| bad_rows(Table::Worklogs, e)),
-                || decode::changes(&changes_df, &index).map_err(|e| bad_rows(Table::Changes, e)),
+                || {
+                    decode::worklogs(&worklogs_df, &index, decode::ROWS_PER_RUN)
+                        .map_err(|e| bad_rows(Table::Worklogs, e))
+                },
+                || {
+                    decode::changes(&changes_df, &index, decode::ROWS_PER_RUN)
+                        .map_err(|e| bad_rows(Table::Changes, e))
+                },
             )
         },
     );

@@ -1,0 +1,97 @@
+//! Child tables decode into the same per-ticket lists whether read in runs of any size or
+//! with their rows in another order, and a bad row is named by its row in the whole table.
+
+use polars::prelude::*;
+
+use super::*;
+use crate::snapshot::{decode, encode};
+
+/// Tickets "9", "10" and "11" in stored (id) order with 1, 2 and 4 changelog items and 0, 1
+/// and 2 comments, so runs of one or two rows must cut inside and between tickets.
+fn stored() -> Vec<Ticket> {
+    let mut eleven = full_ticket();
+    eleven.id = "11".into();
+    eleven.key = "SUP-11".into();
+    let mut extra = eleven.changes[0].clone();
+    extra.history_id = "9100".into();
+    extra.at = t("2026-11-03T10:00:00.000Z");
+    eleven.changes.push(extra.clone());
+    extra.history_id = "9101".into();
+    eleven.changes.push(extra);
+    let mut reply = eleven.comments[0].clone();
+    reply.id = "777".into();
+    reply.body = "second".into();
+    eleven.comments.push(reply);
+    vec![bare_ticket(), full_ticket(), eleven]
+}
+
+fn frames(tickets: &[Ticket]) -> [DataFrame; 3] {
+    let refs: Vec<&Ticket> = tickets.iter().collect();
+    [Table::Tickets, Table::Comments, Table::Changes].map(|t| encode::frame(t, &refs).unwrap())
+}
+
+#[test]
+fn runs_of_any_size_give_each_ticket_its_rows_in_order() {
+    let tickets = stored();
+    let [tdf, cdf, chdf] = frames(&tickets);
+    let (_, index) = decode::tickets(&tdf).unwrap();
+    let want_changes: Vec<Vec<Change>> = tickets.iter().map(|t| t.changes.clone()).collect();
+    let want_comments: Vec<Vec<Comment>> = tickets.iter().map(|t| t.comments.clone()).collect();
+    assert_eq!(want_changes.iter().map(Vec::len).collect::<Vec<_>>(), [1, 2, 4]);
+    for run in [1, 2, 3, decode::ROWS_PER_RUN] {
+        assert_eq!(
+            decode::changes(&chdf, &index, run).unwrap(),
+            want_changes,
+            "runs of {run}"
+        );
+        assert_eq!(
+            decode::comments(&cdf, &index, run).unwrap(),
+            want_comments,
+            "runs of {run}"
+        );
+    }
+}
+
+#[test]
+fn rows_in_another_order_land_on_their_tickets() {
+    let tickets = stored();
+    let [tdf, _, chdf] = frames(&tickets);
+    let (_, index) = decode::tickets(&tdf).unwrap();
+    // Reversed: ticket order and the order within each ticket both flip.
+    let reversed = chdf.reverse();
+    let want: Vec<Vec<Change>> = tickets
+        .iter()
+        .map(|t| t.changes.iter().rev().cloned().collect())
+        .collect();
+    for run in [1, 2, decode::ROWS_PER_RUN] {
+        assert_eq!(decode::changes(&reversed, &index, run).unwrap(), want);
+    }
+}
+
+#[test]
+fn an_unknown_ticket_is_named_by_its_row_in_the_whole_table() {
+    let tickets = stored();
+    let [tdf, _, mut chdf] = frames(&tickets);
+    let (_, index) = decode::tickets(&tdf).unwrap();
+    // Row 5 of 7 (the second item of "11") points at a ticket that is not stored.
+    let ids: Vec<&str> = vec!["9", "10", "10", "11", "12", "11", "11"];
+    chdf.with_column(Column::new("ticket_id".into(), ids)).unwrap();
+    for run in [1, 2, decode::ROWS_PER_RUN] {
+        let err = decode::changes(&chdf, &index, run).unwrap_err().to_string();
+        assert_eq!(err, "row 5: ticket_id 12 is not in the tickets table", "runs of {run}");
+    }
+}
+
+#[test]
+fn an_empty_cell_is_named_by_its_row_in_the_whole_table() {
+    let tickets = stored();
+    let [tdf, _, mut chdf] = frames(&tickets);
+    let (_, index) = decode::tickets(&tdf).unwrap();
+    let mut field: Vec<Option<&str>> = vec![Some("status"); 7];
+    field[5] = None;
+    chdf.with_column(Column::new("field".into(), field)).unwrap();
+    for run in [1, 2, 3, decode::ROWS_PER_RUN] {
+        let err = decode::changes(&chdf, &index, run).unwrap_err().to_string();
+        assert_eq!(err, "row 6: column `field` is empty", "runs of {run}");
+    }
+}
