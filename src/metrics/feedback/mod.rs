@@ -14,6 +14,7 @@ mod wip;
 use std::collections::{HashMap, HashSet};
 
 use chrono_tz::Tz;
+use rayon::prelude::*;
 
 use crate::metrics::calls::Call;
 use crate::metrics::escalations::EscalationIndex;
@@ -197,41 +198,68 @@ pub fn points(rows: &[Row], items: &Items, tickets: &[Ticket], tz: Tz) -> Vec<Po
     let rows: Vec<&Row> = rows.iter().filter(|r| r.engineer != UNASSIGNED).collect();
     let wanted: HashSet<Key> = rows.iter().map(|r| (r.week, r.engineer.as_str())).collect();
     let escalation_index = EscalationIndex::new(&items.escalations);
-    let clocks = ByRow::new(&items.clocks, &wanted, |c| (c.week, &c.engineer));
-    let escalations = ByRow::new(&items.escalations, &wanted, |e| (e.week, &e.engineer));
     let continuity = &items.continuity;
-    let resolutions = ByRow::new(&continuity.resolutions, &wanted, |r| (r.week, &r.engineer));
-    let handoffs_out = ByRow::new(&continuity.handoffs, &wanted, |h| (h.week, &h.from));
-    let reopens = ByRow::new(&continuity.reopens, &wanted, |r| (r.week, &r.engineer));
-    let calls = ByRow::new(&items.calls, &wanted, |c| (c.week, &c.engineer));
-    let logged = ByRow::new(&items.logged, &wanted, |l| (l.week, &l.engineer));
-    let assignments = ByRow::new(&items.assignments, &wanted, |a| (a.week, &a.person));
     let people: HashSet<&str> = wanted.iter().map(|(_, p)| *p).collect();
     let span = rows
         .iter()
         .map(|r| r.week)
         .min()
         .zip(rows.iter().map(|r| r.week).max());
-    let parallel = span.map_or_else(HashMap::new, |span| {
-        wip::parallel_tickets(&items.wip_intervals, &people, span, tz)
-    });
-    let mut out = Vec::new();
-    for row in rows {
-        let key = (row.week, row.engineer.as_str());
-        let evidence = Evidence {
-            row,
-            clocks: clocks.of(&key),
-            escalations: escalations.of(&key),
-            escalation_index: &escalation_index,
-            resolutions: resolutions.of(&key),
-            handoffs_out: handoffs_out.of(&key),
-            reopens: reopens.of(&key),
-            calls: calls.of(&key),
-            logged: logged.of(&key),
-            assignments: assignments.of(&key),
-            parallel: parallel.get(&key).map_or(&[], Vec::as_slice),
-        };
-        out.extend(
+    // The groupings are independent passes over millions of items: built side by side.
+    let ((clocks, escalations), (resolutions, handoffs_out)) = rayon::join(
+        || {
+            rayon::join(
+                || ByRow::new(&items.clocks, &wanted, |c| (c.week, &c.engineer)),
+                || ByRow::new(&items.escalations, &wanted, |e| (e.week, &e.engineer)),
+            )
+        },
+        || {
+            rayon::join(
+                || ByRow::new(&continuity.resolutions, &wanted, |r| (r.week, &r.engineer)),
+                || ByRow::new(&continuity.handoffs, &wanted, |h| (h.week, &h.from)),
+            )
+        },
+    );
+    let ((reopens, calls), (logged, (assignments, parallel))) = rayon::join(
+        || {
+            rayon::join(
+                || ByRow::new(&continuity.reopens, &wanted, |r| (r.week, &r.engineer)),
+                || ByRow::new(&items.calls, &wanted, |c| (c.week, &c.engineer)),
+            )
+        },
+        || {
+            rayon::join(
+                || ByRow::new(&items.logged, &wanted, |l| (l.week, &l.engineer)),
+                || {
+                    rayon::join(
+                        || ByRow::new(&items.assignments, &wanted, |a| (a.week, &a.person)),
+                        || {
+                            span.map_or_else(HashMap::new, |span| {
+                                wip::parallel_tickets(&items.wip_intervals, &people, span, tz)
+                            })
+                        },
+                    )
+                },
+            )
+        },
+    );
+    // Rows are independent: judged on every core, collected in row order.
+    rows.par_iter()
+        .flat_map_iter(|&row| {
+            let key = (row.week, row.engineer.as_str());
+            let evidence = Evidence {
+                row,
+                clocks: clocks.of(&key),
+                escalations: escalations.of(&key),
+                escalation_index: &escalation_index,
+                resolutions: resolutions.of(&key),
+                handoffs_out: handoffs_out.of(&key),
+                reopens: reopens.of(&key),
+                calls: calls.of(&key),
+                logged: logged.of(&key),
+                assignments: assignments.of(&key),
+                parallel: parallel.get(&key).map_or(&[], Vec::as_slice),
+            };
             RULES
                 .iter()
                 .filter_map(|rule| rule(&evidence))
@@ -242,8 +270,8 @@ pub fn points(rows: &[Row], items: &Items, tickets: &[Ticket], tz: Tz) -> Vec<Po
                     metric: d.metric,
                     message: d.message,
                     tickets: keys(tickets, d.tickets),
-                }),
-        );
-    }
-    out
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect()
 }

@@ -37,7 +37,10 @@ fn runs_of_any_size_give_each_ticket_its_rows_in_order() {
     let (_, index) = decode::tickets(&tdf).unwrap();
     let want_changes: Vec<Vec<Change>> = tickets.iter().map(|t| t.changes.clone()).collect();
     let want_comments: Vec<Vec<Comment>> = tickets.iter().map(|t| t.comments.clone()).collect();
-    assert_eq!(want_changes.iter().map(Vec::len).collect::<Vec<_>>(), [1, 2, 4]);
+    assert_eq!(
+        want_changes.iter().map(Vec::len).collect::<Vec<_>>(),
+        [1, 2, 4]
+    );
     for run in [1, 2, 3, decode::ROWS_PER_RUN] {
         assert_eq!(
             decode::changes(&chdf, &index, run).unwrap(),
@@ -75,10 +78,14 @@ fn an_unknown_ticket_is_named_by_its_row_in_the_whole_table() {
     let (_, index) = decode::tickets(&tdf).unwrap();
     // Row 5 of 7 (the second item of "11") points at a ticket that is not stored.
     let ids: Vec<&str> = vec!["9", "10", "10", "11", "12", "11", "11"];
-    chdf.with_column(Column::new("ticket_id".into(), ids)).unwrap();
+    chdf.with_column(Column::new("ticket_id".into(), ids))
+        .unwrap();
     for run in [1, 2, decode::ROWS_PER_RUN] {
         let err = decode::changes(&chdf, &index, run).unwrap_err().to_string();
-        assert_eq!(err, "row 5: ticket_id 12 is not in the tickets table", "runs of {run}");
+        assert_eq!(
+            err, "row 5: ticket_id 12 is not in the tickets table",
+            "runs of {run}"
+        );
     }
 }
 
@@ -89,7 +96,8 @@ fn an_empty_cell_is_named_by_its_row_in_the_whole_table() {
     let (_, index) = decode::tickets(&tdf).unwrap();
     let mut field: Vec<Option<&str>> = vec![Some("status"); 7];
     field[5] = None;
-    chdf.with_column(Column::new("field".into(), field)).unwrap();
+    chdf.with_column(Column::new("field".into(), field))
+        .unwrap();
     for run in [1, 2, 3, decode::ROWS_PER_RUN] {
         let err = decode::changes(&chdf, &index, run).unwrap_err().to_string();
         assert_eq!(err, "row 6: column `field` is empty", "runs of {run}");
