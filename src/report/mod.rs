@@ -264,12 +264,7 @@ pub fn build(
     ];
     let mut files: Vec<(String, Vec<u8>)> = jobs
         .into_par_iter()
-        .map(|(name, render)| {
-            let t = std::time::Instant::now();
-            let r = render();
-            eprintln!("TIMING job {name} {:?}", t.elapsed());
-            (name.to_string(), r)
-        })
+        .map(|(name, render)| (name.to_string(), render()))
         .collect();
     files.push(("run.json".to_string(), run_json));
     progress.step(&format!("rendered {} tables", files.len()));
