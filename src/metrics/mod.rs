@@ -181,24 +181,29 @@ impl<'a> Prepared<'a> {
             return BTreeSet::new();
         };
         let (from, to) = (first.start(tz), last.end(tz));
-        let mut out = BTreeSet::new();
-        for o in &items.owned {
-            if o.end <= from || o.start >= to || !self.people.is_staff(&o.person) {
-                continue;
-            }
-            let mut week = Week::of(o.start.max(from), tz);
-            while week <= *last && week.start(tz) < o.end {
-                out.insert((week, o.person.to_string()));
-                week = week.next();
-            }
-        }
-        // Authors by ticket on every core (a week lookup per comment and worklog).
-        let authored: Vec<Vec<(Week, String)>> = self
+        // Owners' weeks and authors' weeks, found on every core with borrowed ids; each
+        // distinct (week, person) is copied once at the end.
+        let owning = items
+            .owned
+            .par_iter()
+            .with_min_len(TICKETS_PER_TASK)
+            .filter(|o| o.end > from && o.start < to && self.people.is_staff(&o.person))
+            .flat_map_iter(|o| {
+                let mut weeks = Vec::new();
+                let mut week = Week::of(o.start.max(from), tz);
+                while week <= *last && week.start(tz) < o.end {
+                    weeks.push((week, o.person.as_str()));
+                    week = week.next();
+                }
+                weeks
+            });
+        // A week lookup per comment and worklog.
+        let authoring = self
             .tickets
             .par_iter()
             .with_min_len(TICKETS_PER_TASK)
             .filter(|t| t.created.is_some())
-            .map(|t| {
+            .flat_map_iter(|t| {
                 let events = t
                     .comments
                     .iter()
@@ -208,14 +213,17 @@ impl<'a> Prepared<'a> {
                 for (author, at) in events {
                     let staff = self.people.is_staff_ref(author);
                     if at >= from && at < to && at <= self.as_of && staff {
-                        let id = author.map(|p| p.id.to_string()).unwrap_or_default();
+                        let id = author.map_or("", |p| p.id.as_str());
                         found.push((Week::of(at, tz), id));
                     }
                 }
                 found
-            })
-            .collect();
-        out.extend(authored.into_iter().flatten());
-        out
+            });
+        let mut seen: Vec<(Week, &str)> = owning.chain(authoring).collect();
+        seen.par_sort_unstable();
+        seen.dedup();
+        seen.into_iter()
+            .map(|(week, id)| (week, id.to_string()))
+            .collect()
     }
 }
