@@ -1,7 +1,7 @@
 //! Who is who (SPEC §1): staff, leads, bots and customers, and the display name to show
 //! for each person id.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeSet, HashMap};
 
 use rayon::prelude::*;
 
@@ -16,7 +16,7 @@ pub struct People {
     leads: BTreeSet<String>,
     bots: BTreeSet<String>,
     /// id -> (instant seen, display name): the latest sighting wins.
-    names: BTreeMap<String, (Ts, String)>,
+    names: HashMap<String, (Ts, String)>,
 }
 
 impl People {
@@ -97,7 +97,7 @@ impl People {
 struct Sightings {
     bots: BTreeSet<String>,
     /// id -> (instant seen, display name): the latest sighting wins, ties to the later one.
-    names: BTreeMap<String, (Ts, String)>,
+    names: HashMap<String, (Ts, String)>,
 }
 
 impl Sightings {

@@ -28,7 +28,7 @@ pub fn calls_csv(items: &[&Call], tickets: &[Ticket]) -> Vec<u8> {
                 Cell::text(c.engineer.as_str()),
                 Cell::Num(c.minutes()),
                 Cell::text(c.missing_str()),
-                Cell::text(c.week.to_string()),
+                Cell::Week(c.week),
             ]
         }),
     )

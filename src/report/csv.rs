@@ -7,6 +7,7 @@ use std::fmt::Write;
 use rayon::prelude::*;
 
 use crate::model::{Ts, push_ts};
+use crate::week::Week;
 
 /// One cell, typed so that numbers are formatted by the SPEC's rules and text is made inert.
 /// Text borrows where it can: a large report writes millions of ids and keys.
@@ -20,6 +21,8 @@ pub enum Cell<'a> {
     Pct(Option<f64>),
     Bool(bool),
     Time(Option<Ts>),
+    /// An ISO week label, `2026-W47`.
+    Week(Week),
 }
 
 impl<'a> Cell<'a> {
@@ -50,6 +53,14 @@ impl<'a> Cell<'a> {
             Cell::Time(t) => {
                 if let Some(t) = t {
                     push_ts(*t, out);
+                }
+            }
+            Cell::Week(w) => {
+                // Written in place; a label is text, so it is neutralised like any other.
+                let start = out.len();
+                let _ = write!(out, "{w}");
+                if out[start..].starts_with('-') {
+                    out.insert(start, '\'');
                 }
             }
         }

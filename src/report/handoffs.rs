@@ -15,7 +15,7 @@ pub fn handoffs_csv(handoffs: &[&Handoff], tickets: &[Ticket]) -> Vec<u8> {
                 Cell::Time(Some(h.at)),
                 Cell::text(&h.from),
                 Cell::text(&h.to),
-                Cell::text(h.week.to_string()),
+                Cell::Week(h.week),
             ]
         }),
     )

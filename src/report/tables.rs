@@ -94,7 +94,7 @@ fn weekly_table<'a>(
                 people.name(&r.engineer)
             };
             [
-                Cell::text(r.week.to_string()),
+                Cell::Week(r.week),
                 Cell::text(&r.engineer),
                 Cell::text(name),
             ]
@@ -145,7 +145,7 @@ fn clock_cells<'a>(c: &'a Clock, tickets: &'a [Ticket]) -> Vec<Cell<'a>> {
         Cell::Num(Some(c.target_secs as f64 / 60.0)),
         Cell::Bool(c.breached),
         Cell::text(c.engineer.as_str()),
-        Cell::text(c.week.to_string()),
+        Cell::Week(c.week),
     ]
 }
 
@@ -186,7 +186,7 @@ pub fn escalations(escalations: &[&Escalation], tickets: &[Ticket]) -> Vec<u8> {
                 Cell::Time(e.deadline),
                 Cell::Num(e.lead_ms.map(|ms| ms as f64 / MS_PER_MIN)),
                 Cell::text(e.class.as_str()),
-                Cell::text(e.week.to_string()),
+                Cell::Week(e.week),
             ]
         }),
     )
@@ -220,7 +220,7 @@ pub fn feedback(points: &[Point]) -> Vec<u8> {
         &["week", "engineer", "kind", "metric", "message", "tickets"],
         points.iter().map(|p| {
             vec![
-                Cell::text(p.week.to_string()),
+                Cell::Week(p.week),
                 Cell::text(&p.engineer),
                 Cell::text(p.kind.as_str()),
                 Cell::text(p.metric),
