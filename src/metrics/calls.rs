@@ -15,6 +15,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::TimeDelta;
 
 use crate::metrics::TicketCtx;
+use crate::metrics::weekly::Tally;
 use crate::metrics::weekly::pct;
 use crate::model::{PersonRef, Short, Ts};
 use crate::report::csv::Cell;
@@ -208,9 +209,9 @@ impl CallAcc {
 }
 
 /// Adds each item of a window week to its (week, engineer) row.
-pub fn tally(items: &[Call], weeks: &BTreeSet<Week>, rows: &mut BTreeMap<(Week, String), CallAcc>) {
+pub fn tally<'a>(items: &'a [Call], weeks: &BTreeSet<Week>, rows: &mut Tally<'a, CallAcc>) {
     for call in items.iter().filter(|c| weeks.contains(&c.week)) {
-        rows.entry((call.week, call.engineer.to_string()))
+        rows.entry((call.week, call.engineer.as_str()))
             .or_default()
             .add(call);
     }

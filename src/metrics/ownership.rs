@@ -4,10 +4,11 @@
 //! `tally` and its `engineer_weekly.csv` columns) lives here too. The per-ticket items are
 //! in `handoffs`.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use crate::metrics::TicketCtx;
 use crate::metrics::handoffs::Continuity;
+use crate::metrics::weekly::Tally;
 use crate::metrics::weekly::pct;
 use crate::model::{Short, Ts};
 use crate::report::csv::Cell;
@@ -95,20 +96,20 @@ impl OwnershipAcc {
 }
 
 /// Adds every item of a window week to its row; rows are created for the people credited.
-pub fn tally(
-    items: &Continuity,
+pub fn tally<'a>(
+    items: &'a Continuity,
     weeks: &BTreeSet<Week>,
-    rows: &mut BTreeMap<(Week, String), OwnershipAcc>,
+    rows: &mut Tally<'a, OwnershipAcc>,
 ) {
-    fn row<'r>(
-        rows: &'r mut BTreeMap<(Week, String), OwnershipAcc>,
+    fn row<'r, 'a>(
+        rows: &'r mut Tally<'a, OwnershipAcc>,
         weeks: &BTreeSet<Week>,
         week: Week,
-        who: &str,
+        who: &'a str,
     ) -> Option<&'r mut OwnershipAcc> {
         weeks
             .contains(&week)
-            .then(|| rows.entry((week, who.to_string())).or_default())
+            .then(|| rows.entry((week, who)).or_default())
     }
     for h in &items.handoffs {
         if let Some(acc) = row(rows, weeks, h.week, &h.from) {

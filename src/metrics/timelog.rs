@@ -9,9 +9,10 @@
 //! - "Late" compares calendar dates in the team's zone: logged at 00:30 for work started
 //!   at 23:00 the evening before is late, even when both instants share a UTC date.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use crate::metrics::TicketCtx;
+use crate::metrics::weekly::Tally;
 use crate::metrics::weekly::pct;
 use crate::model::{Short, Ts};
 use crate::report::csv::Cell;
@@ -94,13 +95,9 @@ impl TimeLogAcc {
 }
 
 /// Adds each worklog of a window week to its (week, engineer) row.
-pub fn tally(
-    items: &[Logged],
-    weeks: &BTreeSet<Week>,
-    rows: &mut BTreeMap<(Week, String), TimeLogAcc>,
-) {
+pub fn tally<'a>(items: &'a [Logged], weeks: &BTreeSet<Week>, rows: &mut Tally<'a, TimeLogAcc>) {
     for logged in items.iter().filter(|l| weeks.contains(&l.week)) {
-        rows.entry((logged.week, logged.engineer.to_string()))
+        rows.entry((logged.week, logged.engineer.as_str()))
             .or_default()
             .add(logged);
     }

@@ -214,35 +214,35 @@ pub fn aggregate(
     }
 }
 
+/// One family's rows while it tallies: keyed by (week, person) borrowed from the items, so
+/// the millions of items add to their rows without copying ids.
+pub type Tally<'a, T> = BTreeMap<(Week, &'a str), T>;
+
 /// One family's rows, tallied by `f` into a fresh map.
-fn tallied<T>(f: impl FnOnce(&mut BTreeMap<(Week, String), T>)) -> BTreeMap<(Week, String), T> {
+fn tallied<'a, T>(f: impl FnOnce(&mut Tally<'a, T>)) -> Tally<'a, T> {
     let mut part = BTreeMap::new();
     f(&mut part);
     part
 }
 
 /// Joins one family's rows into the combined rows.
-fn fold<T>(
-    rows: &mut BTreeMap<(Week, String), Acc>,
-    part: BTreeMap<(Week, String), T>,
-    set: fn(&mut Acc, T),
-) {
-    for (key, value) in part {
-        set(rows.entry(key).or_default(), value);
+fn fold<T>(rows: &mut BTreeMap<(Week, String), Acc>, part: Tally<'_, T>, set: fn(&mut Acc, T)) {
+    for ((week, who), value) in part {
+        set(rows.entry((week, who.to_string())).or_default(), value);
     }
 }
 
 /// SLA clocks, escalations and silent breaches of the window's weeks.
-fn tally_sla(items: &Items, weeks: &BTreeSet<Week>, rows: &mut BTreeMap<(Week, String), SlaAcc>) {
-    fn row<'r>(
-        rows: &'r mut BTreeMap<(Week, String), SlaAcc>,
+fn tally_sla<'a>(items: &'a Items, weeks: &BTreeSet<Week>, rows: &mut Tally<'a, SlaAcc>) {
+    fn row<'r, 'a>(
+        rows: &'r mut Tally<'a, SlaAcc>,
         weeks: &BTreeSet<Week>,
         week: Week,
-        who: &str,
+        who: &'a str,
     ) -> Option<&'r mut SlaAcc> {
         weeks
             .contains(&week)
-            .then(|| rows.entry((week, who.to_string())).or_default())
+            .then(|| rows.entry((week, who)).or_default())
     }
     let index = EscalationIndex::new(&items.escalations);
     for c in &items.clocks {

@@ -21,6 +21,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono_tz::Tz;
 
 use crate::metrics::TicketCtx;
+use crate::metrics::weekly::Tally;
 use crate::model::{Short, Ts};
 use crate::report::csv::Cell;
 use crate::settings::Settings;
@@ -212,15 +213,15 @@ pub const COLUMNS: &[Column] = &[
 /// once per person (endpoints sorted, O(n log n)); each stretch of constant count is cut
 /// at the week boundaries of the team zone `tz`, where weeks around DST are 167 or 169
 /// hours long. Assignments count in the week they start.
-pub fn tally(
-    intervals: &[WipInterval],
-    assignments: &[Assignment],
+pub fn tally<'a>(
+    intervals: &'a [WipInterval],
+    assignments: &'a [Assignment],
     weeks: &BTreeSet<Week>,
     tz: Tz,
-    rows: &mut BTreeMap<(Week, String), WipAcc>,
+    rows: &mut Tally<'a, WipAcc>,
 ) {
     for a in assignments.iter().filter(|a| weeks.contains(&a.week)) {
-        let acc = rows.entry((a.week, a.person.to_string())).or_default();
+        let acc = rows.entry((a.week, a.person.as_str())).or_default();
         acc.assignments += 1;
         if a.prebooked {
             acc.prebooked += 1;
@@ -261,11 +262,11 @@ pub fn tally(
 
 /// Credits [a, b), during which `person` had `count` (≥ 1) tickets in progress, to the
 /// weeks it touches.
-fn credit(
-    rows: &mut BTreeMap<(Week, String), WipAcc>,
+fn credit<'a>(
+    rows: &mut Tally<'a, WipAcc>,
     weeks: &BTreeSet<Week>,
     tz: Tz,
-    person: &str,
+    person: &'a str,
     count: i64,
     a: Ts,
     b: Ts,
@@ -278,7 +279,7 @@ fn credit(
         }
         let ms = (b.min(end) - a.max(start)).num_milliseconds();
         if ms > 0 && weeks.contains(&week) {
-            let acc = rows.entry((week, person.to_string())).or_default();
+            let acc = rows.entry((week, person)).or_default();
             acc.max_wip = acc.max_wip.max(count as u64);
             acc.any_ms += ms;
             if count == 1 {

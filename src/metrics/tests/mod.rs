@@ -11,6 +11,7 @@ mod wip;
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::metrics::testkit;
+use crate::metrics::weekly::Tally;
 use crate::metrics::{Items, Prepared, TicketCtx};
 use crate::model::{Ticket, Ts};
 use crate::report::csv::{Cell, table};
@@ -45,16 +46,13 @@ pub fn family_items<T>(
         .collect()
 }
 
-/// A family's (week, engineer) rows of accumulators.
-pub type Rows<A> = BTreeMap<(Week, String), A>;
-
 /// A weekly column: its name and how an accumulator fills it.
 pub type Column<A> = (&'static str, fn(&A) -> Cell);
 
 /// How a family's weekly columns are tallied: its `tally`, its accumulators' `merge` and
 /// its `COLUMNS`.
 pub struct Family<I: 'static, A: 'static> {
-    pub tally: fn(&[I], &BTreeSet<Week>, &mut Rows<A>),
+    pub tally: for<'a> fn(&'a [I], &BTreeSet<Week>, &mut Tally<'a, A>),
     pub merge: fn(&mut A, &A),
     pub columns: &'static [Column<A>],
 }
@@ -75,7 +73,7 @@ pub fn family_lines<I, A: Default>(
     }
     let all = rows
         .iter()
-        .map(|((w, who), acc)| (*w, who.clone(), acc))
+        .map(|((w, who), acc)| (*w, who.to_string(), acc))
         .chain(team.iter().map(|(w, acc)| (*w, "(team)".to_string(), acc)));
     let header: Vec<&str> = ["week", "engineer"]
         .into_iter()

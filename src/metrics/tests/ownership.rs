@@ -32,8 +32,12 @@ fn continuity(s: &Settings, tickets: &[Ticket], as_of: &str) -> Continuity {
 /// `week, engineer` and this family's columns: engineer rows, then one team row per week.
 fn weekly(items: &Continuity, window: &[&str]) -> Vec<String> {
     let weeks: BTreeSet<Week> = window.iter().map(|w| w.parse().unwrap()).collect();
-    let mut rows: BTreeMap<(Week, String), OwnershipAcc> = BTreeMap::new();
-    tally(items, &weeks, &mut rows);
+    let mut tallied = BTreeMap::new();
+    tally(items, &weeks, &mut tallied);
+    let rows: BTreeMap<(Week, String), OwnershipAcc> = tallied
+        .into_iter()
+        .map(|((w, who), acc)| ((w, who.to_string()), acc))
+        .collect();
     let mut team: BTreeMap<Week, OwnershipAcc> = weeks
         .iter()
         .map(|w| (*w, OwnershipAcc::default()))

@@ -58,14 +58,18 @@ fn rows(
     let window: BTreeSet<Week> = week::window(last.parse().unwrap(), weeks)
         .into_iter()
         .collect();
-    let mut rows = BTreeMap::new();
+    let mut tallied = BTreeMap::new();
     wip::tally(
         &items.intervals,
         &items.assignments,
         &window,
         s.team.timezone,
-        &mut rows,
+        &mut tallied,
     );
+    let mut rows: BTreeMap<(Week, String), WipAcc> = tallied
+        .into_iter()
+        .map(|((w, who), acc)| ((w, who.to_string()), acc))
+        .collect();
     let mut team: BTreeMap<(Week, String), WipAcc> = BTreeMap::new();
     for ((w, _), acc) in &rows {
         team.entry((*w, TEAM.to_string())).or_default().merge(acc);
