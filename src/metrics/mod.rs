@@ -217,6 +217,9 @@ impl<'a> Prepared<'a> {
                         found.push((Week::of(at, tz), id));
                     }
                 }
+                // A ticket's many comments by one person in one week are one sighting.
+                found.sort_unstable();
+                found.dedup();
                 found
             });
         let mut seen: Vec<(Week, &str)> = owning.chain(authoring).collect();

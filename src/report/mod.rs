@@ -84,7 +84,7 @@ pub fn build(
     let window = week::window(last, opts.weeks);
     let weeks: std::collections::BTreeSet<Week> = window.iter().copied().collect();
 
-    let prepared = Prepared::new(settings, &tickets, opts.as_of);
+    let mut prepared = Prepared::new(settings, &tickets, opts.as_of);
     if let Some(id) = opts
         .engineer
         .as_deref()
@@ -108,15 +108,16 @@ pub fn build(
         items.calls.len(),
         items.logged.len()
     ));
-    let present = prepared.presence(settings, &items, &window);
     let mut problems = quality::problems(&prepared, settings);
-    progress.step("found who was at work each week and checked the data");
-    // Timelines and events are done with: released before the tables are rendered.
-    let Prepared {
-        people, timelines, ..
-    } = prepared;
-    // Millions of small frees: on every core.
-    timelines.into_par_iter().for_each(drop);
+    // The data checks are the timelines' last reader: freed (millions of small frees, on
+    // every core) before presence adds its own, which keeps them out of the peak.
+    std::mem::take(&mut prepared.timelines)
+        .into_par_iter()
+        .for_each(drop);
+    let present = prepared.presence(settings, &items, &window);
+    progress.step("checked the data and found who was at work each week");
+    // The events are done with too: released before the tables are rendered.
+    let people = prepared.people;
     tickets.par_iter_mut().for_each(Ticket::release_events);
     let tickets = tickets.as_slice();
     progress.step("released the tickets' events");
