@@ -387,14 +387,21 @@ fn write_folder(out: &Path, report: &Report) -> anyhow::Result<PathBuf> {
             .with_context(|| format!("creating {}", folder.display()))?;
     }
     // Hundreds of megabytes for a large report: written on every core. The first failing
-    // file in report order is the one reported.
-    let written: Vec<anyhow::Result<()>> = paths
-        .par_iter()
-        .zip(&report.files)
-        .map(|(path, (_, bytes))| {
-            std::fs::write(path, bytes).with_context(|| format!("writing {}", path.display()))
-        })
+    // file in report order is the one reported. Names that differ only in case (ids like
+    // `JSmith` and `jsmith`) are one file on a case-insensitive disk: then the files are
+    // written one after another, so which one wins never depends on timing.
+    let write = |(path, (_, bytes)): (&PathBuf, &(String, Vec<u8>))| {
+        std::fs::write(path, bytes).with_context(|| format!("writing {}", path.display()))
+    };
+    let folded: std::collections::HashSet<String> = paths
+        .iter()
+        .map(|p| p.to_string_lossy().to_lowercase())
         .collect();
+    let written: Vec<anyhow::Result<()>> = if folded.len() == paths.len() {
+        paths.par_iter().zip(&report.files).map(write).collect()
+    } else {
+        paths.iter().zip(&report.files).map(write).collect()
+    };
     written.into_iter().collect::<anyhow::Result<()>>()?;
     let target = out.join(&report.folder);
     let staged = tmp.keep();

@@ -172,6 +172,9 @@ fn per_ticket<T: Send>(
     run_rows: usize,
     rows: impl Fn(&DataFrame, &[usize], usize, &mut [Vec<T>]) -> Result<()> + Sync,
 ) -> Result<PerTicket<T>> {
+    // Every column is found and type-checked first, even for a table without rows, so a
+    // damaged table is reported by its columns before its rows.
+    rows(&df.slice(0, 0), &[], 0, &mut [])?;
     let owners = owners(df, index, run_rows)?;
     let tickets = index.len();
     if !owners.is_sorted() {

@@ -6,8 +6,8 @@ use polars::prelude::*;
 use super::*;
 use crate::snapshot::{decode, encode};
 
-/// Tickets "9", "10" and "11" in stored (id) order with 1, 2 and 4 changelog items and 0, 1
-/// and 2 comments, so runs of one or two rows must cut inside and between tickets.
+/// Tickets "9", "10" and "11" in stored (id) order with 1, 2 and 4 changelog items and 0, 2
+/// and 3 comments, so runs of one or two rows must cut inside and between tickets.
 fn stored() -> Vec<Ticket> {
     let mut eleven = full_ticket();
     eleven.id = "11".into();
@@ -102,4 +102,22 @@ fn an_empty_cell_is_named_by_its_row_in_the_whole_table() {
         let err = decode::changes(&chdf, &index, run).unwrap_err().to_string();
         assert_eq!(err, "row 6: column `field` is empty", "runs of {run}");
     }
+}
+
+#[test]
+fn columns_are_checked_before_rows_even_in_an_empty_table() {
+    let tickets = stored();
+    let [tdf, cdf, _] = frames(&tickets);
+    let (_, index) = decode::tickets(&tdf).unwrap();
+    // No rows at all, and no `body` column: still a damaged table.
+    let empty = cdf.slice(0, 0).drop("body").unwrap();
+    let err = decode::comments(&empty, &index, 2).unwrap_err().to_string();
+    assert_eq!(err, "column `body` is missing");
+    // A missing column is reported before a row pointing at an unknown ticket.
+    let mut bad = cdf.drop("body").unwrap();
+    let ids: Vec<&str> = vec!["12"; bad.height()];
+    bad.with_column(Column::new("ticket_id".into(), ids))
+        .unwrap();
+    let err = decode::comments(&bad, &index, 2).unwrap_err().to_string();
+    assert_eq!(err, "column `body` is missing");
 }
