@@ -205,44 +205,17 @@ pub fn points(rows: &[Row], items: &Items, tickets: &[Ticket], tz: Tz) -> Vec<Po
         .map(|r| r.week)
         .min()
         .zip(rows.iter().map(|r| r.week).max());
-    // The groupings are independent passes over millions of items: built side by side.
-    let ((clocks, escalations), (resolutions, handoffs_out)) = rayon::join(
-        || {
-            rayon::join(
-                || ByRow::new(&items.clocks, &wanted, |c| (c.week, &c.engineer)),
-                || ByRow::new(&items.escalations, &wanted, |e| (e.week, &e.engineer)),
-            )
-        },
-        || {
-            rayon::join(
-                || ByRow::new(&continuity.resolutions, &wanted, |r| (r.week, &r.engineer)),
-                || ByRow::new(&continuity.handoffs, &wanted, |h| (h.week, &h.from)),
-            )
-        },
-    );
-    let ((reopens, calls), (logged, (assignments, parallel))) = rayon::join(
-        || {
-            rayon::join(
-                || ByRow::new(&continuity.reopens, &wanted, |r| (r.week, &r.engineer)),
-                || ByRow::new(&items.calls, &wanted, |c| (c.week, &c.engineer)),
-            )
-        },
-        || {
-            rayon::join(
-                || ByRow::new(&items.logged, &wanted, |l| (l.week, &l.engineer)),
-                || {
-                    rayon::join(
-                        || ByRow::new(&items.assignments, &wanted, |a| (a.week, &a.person)),
-                        || {
-                            span.map_or_else(HashMap::new, |span| {
-                                wip::parallel_tickets(&items.wip_intervals, &people, span, tz)
-                            })
-                        },
-                    )
-                },
-            )
-        },
-    );
+    let clocks = ByRow::new(&items.clocks, &wanted, |c| (c.week, &c.engineer));
+    let escalations = ByRow::new(&items.escalations, &wanted, |e| (e.week, &e.engineer));
+    let resolutions = ByRow::new(&continuity.resolutions, &wanted, |r| (r.week, &r.engineer));
+    let handoffs_out = ByRow::new(&continuity.handoffs, &wanted, |h| (h.week, &h.from));
+    let reopens = ByRow::new(&continuity.reopens, &wanted, |r| (r.week, &r.engineer));
+    let calls = ByRow::new(&items.calls, &wanted, |c| (c.week, &c.engineer));
+    let logged = ByRow::new(&items.logged, &wanted, |l| (l.week, &l.engineer));
+    let assignments = ByRow::new(&items.assignments, &wanted, |a| (a.week, &a.person));
+    let parallel = span.map_or_else(HashMap::new, |span| {
+        wip::parallel_tickets(&items.wip_intervals, &people, span, tz)
+    });
     // Rows are independent: judged on every core, collected in row order.
     rows.par_iter()
         .flat_map_iter(|&row| {
