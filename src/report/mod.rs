@@ -269,7 +269,8 @@ pub fn build(
     files.push(("run.json".to_string(), run_json));
     progress.step(&format!("rendered {} tables", files.len()));
     let visuals = visuals(settings, opts, &files, &run.weeks, &run.as_of)?;
-    progress.step(&format!("drew {} charts and index.html", visuals.len() - 1));
+    let charts = visuals.iter().filter(|(n, _)| n.ends_with(".png")).count();
+    progress.step(&format!("drew {charts} charts and index.html"));
     files.extend(visuals);
     Ok(Report {
         folder: last.to_string(),
@@ -354,14 +355,13 @@ impl Scope<'_> {
 }
 
 /// Writes the report into `out/<folder>/` atomically: the files go to a temporary folder
-/// beside it, which then replaces the old report in one rename. A failure leaves the
-/// previous report untouched.
+/// beside it, which then replaces the old report (moved aside, then removed). A failure
+/// leaves the previous report in place, or says where it is if it cannot be moved back.
 pub fn write(out: &Path, report: &Report) -> anyhow::Result<PathBuf> {
     // A folder that cannot be written is the run's setting, not a bug: exit 2, not 1.
     write_folder(out, report).map_err(|e| {
         Failure::usage(format!(
-            "{e:#}; check that --out {} is a writable folder with free space (the previous \
-             report, if any, is untouched)",
+            "{e:#}; check that --out {} is a writable folder with free space",
             out.display()
         ))
         .into()
@@ -386,40 +386,47 @@ fn write_folder(out: &Path, report: &Report) -> anyhow::Result<PathBuf> {
         std::fs::create_dir_all(folder)
             .with_context(|| format!("creating {}", folder.display()))?;
     }
-    // Hundreds of megabytes for a large report: written on every core. The first failing
-    // file in report order is the one reported. Names that differ only in case (ids like
-    // `JSmith` and `jsmith`) are one file on a case-insensitive disk: then the files are
-    // written one after another, so which one wins never depends on timing.
-    let write = |(path, (_, bytes)): (&PathBuf, &(String, Vec<u8>))| {
-        std::fs::write(path, bytes).with_context(|| format!("writing {}", path.display()))
-    };
-    let folded: std::collections::HashSet<String> = paths
-        .iter()
-        .map(|p| p.to_string_lossy().to_lowercase())
+    // Hundreds of megabytes for a large report: written on every core. File names are
+    // distinct even where case is ignored (see `engineer_chart`), so no two writes share a
+    // file. The first failing file in report order is the one reported.
+    let written: Vec<anyhow::Result<()>> = paths
+        .par_iter()
+        .zip(&report.files)
+        .map(|(path, (_, bytes))| {
+            std::fs::write(path, bytes).with_context(|| format!("writing {}", path.display()))
+        })
         .collect();
-    let written: Vec<anyhow::Result<()>> = if folded.len() == paths.len() {
-        paths.par_iter().zip(&report.files).map(write).collect()
-    } else {
-        paths.iter().zip(&report.files).map(write).collect()
-    };
     written.into_iter().collect::<anyhow::Result<()>>()?;
     let target = out.join(&report.folder);
-    let staged = tmp.keep();
+    // The previous report moves aside while the staging folder still cleans itself up, so a
+    // failure here leaves both as they were.
     let old = if target.exists() {
         let old = out.join(format!(".supportlens-old-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&old);
-        std::fs::rename(&target, &old)
-            .with_context(|| format!("moving the previous report {} aside", target.display()))?;
+        std::fs::rename(&target, &old).with_context(|| {
+            format!(
+                "moving the previous report {} aside (it is untouched)",
+                target.display()
+            )
+        })?;
         Some(old)
     } else {
         None
     };
+    let staged = tmp.keep();
     if let Err(e) = std::fs::rename(&staged, &target) {
-        if let Some(old) = &old {
-            let _ = std::fs::rename(old, &target);
-        }
         let _ = std::fs::remove_dir_all(&staged);
-        return Err(e).with_context(|| format!("moving the new report into {}", target.display()));
+        let restored = match &old {
+            Some(old) if std::fs::rename(old, &target).is_err() => format!(
+                "; the previous report is in {}: move it back to {}",
+                old.display(),
+                target.display()
+            ),
+            Some(_) => " (the previous report is back in place)".to_string(),
+            None => String::new(),
+        };
+        return Err(e)
+            .with_context(|| format!("moving the new report into {}{restored}", target.display()));
     }
     if let Some(old) = old {
         let _ = std::fs::remove_dir_all(old);

@@ -17,6 +17,7 @@ use std::sync::OnceLock;
 use anyhow::{Context, anyhow};
 use plotters::prelude::*;
 use rayon::prelude::*;
+use sha2::{Digest, Sha256};
 
 pub use build::Chart;
 pub use table::{Inputs, Person, TEAM, Table, UNASSIGNED, median};
@@ -31,20 +32,33 @@ pub const WEEK_BREACHES: &str = "charts/week_breaches";
 /// The escalation lead-time histogram.
 pub const ESCALATION_LEAD: &str = "charts/escalation_lead";
 
-/// The trend sheet of engineer `id`, without extension. Bytes other than ASCII letters,
-/// digits, `-` and `.` are written `_XX` (hex), so distinct ids never share a file and any id
-/// is a safe file name.
+/// The trend sheet of engineer `id`, without extension. Bytes other than lower-case ASCII
+/// letters, digits, `-` and `.` are written `_XX` (hex), so distinct ids never share a file,
+/// not even on a disk that ignores case (Server user names `JSmith` and `jsmith`), and any
+/// id is a safe file name. A name that would pass [`MAX_ESCAPED`] bytes keeps its first
+/// part and ends in `~` and a hash of the id (`~` never appears otherwise), since file
+/// systems refuse names over 255 bytes.
 pub fn engineer_chart(id: &str) -> String {
-    let mut name = String::from("charts/engineer_");
+    let mut escaped = String::new();
     for b in id.bytes() {
-        if b.is_ascii_alphanumeric() || b == b'-' || b == b'.' {
-            name.push(b as char);
+        if b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.' {
+            escaped.push(b as char);
         } else {
-            name.push_str(&format!("_{b:02X}"));
+            escaped.push_str(&format!("_{b:02X}"));
         }
     }
-    name
+    if escaped.len() > MAX_ESCAPED {
+        let digest = format!("{:x}", Sha256::digest(id.as_bytes()));
+        escaped.truncate(MAX_ESCAPED - 17);
+        escaped.push('~');
+        escaped.push_str(&digest[..16]);
+    }
+    format!("charts/engineer_{escaped}")
 }
+
+/// The longest escaped id a sheet's file name keeps whole: with `engineer_` and `.png` well
+/// under the 255-byte limit of common file systems.
+const MAX_ESCAPED: usize = 120;
 
 /// A number for a label: at most 2 decimals, no trailing zeros (as in the CSVs).
 pub(crate) fn num(x: f64) -> String {

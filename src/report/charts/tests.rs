@@ -102,6 +102,23 @@ fn engineer_chart_names_are_safe_and_distinct() {
         "charts/engineer_712020_3Aab_5Fc_2F.."
     );
     assert_ne!(engineer_chart("a_3A"), engineer_chart("a:"));
+    // Ids that differ only in case stay apart on a disk that ignores case.
+    assert_eq!(engineer_chart("JSmith"), "charts/engineer__4A_53mith");
+    assert_ne!(
+        engineer_chart("JSmith").to_lowercase(),
+        engineer_chart("jsmith").to_lowercase()
+    );
+    // A very long id keeps a short, distinct name (file systems refuse over 255 bytes).
+    let (a, b) = ("A".repeat(90), format!("{}B", "A".repeat(89)));
+    let (na, nb) = (engineer_chart(&a), engineer_chart(&b));
+    assert_eq!(na.len(), "charts/engineer_".len() + 120);
+    assert!(na.starts_with("charts/engineer__41_41"), "{na}");
+    assert!(na.contains('~'), "{na}");
+    assert_ne!(na, nb);
+    assert_eq!(
+        engineer_chart(&"a".repeat(120)),
+        format!("charts/engineer_{}", "a".repeat(120))
+    );
 }
 
 #[test]
