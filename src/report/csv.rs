@@ -198,6 +198,35 @@ mod tests {
         assert_eq!(Cell::Pct(None).render(), "");
     }
 
+    /// Rounding edges worked out by hand: 2.999 → 3.00 → "3"; -0.004 → -0.00 → "0";
+    /// 1.005 is stored as 1.00499999… → "1"; percentages keep their one decimal.
+    #[test]
+    fn rounding_edges_and_cells_in_one_row() {
+        assert_eq!(num2(2.999), "3");
+        assert_eq!(num2(-0.004), "0");
+        assert_eq!(num2(1.005), "1");
+        assert_eq!(num2(-12.345_6), "-12.35");
+        assert_eq!(Cell::Pct(Some(-0.04)).render(), "0.0");
+        assert_eq!(Cell::Pct(Some(99.96)).render(), "100.0");
+        assert_eq!(Cell::Pct(Some(-12.34)).render(), "-12.3");
+        // Each cell of a row is rendered into the same reused buffer.
+        let week: Week = "2026-W47".parse().unwrap();
+        let bytes = table(
+            &["a", "b", "c", "d", "e"],
+            [vec![
+                Cell::Num(Some(12.50)),
+                Cell::Num(Some(-0.001)),
+                Cell::Pct(Some(200.0 / 3.0)),
+                Cell::Week(week),
+                Cell::Num(None),
+            ]],
+        );
+        assert_eq!(
+            String::from_utf8(bytes).unwrap(),
+            "a,b,c,d,e\r\n12.5,0,66.7,2026-W47,\r\n"
+        );
+    }
+
     #[test]
     fn formulas_are_neutralised_and_quoted() {
         let bytes = table(

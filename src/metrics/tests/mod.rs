@@ -5,6 +5,7 @@ mod clocks;
 mod escalations;
 mod feedback;
 mod ownership;
+mod presence;
 mod timelog;
 mod wip;
 
