@@ -14,13 +14,14 @@ use crate::week::Week;
 
 /// Improve: hours of the week with two or more tickets in progress for the engineer.
 pub(super) fn multi_wip_improve(e: &Evidence) -> Option<Draft> {
-    let wip = &e.row.acc.wip;
-    if wip.multi_wip_ms <= 0 {
+    // The point quotes the row's `multi_wip_hours` as the CSV shows it: an overlap that
+    // rounds to 0 h there (under 18 s) is no point, rather than "0 h with two tickets".
+    let hours = num2(e.row.acc.wip.multi_wip_hours());
+    if hours == "0" || hours.starts_with('-') {
         return None;
     }
     let message = format!(
-        "{} h with two or more tickets In Progress at once: do not In-Progress multiple tickets you cannot work on in parallel",
-        num2(wip.multi_wip_hours())
+        "{hours} h with two or more tickets In Progress at once: do not In-Progress multiple tickets you cannot work on in parallel"
     );
     Some(Draft::improve(
         "multi_wip_hours",

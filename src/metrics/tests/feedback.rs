@@ -345,3 +345,42 @@ fn wip_and_prebooking_points() {
         ]
     );
 }
+
+/// Two tickets In Progress at once for 60 s (10:59–11:00): 0.0167 h, shown as "0.02 h" in
+/// the point as in the CSV. Shortened to 10 s the overlap is 0.0028 h, which the CSV shows
+/// as 0: no point saying "0 h with two or more tickets".
+#[test]
+fn an_overlap_that_rounds_to_zero_hours_gives_no_point() {
+    let s = settings();
+    let task = |key: &str| ticket(key, "Task", "Normal", "2026-11-16T09:00").labelled("apim");
+    let tickets = |shift_secs: i64| {
+        let first = task("SUP-40")
+            .assigned_to("ann")
+            .status("2026-11-16T10:00", "In Progress")
+            .status("2026-11-16T11:00", "Waiting On Client")
+            .build();
+        let mut second = task("SUP-41")
+            .assigned_to("ann")
+            .status("2026-11-16T10:59", "In Progress")
+            .status("2026-11-16T12:00", "Waiting On Client")
+            .build();
+        second.changes[0].at += chrono::Duration::seconds(shift_secs);
+        [first, second]
+    };
+    let multi = |points: Vec<String>| -> Vec<String> {
+        points
+            .into_iter()
+            .filter(|p| p.contains("multi_wip_hours"))
+            .collect()
+    };
+    let (_, points) = feedback(&s, &tickets(0), "2026-11-20T12:00", "2026-W47", 1);
+    assert_eq!(
+        multi(points),
+        [
+            "2026-W47 ann improve multi_wip_hours SUP-40 SUP-41 | 0.02 h with two or more tickets In Progress at once: do not In-Progress multiple tickets you cannot work on in parallel"
+        ]
+    );
+    let (rows, points) = feedback(&s, &tickets(50), "2026-11-20T12:00", "2026-W47", 1);
+    assert_eq!(rows, ["2026-W47 ann"]);
+    assert!(multi(points).is_empty());
+}

@@ -24,7 +24,13 @@ fn rows_for_owners_and_authors_only_named_by_the_latest_sighting() {
     let mut one = ticket("SUP-1", "Query", "Medium", "2026-11-16T09:00")
         .assigned_to("ann")
         .comment("2026-11-19T10:00", "bob", false)
-        .worklog("cat", "2026-11-13T09:00", "2026-11-16T10:00", 1800, "triage")
+        .worklog(
+            "cat",
+            "2026-11-13T09:00",
+            "2026-11-16T10:00",
+            1800,
+            "triage",
+        )
         .comment("2026-11-21T10:00", "cat", true)
         .status("2026-11-17T09:00", "In Progress")
         .build();
