@@ -426,3 +426,19 @@ fn an_unwritable_out_is_exit_2() {
         .code(2)
         .stderr(predicates::str::contains("--out taken"));
 }
+
+/// A --data that cannot be a folder is the run's setting too: exit 2 naming it, for import
+/// (which creates, locks and writes the snapshot there).
+#[test]
+fn an_unwritable_data_folder_is_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("taken"), "a file, not a folder").unwrap();
+    bin(dir.path())
+        .arg("--config")
+        .arg(fixture("scenario/supportlens.toml"))
+        .args(["--data", "taken", "import"])
+        .arg(fixture("scenario/two-tickets.json"))
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("--data taken"));
+}

@@ -6,7 +6,7 @@ use std::fs::{self, File, OpenOptions, TryLockError};
 use std::io::{Read, Seek, Write};
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 
 use crate::error::Failure;
 
@@ -31,8 +31,20 @@ impl Lock {
 /// Creates `dir` if needed and takes the exclusive lock on `dir/.lock`. Another run holding
 /// it is a `Failure::locked` (exit 5).
 pub fn lock(dir: &Path) -> Result<Lock> {
-    fs::create_dir_all(dir)
-        .with_context(|| format!("cannot create the data folder {}", dir.display()))?;
+    // A data folder that cannot be created or written is the run's setting: exit 2.
+    let unwritable = |what: String, e: std::io::Error| -> anyhow::Error {
+        Failure::usage(format!(
+            "{what}: {e}; check that --data {} is a folder you can write",
+            dir.display()
+        ))
+        .into()
+    };
+    fs::create_dir_all(dir).map_err(|e| {
+        unwritable(
+            format!("cannot create the data folder {}", dir.display()),
+            e,
+        )
+    })?;
     let path = dir.join(LOCK_FILE);
     let mut file = OpenOptions::new()
         .read(true)
@@ -40,7 +52,7 @@ pub fn lock(dir: &Path) -> Result<Lock> {
         .create(true)
         .truncate(false)
         .open(&path)
-        .with_context(|| format!("cannot open the lock file {}", path.display()))?;
+        .map_err(|e| unwritable(format!("cannot open the lock file {}", path.display()), e))?;
     match file.try_lock() {
         Ok(()) => {}
         Err(TryLockError::WouldBlock) => {
@@ -53,7 +65,7 @@ pub fn lock(dir: &Path) -> Result<Lock> {
             .into());
         }
         Err(TryLockError::Error(e)) => {
-            return Err(e).with_context(|| format!("cannot lock {}", path.display()));
+            return Err(unwritable(format!("cannot lock {}", path.display()), e));
         }
     }
     // The process id is only a hint for whoever finds the folder locked.

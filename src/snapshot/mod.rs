@@ -89,8 +89,18 @@ impl Table {
 /// a crash or failure leaves either the previous snapshot or one `read` rejects, never a
 /// silent mix. The caller should hold the folder's [`Lock`].
 pub fn write(dir: &Path, tickets: &[Ticket], meta: &Meta) -> Result<()> {
+    // A folder that cannot be written (missing rights, a full disk) is the run's setting,
+    // not a bug: exit 2, naming the folder, like an unwritable report folder.
+    let unwritable = |e: anyhow::Error| -> anyhow::Error {
+        Failure::usage(format!(
+            "{e:#}; check that the data folder {} is writable and has free space",
+            dir.display()
+        ))
+        .into()
+    };
     std::fs::create_dir_all(dir)
-        .with_context(|| format!("cannot create the data folder {}", dir.display()))?;
+        .with_context(|| format!("cannot create the data folder {}", dir.display()))
+        .map_err(unwritable)?;
     let mut sorted: Vec<&Ticket> = tickets.iter().collect();
     sorted.sort_by(|a, b| id_order(&a.id, &b.id));
     if let Some(pair) = sorted.windows(2).find(|w| w[0].id == w[1].id) {
@@ -107,7 +117,7 @@ pub fn write(dir: &Path, tickets: &[Ticket], meta: &Meta) -> Result<()> {
         .map(|&table| {
             let mut df = encode::frame(table, &sorted)
                 .with_context(|| format!("cannot build the {} table", table.name()))?;
-            store::stage_table(dir, table.name(), &mut df)
+            store::stage_table(dir, table.name(), &mut df).map_err(unwritable)
         })
         .collect::<Result<_>>()?;
     let (mut staged, entries): (Vec<_>, Vec<_>) = written.into_iter().unzip();
@@ -116,8 +126,8 @@ pub fn write(dir: &Path, tickets: &[Ticket], meta: &Meta) -> Result<()> {
         meta: meta.clone(),
         tables: entries,
     };
-    staged.push(store::stage_manifest(dir, &manifest)?);
-    store::commit(dir, staged)
+    staged.push(store::stage_manifest(dir, &manifest).map_err(unwritable)?);
+    store::commit(dir, staged).map_err(unwritable)
 }
 
 /// Reads the snapshot in `dir`: tickets sorted by id, each with its comments, worklogs and

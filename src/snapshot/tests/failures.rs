@@ -42,6 +42,22 @@ fn failed_first_write_leaves_no_table_behind() {
 }
 
 #[test]
+fn unwritable_data_folder_is_a_usage_failure_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    // A file where the data folder should be: nothing can be created in it.
+    let data = dir.path().join("data");
+    fs::write(&data, b"not a folder").unwrap();
+    let err = write(&data, &[full_ticket()], &meta()).unwrap_err();
+    assert_eq!(kind(&err), Some(Kind::Usage), "{err:#}");
+    let text = format!("{err:#}");
+    assert!(
+        text.contains(&format!("the data folder {}", data.display())),
+        "{text}"
+    );
+    assert!(text.contains("writable and has free space"), "{text}");
+}
+
+#[test]
 fn half_replaced_set_is_an_input_failure() {
     let old = tempfile::tempdir().unwrap();
     let new = tempfile::tempdir().unwrap();
