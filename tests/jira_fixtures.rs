@@ -378,3 +378,35 @@ fn several_files_merge_by_latest_updated() {
     );
     assert_eq!(tickets[0].key, "TST-2");
 }
+
+/// Files are parsed into a borrowed document, the exporter's pages into serde_json's owned
+/// one: every fixture holding issues gives the same tickets through both.
+#[test]
+fn files_and_exported_pages_read_every_issue_alike() {
+    let files = [
+        "cloud-v3-issue-in-search-result-airbyte-augmented.json",
+        "cloud-v3-search-jql-last-page-isLast.json",
+        "cloud-v3-search-jql-page1-nextPageToken.json",
+        "server-v2-issue-expand-changelog.json",
+        "server-v2-issue-resolved-all-expanded.json",
+        "server-v2-issue-restricted-comments-worklogs-with-changelog.json",
+        "server-v2-search-page-startAt-maxResults-total.json",
+    ];
+    let mut compared = 0;
+    for name in files {
+        let from_file = read_files(&[fixture(name)], "priority").unwrap();
+        let doc = json(name);
+        let issues = match doc.get("issues") {
+            Some(Value::Array(issues)) => issues.clone(),
+            _ => vec![doc],
+        };
+        let mut from_owned: Vec<Ticket> = issues
+            .iter()
+            .map(|i| parse_issue(i, "priority").unwrap())
+            .collect();
+        from_owned.sort_by_key(|t| t.id.parse::<u64>().unwrap());
+        assert_eq!(from_file, from_owned, "{name}");
+        compared += from_file.len();
+    }
+    assert_eq!(compared, 6 + 8, "six single issues and an eight-issue page");
+}

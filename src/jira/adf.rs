@@ -6,13 +6,13 @@
 //! the words matter to supportlens. Unknown node types are walked for their text, so a
 //! new ADF node loses its styling, never its words.
 
-use serde_json::Value;
+use super::json::{Json, get};
 
 /// Flattens an ADF document (or any ADF node) to plain text: one line per block, list items
 /// prefixed `- ` or `N. ` and indented by nesting, table cells joined by ` | `, a hard
 /// break as a newline, mentions as their text, inline cards as their URL, emoji as their
 /// short name. Lines carry no trailing whitespace and the text no trailing newline.
-pub fn adf_to_text(doc: &Value) -> String {
+pub fn adf_to_text(doc: &Json) -> String {
     let lines = if is_inline(doc) {
         let mut line = String::new();
         inline(doc, &mut line);
@@ -28,7 +28,7 @@ pub fn adf_to_text(doc: &Value) -> String {
 }
 
 /// Node types that flow within a line; everything else starts a line of its own.
-fn is_inline(node: &Value) -> bool {
+fn is_inline(node: &Json) -> bool {
     matches!(
         node_type(node),
         "text"
@@ -44,33 +44,26 @@ fn is_inline(node: &Value) -> bool {
     )
 }
 
-fn node_type(node: &Value) -> &str {
-    node.get("type").and_then(Value::as_str).unwrap_or("")
+fn node_type<'a>(node: &'a Json<'a>) -> &'a str {
+    get(node, "type").as_str().unwrap_or("")
 }
 
-fn children(node: &Value) -> &[Value] {
-    node.get("content")
-        .and_then(Value::as_array)
-        .map_or(&[], Vec::as_slice)
+fn children<'a>(node: &'a Json<'a>) -> &'a [Json<'a>] {
+    get(node, "content").as_array().unwrap_or(&[])
 }
 
-fn attr<'a>(node: &'a Value, name: &str) -> Option<&'a str> {
-    node.get("attrs")
-        .and_then(|a| a.get(name))
-        .and_then(Value::as_str)
+fn attr<'a>(node: &'a Json<'a>, name: &str) -> Option<&'a str> {
+    get(get(node, "attrs"), name)
+        .as_str()
         .filter(|s| !s.is_empty())
 }
 
 /// The lines of one block node.
-fn block(node: &Value) -> Vec<String> {
+fn block(node: &Json) -> Vec<String> {
     match node_type(node) {
         "bulletList" => list(node, |_| "- ".to_string()),
         "orderedList" => {
-            let start = node
-                .get("attrs")
-                .and_then(|a| a.get("order"))
-                .and_then(Value::as_u64)
-                .unwrap_or(1);
+            let start = get(get(node, "attrs"), "order").as_u64().unwrap_or(1);
             list(node, |i| format!("{}. ", start + i as u64))
         }
         "table" => children(node).iter().flat_map(block).collect(),
@@ -89,7 +82,7 @@ fn block(node: &Value) -> Vec<String> {
 
 /// Lines of a node whose children may mix inline runs and blocks: consecutive inline
 /// children form one line (split at hard breaks), each block child adds its own lines.
-fn container(nodes: &[Value]) -> Vec<String> {
+fn container(nodes: &[Json]) -> Vec<String> {
     let mut lines = Vec::new();
     let mut run = String::new();
     for child in nodes {
@@ -107,7 +100,7 @@ fn container(nodes: &[Value]) -> Vec<String> {
 
 /// One list: each item's first line gets the marker, its later lines (nested lists,
 /// further paragraphs) are indented so the nesting stays visible.
-fn list(node: &Value, marker: impl Fn(usize) -> String) -> Vec<String> {
+fn list(node: &Json, marker: impl Fn(usize) -> String) -> Vec<String> {
     let mut lines = Vec::new();
     for (i, item) in children(node).iter().enumerate() {
         let mark = marker(i);
@@ -135,9 +128,9 @@ fn split_lines(run: &str) -> Vec<String> {
 }
 
 /// Appends one inline node's text to the current run.
-fn inline(node: &Value, out: &mut String) {
+fn inline(node: &Json, out: &mut String) {
     match node_type(node) {
-        "text" => out.push_str(node.get("text").and_then(Value::as_str).unwrap_or("")),
+        "text" => out.push_str(get(node, "text").as_str().unwrap_or("")),
         "hardBreak" => out.push('\n'),
         "mention" => match attr(node, "text") {
             Some(text) => out.push_str(text),
@@ -152,12 +145,8 @@ fn inline(node: &Value, out: &mut String) {
             }
         }
         "inlineCard" => {
-            let url = attr(node, "url").or_else(|| {
-                node.get("attrs")
-                    .and_then(|a| a.get("data"))
-                    .and_then(|d| d.get("url"))
-                    .and_then(Value::as_str)
-            });
+            let url =
+                attr(node, "url").or_else(|| get(get(get(node, "attrs"), "data"), "url").as_str());
             if let Some(url) = url {
                 // A card follows words directly in ADF; a space keeps the URL clickable.
                 if out.chars().last().is_some_and(|c| !c.is_whitespace()) {
@@ -173,14 +162,11 @@ fn inline(node: &Value, out: &mut String) {
         }
         "date" => {
             // ADF dates are epoch milliseconds as a string; show the UTC calendar date.
-            let ms = node
-                .get("attrs")
-                .and_then(|a| a.get("timestamp"))
-                .and_then(|t| {
-                    t.as_str()
-                        .and_then(|s| s.parse::<i64>().ok())
-                        .or(t.as_i64())
-                });
+            let t = get(get(node, "attrs"), "timestamp");
+            let ms = t
+                .as_str()
+                .and_then(|s| s.parse::<i64>().ok())
+                .or(t.as_i64());
             if let Some(day) = ms.and_then(chrono::DateTime::from_timestamp_millis) {
                 out.push_str(&day.format("%Y-%m-%d").to_string());
             }
@@ -196,7 +182,13 @@ fn inline(node: &Value, out: &mut String) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::jira::json::view;
+    use serde_json::{Value, json};
+
+    /// The text of a document written with `json!` or read from a fixture.
+    fn text(doc: &Value) -> String {
+        adf_to_text(&view(doc))
+    }
 
     fn fixture() -> Value {
         let path = concat!(
@@ -208,7 +200,7 @@ mod tests {
 
     #[test]
     fn fixture_headings_breaks_quotes_cards_mentions() {
-        let text = adf_to_text(&fixture());
+        let text = text(&fixture());
         let expected_start = "H1\nH2\n1. Some text\n2. Some more text\nBlockquote text\n\
             Inline Node https://antiklabs.atlassian.net/wiki/spaces/ANK/pages/124234/hello-world\n\
             Implement epic browser\nPanel paragraph\nPerson A\nStrong Paragraph 1\nParagraph 2\n\
@@ -219,7 +211,7 @@ mod tests {
 
     #[test]
     fn fixture_lists_nest_and_number() {
-        let text = adf_to_text(&fixture());
+        let text = text(&fixture());
         let lists = "- Prefix: Unordered list item 1\n  - Next\n    - Another\n      - New level\n\
             - Unordered list item 2\n- Unordered list item 3\n\
             1. Ordered list item 1\n2. Ordered list item 2\n3. Ordered list item 3\n\
@@ -229,7 +221,7 @@ mod tests {
 
     #[test]
     fn fixture_tables_and_code() {
-        let text = adf_to_text(&fixture());
+        let text = text(&fixture());
         let table = "Table Header 1 | Table Header 2 | Table Header 3\n\
             Table row 1 column 1 | Table row 1 column 2 | Table row 1 column 3\n\
             Table row 2 column 1 | Table row 2 column 2 | Table row 2 column 3\n\
@@ -264,14 +256,14 @@ mod tests {
             ]}
         ]});
         assert_eq!(
-            adf_to_text(&doc),
+            text(&doc),
             "@Ann Lee see :smile: on 2025-12-01\n@xyzDONE\n3. third"
         );
     }
 
     #[test]
     fn bare_inline_node_and_empty_doc() {
-        assert_eq!(adf_to_text(&json!({"type": "text", "text": "hi \n"})), "hi");
-        assert_eq!(adf_to_text(&json!({"type": "doc", "content": []})), "");
+        assert_eq!(text(&json!({"type": "text", "text": "hi \n"})), "hi");
+        assert_eq!(text(&json!({"type": "doc", "content": []})), "");
     }
 }

@@ -6,13 +6,13 @@
 //! line. Every problem is a `Failure::input` (exit 3) naming the file and what to do.
 
 use std::fs::File;
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
-use serde_json::Value;
 
-use super::parse::parse_issue;
+use super::json::{Json, get};
+use super::parse::issue as parse_issue;
 use crate::error::Failure;
 use crate::model::{LatestById, Ticket};
 
@@ -97,20 +97,28 @@ fn read_file(
 
 fn read_json(
     path: &Path,
-    reader: BufReader<File>,
+    mut reader: BufReader<File>,
     severity_field: &str,
     sink: &mut dyn FnMut(Ticket),
 ) -> anyhow::Result<()> {
-    let doc: Value = serde_json::from_reader(reader).map_err(|e| {
+    // The document borrows its strings from the text, so the text is read whole first.
+    let mut text = String::new();
+    reader.read_to_string(&mut text).map_err(|e| {
+        Failure::input(format!(
+            "cannot read {}: {e}; check the file is readable UTF-8 text",
+            path.display()
+        ))
+    })?;
+    let doc: Json = serde_json::from_str(&text).map_err(|e| {
         Failure::input(format!(
             "{} is not valid JSON ({e}); check the file was saved completely",
             path.display()
         ))
     })?;
-    let issues: Vec<Value> = match doc {
-        Value::Object(mut map) if map.contains_key("issues") => match map.remove("issues") {
-            Some(Value::Array(issues)) => issues,
-            Some(Value::Null) => Vec::new(),
+    let issues: &[Json] = match &doc {
+        Json::Object(map) if map.contains_key("issues") => match get(&doc, "issues") {
+            Json::Array(issues) => issues,
+            Json::Null => &[],
             _ => {
                 return Err(Failure::input(format!(
                     "{}: \"issues\" is not a list; expected a JIRA search response",
@@ -119,17 +127,17 @@ fn read_json(
                 .into());
             }
         },
-        Value::Array(issues) => issues,
-        doc if is_issue(&doc) => vec![doc],
-        other => return Err(Failure::input(no_issues(path, &other)).into()),
+        Json::Array(issues) => issues,
+        doc if is_issue(doc) => std::slice::from_ref(doc),
+        other => return Err(Failure::input(no_issues(path, other)).into()),
     };
     let count = issues.len();
-    // Parsed on every core; each issue's JSON is freed once it is parsed.
+    // Parsed on every core.
     let tickets: Vec<anyhow::Result<Ticket>> = issues
-        .into_par_iter()
+        .par_iter()
         .enumerate()
         .map(|(i, issue)| {
-            parse_issue(&issue, severity_field).map_err(|e| {
+            parse_issue(issue, severity_field).map_err(|e| {
                 Failure::input(format!(
                     "{}, issue {} of {}: {e}; export the issues with their fields \
                      (created, updated, issuetype, status) or remove it from the file",
@@ -196,7 +204,7 @@ fn parse_line(
     if line.trim().is_empty() {
         return Ok(None);
     }
-    let issue: Value = serde_json::from_str(line).map_err(|e| {
+    let issue: Json = serde_json::from_str(line).map_err(|e| {
         Failure::input(format!(
             "{} line {n} is not valid JSON ({e}); check the file was saved completely \
              and holds one issue per line",
@@ -222,26 +230,31 @@ fn parse_line(
 }
 
 /// A single issue object, as `/rest/api/*/issue/{key}` returns it.
-fn is_issue(v: &Value) -> bool {
-    v.get("key").is_some() && v.get("fields").is_some()
+fn is_issue(v: &Json) -> bool {
+    v.as_object()
+        .is_some_and(|o| o.contains_key("key") && o.contains_key("fields"))
 }
 
 /// Says what the file looks like instead, so a worklog page or an ADF body saved by
 /// mistake is recognised at a glance.
-fn no_issues(path: &Path, doc: &Value) -> String {
+fn no_issues(path: &Path, doc: &Json) -> String {
     let found = match doc {
-        Value::Object(map) if map.get("type").and_then(Value::as_str) == Some("doc") => {
+        Json::Object(_) if get(doc, "type").as_str() == Some("doc") => {
             "an Atlassian Document Format body".to_string()
         }
-        Value::Object(map) => {
-            let keys: Vec<&str> = map.keys().take(6).map(String::as_str).collect();
+        Json::Object(map) => {
+            // In byte order, as a sorted map lists them.
+            let mut keys: Vec<&str> = map.keys().collect();
+            keys.sort_unstable();
+            keys.dedup();
+            keys.truncate(6);
             format!("an object with keys {}", keys.join(", "))
         }
-        Value::String(_) => "a string".to_string(),
-        Value::Number(_) => "a number".to_string(),
-        Value::Bool(_) => "a boolean".to_string(),
-        Value::Null => "null".to_string(),
-        Value::Array(_) => "a list".to_string(),
+        Json::Str(_) => "a string".to_string(),
+        Json::Number(_) => "a number".to_string(),
+        Json::Bool(_) => "a boolean".to_string(),
+        Json::Null => "null".to_string(),
+        Json::Array(_) => "a list".to_string(),
     };
     format!(
         "{} holds no JIRA issues (found {found}); expected a search response \

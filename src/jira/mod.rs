@@ -10,9 +10,9 @@ mod adf;
 pub mod client;
 pub mod export;
 mod files;
+mod json;
 mod parse;
 
-pub use adf::adf_to_text;
 pub use files::read_files;
 pub use parse::{
     body_text, parse_comment, parse_history, parse_issue, parse_person, parse_worklog,

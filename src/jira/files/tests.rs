@@ -3,7 +3,7 @@
 use super::*;
 use crate::error::exit_code;
 use crate::model::fmt_ts;
-use serde_json::json;
+use serde_json::{Value, json};
 use std::fs;
 
 fn issue(id: &str, key: &str, updated: &str, status: &str) -> Value {

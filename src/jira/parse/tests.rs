@@ -2,7 +2,7 @@
 
 use super::*;
 use crate::model::fmt_ts;
-use serde_json::json;
+use serde_json::{Value, json};
 
 fn comment(extra: Value) -> Value {
     let mut c = json!({
