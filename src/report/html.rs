@@ -87,6 +87,51 @@ const LABELS: &[(&str, &str)] = &[
 /// Columns that identify a weekly row rather than measure it.
 const KEYS: [&str; 3] = ["week", "engineer", "engineer_name"];
 
+/// How many of the window's last weeks a section lists points and breaches for: the
+/// default window, what a weekly review looks at. A longer window (a recompute of two
+/// years) keeps every week in the scorecard and the trend sheet, and says how many older
+/// rows feedback.csv and breaches.csv hold: listing all of them made a 150-engineer,
+/// 104-week page 98 MB, which a browser took a minute to open.
+const LISTED_WEEKS: usize = 8;
+
+/// The weeks a section lists rows of.
+#[derive(Clone, Copy)]
+struct Listed<'a> {
+    /// The first listed week; None when the whole window is listed.
+    since: Option<&'a str>,
+}
+
+impl<'a> Listed<'a> {
+    fn new(weeks: &'a [String]) -> Listed<'a> {
+        let since =
+            (weeks.len() > LISTED_WEEKS).then(|| weeks[weeks.len() - LISTED_WEEKS].as_str());
+        Listed { since }
+    }
+
+    /// How the listed weeks are named in headings.
+    fn name(self) -> String {
+        match self.since {
+            Some(_) => format!("the last {LISTED_WEEKS} weeks"),
+            None => "the window".to_string(),
+        }
+    }
+
+    /// The rows of `rows` in the listed weeks (labels sort as the weeks do), and how many
+    /// were left out.
+    fn split<'r>(self, table: &Table, rows: &[&'r Vec<String>]) -> (Vec<&'r Vec<String>>, usize) {
+        let Some(since) = self.since else {
+            return (rows.to_vec(), 0);
+        };
+        let listed: Vec<&Vec<String>> = rows
+            .iter()
+            .copied()
+            .filter(|r| table.text(r, "week").is_some_and(|w| w >= since))
+            .collect();
+        let left_out = rows.len() - listed.len();
+        (listed, left_out)
+    }
+}
+
 /// Text made inert in HTML content and in quoted attribute values.
 pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -206,18 +251,35 @@ fn rows_of<'a>(groups: &HashMap<&str, Vec<&'a Vec<String>>>, id: &str) -> Vec<&'
     groups.get(id).cloned().unwrap_or_default()
 }
 
-/// The plus or improvement points of one engineer, newest week first.
-fn points(out: &mut String, inputs: &Inputs, mine: &[&Vec<String>], kind: &str, heading: &str) {
+/// The plus or improvement points of one engineer in the listed weeks, newest week first.
+fn points(
+    out: &mut String,
+    inputs: &Inputs,
+    mine: &[&Vec<String>],
+    (kind, heading): (&str, &str),
+    listed: Listed,
+) {
     let t = inputs.feedback;
-    let mut rows: Vec<&Vec<String>> = mine
+    let of_kind: Vec<&Vec<String>> = mine
         .iter()
         .copied()
         .filter(|r| t.text(r, "kind") == Some(kind))
         .collect();
+    let (mut rows, left_out) = listed.split(t, &of_kind);
     rows.sort_by(|a, b| t.text(b, "week").cmp(&t.text(a, "week")));
     let _ = write!(out, "<div class=\"{kind}\"><h3>{heading}</h3>");
+    let older = (left_out > 0).then(|| {
+        format!(
+            "<p class=\"empty\">{left_out} more in earlier weeks of the window: see feedback.csv</p>"
+        )
+    });
     if rows.is_empty() {
-        out.push_str("<p class=\"empty\">none in the window</p></div>\n");
+        let _ = write!(
+            out,
+            "<p class=\"empty\">none in {}</p>{}</div>\n",
+            listed.name(),
+            older.unwrap_or_default()
+        );
         return;
     }
     out.push_str("<ul>\n");
@@ -241,11 +303,13 @@ fn points(out: &mut String, inputs: &Inputs, mine: &[&Vec<String>], kind: &str, 
         }
         out.push_str("</li>\n");
     }
-    out.push_str("</ul></div>\n");
+    out.push_str("</ul>");
+    out.push_str(&older.unwrap_or_default());
+    out.push_str("</div>\n");
 }
 
-/// The engineer's breached clocks in the window, folded away.
-fn breaches(out: &mut String, inputs: &Inputs, rows: &[&Vec<String>]) {
+/// The engineer's breached clocks in the listed weeks, folded away.
+fn breaches(out: &mut String, inputs: &Inputs, mine: &[&Vec<String>], listed: Listed) {
     const COLUMNS: [&str; 7] = [
         "week",
         "ticket",
@@ -256,11 +320,19 @@ fn breaches(out: &mut String, inputs: &Inputs, rows: &[&Vec<String>]) {
         "escalated_before_deadline",
     ];
     let t = inputs.breaches;
+    let (rows, left_out) = listed.split(t, mine);
     let _ = writeln!(
         out,
-        "<details><summary>SLA breaches in the window ({})</summary>",
+        "<details><summary>SLA breaches in {} ({})</summary>",
+        listed.name(),
         rows.len()
     );
+    if left_out > 0 {
+        let _ = writeln!(
+            out,
+            "<p class=\"empty\">{left_out} more in earlier weeks of the window: see breaches.csv</p>"
+        );
+    }
     if rows.is_empty() {
         out.push_str("<p class=\"empty\">none</p></details>\n");
         return;
@@ -319,10 +391,11 @@ fn engineer(
     }
     out.push_str("<div class=\"points\">\n");
     let feedback = rows_of(&groups.feedback, &p.id);
-    points(out, inputs, &feedback, "plus", "Plus points");
-    points(out, inputs, &feedback, "improve", "To improve");
+    let listed = Listed::new(inputs.weeks);
+    points(out, inputs, &feedback, ("plus", "Plus points"), listed);
+    points(out, inputs, &feedback, ("improve", "To improve"), listed);
     out.push_str("</div>\n");
-    breaches(out, inputs, &rows_of(&groups.breaches, &p.id));
+    breaches(out, inputs, &rows_of(&groups.breaches, &p.id), listed);
     out.push_str("</section>\n");
 }
 

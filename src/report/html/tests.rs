@@ -147,3 +147,48 @@ fn self_review_shows_no_one_else() {
         assert!(!html.contains(other), "self-review shows {other:?}");
     }
 }
+
+/// A window longer than eight weeks lists the points and breaches of its last eight, and
+/// says how many older ones the CSVs hold. Weeks W38–W47: listed from W40; alice's
+/// continuity point and bob's breach are moved to W39, so each is counted, not shown.
+#[test]
+fn long_window_lists_the_last_eight_weeks_and_counts_the_rest() {
+    let mut f = Fixture::new();
+    f.weeks = (38..=47).map(|w| format!("2026-W{w}")).collect();
+    let parse = |s: String| Table::from_csv(s.as_bytes()).unwrap();
+    f.feedback =
+        parse(charts::fixture::FEEDBACK.replace("2026-W46,alice,plus", "2026-W39,alice,plus"));
+    f.breaches = parse(charts::fixture::BREACHES.replace("bob,2026-W47", "bob,2026-W39"));
+    let html = page(&f.inputs());
+    let section = |id: &str| {
+        let start = html.find(&format!("id=\"engineer_{id}\"")).unwrap();
+        let end = html[start..].find("</section>").unwrap();
+        html[start..start + end].to_string()
+    };
+    let alice = section("alice");
+    assert!(alice.contains("Acked every incident on time"));
+    assert!(
+        !alice.contains("Resolved every ticket"),
+        "W39 is before the listed weeks"
+    );
+    assert!(alice.contains(
+        "</ul><p class=\"empty\">1 more in earlier weeks of the window: see feedback.csv</p></div>"
+    ));
+    assert_eq!(
+        alice.matches("more in earlier weeks").count(),
+        1,
+        "improve points all listed"
+    );
+    assert!(alice.contains("<summary>SLA breaches in the last 8 weeks (1)</summary>"));
+    let bob = section("bob");
+    assert!(bob.contains(
+        "<summary>SLA breaches in the last 8 weeks (0)</summary>\n\
+         <p class=\"empty\">1 more in earlier weeks of the window: see breaches.csv</p>\n\
+         <p class=\"empty\">none</p></details>"
+    ));
+    assert!(!bob.contains("SUP-8"));
+    let carol = section("carol");
+    assert!(carol.contains("<p class=\"empty\">none in the last 8 weeks</p></div>"));
+    // The scorecard still has a column for every week of the window.
+    assert!(alice.contains("<th scope=\"col\">2026-W38</th>"));
+}
