@@ -5,8 +5,12 @@
 //!                          and drop it (what `import` cannot avoid)
 //!   floors read DIR        read the snapshot's four Parquet tables into memory once (what
 //!                          `report` cannot avoid)
+//!   floors write REPORT    write as many files of the same sizes as the report folder
+//!                          REPORT holds into a new folder beside it, then remove it (what
+//!                          `report` cannot avoid on the way out, before drawing or
+//!                          formatting anything)
 //!
-//! Both use every core, as supportlens does, and print what they read so a run can be
+//! All use every core, as supportlens does, and print what they did so a run can be
 //! checked against the workload.
 
 use std::fs::File;
@@ -26,7 +30,11 @@ fn main() {
     let result = match args.first().map(String::as_str) {
         Some("parse") if args.len() > 1 => parse(&args[1..]),
         Some("read") if args.len() == 2 => read(Path::new(&args[1])),
-        _ => Err("usage: floors parse FILE... | floors read DATA_DIR".to_string()),
+        Some("write") if args.len() == 2 => write(Path::new(&args[1])),
+        _ => Err(
+            "usage: floors parse FILE... | floors read DATA_DIR | floors write REPORT_DIR"
+                .to_string(),
+        ),
     };
     if let Err(e) = result {
         eprintln!("floors: {e}");
@@ -90,5 +98,56 @@ fn read(dir: &Path) -> Result<(), String> {
         summary.push(format!("{table} {}", df.height()));
     }
     println!("read {}", summary.join(", "));
+    Ok(())
+}
+
+/// Writes files of the sizes found under `report` (bytes of one repeated value, already in
+/// memory) into a fresh folder beside it on every core, as `report` writes its folder, then
+/// removes that folder.
+fn write(report: &Path) -> Result<(), String> {
+    let mut sizes = Vec::new();
+    list_sizes(report, Path::new(""), &mut sizes)?;
+    let largest = sizes.iter().map(|(_, n)| *n).max().unwrap_or(0);
+    let bytes = vec![b'x'; largest as usize];
+    let parent = report.parent().unwrap_or(Path::new("."));
+    let out = parent.join(format!(".floors-write-{}", std::process::id()));
+    let result = (|| {
+        for (rel, _) in &sizes {
+            if let Some(folder) = out.join(rel).parent() {
+                std::fs::create_dir_all(folder)
+                    .map_err(|e| format!("{}: {e}", folder.display()))?;
+            }
+        }
+        sizes
+            .par_iter()
+            .map(|(rel, n)| {
+                let path = out.join(rel);
+                std::fs::write(&path, &bytes[..*n as usize])
+                    .map_err(|e| format!("{}: {e}", path.display()))
+            })
+            .collect::<Result<(), String>>()
+    })();
+    let _ = std::fs::remove_dir_all(&out);
+    result?;
+    let total: u64 = sizes.iter().map(|(_, n)| n).sum();
+    println!("wrote {} files, {} MiB", sizes.len(), total >> 20);
+    Ok(())
+}
+
+fn list_sizes(root: &Path, rel: &Path, out: &mut Vec<(PathBuf, u64)>) -> Result<(), String> {
+    let dir = root.join(rel);
+    let entries = std::fs::read_dir(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    for entry in entries {
+        let entry = entry.map_err(|e| format!("{}: {e}", dir.display()))?;
+        let meta = entry
+            .metadata()
+            .map_err(|e| format!("{}: {e}", dir.display()))?;
+        let rel = rel.join(entry.file_name());
+        if meta.is_dir() {
+            list_sizes(root, &rel, out)?;
+        } else {
+            out.push((rel, meta.len()));
+        }
+    }
     Ok(())
 }
