@@ -9,6 +9,9 @@
 //!                          REPORT holds into a new folder beside it, then remove it (what
 //!                          `report` cannot avoid on the way out, before drawing or
 //!                          formatting anything)
+//!   floors png REPORT      decode the report's PNG charts, then encode them again as
+//!                          `report` does (fast compression) on every core, and print the
+//!                          encoding's own time: what the PNG files cost beyond drawing
 //!
 //! All use every core, as supportlens does, and print what they did so a run can be
 //! checked against the workload.
@@ -31,8 +34,9 @@ fn main() {
         Some("parse") if args.len() > 1 => parse(&args[1..]),
         Some("read") if args.len() == 2 => read(Path::new(&args[1])),
         Some("write") if args.len() == 2 => write(Path::new(&args[1])),
+        Some("png") if args.len() == 2 => png(Path::new(&args[1])),
         _ => Err(
-            "usage: floors parse FILE... | floors read DATA_DIR | floors write REPORT_DIR"
+            "usage: floors parse FILE... | floors read DATA_DIR | floors write REPORT_DIR | floors png REPORT_DIR"
                 .to_string(),
         ),
     };
@@ -149,5 +153,54 @@ fn list_sizes(root: &Path, rel: &Path, out: &mut Vec<(PathBuf, u64)>) -> Result<
             out.push((rel, meta.len()));
         }
     }
+    Ok(())
+}
+
+/// Re-encodes every PNG under `report` with the report's settings and prints the time the
+/// encoding alone took, on every core.
+fn png(report: &Path) -> Result<(), String> {
+    let mut sizes = Vec::new();
+    list_sizes(report, Path::new(""), &mut sizes)?;
+    let images: Vec<(Vec<u8>, png::OutputInfo)> = sizes
+        .iter()
+        .filter(|(rel, _)| rel.extension().is_some_and(|e| e == "png"))
+        .map(|(rel, _)| {
+            let path = report.join(rel);
+            let file = File::open(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+            let mut reader = png::Decoder::new(BufReader::new(file))
+                .read_info()
+                .map_err(|e| format!("{}: {e}", path.display()))?;
+            let mut pixels = vec![0; reader.output_buffer_size()];
+            let info = reader
+                .next_frame(&mut pixels)
+                .map_err(|e| format!("{}: {e}", path.display()))?;
+            Ok((pixels, info))
+        })
+        .collect::<Result<_, String>>()?;
+    let start = std::time::Instant::now();
+    let bytes: usize = images
+        .par_iter()
+        .map(|(pixels, info)| {
+            let mut out = Vec::new();
+            let mut encoder = png::Encoder::new(&mut out, info.width, info.height);
+            encoder.set_color(info.color_type);
+            encoder.set_depth(info.bit_depth);
+            encoder.set_compression(png::Compression::Fast);
+            let mut writer = encoder.write_header().map_err(|e| e.to_string())?;
+            writer
+                .write_image_data(&pixels[..info.buffer_size()])
+                .map_err(|e| e.to_string())?;
+            writer.finish().map_err(|e| e.to_string())?;
+            Ok(out.len())
+        })
+        .sum::<Result<usize, String>>()?;
+    let pixels: usize = images.iter().map(|(_, i)| i.buffer_size()).sum();
+    println!(
+        "encoded {} PNGs ({} MiB of pixels, {} MiB of PNG) in {:.2} s",
+        images.len(),
+        pixels >> 20,
+        bytes >> 20,
+        start.elapsed().as_secs_f64()
+    );
     Ok(())
 }
