@@ -274,9 +274,9 @@ fn points(
         )
     });
     if rows.is_empty() {
-        let _ = write!(
+        let _ = writeln!(
             out,
-            "<p class=\"empty\">none in {}</p>{}</div>\n",
+            "<p class=\"empty\">none in {}</p>{}</div>",
             listed.name(),
             older.unwrap_or_default()
         );
