@@ -64,7 +64,7 @@ fn block(node: &Json) -> Vec<String> {
         "bulletList" => list(node, |_| "- ".to_string()),
         "orderedList" => {
             let start = get(get(node, "attrs"), "order").as_u64().unwrap_or(1);
-            list(node, |i| format!("{}. ", start + i as u64))
+            list(node, |i| format!("{}. ", start.saturating_add(i as u64)))
         }
         "table" => children(node).iter().flat_map(block).collect(),
         "tableRow" => {
@@ -258,6 +258,17 @@ mod tests {
         assert_eq!(
             text(&doc),
             "@Ann Lee see :smile: on 2025-12-01\n@xyzDONE\n3. third"
+        );
+    }
+
+    /// A list numbered from the largest order JIRA could send stays at it, not past it.
+    #[test]
+    fn ordered_list_from_the_largest_order() {
+        let item = |t: &str| json!({"type": "listItem", "content": [{"type": "text", "text": t}]});
+        let doc = json!({"type": "orderedList", "attrs": {"order": u64::MAX}, "content": [item("a"), item("b")]});
+        assert_eq!(
+            text(&doc),
+            "18446744073709551615. a\n18446744073709551615. b"
         );
     }
 

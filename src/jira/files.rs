@@ -101,15 +101,16 @@ fn read_json(
     severity_field: &str,
     sink: &mut dyn FnMut(Ticket),
 ) -> anyhow::Result<()> {
-    // The document borrows its strings from the text, so the text is read whole first.
-    let mut text = String::new();
-    reader.read_to_string(&mut text).map_err(|e| {
+    // The document borrows its strings from the bytes, so they are read whole first; the
+    // parser checks their UTF-8 and names the line and column of a bad byte.
+    let mut bytes = Vec::new();
+    reader.read_to_end(&mut bytes).map_err(|e| {
         Failure::input(format!(
-            "cannot read {}: {e}; check the file is readable UTF-8 text",
+            "cannot read {}: {e}; check the path exists and is readable",
             path.display()
         ))
     })?;
-    let doc: Json = serde_json::from_str(&text).map_err(|e| {
+    let doc: Json = serde_json::from_slice(&bytes).map_err(|e| {
         Failure::input(format!(
             "{} is not valid JSON ({e}); check the file was saved completely",
             path.display()

@@ -177,6 +177,23 @@ fn truncated_json_names_file_and_position() {
     );
 }
 
+/// A byte that is not UTF-8 is a JSON error with its position, like any other.
+#[test]
+fn invalid_utf8_names_line_and_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("latin1.json");
+    fs::write(&f, b"{\"issues\": [\n  {\"key\": \"caf\xe9\"}]}").unwrap();
+    let msg = input_error(std::slice::from_ref(&f));
+    assert_eq!(
+        msg,
+        format!(
+            "{} is not valid JSON (invalid unicode code point at line 2 column 15); \
+             check the file was saved completely",
+            f.display()
+        )
+    );
+}
+
 #[test]
 fn file_without_issues_says_what_it_found() {
     let dir = tempfile::tempdir().unwrap();
