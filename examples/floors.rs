@@ -1,14 +1,16 @@
 //! The floors `scripts/bench.sh` measures supportlens against: the least work any tool must
 //! do to read the same data, with nothing computed or stored.
 //!
-//!   floors parse FILE...   parse every issue of JIRA JSON / JSONL files into a JSON value
-//!                          and drop it (what `import` cannot avoid)
+//!   floors parse FILE...   parse every issue of JIRA JSON / JSONL files into serde_json's
+//!                          `Value` and drop it: the standard parse, the issue's floor
+//!   floors borrow FILE...  the same into the borrowed document `import` itself parses
+//!                          into (serde_json_borrow): the least parse `import` does
 //!   floors read DIR        read the snapshot's four Parquet tables into memory once (what
 //!                          `report` cannot avoid)
-//!   floors write REPORT    write as many files of the same sizes as the report folder
-//!                          REPORT holds into a new folder beside it, then remove it (what
-//!                          `report` cannot avoid on the way out, before drawing or
-//!                          formatting anything)
+//!   floors write REPORT OUT  write as many files of the same sizes as the report folder
+//!                          REPORT holds into the new folder OUT, from one buffer in memory
+//!                          (what `report` cannot avoid on the way out, before drawing or
+//!                          formatting anything); OUT is left for the caller to remove
 //!   floors png REPORT      decode the report's PNG charts, then encode them again as
 //!                          `report` does (fast compression) on every core, and print the
 //!                          encoding's own time: what the PNG files cost beyond drawing
@@ -31,12 +33,14 @@ const BATCH: usize = 4096;
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
-        Some("parse") if args.len() > 1 => parse(&args[1..]),
+        Some("parse") if args.len() > 1 => parse(&args[1..], owned),
+        Some("borrow") if args.len() > 1 => parse(&args[1..], borrowed),
         Some("read") if args.len() == 2 => read(Path::new(&args[1])),
-        Some("write") if args.len() == 2 => write(Path::new(&args[1])),
+        Some("write") if args.len() == 3 => write(Path::new(&args[1]), Path::new(&args[2])),
         Some("png") if args.len() == 2 => png(Path::new(&args[1])),
         _ => Err(
-            "usage: floors parse FILE... | floors read DATA_DIR | floors write REPORT_DIR | floors png REPORT_DIR"
+            "usage: floors parse FILE... | floors borrow FILE... | floors read DATA_DIR \
+                  | floors write REPORT_DIR OUT_DIR | floors png REPORT_DIR"
                 .to_string(),
         ),
     };
@@ -46,30 +50,46 @@ fn main() {
     }
 }
 
-fn parse(files: &[String]) -> Result<(), String> {
+/// Parses one JSON text into a document, drops it, and says how many issues it held.
+type Parse = fn(&str) -> serde_json::Result<usize>;
+
+fn owned(text: &str) -> serde_json::Result<usize> {
+    let doc: Value = serde_json::from_str(text)?;
+    Ok(doc
+        .get("issues")
+        .or(Some(&doc))
+        .and_then(Value::as_array)
+        .map_or(1, Vec::len))
+}
+
+fn borrowed(text: &str) -> serde_json::Result<usize> {
+    let doc: serde_json_borrow::Value = serde_json::from_str(text)?;
+    let issues = match doc.get("issues") {
+        serde_json_borrow::Value::Null => &doc,
+        list => list,
+    };
+    Ok(issues.as_array().map_or(1, <[_]>::len))
+}
+
+fn parse(files: &[String], document: Parse) -> Result<(), String> {
     let mut issues = 0usize;
     for file in files {
         let path = PathBuf::from(file);
         if path.extension().is_some_and(|e| e == "jsonl") {
-            issues += parse_jsonl(&path)?;
+            issues += parse_jsonl(&path, document)?;
         } else {
             let mut text = String::new();
             File::open(&path)
                 .and_then(|mut f| f.read_to_string(&mut text))
                 .map_err(|e| format!("{file}: {e}"))?;
-            let doc: Value = serde_json::from_str(&text).map_err(|e| format!("{file}: {e}"))?;
-            issues += doc
-                .get("issues")
-                .or(Some(&doc))
-                .and_then(Value::as_array)
-                .map_or(1, Vec::len);
+            issues += document(&text).map_err(|e| format!("{file}: {e}"))?;
         }
     }
     println!("parsed {issues} issues");
     Ok(())
 }
 
-fn parse_jsonl(path: &Path) -> Result<usize, String> {
+fn parse_jsonl(path: &Path, document: Parse) -> Result<usize, String> {
     let file = File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
     let mut lines = BufReader::new(file).lines();
     let mut count = 0;
@@ -85,7 +105,7 @@ fn parse_jsonl(path: &Path) -> Result<usize, String> {
         count += batch
             .par_iter()
             .filter(|l| !l.trim().is_empty())
-            .map(|l| serde_json::from_str::<Value>(l).map(|_| 1))
+            .map(|l| document(l))
             .sum::<Result<usize, _>>()
             .map_err(|e| format!("{}: {e}", path.display()))?;
     }
@@ -106,33 +126,29 @@ fn read(dir: &Path) -> Result<(), String> {
 }
 
 /// Writes files of the sizes found under `report` (bytes of one repeated value, already in
-/// memory) into a fresh folder beside it on every core, as `report` writes its folder, then
-/// removes that folder.
-fn write(report: &Path) -> Result<(), String> {
+/// memory) into the new folder `out` on every core, as `report` writes its folder. Removing
+/// `out` is left to the caller, so that its cost is not counted.
+fn write(report: &Path, out: &Path) -> Result<(), String> {
     let mut sizes = Vec::new();
     list_sizes(report, Path::new(""), &mut sizes)?;
     let largest = sizes.iter().map(|(_, n)| *n).max().unwrap_or(0);
     let bytes = vec![b'x'; largest as usize];
-    let parent = report.parent().unwrap_or(Path::new("."));
-    let out = parent.join(format!(".floors-write-{}", std::process::id()));
-    let result = (|| {
-        for (rel, _) in &sizes {
-            if let Some(folder) = out.join(rel).parent() {
-                std::fs::create_dir_all(folder)
-                    .map_err(|e| format!("{}: {e}", folder.display()))?;
-            }
+    if out.exists() {
+        return Err(format!("{} exists; give a folder to create", out.display()));
+    }
+    for (rel, _) in &sizes {
+        if let Some(folder) = out.join(rel).parent() {
+            std::fs::create_dir_all(folder).map_err(|e| format!("{}: {e}", folder.display()))?;
         }
-        sizes
-            .par_iter()
-            .map(|(rel, n)| {
-                let path = out.join(rel);
-                std::fs::write(&path, &bytes[..*n as usize])
-                    .map_err(|e| format!("{}: {e}", path.display()))
-            })
-            .collect::<Result<(), String>>()
-    })();
-    let _ = std::fs::remove_dir_all(&out);
-    result?;
+    }
+    sizes
+        .par_iter()
+        .map(|(rel, n)| {
+            let path = out.join(rel);
+            std::fs::write(&path, &bytes[..*n as usize])
+                .map_err(|e| format!("{}: {e}", path.display()))
+        })
+        .collect::<Result<(), String>>()?;
     let total: u64 = sizes.iter().map(|(_, n)| n).sum();
     println!("wrote {} files, {} MiB", sizes.len(), total >> 20);
     Ok(())

@@ -1,5 +1,7 @@
 //! `supportlens import FILES…`: JIRA JSON files merged into the snapshot by ticket id.
 
+use rayon::prelude::*;
+
 use crate::cli::{Cli, ImportArgs};
 use crate::progress::Progress;
 use crate::snapshot::{self, Meta};
@@ -33,5 +35,7 @@ pub fn run(cli: &Cli, args: &ImportArgs) -> anyhow::Result<()> {
         cli.data.display(),
         merged.len()
     ));
+    // Millions of comments, worklogs and changes: freed on every core.
+    merged.into_par_iter().for_each(drop);
     Ok(())
 }

@@ -39,7 +39,7 @@ use serde::{Deserialize, Serialize};
 pub use lock::{Lock, lock};
 
 use crate::error::Failure;
-use crate::model::{LatestById, Ticket, Ts, id_order};
+use crate::model::{LatestById, Ticket, Ts, id_order, sort_by_id};
 use store::{FORMAT, MANIFEST, Manifest};
 
 /// Where a snapshot came from and when; stored as `snapshot.json` in the data folder.
@@ -102,7 +102,10 @@ pub fn write(dir: &Path, tickets: &[Ticket], meta: &Meta) -> Result<()> {
         .with_context(|| format!("cannot create the data folder {}", dir.display()))
         .map_err(unwritable)?;
     let mut sorted: Vec<&Ticket> = tickets.iter().collect();
-    sorted.sort_by(|a, b| id_order(&a.id, &b.id));
+    // Imports and merges hand tickets over sorted already.
+    if !sorted.is_sorted_by(|a, b| id_order(&a.id, &b.id).is_le()) {
+        sorted.sort_by(|a, b| id_order(&a.id, &b.id));
+    }
     if let Some(pair) = sorted.windows(2).find(|w| w[0].id == w[1].id) {
         bail!(
             "two tickets share the id {} ({} and {}); merge them before writing the snapshot",
@@ -191,13 +194,22 @@ pub fn read(dir: &Path) -> Result<(Vec<Ticket>, Meta)> {
         ticket.worklogs = w;
         ticket.changes = ch;
     }
-    tickets.sort_by(|a, b| id_order(&a.id, &b.id));
+    sort_by_id(&mut tickets);
     Ok((tickets, manifest.meta))
 }
 
 /// Merges a new batch into stored tickets by id: an incoming ticket replaces the stored one
 /// whole, unless the stored one was updated strictly later. The result is sorted by id.
 pub fn merge(existing: Vec<Ticket>, incoming: Vec<Ticket>) -> Vec<Ticket> {
+    // One side empty and the other one copy of each ticket in order (a first import, an
+    // export that found nothing new): nothing to merge.
+    let unique_sorted = |ts: &[Ticket]| ts.is_sorted_by(|a, b| id_order(&a.id, &b.id).is_lt());
+    if existing.is_empty() && unique_sorted(&incoming) {
+        return incoming;
+    }
+    if incoming.is_empty() && unique_sorted(&existing) {
+        return existing;
+    }
     let mut latest = LatestById::with_capacity(existing.len() + incoming.len());
     for t in existing.into_iter().chain(incoming) {
         latest.offer(t);

@@ -24,7 +24,7 @@ use chrono_tz::Tz;
 use serde_json::Value;
 
 use super::client::Client;
-use crate::model::{Ticket, Ts, id_order, parse_ts};
+use crate::model::{Ticket, Ts, parse_ts, sort_by_id};
 pub use jql::{ORDER, jql_time, search_jql, strip_order_by};
 
 /// Issues asked for per search page.
@@ -148,7 +148,7 @@ async fn run(client: &Client, query: &Query, progress: &dyn Fn(&str)) -> Result<
         ));
     }
     let mut tickets: Vec<Ticket> = kept.into_values().collect();
-    tickets.sort_by(|a, b| id_order(&a.id, &b.id));
+    sort_by_id(&mut tickets);
     Ok(Export {
         tickets,
         settled,
