@@ -393,7 +393,9 @@ mod tests {
     }
 
     /// Sorting by the cached key orders every pair as `id_order` does, the awkward ids
-    /// included: leading zeros, a value past u64 (not a number), letters, the empty id.
+    /// included: leading zeros, a leading `+` (a number to Rust's parser, so "+5" is 5 and
+    /// sorts before "5" by bytes), a value past u64 (not a number), letters, the empty id,
+    /// a non-ASCII digit (not a number).
     #[test]
     fn sort_by_id_agrees_with_id_order() {
         let ids = [
@@ -408,6 +410,9 @@ mod tests {
             "00",
             "Z",
             "10a",
+            "+5",
+            "5",
+            "٥",
         ];
         let mut tickets: Vec<Ticket> = ids
             .iter()
@@ -426,6 +431,8 @@ mod tests {
             [
                 "0",
                 "00",
+                "+5",
+                "5",
                 "9",
                 "010",
                 "10",
@@ -434,7 +441,8 @@ mod tests {
                 "10a",
                 "18446744073709551616",
                 "Z",
-                "abc"
+                "abc",
+                "٥"
             ]
         );
     }

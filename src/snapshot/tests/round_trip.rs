@@ -248,3 +248,33 @@ fn merge_replaces_unless_stored_is_strictly_newer() {
     assert_eq!(merged, vec![equal_2, stored_new, newer_10, added]);
     assert!(merged[2].comments.is_empty());
 }
+
+/// With nothing stored, a batch already in order is taken as it is; one out of order or
+/// holding two copies of a ticket still goes through the merge rule.
+#[test]
+fn merge_into_nothing_sorts_and_keeps_the_latest_copy() {
+    let with = |id: &str, status: &str, updated: &str| {
+        let mut ticket = bare_ticket();
+        ticket.id = id.into();
+        ticket.status = status.into();
+        ticket.updated = Some(t(updated));
+        ticket
+    };
+    let a2 = with("2", "Open", "2026-11-10T00:00:00Z");
+    let a10 = with("10", "Open", "2026-11-10T00:00:00Z");
+    let ids = |ts: &[Ticket]| ts.iter().map(|t| t.id.clone()).collect::<Vec<_>>();
+    assert_eq!(
+        ids(&merge(vec![], vec![a10.clone(), a2.clone()])),
+        ["2", "10"]
+    );
+    assert_eq!(
+        ids(&merge(vec![a10.clone(), a2.clone()], vec![])),
+        ["2", "10"]
+    );
+    // Two copies of "2": the later one wins whichever side of the pair it is on.
+    let newer = with("2", "Closed", "2026-11-12T00:00:00Z");
+    let merged = merge(vec![], vec![newer.clone(), a2.clone(), a10.clone()]);
+    assert_eq!(merged, vec![newer.clone(), a10.clone()]);
+    let merged = merge(vec![], vec![a2.clone(), newer.clone(), a10.clone()]);
+    assert_eq!(merged, vec![newer, a10]);
+}
