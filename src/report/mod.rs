@@ -398,8 +398,15 @@ fn write_folder(out: &Path, report: &Report) -> anyhow::Result<PathBuf> {
         .collect();
     written.into_iter().collect::<anyhow::Result<()>>()?;
     let target = out.join(&report.folder);
-    // The previous report moves aside while the staging folder still cleans itself up, so a
-    // failure here leaves both as they were.
+    // Where the disk allows, the new report and the previous one trade places in one step,
+    // so no crash can leave the folder missing; the staging folder, now holding the previous
+    // report, removes itself.
+    if target.exists() && exchange(tmp.path(), &target)? {
+        drop(tmp);
+        return Ok(target);
+    }
+    // Elsewhere the previous report moves aside while the staging folder still cleans
+    // itself up, so a failure here leaves both as they were.
     let old = if target.exists() {
         let old = out.join(format!(".supportlens-old-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&old);
@@ -432,4 +439,98 @@ fn write_folder(out: &Path, report: &Report) -> anyhow::Result<PathBuf> {
         let _ = std::fs::remove_dir_all(old);
     }
     Ok(target)
+}
+
+/// Swaps the folders `a` and `b` atomically: true when done, false when this system or
+/// disk cannot (the caller then moves them one at a time).
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> anyhow::Result<bool> {
+    use rustix::fs::{CWD, RenameFlags, renameat_with};
+    use rustix::io::Errno;
+    match renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE) {
+        Ok(()) => Ok(true),
+        // An old kernel, or a file system without the flag (some network disks).
+        Err(Errno::INVAL | Errno::NOSYS | Errno::NOTSUP) => Ok(false),
+        Err(e) => Err(std::io::Error::from(e)).with_context(|| {
+            format!(
+                "replacing the previous report {} (it is untouched)",
+                b.display()
+            )
+        }),
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_: &Path, _: &Path) -> anyhow::Result<bool> {
+    Ok(false)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn report(files: &[(&str, &str)]) -> Report {
+        Report {
+            folder: "2026-W47".to_string(),
+            files: files
+                .iter()
+                .map(|(n, b)| (n.to_string(), b.as_bytes().to_vec()))
+                .collect(),
+            warnings: Vec::new(),
+        }
+    }
+
+    /// A second report of the same week replaces the first whole (a file only the first
+    /// had is gone) and leaves no staging or previous folder behind, whichever way the
+    /// folders were swapped.
+    #[test]
+    fn a_new_report_replaces_the_previous_one_whole() {
+        let out = tempfile::tempdir().unwrap();
+        let first = report(&[("clocks.csv", "old\r\n"), ("charts/a.svg", "<svg/>")]);
+        let target = write(out.path(), &first).unwrap();
+        assert_eq!(
+            std::fs::read(target.join("clocks.csv")).unwrap(),
+            b"old\r\n"
+        );
+        let second = report(&[("clocks.csv", "new\r\n"), ("index.html", "<html>")]);
+        assert_eq!(write(out.path(), &second).unwrap(), target);
+        assert_eq!(
+            std::fs::read(target.join("clocks.csv")).unwrap(),
+            b"new\r\n"
+        );
+        assert_eq!(std::fs::read(target.join("index.html")).unwrap(), b"<html>");
+        assert!(
+            !target.join("charts").exists(),
+            "the first report's charts went with it"
+        );
+        let mut left: Vec<String> = std::fs::read_dir(out.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        left.sort();
+        assert_eq!(left, ["2026-W47"]);
+    }
+
+    /// On Linux the swap is one step: two folders trade places and keep their contents.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn exchange_swaps_two_folders() {
+        let dir = tempfile::tempdir().unwrap();
+        let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+        std::fs::create_dir(&a).unwrap();
+        std::fs::create_dir(&b).unwrap();
+        std::fs::write(a.join("from_a"), "").unwrap();
+        std::fs::write(b.join("from_b"), "").unwrap();
+        // tmpfs and ext4 support the flag; a disk that does not reports false, not an error.
+        if exchange(&a, &b).unwrap() {
+            assert!(a.join("from_b").exists() && b.join("from_a").exists());
+            assert!(!a.join("from_a").exists() && !b.join("from_b").exists());
+        }
+        let missing = dir.path().join("missing");
+        let err = exchange(&missing, &b).unwrap_err();
+        assert!(
+            format!("{err:#}").contains("replacing the previous report"),
+            "{err:#}"
+        );
+    }
 }
