@@ -130,6 +130,14 @@ impl<'a> Listed<'a> {
         let left_out = rows.len() - listed.len();
         (listed, left_out)
     }
+
+    /// The line saying how many rows of `csv` the section left out; empty for none.
+    fn left_out(count: usize, csv: &str) -> String {
+        if count == 0 {
+            return String::new();
+        }
+        format!("<p class=\"empty\">{count} more in earlier weeks of the window: see {csv}</p>")
+    }
 }
 
 /// Text made inert in HTML content and in quoted attribute values.
@@ -268,17 +276,12 @@ fn points(
     let (mut rows, left_out) = listed.split(t, &of_kind);
     rows.sort_by(|a, b| t.text(b, "week").cmp(&t.text(a, "week")));
     let _ = write!(out, "<div class=\"{kind}\"><h3>{heading}</h3>");
-    let older = (left_out > 0).then(|| {
-        format!(
-            "<p class=\"empty\">{left_out} more in earlier weeks of the window: see feedback.csv</p>"
-        )
-    });
+    let older = Listed::left_out(left_out, "feedback.csv");
     if rows.is_empty() {
         let _ = writeln!(
             out,
-            "<p class=\"empty\">none in {}</p>{}</div>",
-            listed.name(),
-            older.unwrap_or_default()
+            "<p class=\"empty\">none in {}</p>{older}</div>",
+            listed.name()
         );
         return;
     }
@@ -303,9 +306,7 @@ fn points(
         }
         out.push_str("</li>\n");
     }
-    out.push_str("</ul>");
-    out.push_str(&older.unwrap_or_default());
-    out.push_str("</div>\n");
+    let _ = writeln!(out, "</ul>{older}</div>");
 }
 
 /// The engineer's breached clocks in the listed weeks, folded away.
@@ -328,10 +329,7 @@ fn breaches(out: &mut String, inputs: &Inputs, mine: &[&Vec<String>], listed: Li
         rows.len()
     );
     if left_out > 0 {
-        let _ = writeln!(
-            out,
-            "<p class=\"empty\">{left_out} more in earlier weeks of the window: see breaches.csv</p>"
-        );
+        let _ = writeln!(out, "{}", Listed::left_out(left_out, "breaches.csv"));
     }
     if rows.is_empty() {
         out.push_str("<p class=\"empty\">none</p></details>\n");

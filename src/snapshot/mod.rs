@@ -102,10 +102,7 @@ pub fn write(dir: &Path, tickets: &[Ticket], meta: &Meta) -> Result<()> {
         .with_context(|| format!("cannot create the data folder {}", dir.display()))
         .map_err(unwritable)?;
     let mut sorted: Vec<&Ticket> = tickets.iter().collect();
-    // Imports and merges hand tickets over sorted already.
-    if !sorted.is_sorted_by(|a, b| id_order(&a.id, &b.id).is_le()) {
-        sorted.sort_by(|a, b| id_order(&a.id, &b.id));
-    }
+    sort_by_id(&mut sorted);
     if let Some(pair) = sorted.windows(2).find(|w| w[0].id == w[1].id) {
         bail!(
             "two tickets share the id {} ({} and {}); merge them before writing the snapshot",
