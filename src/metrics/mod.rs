@@ -3,6 +3,7 @@
 
 pub mod calls;
 pub mod clocks;
+pub mod columns;
 pub mod escalations;
 pub mod feedback;
 pub mod handoffs;

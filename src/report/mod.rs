@@ -4,10 +4,12 @@
 pub mod calls;
 pub mod charts;
 pub mod csv;
+pub mod goals;
 pub mod handoffs;
 pub mod html;
 pub mod tables;
 pub mod tickets;
+pub mod values;
 
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
@@ -42,13 +44,22 @@ pub struct Options {
     pub engineer: Option<String>,
 }
 
-/// A rendered report: the folder name and every file's bytes.
+/// A rendered report: the folder name, every file's bytes, and the measured values the
+/// files were rendered from, for the outputs that follow (delivery).
 #[derive(Debug)]
 pub struct Report {
     pub folder: String,
     pub files: Vec<(String, Vec<u8>)>,
     /// Lines worth a warning on stderr (e.g. unknown statuses), each once.
     pub warnings: Vec<String>,
+    /// The window's weeks, oldest first.
+    pub weeks: Vec<Week>,
+    /// `engineer_weekly.csv` and `team_weekly.csv` as values (self-review: scoped).
+    pub values: values::WeeklyValues,
+    /// The rows of `feedback.csv`.
+    pub feedback: Vec<feedback::Point>,
+    /// The rows of `goals.csv`.
+    pub goals: Vec<goals::GoalRow>,
 }
 
 #[derive(Serialize)]
@@ -200,6 +211,9 @@ pub fn build(
     run_json.push(b'\n');
 
     let people = &people;
+    let values = values::WeeklyValues::new(&weekly, people, &settings.score);
+    let goal_rows = goals::evaluate(&values, &settings.goals);
+    let feedback_points = feedback::points(&weekly.engineers, &items, tickets, tz);
     let calls_rows: Vec<_> = items
         .calls
         .iter()
@@ -253,10 +267,9 @@ pub fn build(
         ),
         (
             "feedback.csv",
-            Box::new(|| {
-                tables::feedback(&feedback::points(&weekly.engineers, &items, tickets, tz))
-            }),
+            Box::new(|| tables::feedback(&feedback_points)),
         ),
+        ("goals.csv", Box::new(|| goals::goals_csv(&goal_rows))),
         (
             "data_quality.csv",
             Box::new(|| tables::data_quality(&problems)),
@@ -276,6 +289,10 @@ pub fn build(
         folder: last.to_string(),
         files,
         warnings,
+        weeks: window,
+        values,
+        feedback: feedback_points,
+        goals: goal_rows,
     })
 }
 
@@ -477,6 +494,10 @@ mod tests {
                 .map(|(n, b)| (n.to_string(), b.as_bytes().to_vec()))
                 .collect(),
             warnings: Vec::new(),
+            weeks: Vec::new(),
+            values: values::WeeklyValues::default(),
+            feedback: Vec::new(),
+            goals: Vec::new(),
         }
     }
 
