@@ -11,6 +11,7 @@ pub mod ownership;
 pub mod people;
 pub mod quality;
 pub mod score;
+pub mod seen;
 #[cfg(test)]
 pub mod testkit;
 #[cfg(test)]

@@ -20,7 +20,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::error::Failure;
-use crate::metrics::{Prepared, feedback, quality, weekly};
+use crate::metrics::{Prepared, feedback, quality, seen, weekly};
 use crate::model::{Ticket, Ts, fmt_ts};
 use crate::progress::Progress;
 use crate::settings::{ClockKind, Settings, TicketType};
@@ -120,7 +120,9 @@ pub fn build(
         items.logged.len()
     ));
     let mut problems = quality::problems(&prepared, settings);
-    // The data checks are the timelines' last reader: freed (millions of small frees, on
+    // tickets.csv lists the tickets the window sees (SPEC §5).
+    let seen = seen::seen_in(&prepared, settings, window_start(&window, tz), last.end(tz));
+    // The data checks and the seen check are the timelines' last readers: freed (millions of small frees, on
     // every core) before presence adds its own, which keeps them out of the peak.
     std::mem::take(&mut prepared.timelines)
         .into_par_iter()
@@ -174,6 +176,7 @@ pub fn build(
         .continuity
         .tickets
         .iter()
+        .filter(|t| seen[t.ticket])
         .filter(|t| scope.0.is_none_or(|me| t.owners.iter().any(|o| o == me)))
         .map(|t| {
             scope.redacted(t, |t, s| {
@@ -340,6 +343,14 @@ fn visuals(
     let page = html::index_html(&inputs, &charts::svgs(&out));
     out.push(("index.html".to_string(), page.into_bytes()));
     Ok(out)
+}
+
+/// The start of the window's first week.
+fn window_start(window: &[Week], tz: chrono_tz::Tz) -> Ts {
+    window
+        .first()
+        .expect("a window has at least one week")
+        .start(tz)
 }
 
 /// Who a report is for: everyone, or one engineer (self-review).
