@@ -382,7 +382,7 @@ fn write_folder(out: &Path, report: &Report) -> anyhow::Result<PathBuf> {
         .collect();
     let folders: std::collections::BTreeSet<&Path> =
         paths.iter().filter_map(|p| p.parent()).collect();
-    for folder in folders {
+    for &folder in &folders {
         std::fs::create_dir_all(folder)
             .with_context(|| format!("creating {}", folder.display()))?;
     }
@@ -393,16 +393,22 @@ fn write_folder(out: &Path, report: &Report) -> anyhow::Result<PathBuf> {
         .par_iter()
         .zip(&report.files)
         .map(|(path, (_, bytes))| {
-            std::fs::write(path, bytes).with_context(|| format!("writing {}", path.display()))
+            write_synced(path, bytes).with_context(|| format!("writing {}", path.display()))
         })
         .collect();
     written.into_iter().collect::<anyhow::Result<()>>()?;
+    // The folders' entries reach the disk too, before the swap makes them the report: a
+    // power cut after it must not leave a report folder of empty or missing files.
+    for folder in folders.iter().copied().chain([tmp.path()]) {
+        sync_folder(folder).with_context(|| format!("writing {}", folder.display()))?;
+    }
     let target = out.join(&report.folder);
     // Where the disk allows, the new report and the previous one trade places in one step,
     // so no crash can leave the folder missing; the staging folder, now holding the previous
     // report, removes itself.
     if target.exists() && exchange(tmp.path(), &target)? {
         drop(tmp);
+        let _ = sync_folder(out);
         return Ok(target);
     }
     // Elsewhere the previous report moves aside while the staging folder still cleans
@@ -438,7 +444,29 @@ fn write_folder(out: &Path, report: &Report) -> anyhow::Result<PathBuf> {
     if let Some(old) = old {
         let _ = std::fs::remove_dir_all(old);
     }
+    let _ = sync_folder(out);
     Ok(target)
+}
+
+/// Writes a file and flushes it to the disk before returning.
+fn write_synced(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut file = std::fs::File::create(path)?;
+    file.write_all(bytes)?;
+    file.sync_all()
+}
+
+/// Flushes a folder's entries to the disk (a no-op where folders cannot be opened).
+fn sync_folder(folder: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        std::fs::File::open(folder)?.sync_all()
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = folder;
+        Ok(())
+    }
 }
 
 /// Swaps the folders `a` and `b` atomically: true when done, false when this system or
