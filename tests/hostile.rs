@@ -714,6 +714,19 @@ fn file_system_oddities() {
             &["outfile"],
         ),
         case(
+            "JQL file is a FIFO",
+            |d| fifo(&d.join("q.jql")),
+            &[
+                "export",
+                "--jql",
+                "q.jql",
+                "--jira-url",
+                "https://jira.example.com",
+            ],
+            2,
+            &["cannot read the JQL file q.jql: it is a FIFO"],
+        ),
+        case(
             "config file is a FIFO",
             |d| fifo(&d.join("c.toml")),
             &["--config", "c.toml", "report"],
@@ -1044,6 +1057,17 @@ fn odd_flags() {
             &["report", "--as-of", "x".repeat(100_000).as_str()],
             2,
             &["--as-of \"xxxx", "\"… is neither a timestamp"],
+        ),
+        case(
+            "--engineer with a long id",
+            |_| {},
+            &REPORT
+                .iter()
+                .copied()
+                .chain(["--engineer", "y".repeat(100_000).as_str()])
+                .collect::<Vec<_>>(),
+            2,
+            &["--engineer yyyy", "y…: nobody with that id"],
         ),
         case(
             "--engineer nobody",

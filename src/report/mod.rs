@@ -91,8 +91,9 @@ pub fn build(
         .filter(|id| !prepared.people.is_known(id))
     {
         return Err(Failure::usage(format!(
-            "--engineer {id}: nobody with that id is in [team] or in the data; give a person \
-             id as engineer_weekly.csv shows it (an accountId on Cloud, a user name on Server)"
+            "--engineer {}: nobody with that id is in [team] or in the data; give a person \
+             id as engineer_weekly.csv shows it (an accountId on Cloud, a user name on Server)",
+            crate::error::cut(id, 80)
         ))
         .into());
     }
