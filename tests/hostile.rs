@@ -959,6 +959,29 @@ fn broken_configurations() {
             &["cannot read the config file c.toml"],
         ),
         case(
+            "huge score weights",
+            |d| write(d, "c.toml", "[score]\nack = 1e308\nupdate = 1e308\n"),
+            &["--config", "c.toml", "report"],
+            2,
+            &["key `score.ack`", "must be a number from 0 to 1000000"],
+        ),
+        case(
+            "a regular expression too big to build",
+            |d| {
+                write(
+                    d,
+                    "c.toml",
+                    "[calls]\nworklog_pattern = 'a{1000}{1000}{1000}'\n",
+                )
+            },
+            &["--config", "c.toml", "report"],
+            2,
+            &[
+                "key `calls.worklog_pattern`",
+                "not a valid regular expression",
+            ],
+        ),
+        case(
             "missing config",
             |_| {},
             &["--config", "none.toml", "report"],

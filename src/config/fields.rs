@@ -220,18 +220,22 @@ impl<'de> Deserialize<'de> for Fraction {
     }
 }
 
-/// A `[score]` weight, a finite number >= 0.
+/// The largest `[score]` weight: weights are relative, and six of them near f64's limit
+/// summed to infinity and made every score NaN.
+pub const MAX_WEIGHT: f64 = 1_000_000.0;
+
+/// A `[score]` weight, a number from 0 to [`MAX_WEIGHT`].
 #[derive(Debug, Clone, Copy)]
 pub struct Weight(pub f64);
 
 impl<'de> Deserialize<'de> for Weight {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        number(d, "a weight (a number >= 0)", |x| {
-            if x.is_finite() && x >= 0.0 {
+        number(d, "a weight (a number from 0 to 1000000)", |x| {
+            if (0.0..=MAX_WEIGHT).contains(&x) {
                 Ok(x)
             } else {
                 Err(format!(
-                    "weight {x} must be a number >= 0 (0 leaves the component out)"
+                    "weight {x} must be a number from 0 to 1000000 (0 leaves the component out; only the ratios between weights matter)"
                 ))
             }
         })

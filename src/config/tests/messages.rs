@@ -89,7 +89,7 @@ fn bad_values_each_name_line_and_key() {
             "escalation.early_fraction",
             "0 to 1",
         ),
-        ("[score]\nwip = -1\n", "score.wip", ">= 0"),
+        ("[score]\nwip = -1\n", "score.wip", "from 0 to 1000000"),
         (
             "[sla.ack.query]\nclock = \"always\"\n",
             "sla.ack.query.clock",
@@ -231,4 +231,19 @@ fn credentials_in_the_url_are_refused_unseen() {
     let msg = usage_error("[team]\nengineers = \"hunter2\"\n");
     assert!(msg.contains("invalid type: a string, expected"), "{msg}");
     assert!(!msg.contains("hunter2"), "{msg}");
+}
+
+/// Weights are relative and stop at a million: six weights near f64's limit summed to
+/// infinity and wrote NaN scores.
+#[test]
+fn weights_beyond_a_million_are_refused() {
+    for w in ["1e308", "1000001", "-1", "inf", "nan"] {
+        let msg = usage_error(&format!("[score]\nack = {w}\n"));
+        assert!(
+            msg.starts_with("conf/supportlens.toml: line 2, column 7, key `score.ack`: weight "),
+            "{msg}"
+        );
+        assert!(msg.contains("from 0 to 1000000"), "{msg}");
+    }
+    assert!(super::load_str("[score]\nack = 1000000\nupdate = 0.5\n").is_ok());
 }
