@@ -95,11 +95,26 @@ pub fn shown(value: &str) -> String {
 
 /// `text` cut after `max` characters and marked with `…`, unquoted: for text that is
 /// already part of a sentence (a JSON key, a message from a parser that quotes a value).
+/// Control characters are written escaped (`\u{1b}`, `\n`), so a value cannot move the
+/// terminal's cursor, colour it, or break the one-line message.
 pub fn cut(text: &str, max: usize) -> std::borrow::Cow<'_, str> {
-    match text.char_indices().nth(max) {
-        Some((i, _)) => format!("{}…", &text[..i]).into(),
-        None => text.into(),
+    let end = text.char_indices().nth(max).map(|(i, _)| i);
+    let kept = &text[..end.unwrap_or(text.len())];
+    if end.is_none() && !kept.chars().any(char::is_control) {
+        return text.into();
     }
+    let mut out = String::with_capacity(kept.len() + 3);
+    for c in kept.chars() {
+        if c.is_control() {
+            out.extend(c.escape_debug());
+        } else {
+            out.push(c);
+        }
+    }
+    if end.is_some() {
+        out.push('…');
+    }
+    out.into()
 }
 
 /// A URL as an error message may show it: any user name or password between `://` and
@@ -133,6 +148,14 @@ mod tests {
         assert_eq!(s, format!("\"{}\"…", "é".repeat(80)));
         assert_eq!(shown(&"x".repeat(80)), format!("\"{}\"", "x".repeat(80)));
         assert_eq!(shown("a\u{1b}[31mb"), "\"a\\u{1b}[31mb\"");
+    }
+
+    #[test]
+    fn cut_text_keeps_to_one_plain_line() {
+        assert_eq!(cut("SUP-1", 80), "SUP-1");
+        assert_eq!(cut("abcdef", 3), "abc…");
+        assert_eq!(cut("a\u{1b}[2Jb\nc", 80), "a\\u{1b}[2Jb\\nc");
+        assert_eq!(cut(&"\n".repeat(10), 2), "\\n\\n…");
     }
 
     #[test]

@@ -266,6 +266,10 @@ fn check(case: &Case, out: &Output) {
             "{name}: wanted {needle:?} in: {stderr}"
         );
     }
+    assert!(
+        !stderr.contains('\u{1b}'),
+        "{name}: a raw escape reached the terminal"
+    );
     for bad in ["panicked", "RUST_BACKTRACE", "stack overflow"] {
         assert!(!stderr.contains(bad), "{name}: {stderr}");
     }
@@ -543,6 +547,29 @@ fn malformed_data() {
             &["import", "key.json"],
             3,
             &["key.json, issue 1 of 1: ticket KKKK", "…: missing fields"],
+        ),
+        case(
+            "a status name of 100,000 characters and escapes",
+            |d| {
+                let status = format!("\u{1b}[2J{}", "S".repeat(100_000));
+                let text = std::fs::read_to_string(d.join("good.json"))
+                    .unwrap()
+                    .replace("Waiting On Client", &status.replace('\u{1b}', "\\u001b"));
+                write(d, "odd.json", text);
+            },
+            &[
+                "report",
+                "--week",
+                "2026-W47",
+                "--weeks",
+                "1",
+                "--out",
+                "elsewhere",
+                "--input",
+                "odd.json",
+            ],
+            0,
+            &["supportlens: warning: ", "\\u{1b}[2JSSS", "S…"],
         ),
         case(
             "bad data read by report --input",

@@ -46,7 +46,7 @@ pub fn run(cli: &Cli, args: &QueryArgs) -> anyhow::Result<()> {
     // The items: every CSV table of the report the same flags would write.
     let built = crate::report::build(&settings, tickets, &opts, &mut Progress::new())?;
     for w in &built.warnings {
-        eprintln!("supportlens: warning: {w}");
+        eprintln!("supportlens: warning: {}", crate::error::cut(w, 300));
     }
     for (name, bytes) in &built.files {
         let Some(table) = name.strip_suffix(".csv") else {

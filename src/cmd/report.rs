@@ -44,7 +44,7 @@ pub(crate) fn build(
     ));
     let built = report::build(settings, tickets, &opts, progress)?;
     for w in &built.warnings {
-        eprintln!("supportlens: warning: {w}");
+        eprintln!("supportlens: warning: {}", crate::error::cut(w, 300));
     }
     Ok(built)
 }
