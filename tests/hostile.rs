@@ -7,6 +7,11 @@
 //! names the file, key or flag, that no panic and no overlong line reaches the user, that
 //! no staging folder is left behind, that the snapshot and the report are byte-identical
 //! afterwards, and, where a secret is involved, that it appears nowhere.
+//!
+//! Stand-ins: the tests run as root, where `chmod 000` does not stop a read, so an
+//! unreadable file is a link to `/proc/self/mem` (every read of it fails with EIO); a file
+//! that vanished between listing and opening is a dangling link; a full disk is a 64 KiB
+//! tmpfs (skipped, saying so, where it cannot be mounted) or `/dev/full`.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -446,6 +451,19 @@ fn malformed_data() {
             &[
                 "w.json, issue 1 of 1: ticket SUP-7: worklog 70: timeSpentSeconds 9223372036854775807 is longer than ten years",
             ],
+        ),
+        case(
+            "worklog of i64::MIN seconds",
+            |d| {
+                write(
+                    d,
+                    "w.json",
+                    issue("\"2026-11-16T09:00:00.000+0000\"", "-9223372036854775808"),
+                )
+            },
+            &["import", "w.json"],
+            3,
+            &["worklog 70: timeSpentSeconds -9223372036854775808 is longer than ten years"],
         ),
         case(
             "worklog seconds not a number",

@@ -119,7 +119,7 @@ fn worklog(v: &Json) -> Result<Worklog, String> {
         _ => return Err(at("missing timeSpentSeconds".to_string())),
     }
     .ok_or_else(|| at("timeSpentSeconds is not a whole number".to_string()))?;
-    if seconds.abs() > MAX_WORKLOG_SECS {
+    if seconds.unsigned_abs() > MAX_WORKLOG_SECS.unsigned_abs() {
         return Err(at(format!(
             "timeSpentSeconds {seconds} is longer than ten years ({MAX_WORKLOG_SECS} s), so it \
              cannot be a real worklog"
