@@ -1194,9 +1194,9 @@ fn odd_flags() {
     ]);
 }
 
-/// The same tickets read through a folder holding symbolic-link loops (two links to `.`
-/// and one back to the parent) give the same report as the file alone: each real folder
-/// is read once, and the walk ends.
+/// The same tickets read through a folder holding symbolic-link loops (two links to `.`,
+/// one back to the parent) and a link to `/` give the same report as the file alone: links
+/// to folders are not followed, each is named in a warning, and the walk ends at once.
 #[cfg(unix)]
 #[test]
 fn symlink_loops_end_and_change_nothing() {
@@ -1210,10 +1210,21 @@ fn symlink_loops_end_and_change_nothing() {
     link(".", &dir.join("in/loop1"));
     link(".", &dir.join("in/loop2"));
     link("..", &dir.join("in/sub/up"));
+    link("/", &dir.join("in/root"));
     let mut args: Vec<&str> = REPORT.to_vec();
     args.pop();
     args.extend(["other-reports", "--input", "in"]);
-    bin(dir).args(&args).assert().success();
+    let out = bin(dir).args(&args).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    for name in ["in/loop1", "in/loop2", "in/root", "in/sub/up"] {
+        assert!(
+            stderr.contains(&format!(
+                "supportlens: warning: {name} is a link to a folder, which is not followed"
+            )),
+            "{stderr}"
+        );
+    }
     assert_eq!(
         tree(&dir.join("reports/2026-W47"))
             .into_iter()

@@ -268,11 +268,11 @@ fn ids_sort_numerically() {
     assert_eq!(keys, ["SUP-3", "SUP-20", "SUP-100"]);
 }
 
-/// Two links to `.` and one back to the parent: the walk ends and reads each real folder
-/// once, so the tickets are those of the one real file.
+/// Two links to `.`, one back to the parent and one to a sibling: the walk ends and reads
+/// the one real file once, under its real path (links to folders are not followed).
 #[cfg(unix)]
 #[test]
-fn symlink_loops_are_read_once_and_end() {
+fn symlink_loops_are_not_followed_and_end() {
     let dir = tempfile::tempdir().unwrap();
     let u = "2026-11-05T10:00:00.000+0000";
     write(
@@ -287,15 +287,19 @@ fn symlink_loops_are_read_once_and_end() {
     link(".", "in/loop2");
     link("..", "in/sub/up");
     link("sub", "in/again");
+    link("sub/a.json", "in/b.json");
     let files = walk::expand(&dir.path().join("in")).unwrap();
     let rel: Vec<String> = files
         .iter()
         .map(|f| f.strip_prefix(dir.path()).unwrap().display().to_string())
         .collect();
-    // `in/again` sorts before `in/sub`, so the folder is read under that name.
-    assert_eq!(rel, ["in/again/a.json"]);
+    // A link to a file is read; links to folders are not.
+    assert_eq!(rel, ["in/b.json", "in/sub/a.json"]);
     let tickets = read_files(&[dir.path().join("in")], "priority").unwrap();
     assert_eq!(summary(&tickets), pairs(&[("SUP-1", "Open")]));
+    // A folder named on the command line is read even through a link.
+    let files = walk::expand(&dir.path().join("in/again")).unwrap();
+    assert_eq!(files, [dir.path().join("in/again/a.json")]);
 }
 
 /// A FIFO named `*.json` (in a folder or given by name) is refused at once, not opened

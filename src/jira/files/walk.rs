@@ -1,13 +1,15 @@
 //! Which files a path given to `import` or `report --input` stands for: the file itself, or
 //! every non-hidden `.json` / `.jsonl` file under a folder, in byte order of path.
 //!
-//! Symbolic links to folders are followed, so a linked export folder is read like a real
-//! one, but every real folder (device and inode) is read once: a link back into the tree,
-//! a second link to the same folder, or a loop of links (`a -> .`, `b -> .`) adds nothing
-//! and cannot make the walk run forever. Entries are visited in byte order of name, so
-//! which path a folder reached twice is read under does not depend on the disk. A link
-//! named `*.json` that leads nowhere (dangling, or a loop) is kept, so that opening it
-//! names it in the error instead of it being skipped in silence.
+//! Inside a folder, symbolic links to folders are not followed: every such link leads out
+//! of the tree (an import would wander over whatever it points at, `/` included) or back
+//! into it (a loop, `a -> .`, or a second copy of files already read). Each one skipped is
+//! named in a warning, so a linked export folder is not left out unnoticed: name it on the
+//! command line to read it. A folder given on the command line may itself be a link.
+//! Real folders are also read once each (by device and inode), so a bind mount that loops
+//! ends too. Links to files are read. A link named `*.json` that leads nowhere (dangling,
+//! or a loop) is kept, so that opening it names it in the error instead of it being
+//! skipped in silence.
 
 use std::collections::HashSet;
 use std::fs::{self, Metadata};
@@ -82,7 +84,13 @@ impl Walk<'_> {
                 continue;
             }
             let path = dir.join(&name);
+            let is_link = fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink());
             match fs::metadata(&path) {
+                Ok(m) if m.is_dir() && is_link => eprintln!(
+                    "supportlens: warning: {} is a link to a folder, which is not followed \
+                     inside a folder; name it on the command line to read it",
+                    path.display()
+                ),
                 Ok(m) if m.is_dir() => self.folder(&path, &m, depth + 1)?,
                 // Files of any other type are kept too: opening one that is not a regular
                 // file (a FIFO, a device) is refused there with its name.
