@@ -642,6 +642,13 @@ fn file_system_oddities() {
             &["cannot open in/gone.json"],
         ),
         case(
+            "a file name with an escape sequence",
+            |d| write(d, "in/\u{1b}[2J.json", "{"),
+            &report(&["--input", "in"]),
+            3,
+            &["in/\\u{1b}[2J.json is not valid JSON"],
+        ),
+        case(
             "missing input",
             |_| {},
             &["import", "nowhere/x.json"],

@@ -89,7 +89,7 @@ impl Walk<'_> {
                 Ok(m) if m.is_dir() && is_link => eprintln!(
                     "supportlens: warning: {} is a link to a folder, which is not followed \
                      inside a folder; name it on the command line to read it",
-                    path.display()
+                    crate::error::cut(&path.display().to_string(), 300)
                 ),
                 Ok(m) if m.is_dir() => self.folder(&path, &m, depth + 1)?,
                 // Files of any other type are kept too: opening one that is not a regular
