@@ -73,13 +73,24 @@ pub struct RunArgs {
     #[command(flatten)]
     pub export: ExportArgs,
 
-    /// How many weeks the report covers.
-    #[arg(long, default_value_t = 8, value_name = "N")]
+    /// How many weeks the report covers (1 to 520).
+    #[arg(long, default_value_t = 8, value_name = "N", value_parser = weeks_range())]
     pub weeks: u32,
 
     /// Output folder; the report goes into <out>/<last week>/.
     #[arg(long, default_value = "reports", value_name = "DIR")]
     pub out: PathBuf,
+}
+
+/// `--weeks` of a report: 1 to `week::MAX_WEEKS`, checked before anything is read.
+fn weeks_range() -> clap::builder::RangedI64ValueParser<u32> {
+    clap::value_parser!(u32).range(1..=i64::from(crate::week::MAX_WEEKS))
+}
+
+/// A count flag of `generate`, 0 to `max`: beyond it the roster alone would not fit in
+/// memory, and a run would fill the disk for days.
+fn count_range(max: u64) -> clap::builder::RangedU64ValueParser<usize> {
+    clap::builder::RangedU64ValueParser::<usize>::new().range(0..=max)
 }
 
 #[derive(Debug, Args)]
@@ -114,8 +125,8 @@ pub struct WindowArgs {
     #[arg(long, value_name = "WEEK")]
     pub week: Option<String>,
 
-    /// How many weeks the window covers.
-    #[arg(long, default_value_t = 8, value_name = "N")]
+    /// How many weeks the window covers (1 to 520).
+    #[arg(long, default_value_t = 8, value_name = "N", value_parser = weeks_range())]
     pub weeks: u32,
 
     /// The instant the data describes, RFC 3339 (2026-11-23T00:00:00Z) or a date in the
@@ -143,11 +154,11 @@ pub struct QueryArgs {
 
 #[derive(Debug, Args)]
 pub struct GenerateArgs {
-    /// Number of tickets.
-    #[arg(long, default_value_t = 300)]
+    /// Number of tickets (at most 50,000,000).
+    #[arg(long, default_value_t = 300, value_parser = count_range(50_000_000))]
     pub tickets: usize,
-    /// Number of engineers (leads and bots come on top).
-    #[arg(long, default_value_t = 12)]
+    /// Number of engineers, leads and bots come on top (at most 100,000).
+    #[arg(long, default_value_t = 12, value_parser = count_range(100_000))]
     pub engineers: usize,
     /// Number of weeks the tickets span.
     #[arg(long, default_value_t = 10)]

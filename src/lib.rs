@@ -6,6 +6,7 @@ pub mod cmd;
 pub mod config;
 pub mod error;
 pub mod generate;
+pub mod input_file;
 pub mod jira;
 pub mod metrics;
 pub mod model;

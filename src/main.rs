@@ -8,7 +8,13 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 fn main() {
     let cli = supportlens::cli::Cli::parse();
     if let Err(err) = supportlens::cmd::run(cli) {
-        eprintln!("supportlens: error: {err:#}");
+        // Last line of defence: whatever a message holds (a path with an escape sequence,
+        // a value no one cut), it reaches the terminal as one plain line of bounded length.
+        let message = format!("{err:#}");
+        eprintln!(
+            "supportlens: error: {}",
+            supportlens::error::cut(&message, 2000)
+        );
         std::process::exit(supportlens::error::exit_code(&err));
     }
 }

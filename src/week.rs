@@ -6,7 +6,31 @@ use std::str::FromStr;
 use chrono::{Datelike, NaiveDate, TimeZone, Weekday};
 use chrono_tz::Tz;
 
+use crate::error::shown;
 use crate::model::Ts;
+
+/// The earliest year a week, a timestamp or `--as-of` may fall in.
+pub const MIN_YEAR: i32 = 1900;
+/// The latest year a week, a timestamp or `--as-of` may fall in. With [`MAX_WEEKS`] and the
+/// longest configured duration (a year) every date the report computes stays far inside
+/// what chrono can hold, so no week or deadline arithmetic can overflow.
+pub const MAX_YEAR: i32 = 9999;
+/// The most weeks one report covers (`--weeks`): ten years. Each week adds a column to
+/// every sheet and a row per engineer, so a window of 100,000 weeks wrote a 1.3 GB page.
+pub const MAX_WEEKS: u32 = 520;
+
+/// Ok when `t` falls in the years [`MIN_YEAR`]..=[`MAX_YEAR`] (UTC); else a message
+/// naming the limits.
+pub fn check_year(t: Ts) -> Result<(), String> {
+    if (MIN_YEAR..=MAX_YEAR).contains(&t.year()) {
+        Ok(())
+    } else {
+        Err(format!(
+            "is in the year {}, outside the years {MIN_YEAR} to {MAX_YEAR} supportlens reads",
+            t.year()
+        ))
+    }
+}
 
 /// An ISO week, ordered by time; printed `YYYY-Www` with the ISO week-year.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -77,10 +101,20 @@ impl fmt::Display for Week {
 impl FromStr for Week {
     type Err = String;
     fn from_str(s: &str) -> Result<Week, String> {
-        let bad = || format!("'{s}' is not an ISO week; write it like 2026-W47");
+        let bad = || format!("{} is not an ISO week; write it like 2026-W47", shown(s));
         let (y, w) = s.trim().split_once("-W").ok_or_else(bad)?;
+        // Four digits, no sign: `+2026` and `-262143` are not years a report is about.
+        if y.len() != 4 || !y.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(bad());
+        }
         let year: i32 = y.parse().map_err(|_| bad())?;
         let week: u32 = w.parse().map_err(|_| bad())?;
+        if !(MIN_YEAR..=MAX_YEAR).contains(&year) {
+            return Err(format!(
+                "{} is outside the years {MIN_YEAR} to {MAX_YEAR}; write a week like 2026-W47",
+                shown(s)
+            ));
+        }
         NaiveDate::from_isoywd_opt(year, week, Weekday::Mon).ok_or_else(bad)?;
         Ok(Week { year, week })
     }
@@ -154,6 +188,35 @@ mod tests {
             last_complete_week(t, chrono_tz::UTC).to_string(),
             "2026-W46"
         );
+    }
+
+    #[test]
+    fn week_years_are_bounded() {
+        for bad in [
+            "262143-W01",
+            "-262143-W02",
+            "+2026-W47",
+            "1899-W52",
+            "10000-W01",
+            "2026-W0",
+            "2026-W",
+        ] {
+            assert!(bad.parse::<Week>().is_err(), "{bad}");
+        }
+        assert_eq!(
+            "1899-W52".parse::<Week>().unwrap_err(),
+            "\"1899-W52\" is outside the years 1900 to 9999; write a week like 2026-W47"
+        );
+        let long = format!("2026-W{}", "1".repeat(100_000));
+        assert!(long.parse::<Week>().unwrap_err().len() < 200);
+        // The extremes allowed still give a whole window of the most weeks.
+        let first: Week = "1900-W01".parse().unwrap();
+        let last: Week = "9999-W52".parse().unwrap();
+        assert_eq!(window(first, MAX_WEEKS).len(), 520);
+        assert_eq!(window(last, MAX_WEEKS).len(), 520);
+        assert!(last.end(chrono_tz::Pacific::Kiritimati) > last.start(chrono_tz::UTC));
+        assert!(check_year(parse_ts("9999-12-31T23:59:59Z").unwrap()).is_ok());
+        assert!(check_year(parse_ts("1899-12-31T23:59:59Z").unwrap()).is_err());
     }
 
     #[test]

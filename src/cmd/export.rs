@@ -106,7 +106,7 @@ fn inputs(settings: &Settings, jql: &str) -> Vec<String> {
 
 /// The JQL file's text, trimmed; missing or empty is a configuration error (exit 2).
 fn read_jql(path: &Path) -> Result<String> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
+    let text = crate::input_file::read_to_string(path).map_err(|e| {
         Failure::usage(format!(
             "cannot read the JQL file {}: {e}; set [jira] jql or --jql to a file holding the \
              query, e.g. `project = SUP`",

@@ -1,13 +1,15 @@
 //! `supportlens report`: the weekly report from the snapshot or from JSON files.
 
+use chrono::Datelike;
+
 use crate::cli::{Cli, ReportArgs, WindowArgs};
-use crate::error::Failure;
+use crate::error::{Failure, shown};
 use crate::model::{Ticket, Ts, parse_ts};
 use crate::progress::Progress;
 use crate::report::{self, Options, Report};
 use crate::settings::Settings;
 use crate::snapshot;
-use crate::week::{Week, local_midnight};
+use crate::week::{self, Week, local_midnight};
 
 pub fn run(cli: &Cli, args: &ReportArgs) -> anyhow::Result<()> {
     let settings = crate::config::load(cli.config.as_deref())?;
@@ -32,7 +34,9 @@ pub(crate) fn build(
     args: &WindowArgs,
     progress: &mut Progress,
 ) -> anyhow::Result<Report> {
-    let (tickets, opts) = inputs(cli, settings, args)?;
+    let (tickets, opts, lock) = inputs(cli, settings, args)?;
+    // The tickets are in memory: another run may use the folder while this one computes.
+    drop(lock);
     progress.step(&format!(
         "read {} tickets from {}",
         tickets.len(),
@@ -40,17 +44,18 @@ pub(crate) fn build(
     ));
     let built = report::build(settings, tickets, &opts, progress)?;
     for w in &built.warnings {
-        eprintln!("supportlens: warning: {w}");
+        eprintln!("supportlens: warning: {}", crate::error::cut(w, 300));
     }
     Ok(built)
 }
 
-/// The tickets and report options the window flags describe.
+/// The tickets and report options the window flags describe, and the data folder's lock
+/// when they came from the snapshot (held until the caller drops it).
 pub(crate) fn inputs(
     cli: &Cli,
     settings: &Settings,
     args: &WindowArgs,
-) -> anyhow::Result<(Vec<Ticket>, Options)> {
+) -> anyhow::Result<(Vec<Ticket>, Options, Option<snapshot::Lock>)> {
     let week = args
         .week
         .as_deref()
@@ -64,16 +69,18 @@ pub(crate) fn inputs(
         .as_deref()
         .map(|s| parse_as_of(s, settings))
         .transpose()?;
-    let (tickets, default_as_of, input) = if args.input.is_empty() {
-        let _lock = snapshot::lock(&cli.data)?;
+    let (tickets, default_as_of, input, lock) = if args.input.is_empty() {
+        // A reader never creates the folder or its lock: no snapshot is exit 3 first.
+        let lock = snapshot::lock_existing(&cli.data)?;
         let (tickets, meta) = snapshot::read(&cli.data)?;
         let as_of = meta.exported_at.or_else(|| report::latest_update(&tickets));
-        (tickets, as_of, format!("snapshot {}", cli.data.display()))
+        let input = format!("snapshot {}", cli.data.display());
+        (tickets, as_of, input, Some(lock))
     } else {
         let tickets = crate::jira::read_files(&args.input, &settings.types.severity_field)?;
         let as_of = report::latest_update(&tickets);
         let names: Vec<String> = args.input.iter().map(|p| p.display().to_string()).collect();
-        (tickets, as_of, format!("files {}", names.join(" ")))
+        (tickets, as_of, format!("files {}", names.join(" ")), None)
     };
     let Some(as_of) = as_of_flag.or(default_as_of) else {
         return Err(Failure::input(format!(
@@ -88,19 +95,34 @@ pub(crate) fn inputs(
         input,
         engineer: args.engineer.clone(),
     };
-    Ok((tickets, opts))
+    Ok((tickets, opts, lock))
 }
 
 /// `--as-of`: an RFC 3339 / JIRA timestamp, or a date meaning 00:00 in the team's zone.
 fn parse_as_of(s: &str, settings: &Settings) -> anyhow::Result<Ts> {
-    if let Some(t) = parse_ts(s) {
-        return Ok(t);
-    }
-    match chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d") {
-        Ok(d) => Ok(local_midnight(d, settings.team.timezone)),
-        Err(_) => Err(Failure::usage(format!(
-            "--as-of '{s}' is neither a timestamp like 2026-11-23T09:00:00Z nor a date like 2026-11-23"
-        ))
-        .into()),
-    }
+    let t = match parse_ts(s) {
+        Some(t) => t,
+        None => match chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d") {
+            // A date far outside the years read would not even have a local midnight.
+            Ok(d) if !(week::MIN_YEAR..=week::MAX_YEAR).contains(&d.year()) => {
+                return Err(Failure::usage(format!(
+                    "--as-of {} is outside the years {} to {}",
+                    shown(s),
+                    week::MIN_YEAR,
+                    week::MAX_YEAR
+                ))
+                .into());
+            }
+            Ok(d) => local_midnight(d, settings.team.timezone),
+            Err(_) => {
+                return Err(Failure::usage(format!(
+                    "--as-of {} is neither a timestamp like 2026-11-23T09:00:00Z nor a date like 2026-11-23",
+                    shown(s)
+                ))
+                .into());
+            }
+        },
+    };
+    week::check_year(t).map_err(|e| Failure::usage(format!("--as-of {} {e}", shown(s))))?;
+    Ok(t)
 }

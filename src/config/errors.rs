@@ -7,7 +7,7 @@ use std::path::Path;
 
 use toml::de::{DeTable, DeValue};
 
-use crate::error::Failure;
+use crate::error::{Failure, cut};
 
 /// Where the text being resolved came from, to locate byte offsets.
 pub struct Source<'a> {
@@ -54,7 +54,13 @@ impl<'a> Source<'a> {
                 format!("line {line}, column {column}, ")
             })
             .unwrap_or_default();
-        Failure::usage(format!("{}: {at}key `{key}`: {message}", self.name())).into()
+        Failure::usage(format!(
+            "{}: {at}key `{}`: {}",
+            self.name(),
+            cut(key, 120),
+            cut(message, 600)
+        ))
+        .into()
     }
 
     /// A TOML syntax error.
@@ -69,14 +75,14 @@ impl<'a> Source<'a> {
         Failure::usage(format!(
             "{}: {at}not valid TOML: {}; fix the syntax (`supportlens config init` writes a commented example)",
             self.name(),
-            err.message().trim_end()
+            cut(err.message().trim_end(), 600)
         ))
         .into()
     }
 
     /// A value or key the schema refuses; the key is found from the error's position.
     pub fn schema(&self, err: &toml::de::Error) -> anyhow::Error {
-        let message = err.message().trim_end();
+        let message = &without_string_value(err.message().trim_end());
         let hint = if message.starts_with("unknown field") {
             "; remove it or fix its spelling (`supportlens config init` writes every key with its default)"
         } else if message.starts_with("invalid type") {
@@ -93,7 +99,7 @@ impl<'a> Source<'a> {
                     .unwrap_or_else(|| "(top level)".to_string());
                 self.problem(Some(span), &key, &message)
             }
-            None => Failure::usage(format!("{}: {message}", self.name())).into(),
+            None => Failure::usage(format!("{}: {}", self.name(), cut(&message, 600))).into(),
         }
     }
 
@@ -106,6 +112,20 @@ impl<'a> Source<'a> {
         let column = before[line_start..].chars().count() + 1;
         (line, column)
     }
+}
+
+/// serde's "invalid type: string \"…\", expected …" without the string: the value may be
+/// a secret pasted into the wrong key, and the key and line already say where it is.
+fn without_string_value(message: &str) -> std::borrow::Cow<'_, str> {
+    for lead in ["invalid type: string \"", "invalid value: string \""] {
+        if let Some(rest) = message.strip_prefix(lead)
+            && let Some(end) = rest.rfind("\", expected ")
+        {
+            let kind = &lead[..lead.len() - "string \"".len()];
+            return format!("{kind}a string{}", &rest[end + 1..]).into();
+        }
+    }
+    message.into()
 }
 
 /// The dotted key whose name or value covers `offset`, searching nested tables first so a

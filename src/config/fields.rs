@@ -10,6 +10,7 @@ use regex::Regex;
 use serde::Deserialize;
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 
+use crate::error::{shown, shown_url};
 use crate::settings::{ClockMode, Flavor};
 
 use super::values::{parse_day_ranges, parse_duration};
@@ -60,7 +61,8 @@ string_value!(
     Timezone(Tz),
     "an IANA time zone name such as \"UTC\" or \"Europe/London\"",
     |s| s.parse::<Tz>().map_err(|_| format!(
-        "unknown time zone {s:?}; use an IANA name such as \"UTC\", \"Europe/London\" or \"Asia/Colombo\""
+        "unknown time zone {}; use an IANA name such as \"UTC\", \"Europe/London\" or \"Asia/Colombo\"",
+        shown(s)
     ))
 );
 
@@ -86,7 +88,8 @@ string_value!(
         "24x7" => Ok(ClockMode::TwentyFourSeven),
         "business" => Ok(ClockMode::Business),
         _ => Err(format!(
-            "clock {s:?} is not known; use \"24x7\" (every second counts) or \"business\" (only [calendar] open hours)"
+            "clock {} is not known; use \"24x7\" (every second counts) or \"business\" (only [calendar] open hours)",
+            shown(s)
         )),
     }
 );
@@ -115,13 +118,17 @@ pub fn parse_flavor(s: &str) -> Result<Flavor, String> {
         "cloud" => Ok(Flavor::Cloud),
         "server" => Ok(Flavor::Server),
         _ => Err(format!(
-            "flavor {s:?} is not known; use \"cloud\" (Jira Cloud, API v3) or \"server\" (Jira Server / Data Center, API v2)"
+            "flavor {} is not known; use \"cloud\" (Jira Cloud, API v3) or \"server\" (Jira Server / Data Center, API v2)",
+            shown(s)
         )),
     }
 }
 
 /// Accepts "" (not set) or an http(s) URL; a trailing `/` is dropped so request paths join
-/// cleanly and equal settings give equal effective text.
+/// cleanly and equal settings give equal effective text. A URL holding a user name or
+/// password (`https://user:secret@host`) is refused: it would be printed into every ticket
+/// link of the page and into `run.json`'s configuration. Messages never repeat a URL whole:
+/// user info is masked and the rest cut.
 pub fn parse_jira_url(s: &str) -> Result<String, String> {
     let url = s.trim().trim_end_matches('/');
     if url.is_empty() {
@@ -130,12 +137,17 @@ pub fn parse_jira_url(s: &str) -> Result<String, String> {
     let rest = url
         .strip_prefix("https://")
         .or_else(|| url.strip_prefix("http://"));
-    match rest {
-        Some(host) if !host.is_empty() && !host.contains(char::is_whitespace) => {
-            Ok(url.to_string())
-        }
+    let host = rest.map(|r| &r[..r.find(['/', '?', '#']).unwrap_or(r.len())]);
+    match host {
+        Some(host) if host.contains('@') => Err(
+            "the JIRA URL holds a user name or password (user:password@); remove it: the \
+             account goes in SUPPORTLENS_JIRA_USER and the token in SUPPORTLENS_JIRA_TOKEN"
+                .to_string(),
+        ),
+        Some(host) if !host.is_empty() && !url.contains(char::is_whitespace) => Ok(url.to_string()),
         _ => Err(format!(
-            "JIRA URL {s:?} is not an http(s) URL; write the base address, e.g. \"https://support.example.com\""
+            "JIRA URL {} is not an http(s) URL; write the base address, e.g. \"https://support.example.com\"",
+            shown_url(s.trim())
         )),
     }
 }
@@ -208,18 +220,22 @@ impl<'de> Deserialize<'de> for Fraction {
     }
 }
 
-/// A `[score]` weight, a finite number >= 0.
+/// The largest `[score]` weight: weights are relative, and six of them near f64's limit
+/// summed to infinity and made every score NaN.
+pub const MAX_WEIGHT: f64 = 1_000_000.0;
+
+/// A `[score]` weight, a number from 0 to [`MAX_WEIGHT`].
 #[derive(Debug, Clone, Copy)]
 pub struct Weight(pub f64);
 
 impl<'de> Deserialize<'de> for Weight {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        number(d, "a weight (a number >= 0)", |x| {
-            if x.is_finite() && x >= 0.0 {
+        number(d, "a weight (a number from 0 to 1000000)", |x| {
+            if (0.0..=MAX_WEIGHT).contains(&x) {
                 Ok(x)
             } else {
                 Err(format!(
-                    "weight {x} must be a number >= 0 (0 leaves the component out)"
+                    "weight {x} must be a number from 0 to 1000000 (0 leaves the component out; only the ratios between weights matter)"
                 ))
             }
         })
@@ -233,7 +249,10 @@ pub struct HolidayDate(pub NaiveDate);
 
 fn parse_holiday(s: &str) -> Result<NaiveDate, String> {
     NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| {
-        format!("holiday {s:?} is not a date; write \"YYYY-MM-DD\", e.g. \"2026-12-25\"")
+        format!(
+            "holiday {} is not a date; write \"YYYY-MM-DD\", e.g. \"2026-12-25\"",
+            shown(s)
+        )
     })
 }
 

@@ -22,7 +22,7 @@ pub fn parse_ics_holidays(text: &str) -> Result<Vec<NaiveDate>, String> {
         .into();
     let mut dates = BTreeSet::new();
     for event in calendar.components.iter().filter_map(|c| c.as_event()) {
-        let name = event.get_summary().unwrap_or("(no summary)");
+        let name = crate::error::shown(event.get_summary().unwrap_or("(no summary)"));
         if event.get_status() == Some(EventStatus::Cancelled) {
             continue;
         }
@@ -32,20 +32,21 @@ pub fn parse_ics_holidays(text: &str) -> Result<Vec<NaiveDate>, String> {
         };
         if event.property_value("RRULE").is_some() {
             return Err(format!(
-                "event {name:?} on {start} repeats (RRULE); supportlens reads single dates only: list its dates in [calendar] holidays or export the calendar with each occurrence as its own event"
+                "event {name} on {start} repeats (RRULE); supportlens reads single dates only: list its dates in [calendar] holidays or export the calendar with each occurrence as its own event"
             ));
         }
         let end = match (event.get_end(), event.property_value("DURATION")) {
             (Some(DatePerhapsTime::Date(end)), _) => end,
             (Some(DatePerhapsTime::DateTime(_)), _) => {
                 return Err(format!(
-                    "event {name:?} starts on the date {start} but ends at a time; an all-day event ends on a date (DTEND;VALUE=DATE)"
+                    "event {name} starts on the date {start} but ends at a time; an all-day event ends on a date (DTEND;VALUE=DATE)"
                 ));
             }
             (None, Some(duration)) => {
                 let days = parse_day_duration(duration).ok_or_else(|| {
                     format!(
-                        "event {name:?} on {start} has DURATION {duration:?}; an all-day event lasts whole days or weeks, e.g. P1D or P1W"
+                        "event {name} on {start} has DURATION {}; an all-day event lasts whole days or weeks, e.g. P1D or P1W",
+                        crate::error::shown(duration)
                     )
                 })?;
                 start.checked_add_days(Days::new(days)).unwrap_or(start)
@@ -55,13 +56,13 @@ pub fn parse_ics_holidays(text: &str) -> Result<Vec<NaiveDate>, String> {
         };
         if end <= start {
             return Err(format!(
-                "event {name:?} ends ({end}) on or before it starts ({start}); DTEND is the day after the last holiday"
+                "event {name} ends ({end}) on or before it starts ({start}); DTEND is the day after the last holiday"
             ));
         }
         let length = (end - start).num_days().unsigned_abs();
         if length > MAX_EVENT_DAYS {
             return Err(format!(
-                "event {name:?} lasts {length} days ({start} to {end}); holidays longer than {MAX_EVENT_DAYS} days are refused as a likely typo"
+                "event {name} lasts {length} days ({start} to {end}); holidays longer than {MAX_EVENT_DAYS} days are refused as a likely typo"
             ));
         }
         dates.extend(start.iter_days().take_while(|d| *d < end));

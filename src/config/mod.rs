@@ -18,7 +18,6 @@ mod values;
 #[cfg(test)]
 mod tests;
 
-use std::fs;
 use std::path::{Path, PathBuf};
 
 use crate::error::Failure;
@@ -63,7 +62,7 @@ pub fn load(path: Option<&Path>) -> anyhow::Result<Settings> {
 
 /// Reads and resolves one file.
 fn load_file(path: &Path) -> anyhow::Result<Settings> {
-    let text = fs::read_to_string(path).map_err(|e| {
+    let text = crate::input_file::read_to_string(path).map_err(|e| {
         Failure::usage(format!(
             "cannot read the config file {}: {e}; check the path given to --config, or write a commented one with `supportlens config init`",
             path.display()

@@ -277,7 +277,8 @@ impl<'de> Deserialize<'de> for RawSlaTable {
                             }
                             if table.by_severity.insert(severity.clone(), target).is_some() {
                                 return Err(de::Error::custom(format!(
-                                    "severity {severity:?} is given twice (names are compared lower-cased); keep one"
+                                    "severity {} is given twice (names are compared lower-cased); keep one",
+                                    crate::error::shown(&severity)
                                 )));
                             }
                         }

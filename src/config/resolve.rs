@@ -3,7 +3,6 @@
 //! resolved against the file's folder, holidays read from the .ics file.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::fs;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
@@ -277,7 +276,7 @@ fn read_ics(
     }
     let path = resolve_path(given);
     let key = "calendar.holidays_ics";
-    let text = fs::read_to_string(&path).map_err(|e| {
+    let text = crate::input_file::read_to_string(&path).map_err(|e| {
         src.problem(
             Some(ics.span()),
             key,
@@ -418,7 +417,7 @@ fn status_classes(raw: RawStatuses, src: &Source) -> anyhow::Result<BTreeMap<Str
                 return Err(src.problem(
                     span.clone(),
                     &format!("statuses.{key}"),
-                    &format!("status {name:?} has no letters or digits; write the status name as JIRA shows it"),
+                    &format!("status {} has no letters or digits; write the status name as JIRA shows it", crate::error::shown(name)),
                 ));
             }
             match classes.get(&normalized) {
@@ -428,7 +427,8 @@ fn status_classes(raw: RawStatuses, src: &Source) -> anyhow::Result<BTreeMap<Str
                         span,
                         &format!("statuses.{key}"),
                         &format!(
-                            "status {name:?} is in both statuses.{earlier_key} and statuses.{key}; a status belongs to one class: remove it from one list (a list not in the file has its default, see `supportlens config init`)"
+                            "status {} is in both statuses.{earlier_key} and statuses.{key}; a status belongs to one class: remove it from one list (a list not in the file has its default, see `supportlens config init`)",
+                            crate::error::shown(name)
                         ),
                     ));
                 }

@@ -1,15 +1,25 @@
 //! The small text formats inside the configuration: durations (`1h30m`) and a day's open
 //! hours (`08:00-12:00,13:00-17:00`), parsed and written back in one canonical form.
 
+use crate::error::shown;
+
 /// Seconds per duration unit, largest first; a duration lists its units in this order.
 const UNITS: [(char, i64); 4] = [('d', 86_400), ('h', 3_600), ('m', 60), ('s', 1)];
+
+/// The longest duration the configuration accepts: 365 days. No SLA target, overlap,
+/// prebook window or wait is meant to be longer, and the bound keeps every deadline
+/// computed from one inside the dates chrono can hold.
+pub const MAX_DURATION_SECS: i64 = 365 * 86_400;
 
 /// Parses a duration such as `15m`, `4h`, `2d`, `1h30m`, `90s` or `1d12h` into seconds.
 ///
 /// Each unit (d, h, m, s) appears at most once, largest first, each with a whole number;
-/// a bare number is refused because its unit would be a guess.
-pub fn parse_duration(s: &str) -> Result<i64, String> {
-    let text = s.trim();
+/// a bare number is refused because its unit would be a guess. At most
+/// [`MAX_DURATION_SECS`] (`365d`).
+pub fn parse_duration(raw: &str) -> Result<i64, String> {
+    let text = raw.trim();
+    // Messages show the value cut to a few dozen characters.
+    let s = &shown(raw);
     if text.is_empty() {
         return Err("empty duration; write it like \"15m\", \"4h\", \"2d\" or \"1h30m\"".into());
     }
@@ -24,36 +34,45 @@ pub fn parse_duration(s: &str) -> Result<i64, String> {
         }
         let Some(pos) = UNITS.iter().position(|&(u, _)| u == c) else {
             return Err(format!(
-                "duration {s:?} has an unknown unit {c:?}; units are d (days), h (hours), m (minutes), s (seconds), e.g. \"1h30m\""
+                "duration {s} has an unknown unit {c:?}; units are d (days), h (hours), m (minutes), s (seconds), e.g. \"1h30m\""
             ));
         };
         if digits.is_empty() {
             return Err(format!(
-                "duration {s:?} has a unit without a number before it; write it like \"1h30m\""
+                "duration {s} has a unit without a number before it; write it like \"1h30m\""
             ));
         }
         if pos < next_unit {
             return Err(format!(
-                "duration {s:?} repeats a unit or lists them out of order; write days, hours, minutes, seconds in that order, each once, e.g. \"1d12h\""
+                "duration {s} repeats a unit or lists them out of order; write days, hours, minutes, seconds in that order, each once, e.g. \"1d12h\""
             ));
         }
         next_unit = pos + 1;
-        let amount: i64 = digits
-            .parse()
-            .map_err(|_| format!("duration {s:?} is too large"))?;
+        let too_large = || {
+            format!(
+                "duration {s} is too large: the longest accepted is {} (365 days)",
+                format_duration(MAX_DURATION_SECS)
+            )
+        };
+        let amount: i64 = digits.parse().map_err(|_| too_large())?;
         total = amount
             .checked_mul(UNITS[pos].1)
             .and_then(|secs| total.checked_add(secs))
-            .ok_or_else(|| format!("duration {s:?} is too large"))?;
+            .filter(|&t| t <= MAX_DURATION_SECS)
+            .ok_or_else(too_large)?;
         digits.clear();
     }
     if !digits.is_empty() {
+        // A number too long to be meant is not repeated back.
+        if digits.len() > 9 {
+            digits = "15".into();
+        }
         return Err(if next_unit == 0 {
             format!(
-                "duration {s:?} has no unit; write e.g. \"{digits}m\" for minutes or \"{digits}h\" for hours"
+                "duration {s} has no unit; write e.g. \"{digits}m\" for minutes or \"{digits}h\" for hours"
             )
         } else {
-            format!("duration {s:?} ends with a number without a unit; add d, h, m or s")
+            format!("duration {s} ends with a number without a unit; add d, h, m or s")
         });
     }
     Ok(total)
@@ -81,31 +100,33 @@ pub fn format_duration(seconds: i64) -> String {
 ///
 /// `""` means closed; ranges are `HH:MM-HH:MM` separated by commas, increasing and not
 /// overlapping (touching is fine); an end may be `24:00`.
-pub fn parse_day_ranges(s: &str) -> Result<Vec<(u32, u32)>, String> {
-    let text = s.trim();
+pub fn parse_day_ranges(raw: &str) -> Result<Vec<(u32, u32)>, String> {
+    let text = raw.trim();
+    let s = &shown(raw);
     if text.is_empty() {
         return Ok(Vec::new());
     }
     let mut ranges: Vec<(u32, u32)> = Vec::new();
     for part in text.split(',') {
         let part = part.trim();
-        let (a, b) = part.split_once('-').ok_or_else(|| {
-            format!("open hours {s:?}: {part:?} is not a range; write \"09:00-18:00\"")
-        })?;
+        let p = shown(part);
+        let (a, b) = part
+            .split_once('-')
+            .ok_or_else(|| format!("open hours {s}: {p} is not a range; write \"09:00-18:00\""))?;
         let start = parse_clock_time(a.trim(), false)
-            .map_err(|e| format!("open hours {s:?}: start of {part:?} {e}"))?;
+            .map_err(|e| format!("open hours {s}: start of {p} {e}"))?;
         let end = parse_clock_time(b.trim(), true)
-            .map_err(|e| format!("open hours {s:?}: end of {part:?} {e}"))?;
+            .map_err(|e| format!("open hours {s}: end of {p} {e}"))?;
         if start >= end {
             return Err(format!(
-                "open hours {s:?}: {part:?} is empty or backwards; a range must end after it starts, within one day (a night shift is \"22:00-24:00\" on one day and \"00:00-06:00\" on the next)"
+                "open hours {s}: {p} is empty or backwards; a range must end after it starts, within one day (a night shift is \"22:00-24:00\" on one day and \"00:00-06:00\" on the next)"
             ));
         }
         if let Some(&(_, prev_end)) = ranges.last()
             && start < prev_end
         {
             return Err(format!(
-                "open hours {s:?}: {part:?} overlaps or comes before the range before it; list ranges in increasing order without overlap"
+                "open hours {s}: {p} overlaps or comes before the range before it; list ranges in increasing order without overlap"
             ));
         }
         ranges.push((start, end));
@@ -115,7 +136,12 @@ pub fn parse_day_ranges(s: &str) -> Result<Vec<(u32, u32)>, String> {
 
 /// `HH:MM` to seconds after midnight; `24:00` only where it ends a range.
 fn parse_clock_time(t: &str, is_end: bool) -> Result<u32, String> {
-    let bad = || format!("{t:?} is not a time; write HH:MM, e.g. \"09:00\" or \"17:30\"");
+    let bad = || {
+        format!(
+            "{} is not a time; write HH:MM, e.g. \"09:00\" or \"17:30\"",
+            shown(t)
+        )
+    };
     let (h, m) = t.split_once(':').ok_or_else(bad)?;
     let two_digits = |x: &str| x.len() == 2 && x.bytes().all(|b| b.is_ascii_digit());
     if !two_digits(h) || !two_digits(m) {
@@ -127,7 +153,8 @@ fn parse_clock_time(t: &str, is_end: bool) -> Result<u32, String> {
     }
     if h > 23 || m > 59 {
         return Err(format!(
-            "{t:?} is not a time of day (00:00 to 23:59; 24:00 only as an end)"
+            "{} is not a time of day (00:00 to 23:59; 24:00 only as an end)",
+            shown(t)
         ));
     }
     Ok(h * 3600 + m * 60)
@@ -187,6 +214,19 @@ mod tests {
                 .unwrap_err()
                 .contains("too large")
         );
+        // One year is the limit: its last second passes, the next one does not.
+        assert_eq!(parse_duration("365d"), Ok(MAX_DURATION_SECS));
+        assert_eq!(parse_duration("364d23h59m60s"), Ok(MAX_DURATION_SECS));
+        assert_eq!(
+            parse_duration("365d1s").unwrap_err(),
+            "duration \"365d1s\" is too large: the longest accepted is 365d (365 days)"
+        );
+        assert!(parse_duration("100000000d").unwrap_err().contains("365d"));
+        // A huge value is echoed cut, not whole.
+        let long = format!("{}x", "9".repeat(5_000_000));
+        assert!(parse_duration(&long).unwrap_err().len() < 300);
+        let long = "9".repeat(5_000_000);
+        assert!(parse_duration(&long).unwrap_err().len() < 300);
     }
 
     #[test]

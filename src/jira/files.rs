@@ -11,6 +11,8 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
+mod walk;
+
 use super::json::{Json, get};
 use super::parse::issue as parse_issue;
 use crate::error::Failure;
@@ -22,53 +24,11 @@ use crate::model::{LatestById, Ticket};
 pub fn read_files(paths: &[PathBuf], severity_field: &str) -> anyhow::Result<Vec<Ticket>> {
     let mut latest = LatestById::default();
     for path in paths {
-        for file in expand(path)? {
+        for file in walk::expand(path)? {
             read_file(&file, severity_field, &mut |t| latest.offer(t))?;
         }
     }
     Ok(latest.into_sorted())
-}
-
-/// The files a path stands for: the file itself, or every non-hidden `.json`/`.jsonl` file
-/// under a directory, in byte order of path so runs are reproducible.
-fn expand(path: &Path) -> anyhow::Result<Vec<PathBuf>> {
-    let meta = std::fs::metadata(path).map_err(|e| {
-        Failure::input(format!(
-            "cannot read {}: {e}; check the path exists and is readable",
-            path.display()
-        ))
-    })?;
-    if !meta.is_dir() {
-        return Ok(vec![path.to_path_buf()]);
-    }
-    let mut files = Vec::new();
-    walk(path, &mut files)?;
-    files.sort_by(|a, b| {
-        a.as_os_str()
-            .as_encoded_bytes()
-            .cmp(b.as_os_str().as_encoded_bytes())
-    });
-    Ok(files)
-}
-
-fn walk(dir: &Path, files: &mut Vec<PathBuf>) -> anyhow::Result<()> {
-    let unreadable =
-        |e: std::io::Error| Failure::input(format!("cannot read directory {}: {e}", dir.display()));
-    for entry in std::fs::read_dir(dir).map_err(unreadable)? {
-        let entry = entry.map_err(unreadable)?;
-        let name = entry.file_name();
-        if name.as_encoded_bytes().starts_with(b".") {
-            continue;
-        }
-        let path = entry.path();
-        // Follows symlinks, so a linked export folder is read like a real one.
-        if path.is_dir() {
-            walk(&path, files)?;
-        } else if is_jsonl(&path) || path.extension().is_some_and(|e| e == "json") {
-            files.push(path);
-        }
-    }
-    Ok(())
 }
 
 fn is_jsonl(path: &Path) -> bool {
@@ -81,11 +41,19 @@ fn read_file(
     severity_field: &str,
     sink: &mut dyn FnMut(Ticket),
 ) -> anyhow::Result<()> {
-    let file = File::open(path).map_err(|e| {
-        Failure::input(format!(
-            "cannot open {}: {e}; check the path exists and is readable",
-            path.display()
-        ))
+    // A FIFO or device named *.json is refused here instead of blocking the run.
+    let file = crate::input_file::open(path).map_err(|e| {
+        Failure::input(if e.kind() == std::io::ErrorKind::InvalidInput {
+            format!(
+                "cannot read {}: {e}; remove it or name the export files themselves",
+                path.display()
+            )
+        } else {
+            format!(
+                "cannot open {}: {e}; check the path exists and is readable",
+                path.display()
+            )
+        })
     })?;
     let reader = BufReader::new(file);
     if is_jsonl(path) {
@@ -110,7 +78,7 @@ fn read_json(
             path.display()
         ))
     })?;
-    let doc: Json = serde_json::from_slice(&bytes).map_err(|e| {
+    let doc: Json = serde_json::from_slice(without_bom(path, &bytes)?).map_err(|e| {
         Failure::input(format!(
             "{} is not valid JSON ({e}); check the file was saved completely",
             path.display()
@@ -159,6 +127,24 @@ fn read_json(
     Ok(())
 }
 
+/// The UTF-8 byte-order mark some Windows tools write first.
+const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// The text after a UTF-8 byte-order mark, which JSON does not allow but Windows editors
+/// and PowerShell's `Out-File` write: it is skipped. A UTF-16 mark means the whole file is
+/// in an encoding JIRA never sends; it is refused with a message saying so.
+fn without_bom<'a>(path: &Path, bytes: &'a [u8]) -> anyhow::Result<&'a [u8]> {
+    if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
+        return Err(Failure::input(format!(
+            "{} is UTF-16 text (it starts with a UTF-16 byte-order mark); JIRA exports are \
+             UTF-8: save the file again as UTF-8",
+            path.display()
+        ))
+        .into());
+    }
+    Ok(bytes.strip_prefix(UTF8_BOM).unwrap_or(bytes))
+}
+
 /// Lines of a `.jsonl` file parsed at once, on every core: enough to keep both busy, few
 /// enough that memory stays flat on a file of any size.
 const LINES_PER_BATCH: usize = 2048;
@@ -176,11 +162,18 @@ fn read_jsonl(
             .take(LINES_PER_BATCH)
             .map(|(i, line)| {
                 let n = i + 1;
-                line.map(|l| (n, l)).map_err(|e| {
+                let line = line.map_err(|e| {
                     Failure::input(format!("{} line {n}: cannot read: {e}", path.display()))
-                })
+                })?;
+                if n == 1 {
+                    let bytes = without_bom(path, line.as_bytes())?;
+                    if bytes.len() < line.len() {
+                        return Ok((n, line[line.len() - bytes.len()..].to_string()));
+                    }
+                }
+                Ok::<_, anyhow::Error>((n, line))
             })
-            .collect::<Result<_, _>>()?;
+            .collect::<anyhow::Result<_>>()?;
         if batch.is_empty() {
             return Ok(());
         }
@@ -251,6 +244,7 @@ fn no_issues(path: &Path, doc: &Json) -> String {
             keys.sort_unstable();
             keys.dedup();
             keys.truncate(6);
+            let keys: Vec<_> = keys.into_iter().map(|k| crate::error::cut(k, 80)).collect();
             format!("an object with keys {}", keys.join(", "))
         }
         Json::Str(_) => "a string".to_string(),

@@ -11,7 +11,13 @@
 
 use super::adf::adf_to_text;
 use super::json::{Json, get, json_text, view};
+use crate::error::shown;
 use crate::model::{Change, Comment, PersonRef, Short, Ticket, Ts, Worklog, parse_ts};
+
+/// The longest worklog accepted, in seconds either way: ten years. JIRA stores
+/// `timeSpentSeconds` as a whole number without a bound; a value beyond this is a broken
+/// export, refused with its ticket and worklog named rather than summed into hours.
+pub const MAX_WORKLOG_SECS: i64 = 10 * 366 * 86_400;
 
 /// A body or worklog comment as text: a v2 string as is, a v3 ADF document flattened,
 /// null or absent as "".
@@ -53,7 +59,7 @@ pub fn parse_comment(v: &serde_json::Value) -> Result<Comment, String> {
 
 fn comment(v: &Json) -> Result<Comment, String> {
     let id = id_at(v, "id").ok_or("comment without id")?;
-    let at = |e: String| format!("comment {id}: {e}");
+    let at = |e: String| format!("comment {}: {e}", crate::error::cut(&id, 80));
     let created = ts_at(v, "created").map_err(at)?;
     let updated = opt_ts_at(v, "updated").map_err(at)?.unwrap_or(created);
     let restricted = !get(v, "visibility").is_null();
@@ -100,7 +106,7 @@ pub fn parse_worklog(v: &serde_json::Value) -> Result<Worklog, String> {
 
 fn worklog(v: &Json) -> Result<Worklog, String> {
     let id = id_at(v, "id").ok_or("worklog without id")?;
-    let at = |e: String| format!("worklog {id}: {e}");
+    let at = |e: String| format!("worklog {}: {e}", crate::error::cut(&id, 80));
     let started = ts_at(v, "started").map_err(at)?;
     let updated = opt_ts_at(v, "updated").map_err(at)?;
     let created = opt_ts_at(v, "created")
@@ -113,6 +119,12 @@ fn worklog(v: &Json) -> Result<Worklog, String> {
         _ => return Err(at("missing timeSpentSeconds".to_string())),
     }
     .ok_or_else(|| at("timeSpentSeconds is not a whole number".to_string()))?;
+    if seconds.unsigned_abs() > MAX_WORKLOG_SECS.unsigned_abs() {
+        return Err(at(format!(
+            "timeSpentSeconds {seconds} is longer than ten years ({MAX_WORKLOG_SECS} s), so it \
+             cannot be a real worklog"
+        )));
+    }
     Ok(Worklog {
         id: id.into(),
         author: person(get(v, "author")),
@@ -132,7 +144,12 @@ pub fn parse_history(v: &serde_json::Value) -> Result<Vec<Change>, String> {
 
 fn history(v: &Json) -> Result<Vec<Change>, String> {
     let history_id = id_at(v, "id").ok_or("changelog history without id")?;
-    let at = |e: String| format!("changelog history {history_id}: {e}");
+    let at = |e: String| {
+        format!(
+            "changelog history {}: {e}",
+            crate::error::cut(&history_id, 80)
+        )
+    };
     let when = ts_at(v, "created").map_err(at)?;
     let author = person(get(v, "author"));
     let items = match get(v, "items") {
@@ -175,9 +192,10 @@ pub fn parse_issue(v: &serde_json::Value, severity_field: &str) -> Result<Ticket
 pub(super) fn issue(v: &Json, severity_field: &str) -> Result<Ticket, String> {
     let id = id_at(v, "id");
     let key = str_at(v, "key").filter(|k| !k.is_empty());
+    // Keys and ids are short in real data; a hostile one is shown cut.
     let label = match (key, &id) {
-        (Some(k), _) => format!("ticket {k}"),
-        (None, Some(i)) => format!("ticket id {i}"),
+        (Some(k), _) => format!("ticket {}", crate::error::cut(k, 80)),
+        (None, Some(i)) => format!("ticket id {}", crate::error::cut(i, 80)),
         (None, None) => "ticket without key or id".to_string(),
     };
     let at = |e: String| format!("{label}: {e}");
@@ -306,13 +324,26 @@ fn opt_ts_at(v: &Json, key: &str) -> Result<Option<Ts>, String> {
     ts_value(get(v, key), key)
 }
 
+/// A timestamp, or None for null. Refused: text that is not a timestamp, any other JSON
+/// value, and instants outside the years `week::MIN_YEAR`..=`week::MAX_YEAR` (week and
+/// deadline arithmetic stays within what chrono holds). The value is shown cut.
 fn ts_value(v: &Json, label: &str) -> Result<Option<Ts>, String> {
     match v {
         Json::Null => Ok(None),
-        Json::Str(s) => parse_ts(s).map(Some).ok_or_else(|| {
-            format!("{label} {s:?} is not a timestamp like 2026-11-23T09:15:00.000+0000")
-        }),
-        other => Err(format!("{label} {} is not a timestamp", json_text(other))),
+        Json::Str(s) => {
+            let t = parse_ts(s).ok_or_else(|| {
+                format!(
+                    "{label} {} is not a timestamp like 2026-11-23T09:15:00.000+0000",
+                    shown(s)
+                )
+            })?;
+            crate::week::check_year(t).map_err(|e| format!("{label} {} {e}", shown(s)))?;
+            Ok(Some(t))
+        }
+        other => Err(format!(
+            "{label} {} is not a timestamp",
+            crate::error::cut(&json_text(other), 80)
+        )),
     }
 }
 

@@ -163,8 +163,8 @@ pub struct CallAcc {
     /// Call worklogs.
     pub calls_reported: u64,
     /// Sum of the call worklogs' `timeSpentSeconds`, kept in whole seconds so sums are
-    /// exact and independent of merge order.
-    pub call_seconds: i64,
+    /// exact and independent of merge order; 128 bits, so no sum can overflow.
+    pub call_seconds: i128,
     pub call_notes: u64,
     pub calls_missing_notes: u64,
     pub calls_missing_time: u64,
@@ -185,7 +185,7 @@ impl CallAcc {
         match call.kind {
             CallKind::Worklog => {
                 self.calls_reported += 1;
-                self.call_seconds += call.seconds.unwrap_or(0);
+                self.call_seconds += i128::from(call.seconds.unwrap_or(0));
                 self.calls_missing_notes += u64::from(call.missing);
             }
             CallKind::Notes => {

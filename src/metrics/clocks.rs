@@ -63,10 +63,14 @@ struct Open {
     deadline: Option<Ts>,
 }
 
-/// The deadline of a target started at `start` on the given SLA clock.
+/// The deadline of a target started at `start` on the given SLA clock; None (never) when
+/// it would fall beyond the dates chrono holds. The configuration bounds targets to a year
+/// and the input bounds dates, so that takes a target or date from no real file.
 pub fn deadline(settings: &Settings, clock: ClockMode, start: Ts, target: i64) -> Option<Ts> {
     match clock {
-        ClockMode::TwentyFourSeven => Some(start + chrono::Duration::seconds(target)),
+        ClockMode::TwentyFourSeven => {
+            chrono::Duration::try_seconds(target).and_then(|d| start.checked_add_signed(d))
+        }
         ClockMode::Business => settings.calendar.deadline(start, target),
     }
 }

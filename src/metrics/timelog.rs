@@ -6,6 +6,9 @@
 //! - Worklogs of zero or negative length count in `worklogs`, and their seconds in
 //!   `hours_logged`, as JIRA sent them: the SPEC's sums are literal, and
 //!   `data_quality.csv` reports those worklogs so they can be fixed at the source.
+//! - A worklog longer than ten years either way is refused when JIRA JSON is read
+//!   (`jira::parse::MAX_WORKLOG_SECS`); sums are kept in 128 bits all the same, so a
+//!   snapshot holding larger values still adds up instead of wrapping.
 //! - "Late" compares calendar dates in the team's zone: logged at 00:30 for work started
 //!   at 23:00 the evening before is late, even when both instants share a UTC date.
 
@@ -62,8 +65,10 @@ pub fn ticket_timelog(ctx: &TicketCtx, settings: &Settings, as_of: Ts) -> Vec<Lo
 /// The time-logging counts of one (week, person) row; team rows merge these (all sums).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct TimeLogAcc {
-    /// Sum of `timeSpentSeconds`, in whole seconds so sums are exact in any merge order.
-    pub seconds: i64,
+    /// Sum of `timeSpentSeconds`, in whole seconds so sums are exact in any merge order;
+    /// 128 bits, so no count of worklogs of any length can overflow it (an import bounds
+    /// each worklog to ten years, but a snapshot written before that bound may hold more).
+    pub seconds: i128,
     pub worklogs: u64,
     pub late_logs: u64,
 }
@@ -78,7 +83,7 @@ impl TimeLogAcc {
 
     /// Counts one worklog.
     pub fn add(&mut self, logged: &Logged) {
-        self.seconds += logged.seconds;
+        self.seconds += i128::from(logged.seconds);
         self.worklogs += 1;
         self.late_logs += u64::from(logged.late);
     }

@@ -124,10 +124,13 @@ fn assignments(ctx: &TicketCtx, settings: &Settings, created: Ts, as_of: Ts) -> 
 /// True when, at every instant of [start, start + prebook_after] (ending at or before
 /// as-of), `person` is the assignee and the status is waiting_on_us but not in_progress.
 fn prebooked(ctx: &TicketCtx, settings: &Settings, person: &str, start: Ts, as_of: Ts) -> bool {
-    let end = start + chrono::Duration::seconds(settings.prebook_after);
-    if end > as_of {
+    // A window ending beyond the dates chrono holds never ends by as-of.
+    let Some(end) = chrono::Duration::try_seconds(settings.prebook_after)
+        .and_then(|d| start.checked_add_signed(d))
+        .filter(|end| *end <= as_of)
+    else {
         return false;
-    }
+    };
     let tl = ctx.timeline;
     let holds = |t: Ts| {
         let class = settings.status_class(tl.status.at(t));

@@ -102,8 +102,9 @@ pub fn build(
         .filter(|id| !prepared.people.is_known(id))
     {
         return Err(Failure::usage(format!(
-            "--engineer {id}: nobody with that id is in [team] or in the data; give a person \
-             id as engineer_weekly.csv shows it (an accountId on Cloud, a user name on Server)"
+            "--engineer {}: nobody with that id is in [team] or in the data; give a person \
+             id as engineer_weekly.csv shows it (an accountId on Cloud, a user name on Server)",
+            crate::error::cut(id, 80)
         ))
         .into());
     }
@@ -410,7 +411,7 @@ fn write_folder(out: &Path, report: &Report) -> anyhow::Result<PathBuf> {
         .collect();
     let folders: std::collections::BTreeSet<&Path> =
         paths.iter().filter_map(|p| p.parent()).collect();
-    for folder in folders {
+    for &folder in &folders {
         std::fs::create_dir_all(folder)
             .with_context(|| format!("creating {}", folder.display()))?;
     }
@@ -425,12 +426,17 @@ fn write_folder(out: &Path, report: &Report) -> anyhow::Result<PathBuf> {
         })
         .collect();
     written.into_iter().collect::<anyhow::Result<()>>()?;
+    // The files and the folders' entries reach the disk before the swap makes them the
+    // report: a power cut after it must not leave a report folder of empty or missing files.
+    sync_staged(tmp.path(), &paths, &folders)
+        .with_context(|| format!("writing {}", tmp.path().display()))?;
     let target = out.join(&report.folder);
     // Where the disk allows, the new report and the previous one trade places in one step,
     // so no crash can leave the folder missing; the staging folder, now holding the previous
     // report, removes itself.
     if target.exists() && exchange(tmp.path(), &target)? {
         drop(tmp);
+        let _ = sync_folder(out);
         return Ok(target);
     }
     // Elsewhere the previous report moves aside while the staging folder still cleans
@@ -466,7 +472,47 @@ fn write_folder(out: &Path, report: &Report) -> anyhow::Result<PathBuf> {
     if let Some(old) = old {
         let _ = std::fs::remove_dir_all(old);
     }
+    let _ = sync_folder(out);
     Ok(target)
+}
+
+/// Flushes the staged report to the disk. On Linux one `syncfs` of the staging folder's file
+/// system does it for every file and folder at once: an `fsync` per file made a 46-file
+/// report a second slower on ext4. Elsewhere each file, then each folder, is synced.
+fn sync_staged(
+    tmp: &Path,
+    files: &[PathBuf],
+    folders: &std::collections::BTreeSet<&Path>,
+) -> std::io::Result<()> {
+    #[cfg(target_os = "linux")]
+    {
+        let _ = (files, folders);
+        rustix::fs::syncfs(std::fs::File::open(tmp)?)?;
+        Ok(())
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        for file in files {
+            std::fs::File::open(file)?.sync_all()?;
+        }
+        for folder in folders.iter().copied().chain([tmp]) {
+            sync_folder(folder)?;
+        }
+        Ok(())
+    }
+}
+
+/// Flushes a folder's entries to the disk (a no-op where folders cannot be opened).
+fn sync_folder(folder: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        std::fs::File::open(folder)?.sync_all()
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = folder;
+        Ok(())
+    }
 }
 
 /// Swaps the folders `a` and `b` atomically: true when done, false when this system or

@@ -1,6 +1,12 @@
 //! One supportlens run per data folder: an exclusive OS lock on `<dir>/.lock`, held for the
 //! life of a [`Lock`]. The OS drops the lock when the process ends, so a crashed run never
 //! leaves the folder locked.
+//!
+//! The lock file is supportlens's own: a symbolic link, FIFO or anything else that is not
+//! a regular file in its place is refused (exit 2) and never followed, opened for writing
+//! or truncated, so a planted `.lock -> /etc/passwd` cannot make a run overwrite a file.
+//! Readers ([`lock_existing`]) never create the data folder or the lock file in a folder
+//! that holds no snapshot.
 
 use std::fs::{self, File, OpenOptions, TryLockError};
 use std::io::{Read, Seek, Write};
@@ -28,6 +34,20 @@ impl Lock {
     }
 }
 
+/// For commands that only read the snapshot: a folder without one is a `Failure::input`
+/// (exit 3) before anything is created in it; otherwise as [`lock`].
+pub fn lock_existing(dir: &Path) -> Result<Lock> {
+    if !super::exists(dir) {
+        return Err(Failure::input(format!(
+            "no snapshot in {}; run `supportlens import FILES…` or `supportlens export` \
+             first, or pass the right folder with --data",
+            dir.display()
+        ))
+        .into());
+    }
+    lock(dir)
+}
+
 /// Creates `dir` if needed and takes the exclusive lock on `dir/.lock`. Another run holding
 /// it is a `Failure::locked` (exit 5).
 pub fn lock(dir: &Path) -> Result<Lock> {
@@ -46,13 +66,37 @@ pub fn lock(dir: &Path) -> Result<Lock> {
         )
     })?;
     let path = dir.join(LOCK_FILE);
-    let mut file = OpenOptions::new()
-        .read(true)
-        .write(true)
-        .create(true)
-        .truncate(false)
-        .open(&path)
-        .map_err(|e| unwritable(format!("cannot open the lock file {}", path.display()), e))?;
+    let not_ours = |what: &str| -> anyhow::Error {
+        Failure::usage(format!(
+            "the lock file {} is {what}, not a file supportlens made; supportlens does not \
+             follow or overwrite it: remove it (`rm {}`) and run again",
+            path.display(),
+            path.display()
+        ))
+        .into()
+    };
+    if is_symlink(&path) {
+        return Err(not_ours("a symbolic link"));
+    }
+    let mut file = open_lock_file(&path).map_err(|e| {
+        // A link put in place since the look above: O_NOFOLLOW refused it.
+        if is_symlink(&path) {
+            not_ours("a symbolic link")
+        } else {
+            unwritable(format!("cannot open the lock file {}", path.display()), e)
+        }
+    })?;
+    let meta = file
+        .metadata()
+        .map_err(|e| unwritable(format!("cannot read the lock file {}", path.display()), e))?;
+    if !meta.is_file() {
+        return Err(not_ours(crate::input_file::kind(&meta.file_type())));
+    }
+    // A hard link shares its bytes with another name, which the pid below would overwrite.
+    #[cfg(unix)]
+    if std::os::unix::fs::MetadataExt::nlink(&meta) > 1 {
+        return Err(not_ours("a hard link to another file"));
+    }
     match file.try_lock() {
         Ok(()) => {}
         Err(TryLockError::WouldBlock) => {
@@ -74,6 +118,48 @@ pub fn lock(dir: &Path) -> Result<Lock> {
         .and_then(|()| writeln!(file, "{}", std::process::id()))
         .and_then(|()| file.flush());
     Ok(Lock { _file: file, path })
+}
+
+/// Opens (creating if needed) the lock file without following a symbolic link in its
+/// place and without blocking on a FIFO: `O_NOFOLLOW | O_NONBLOCK`.
+#[cfg(unix)]
+fn open_lock_file(path: &Path) -> std::io::Result<File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .custom_flags(nofollow_nonblock())
+        .open(path)
+}
+
+#[cfg(target_os = "linux")]
+fn nofollow_nonblock() -> i32 {
+    use rustix::fs::OFlags;
+    (OFlags::NOFOLLOW | OFlags::NONBLOCK).bits() as i32
+}
+
+/// Other systems rely on the look for a link before opening (a race remains that Linux's
+/// flags close).
+#[cfg(all(unix, not(target_os = "linux")))]
+fn nofollow_nonblock() -> i32 {
+    0
+}
+
+#[cfg(not(unix))]
+fn open_lock_file(path: &Path) -> std::io::Result<File> {
+    OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(path)
+}
+
+/// True when a symbolic link (dangling or not) is at `path`.
+fn is_symlink(path: &Path) -> bool {
+    fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink())
 }
 
 /// " (process N)" from the lock file, or nothing when the holder left no readable id.

@@ -36,7 +36,7 @@ use polars::prelude::DataFrame;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-pub use lock::{Lock, lock};
+pub use lock::{Lock, lock, lock_existing};
 
 use crate::error::Failure;
 use crate::model::{LatestById, Ticket, Ts, id_order, sort_by_id};
@@ -225,7 +225,7 @@ pub fn exists(dir: &Path) -> bool {
 
 fn read_manifest(dir: &Path) -> Result<Manifest> {
     let path = dir.join(MANIFEST);
-    let text = match std::fs::read_to_string(&path) {
+    let text = match crate::input_file::read_to_string(&path) {
         Ok(text) => text,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             let has_tables = Table::ALL

@@ -144,7 +144,8 @@ fn restore(replaced: &[(PathBuf, Option<PathBuf>)]) -> bool {
 /// Opens a table file, checks it against the manifest and reads it.
 pub(super) fn load_table(dir: &Path, entry: &TableEntry) -> std::result::Result<DataFrame, String> {
     let path = dir.join(format!("{}.parquet", entry.name));
-    let mut file = File::open(&path).map_err(|e| format!("cannot open {}: {e}", path.display()))?;
+    let mut file = crate::input_file::open(&path)
+        .map_err(|e| format!("cannot open {}: {e}", path.display()))?;
     let (bytes, sha256) =
         hash(&mut file).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     if bytes != entry.bytes || sha256 != entry.sha256 {

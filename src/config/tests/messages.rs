@@ -89,7 +89,7 @@ fn bad_values_each_name_line_and_key() {
             "escalation.early_fraction",
             "0 to 1",
         ),
-        ("[score]\nwip = -1\n", "score.wip", ">= 0"),
+        ("[score]\nwip = -1\n", "score.wip", "from 0 to 1000000"),
         (
             "[sla.ack.query]\nclock = \"always\"\n",
             "sla.ack.query.clock",
@@ -175,4 +175,75 @@ fn missing_config_file_is_a_usage_error_naming_it() {
         msg.contains("/nonexistent/sl.toml") && msg.contains("config init"),
         "{msg}"
     );
+}
+
+/// Durations stop at a year, wherever they are: SLA targets, the prebook window and the
+/// export overlap all used to panic later with "100000000d".
+#[test]
+fn durations_longer_than_a_year_are_refused_with_their_key() {
+    for (text, key, line) in [
+        (
+            "[sla.ack.incident]\nhigh = \"100000000d\"\n",
+            "sla.ack.incident.high",
+            2,
+        ),
+        (
+            "[hygiene]\nprebook_after = \"100000000d\"\n",
+            "hygiene.prebook_after",
+            2,
+        ),
+        ("\n[jira]\noverlap = \"366d\"\n", "jira.overlap", 3),
+    ] {
+        let msg = usage_error(text);
+        assert!(
+            msg.starts_with(&format!("conf/supportlens.toml: line {line}, ")),
+            "{msg}"
+        );
+        assert!(
+            msg.contains(&format!("key `{key}`: duration \""))
+                && msg.contains("is too large: the longest accepted is 365d (365 days)"),
+            "{msg}"
+        );
+    }
+}
+
+/// A URL with a user name or password is refused without repeating the password; a
+/// malformed one is shown cut, its user info masked.
+#[test]
+fn credentials_in_the_url_are_refused_unseen() {
+    for url in [
+        "https://lead:hunter2@jira.example.com",
+        "https://lead:hunter2@ji ra.example.com/x",
+        "http://hunter2@jira",
+    ] {
+        let msg = usage_error(&format!("[jira]\nurl = \"{url}\"\n"));
+        assert!(msg.contains("key `jira.url`"), "{msg}");
+        assert!(msg.contains("user name or password"), "{msg}");
+        assert!(!msg.contains("hunter2"), "{msg}");
+    }
+    let msg = usage_error(&format!(
+        "[jira]\nurl = \"ftp://u:hunter2@{}\"\n",
+        "h".repeat(10_000)
+    ));
+    assert!(msg.contains("\"ftp://***@hhh"), "{msg}");
+    assert!(!msg.contains("hunter2") && msg.len() < 600, "{msg}");
+    // A token in a key that wants a list is not echoed by the type error either.
+    let msg = usage_error("[team]\nengineers = \"hunter2\"\n");
+    assert!(msg.contains("invalid type: a string, expected"), "{msg}");
+    assert!(!msg.contains("hunter2"), "{msg}");
+}
+
+/// Weights are relative and stop at a million: six weights near f64's limit summed to
+/// infinity and wrote NaN scores.
+#[test]
+fn weights_beyond_a_million_are_refused() {
+    for w in ["1e308", "1000001", "-1", "inf", "nan"] {
+        let msg = usage_error(&format!("[score]\nack = {w}\n"));
+        assert!(
+            msg.starts_with("conf/supportlens.toml: line 2, column 7, key `score.ack`: weight "),
+            "{msg}"
+        );
+        assert!(msg.contains("from 0 to 1000000"), "{msg}");
+    }
+    assert!(super::load_str("[score]\nack = 1000000\nupdate = 0.5\n").is_ok());
 }

@@ -73,9 +73,11 @@ pub fn check_base_url(url: &str) -> Result<Url> {
         )
         .into());
     }
+    // The URL is never shown whole: it may hold a password, or be megabytes long.
     let parsed = Url::parse(url.trim()).map_err(|e| {
         Failure::usage(format!(
-            "JIRA URL {url:?} cannot be read ({e}); write the base address, e.g. https://support.example.com"
+            "JIRA URL {} cannot be read ({e}); write the base address, e.g. https://support.example.com",
+            crate::error::shown_url(url.trim())
         ))
     })?;
     if !parsed.username().is_empty() || parsed.password().is_some() {
@@ -94,7 +96,8 @@ pub fn check_base_url(url: &str) -> Result<Url> {
         ))
         .into()),
         other => Err(Failure::usage(format!(
-            "JIRA URL scheme {other:?} is not supported; use https"
+            "JIRA URL scheme {} is not supported; use https",
+            crate::error::shown(other)
         ))
         .into()),
     }

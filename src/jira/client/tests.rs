@@ -40,6 +40,20 @@ fn plain_http_only_to_this_machine() {
     }
 }
 
+/// A URL that cannot be parsed is named without its user info and cut short: it may hold
+/// a password, or be megabytes long.
+#[test]
+fn a_malformed_url_is_never_echoed_whole() {
+    let err = check_base_url("https://bob:hunter2@exa mple.com:99999/x").unwrap_err();
+    let text = format!("{err:#}");
+    assert_eq!(crate::error::exit_code(&err), 2);
+    assert!(!text.contains("hunter2") && !text.contains("bob"), "{text}");
+    assert!(text.contains("https://***@exa mple.com"), "{text}");
+    let long = format!("https://{}:99999", "a".repeat(5_000_000));
+    let text = format!("{:#}", check_base_url(&long).unwrap_err());
+    assert!(text.len() < 300, "{} bytes", text.len());
+}
+
 #[test]
 fn urls_keep_the_site_path_and_encode_the_query() {
     let client = Client::new(

@@ -267,3 +267,113 @@ fn ids_sort_numerically() {
         .collect();
     assert_eq!(keys, ["SUP-3", "SUP-20", "SUP-100"]);
 }
+
+/// Two links to `.`, one back to the parent and one to a sibling: the walk ends and reads
+/// the one real file once, under its real path (links to folders are not followed).
+#[cfg(unix)]
+#[test]
+fn symlink_loops_are_not_followed_and_end() {
+    let dir = tempfile::tempdir().unwrap();
+    let u = "2026-11-05T10:00:00.000+0000";
+    write(
+        dir.path(),
+        "in/sub/a.json",
+        &json!([issue("1", "SUP-1", u, "Open")]).to_string(),
+    );
+    let link = |target: &str, at: &str| {
+        std::os::unix::fs::symlink(target, dir.path().join(at)).unwrap();
+    };
+    link(".", "in/loop1");
+    link(".", "in/loop2");
+    link("..", "in/sub/up");
+    link("sub", "in/again");
+    link("sub/a.json", "in/b.json");
+    let files = walk::expand(&dir.path().join("in")).unwrap();
+    let rel: Vec<String> = files
+        .iter()
+        .map(|f| f.strip_prefix(dir.path()).unwrap().display().to_string())
+        .collect();
+    // A link to a file is read; links to folders are not.
+    assert_eq!(rel, ["in/b.json", "in/sub/a.json"]);
+    let tickets = read_files(&[dir.path().join("in")], "priority").unwrap();
+    assert_eq!(summary(&tickets), pairs(&[("SUP-1", "Open")]));
+    // A folder named on the command line is read even through a link.
+    let files = walk::expand(&dir.path().join("in/again")).unwrap();
+    assert_eq!(files, [dir.path().join("in/again/a.json")]);
+}
+
+/// A FIFO named `*.json` (in a folder or given by name) is refused at once, not opened
+/// for a writer that never comes.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_fifo_named_json_is_refused_without_blocking() {
+    let dir = tempfile::tempdir().unwrap();
+    let pipe = dir.path().join("in/pipe.json");
+    fs::create_dir_all(pipe.parent().unwrap()).unwrap();
+    rustix::fs::mkfifoat(
+        rustix::fs::CWD,
+        &pipe,
+        rustix::fs::Mode::from_raw_mode(0o600),
+    )
+    .unwrap();
+    for path in [dir.path().join("in"), pipe.clone()] {
+        let msg = input_error(&[path]);
+        assert_eq!(
+            msg,
+            format!(
+                "cannot read {}: it is a FIFO (named pipe), not a regular file; supportlens \
+                 reads only regular files; remove it or name the export files themselves",
+                pipe.display()
+            )
+        );
+    }
+}
+
+/// A UTF-8 byte-order mark is skipped (JSON and JSONL); a UTF-16 file is refused saying so.
+#[test]
+fn byte_order_marks() {
+    let dir = tempfile::tempdir().unwrap();
+    let u = "2026-11-05T10:00:00.000+0000";
+    let text = json!([issue("1", "SUP-1", u, "Open")]).to_string();
+    let f = write(dir.path(), "bom.json", &format!("\u{feff}{text}"));
+    assert_eq!(
+        summary(&read_files(&[f], "priority").unwrap()),
+        pairs(&[("SUP-1", "Open")])
+    );
+    let line = issue("2", "SUP-2", u, "Closed").to_string();
+    let f = write(dir.path(), "bom.jsonl", &format!("\u{feff}{line}\n"));
+    assert_eq!(
+        summary(&read_files(&[f], "priority").unwrap()),
+        pairs(&[("SUP-2", "Closed")])
+    );
+    let f = dir.path().join("u16.json");
+    fs::write(&f, [0xFF, 0xFE, b'[', 0, b']', 0]).unwrap();
+    assert_eq!(
+        input_error(std::slice::from_ref(&f)),
+        format!(
+            "{} is UTF-16 text (it starts with a UTF-16 byte-order mark); JIRA exports are \
+             UTF-8: save the file again as UTF-8",
+            f.display()
+        )
+    );
+}
+
+/// A 5 MB value where a timestamp belongs gives a short error that still names the file,
+/// the issue and the field.
+#[test]
+fn a_huge_value_is_shown_cut() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut bad = issue("3", "SUP-3", "2026-11-05T10:00:00.000+0000", "Open");
+    bad["fields"]["created"] = json!("x".repeat(5_000_000));
+    let f = write(dir.path(), "big.json", &json!([bad]).to_string());
+    let msg = input_error(std::slice::from_ref(&f));
+    assert!(msg.len() < 400, "{} bytes", msg.len());
+    assert!(
+        msg.starts_with(&format!(
+            "{}, issue 1 of 1: ticket SUP-3: fields.created \"{}\"… is not a timestamp",
+            f.display(),
+            "x".repeat(80)
+        )),
+        "{msg}"
+    );
+}

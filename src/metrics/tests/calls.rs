@@ -186,3 +186,27 @@ fn weeks_follow_the_team_zone_and_window() {
         ]
     );
 }
+
+/// Call seconds are summed without wrapping: two call worklogs of i64::MAX seconds used to
+/// show 0 minutes in a release build and panic in a debug one.
+#[test]
+fn huge_call_worklogs_sum_without_overflow() {
+    let call = Call {
+        ticket: 0,
+        kind: CallKind::Worklog,
+        at: crate::metrics::testkit::ts("2026-11-16T04:00"),
+        engineer: "ann".into(),
+        seconds: Some(i64::MAX),
+        missing: false,
+        week: "2026-W47".parse().unwrap(),
+    };
+    let mut acc = CallAcc::default();
+    acc.add(&call);
+    acc.add(&call);
+    assert_eq!(acc.call_seconds, 2 * i128::from(i64::MAX));
+    assert_eq!(acc.call_minutes_reported(), 2.0 * i64::MAX as f64 / 60.0);
+    let mut team = CallAcc::default();
+    team.merge(&acc);
+    team.merge(&acc);
+    assert_eq!(team.call_seconds, 4 * i128::from(i64::MAX));
+}

@@ -169,3 +169,26 @@ fn clock_week_follows_the_team_zone() {
         ]
     );
 }
+
+/// A target too long for chrono's dates has no deadline (the clock never breaches)
+/// instead of a panic; the config file stops targets at a year, so only code builds one.
+#[test]
+fn a_target_beyond_every_date_has_no_deadline() {
+    use crate::metrics::clocks::deadline;
+    use crate::settings::ClockMode;
+    let s = settings();
+    let start = crate::metrics::testkit::ts("2026-11-16T09:00");
+    assert_eq!(
+        deadline(&s, ClockMode::TwentyFourSeven, start, 900),
+        Some(crate::metrics::testkit::ts("2026-11-16T09:15"))
+    );
+    assert_eq!(
+        deadline(&s, ClockMode::TwentyFourSeven, start, i64::MAX),
+        None
+    );
+    assert_eq!(
+        deadline(&s, ClockMode::TwentyFourSeven, start, 8_640_000_000_000),
+        None
+    );
+    assert_eq!(deadline(&s, ClockMode::Business, start, i64::MAX), None);
+}

@@ -188,3 +188,28 @@ fn empty_rows_and_negative_worklogs() {
         ]
     );
 }
+
+/// Seconds are summed without wrapping: two worklogs of i64::MAX seconds (possible in a
+/// snapshot written before imports bounded worklogs) used to show 0 hours in a release
+/// build and panic in a debug one. Team rows merge the same way.
+#[test]
+fn huge_worklogs_sum_without_overflow() {
+    let mut s = settings();
+    s.team.timezone = chrono_tz::UTC;
+    let t = ticket("SUP-1", "Query", "Normal", "2026-11-16T03:00")
+        .assigned_to("ann")
+        .worklog("ann", "2026-11-16T04:00", "2026-11-16T05:00", i64::MAX, "")
+        .worklog("ann", "2026-11-16T06:00", "2026-11-16T07:00", i64::MAX, "");
+    let items = logged(&s, &[t.build()], "2026-11-23T00:00");
+    let mut acc = TimeLogAcc::default();
+    for l in &items {
+        acc.add(l);
+    }
+    assert_eq!(acc.seconds, 2 * i128::from(i64::MAX));
+    assert_eq!(acc.hours_logged(), 2.0 * i64::MAX as f64 / 3600.0);
+    let mut team = TimeLogAcc::default();
+    team.merge(&acc);
+    team.merge(&acc);
+    assert_eq!(team.seconds, 4 * i128::from(i64::MAX));
+    assert!(team.hours_logged() > 1e16);
+}

@@ -378,3 +378,20 @@ fn same_instant_reassignment_is_no_assignment() {
         ["SUP-49,ann,2026-11-16T09:00:00Z,true,2026-W47"]
     );
 }
+
+/// A prebook window too long for chrono's dates (only a settings value built in code can
+/// be; the config file stops at a year) is never complete by as-of: no panic, no prebook.
+#[test]
+fn a_prebook_window_beyond_every_date_is_not_prebooked() {
+    let mut s = settings();
+    s.prebook_after = i64::MAX;
+    let tickets = [ticket("SUP-40", "Query", "Normal", "2026-11-16T09:00")
+        .assigned_to("ann")
+        .build()];
+    let all = items(&s, &tickets, "2026-11-18T00:00");
+    assert_eq!(assignment_lines(&all, &tickets).len(), 1);
+    assert!(all.assignments.iter().all(|a| !a.prebooked));
+    s.prebook_after = 8_640_000_000_000;
+    let all = items(&s, &tickets, "2026-11-18T00:00");
+    assert!(all.assignments.iter().all(|a| !a.prebooked));
+}

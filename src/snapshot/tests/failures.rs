@@ -148,3 +148,67 @@ fn second_lock_fails_until_the_first_is_dropped() {
     drop(first);
     assert!(lock(&data).is_ok());
 }
+
+/// A `.lock` that is a symbolic link is refused and its target left untouched (it used to
+/// be truncated and overwritten with the pid).
+#[cfg(unix)]
+#[test]
+fn a_lock_file_that_is_a_link_is_never_followed() {
+    let dir = tempfile::tempdir().unwrap();
+    let victim = dir.path().join("victim.txt");
+    std::fs::write(&victim, "keep me\n").unwrap();
+    let data = dir.path().join("data");
+    std::fs::create_dir(&data).unwrap();
+    std::os::unix::fs::symlink(&victim, data.join(".lock")).unwrap();
+    let err = lock(&data).unwrap_err();
+    assert_eq!(kind(&err), Some(Kind::Usage));
+    assert!(
+        format!("{err:#}").contains(".lock is a symbolic link, not a file supportlens made"),
+        "{err:#}"
+    );
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "keep me\n");
+    // A dangling link is not created through either.
+    std::fs::remove_file(data.join(".lock")).unwrap();
+    let elsewhere = dir.path().join("created-through-link");
+    std::os::unix::fs::symlink(&elsewhere, data.join(".lock")).unwrap();
+    assert!(lock(&data).is_err());
+    assert!(!elsewhere.exists());
+    // A hard link to another file is refused the same way.
+    std::fs::remove_file(data.join(".lock")).unwrap();
+    std::fs::hard_link(&victim, data.join(".lock")).unwrap();
+    let err = lock(&data).unwrap_err();
+    assert!(format!("{err:#}").contains("a hard link"), "{err:#}");
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "keep me\n");
+}
+
+/// A FIFO in the lock file's place is refused at once instead of blocking the open.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_lock_file_that_is_a_fifo_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(".lock");
+    rustix::fs::mkfifoat(
+        rustix::fs::CWD,
+        &path,
+        rustix::fs::Mode::from_raw_mode(0o600),
+    )
+    .unwrap();
+    let err = lock(dir.path()).unwrap_err();
+    assert_eq!(kind(&err), Some(Kind::Usage));
+    assert!(format!("{err:#}").contains("is a FIFO"), "{err:#}");
+}
+
+/// A reader pointed at a folder without a snapshot fails with exit 3 and leaves nothing:
+/// no folder, no lock file.
+#[test]
+fn a_reader_creates_nothing_where_there_is_no_snapshot() {
+    let dir = tempfile::tempdir().unwrap();
+    let typo = dir.path().join("typo");
+    let err = crate::snapshot::lock_existing(&typo).unwrap_err();
+    assert_eq!(kind(&err), Some(Kind::Input));
+    assert!(format!("{err:#}").starts_with(&format!("no snapshot in {}", typo.display())));
+    assert!(!typo.exists());
+    std::fs::create_dir(&typo).unwrap();
+    assert!(crate::snapshot::lock_existing(&typo).is_err());
+    assert!(listing(&typo).is_empty());
+}

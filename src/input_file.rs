@@ -1,0 +1,127 @@
+//! Opening a file a person named (a JSON export, the config, an `.ics` calendar, a saved
+//! query) without ever blocking on something that is not a file: a FIFO named `x.json`
+//! would make a plain `open` wait forever for a writer, and a device would read forever.
+//! The file is opened non-blocking and then must be a regular file.
+
+use std::fs::File;
+use std::io::{self, Read};
+use std::path::Path;
+
+/// Opens `path` for reading when it is a regular file (symbolic links are followed); a
+/// FIFO, socket, device or folder is an `InvalidInput` error saying what it is.
+pub fn open(path: &Path) -> io::Result<File> {
+    let file = open_nonblocking(path)?;
+    let meta = file.metadata()?;
+    if meta.is_file() {
+        Ok(file)
+    } else {
+        Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!(
+                "it is {}, not a regular file; supportlens reads only regular files",
+                kind(&meta.file_type())
+            ),
+        ))
+    }
+}
+
+/// The whole file as text, after the checks of [`open`].
+pub fn read_to_string(path: &Path) -> io::Result<String> {
+    let mut text = String::new();
+    open(path)?.read_to_string(&mut text)?;
+    Ok(text)
+}
+
+/// `O_NONBLOCK` makes opening a FIFO return at once; it changes nothing for a regular file.
+#[cfg(target_os = "linux")]
+fn open_nonblocking(path: &Path) -> io::Result<File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let flags = rustix::fs::OFlags::NONBLOCK | rustix::fs::OFlags::NOCTTY;
+    std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(flags.bits() as i32)
+        .open(path)
+}
+
+/// Elsewhere the file's type is checked before opening it (a race remains, which Linux's
+/// flag closes).
+#[cfg(not(target_os = "linux"))]
+fn open_nonblocking(path: &Path) -> io::Result<File> {
+    let meta = std::fs::metadata(path)?;
+    if !meta.is_file() {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!(
+                "it is {}, not a regular file; supportlens reads only regular files",
+                kind(&meta.file_type())
+            ),
+        ));
+    }
+    File::open(path)
+}
+
+/// What a file that is not a regular file is, in words.
+pub fn kind(t: &std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if t.is_fifo() {
+            return "a FIFO (named pipe)";
+        }
+        if t.is_socket() {
+            return "a socket";
+        }
+        if t.is_char_device() || t.is_block_device() {
+            return "a device";
+        }
+    }
+    if t.is_dir() {
+        "a folder"
+    } else if t.is_symlink() {
+        "a symbolic link"
+    } else {
+        "not a regular file"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_regular_file_is_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.json");
+        std::fs::write(&path, "{}").unwrap();
+        assert_eq!(read_to_string(&path).unwrap(), "{}");
+    }
+
+    #[test]
+    fn a_folder_or_device_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let err = open(dir.path()).unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::InvalidInput);
+        assert!(err.to_string().contains("it is a folder"), "{err}");
+        #[cfg(unix)]
+        {
+            let err = open(Path::new("/dev/null")).unwrap_err();
+            assert!(err.to_string().contains("it is a device"), "{err}");
+        }
+    }
+
+    /// Without the non-blocking open this test would hang: nobody writes the FIFO.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_fifo_is_refused_at_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("pipe.json");
+        rustix::fs::mkfifoat(
+            rustix::fs::CWD,
+            &path,
+            rustix::fs::Mode::from_raw_mode(0o600),
+        )
+        .unwrap();
+        let err = open(&path).unwrap_err();
+        assert!(err.to_string().contains("FIFO"), "{err}");
+    }
+}
