@@ -40,6 +40,8 @@ pub struct Options {
     pub input: String,
     /// Self-review: only this person's rows and evidence, plus team aggregates.
     pub engineer: Option<String>,
+    /// Tickets the last full export no longer found in JIRA (from `snapshot.json`).
+    pub gone: Vec<crate::snapshot::Gone>,
 }
 
 /// A rendered report: the folder name and every file's bytes.
@@ -108,7 +110,7 @@ pub fn build(
         items.calls.len(),
         items.logged.len()
     ));
-    let mut problems = quality::problems(&prepared, settings);
+    let mut problems = quality::problems(&prepared, settings, &opts.gone);
     // The data checks are the timelines' last reader: freed (millions of small frees, on
     // every core) before presence adds its own, which keeps them out of the peak.
     std::mem::take(&mut prepared.timelines)
