@@ -763,27 +763,33 @@ fn an_issue_id_that_is_no_plain_id_never_reaches_a_url() {
 }
 
 /// Requests per 1,000 tickets of a full export, both flavors, from the server's request
-/// log (BENCHMARKS.md). Search pages of 100 and item pages of 100, as JIRA serves them, and
-/// 2 items of each list embedded, so most tickets need more than the search gives.
+/// log (BENCHMARKS.md). Search pages of 100 and item pages of 100, as JIRA serves them, with
+/// 2 items of each list embedded (most tickets need more than the search gives) and with 5.
 /// `cargo test --test export requests_per_1000 -- --ignored --nocapture`
 #[test]
 #[ignore = "a measurement for BENCHMARKS.md, not a check"]
 fn requests_per_1000_tickets() {
-    for flavor in BOTH {
+    for (flavor, embed) in [
+        (Flavor::Cloud, 2),
+        (Flavor::Server, 2),
+        (Flavor::Cloud, 5),
+        (Flavor::Server, 5),
+    ] {
         let site = site_with(flavor, organisation(flavor, 1000));
         {
             let mut st = site.server.state();
             st.search_page = 100;
             st.item_page = 100;
             st.bulk_page = 1000;
+            st.embed = embed;
         }
         site.export().success();
         site.assert_snapshot_matches();
         let st = site.server.state();
         let count = |part: &str| st.requests(part).len();
         println!(
-            "{flavor:?}: {} requests for 1000 tickets: search {}, bulk changelog {}, comments {}, \
-             worklogs {}, per-issue changelog {}",
+            "{flavor:?}, {embed} embedded: {} requests for 1000 tickets: search {}, bulk \
+             changelog {}, comments {}, worklogs {}, per-issue changelog {}",
             st.log.len(),
             count("search"),
             count("/changelog/bulkfetch"),
