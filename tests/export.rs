@@ -634,13 +634,13 @@ fn a_killed_export_keeps_whole_tickets_and_the_next_run_continues() {
     for flavor in BOTH {
         let full = {
             let site = big_site(flavor, 60);
-            site.server.state().delay = Duration::from_millis(4);
+            site.server.state().delay = Duration::from_millis(10);
             site.export().success();
             site.requests()
         };
         for percent in [25, 50, 75] {
             let site = big_site(flavor, 60);
-            site.server.state().delay = Duration::from_millis(4);
+            site.server.state().delay = Duration::from_millis(10);
             assert!(
                 kill_after(&site, full * percent / 100),
                 "{flavor:?} ended early"

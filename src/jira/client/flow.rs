@@ -146,7 +146,11 @@ impl Flow {
         s.limited_run += 1;
         s.successes = 0;
         s.limit = (s.limit / 2).max(1);
-        let wait = wait.unwrap_or_else(|| backoff(s.limited_run));
+        // `Retry-After: 0` (or a date already past) would have every request ask again at
+        // once; the backoff spaces them instead.
+        let wait = wait
+            .filter(|w| !w.is_zero())
+            .unwrap_or_else(|| backoff(s.limited_run));
         let now = Instant::now();
         let silent_for = now.duration_since(s.last_success);
         if silent_for + wait > self.max_wait {
@@ -210,8 +214,9 @@ mod tests {
             Ok(Duration::from_secs(3))
         );
         assert_eq!(
-            flow.rate_limited(None, backoff),
-            Ok(Duration::from_millis(20))
+            flow.rate_limited(Some(Duration::ZERO), backoff),
+            Ok(Duration::from_millis(20)),
+            "Retry-After: 0 backs off"
         );
         flow.success();
         assert_eq!(
