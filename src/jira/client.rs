@@ -144,18 +144,31 @@ impl Client {
     /// GETs `path` with `query` and parses the JSON body, retrying as [`Retry`] says.
     /// Errors are `Failure::jira` (exit 4) naming the URL.
     pub async fn get(&self, path: &str, query: &[(&str, String)]) -> Result<Value> {
-        self.send(Method::GET, self.url(path, query), None).await
+        let answer = self.send(Method::GET, self.url(path, query), None, false);
+        Ok(answer.await?.unwrap_or(Value::Null))
     }
 
-    /// POSTs `body` as JSON to `path` and parses the JSON answer, retrying as `get` does.
-    pub async fn post(&self, path: &str, body: &Value) -> Result<Value> {
-        self.send(Method::POST, self.url(path, &[]), Some(body.to_string()))
-            .await
+    /// POSTs `body` as JSON to `path` and parses the JSON answer, retrying as `get` does;
+    /// `None` when JIRA has no such endpoint (HTTP 404 or 405), so the caller can fall back.
+    pub async fn post(&self, path: &str, body: &Value) -> Result<Option<Value>> {
+        self.send(
+            Method::POST,
+            self.url(path, &[]),
+            Some(body.to_string()),
+            true,
+        )
+        .await
     }
 
     /// One request to its end: rate limits (429, 503) pause the export and use up no try;
     /// other faults are retried after backon's jittered backoff until the tries run out.
-    async fn send(&self, method: Method, url: Url, body: Option<String>) -> Result<Value> {
+    async fn send(
+        &self,
+        method: Method,
+        url: Url,
+        body: Option<String>,
+        may_be_missing: bool,
+    ) -> Result<Option<Value>> {
         let mut backoffs = self.retry.backoffs();
         let mut tries = 0u32;
         let mut sent_before = false;
@@ -168,7 +181,18 @@ impl Client {
             match outcome {
                 Outcome::Done(v) => {
                     self.flow.success();
-                    return Ok(v);
+                    return Ok(Some(v));
+                }
+                Outcome::Missing if may_be_missing => {
+                    self.flow.success();
+                    return Ok(None);
+                }
+                Outcome::Missing => {
+                    return Err(Failure::jira(format!(
+                        "JIRA has no {method} {url} (HTTP 404/405); check the JIRA URL and the \
+                         flavor (cloud or server)"
+                    ))
+                    .into());
                 }
                 Outcome::Fatal(e) => return Err(e.into()),
                 Outcome::Limited { why, wait } => {
@@ -268,6 +292,11 @@ impl Client {
         if status.is_server_error() {
             return Outcome::again(format!("HTTP {status}"));
         }
+        if status == StatusCode::NOT_FOUND || status == StatusCode::METHOD_NOT_ALLOWED {
+            if *method != Method::GET {
+                return Outcome::Missing;
+            }
+        }
         if !status.is_success() {
             return Outcome::Fatal(Failure::jira(format!(
                 "JIRA answered {method} {url} with HTTP {status}{}; check the JIRA URL, the \
@@ -295,6 +324,8 @@ enum Outcome {
         why: String,
         wait: Option<Duration>,
     },
+    /// HTTP 404 or 405 to a request other than GET: an endpoint this JIRA lacks.
+    Missing,
     /// A fault worth another try, after a backoff; `unreachable` when no connection was made.
     Again {
         why: String,

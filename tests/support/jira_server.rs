@@ -102,6 +102,8 @@ pub struct State {
     pub total_bonus: usize,
     /// Histories per page of the bulk changelog read.
     pub bulk_page: usize,
+    /// Answer the bulk changelog read with 404, as a site without it would.
+    pub no_bulk: bool,
     /// Faults on about a third of all requests, drawn from this seed (see [`chaos`]).
     pub chaos: Option<u64>,
     /// `(period, run)`: of every `period` requests, the first `run` get 429 with
@@ -181,6 +183,7 @@ impl JiraServer {
             served: Vec::new(),
             total_bonus: 0,
             bulk_page: 4,
+            no_bulk: false,
             chaos: None,
             rate_runs: None,
             burst: 0,
@@ -364,7 +367,7 @@ fn background_fault(st: &mut State, n: usize) -> Option<FaultKind> {
 
 /// `POST /rest/api/3/changelog/bulkfetch`, the only POST JIRA answers here.
 fn post(st: &State, path: &str, body: &str) -> (u16, Value) {
-    if st.flavor != Flavor::Cloud || path != "/rest/api/3/changelog/bulkfetch" {
+    if st.no_bulk || st.flavor != Flavor::Cloud || path != "/rest/api/3/changelog/bulkfetch" {
         return (404, json!({"errorMessages": ["no such resource"]}));
     }
     let Ok(request) = serde_json::from_str::<Value>(body) else {

@@ -19,8 +19,12 @@ pub const BULK_ISSUES: usize = 1000;
 /// Histories asked for per page of the bulk read.
 const BULK_PAGE: u32 = 1000;
 
-/// Every changelog history of `ids`, by issue id, oldest first.
-pub async fn changelogs(client: &Client, ids: &[String]) -> Result<HashMap<String, Vec<Value>>> {
+/// Every changelog history of `ids`, by issue id, oldest first; `None` when this JIRA has
+/// no bulk endpoint (the changelogs are then paged per issue).
+pub async fn changelogs(
+    client: &Client,
+    ids: &[String],
+) -> Result<Option<HashMap<String, Vec<Value>>>> {
     let path = format!("{}/changelog/bulkfetch", client.api());
     let mut out: HashMap<String, Vec<Value>> = HashMap::new();
     let mut seen: HashSet<(String, String)> = HashSet::new();
@@ -32,7 +36,9 @@ pub async fn changelogs(client: &Client, ids: &[String]) -> Result<HashMap<Strin
             if let Some(t) = &token {
                 body["nextPageToken"] = json!(t);
             }
-            let page = client.post(&path, &body).await?;
+            let Some(page) = client.post(&path, &body).await? else {
+                return Ok(None);
+            };
             let Some(logs) = page.get("issueChangeLogs").and_then(Value::as_array) else {
                 return Err(Failure::jira(format!(
                     "POST {}: the answer holds no \"issueChangeLogs\" list; check the flavor \
@@ -70,5 +76,5 @@ pub async fn changelogs(client: &Client, ids: &[String]) -> Result<HashMap<Strin
             }
         }
     }
-    Ok(out)
+    Ok(Some(out))
 }

@@ -68,7 +68,10 @@ pub async fn bulk_changelogs(client: &Client, issues: &mut [Option<Value>]) -> R
     if short.is_empty() {
         return Ok(());
     }
-    let mut found = super::bulk::changelogs(client, &short).await?;
+    let Some(mut found) = super::bulk::changelogs(client, &short).await? else {
+        // No bulk endpoint on this site: `complete_page` pages each changelog instead.
+        return Ok(());
+    };
     for issue in issues.iter_mut().flatten() {
         let Ok(Some(id)) = plain_id(issue) else {
             continue;
