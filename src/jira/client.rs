@@ -292,10 +292,9 @@ impl Client {
         if status.is_server_error() {
             return Outcome::again(format!("HTTP {status}"));
         }
-        if status == StatusCode::NOT_FOUND || status == StatusCode::METHOD_NOT_ALLOWED {
-            if *method != Method::GET {
-                return Outcome::Missing;
-            }
+        let absent = status == StatusCode::NOT_FOUND || status == StatusCode::METHOD_NOT_ALLOWED;
+        if absent && *method != Method::GET {
+            return Outcome::Missing;
         }
         if !status.is_success() {
             return Outcome::Fatal(Failure::jira(format!(
