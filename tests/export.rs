@@ -680,6 +680,23 @@ fn a_killed_export_keeps_whole_tickets_and_the_next_run_continues() {
             site.export().success();
             site.assert_snapshot_matches();
             assert!(site.meta().get("unfinished").is_none());
+            // Nothing a commit stopped midway left behind survives the next run.
+            let mut left: Vec<String> = std::fs::read_dir(site.dir.path().join("data"))
+                .unwrap()
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .collect();
+            left.sort();
+            assert_eq!(
+                left,
+                [
+                    ".lock",
+                    "changes.parquet",
+                    "comments.parquet",
+                    "snapshot.json",
+                    "tickets.parquet",
+                    "worklogs.parquet"
+                ]
+            );
             let rerun = site.requests() - killed_at;
             eprintln!("{flavor:?}: killed at {percent}% of {full} requests, re-run made {rerun}");
             assert!(

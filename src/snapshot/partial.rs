@@ -42,6 +42,7 @@ impl<'a> Committer<'a> {
     /// `seen` holds the ids earlier runs of it committed.
     pub fn new(dir: &'a Path, tickets: Vec<Ticket>, unfinished: Unfinished) -> Committer<'a> {
         let seen = unfinished.seen.iter().cloned().collect();
+        super::store::sweep(dir);
         Committer {
             dir,
             tickets,
@@ -156,5 +157,41 @@ impl<'a> Committer<'a> {
     /// The stored tickets (waiting ones only after [`Committer::merge_waiting`]).
     pub fn tickets(&self) -> &[Ticket] {
         &self.tickets
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_new_export_sweeps_what_a_stopped_commit_left() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path();
+        std::fs::create_dir(p.join(".supportlens-backup-x1")).unwrap();
+        std::fs::write(p.join(".supportlens-backup-x1/0"), "old").unwrap();
+        for leftover in [".tickets.parquet.a1.tmp", ".snapshot.json.b2.tmp"] {
+            std::fs::write(p.join(leftover), "half").unwrap();
+        }
+        for kept in ["notes.tmp", ".lock", "tickets.parquet", ".other.tmp"] {
+            std::fs::write(p.join(kept), "mine").unwrap();
+        }
+        let unfinished = Unfinished {
+            started: chrono::Utc::now(),
+            full: true,
+            resume: None,
+            seen: vec!["7".into()],
+        };
+        let store = Committer::new(p, Vec::new(), unfinished);
+        assert!(store.saw("7"), "ids an earlier run committed count as seen");
+        let mut left: Vec<String> = std::fs::read_dir(p)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        left.sort();
+        assert_eq!(
+            left,
+            [".lock", ".other.tmp", "notes.tmp", "tickets.parquet"]
+        );
     }
 }

@@ -138,6 +138,27 @@ pub(super) fn commit(dir: &Path, staged: Vec<Staged>) -> Result<()> {
     Ok(())
 }
 
+/// Removes what writes stopped midway left in `dir` (a killed export may stop inside one of
+/// its frequent commits): temporary files and backup folders of this module's naming.
+/// Best effort; the caller holds the folder's lock, so no write is under way.
+pub(super) fn sweep(dir: &Path) {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with(".supportlens-backup-") {
+            let _ = fs::remove_dir_all(entry.path());
+        } else if name.starts_with('.')
+            && name.ends_with(".tmp")
+            && (name.starts_with(&format!(".{MANIFEST}.")) || name.contains(".parquet."))
+        {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
+}
+
 /// Puts back the files a failed commit had already replaced; false if any could not be.
 /// Even then the manifest check on read reports the mixed set instead of misreading it.
 fn restore(replaced: &[(PathBuf, Option<PathBuf>)]) -> bool {
