@@ -124,11 +124,13 @@ pub(crate) fn export_with(data: &Path, settings: &Settings, full: bool) -> Resul
     };
     let mut read = 0u64;
     let result = export::export(&client, &query, &|line| super::say(line), &mut |t, at| {
-        read += 1;
+        let page_end = matches!(t, Read::PageEnd);
+        read += u64::from(!page_end);
         let now = || described(&meta, &record, read, &client);
         match t {
             Read::Ticket(t) => store.offer(*t, at, now),
             Read::Unchanged(id) => store.offer_unchanged(id, at, now),
+            Read::PageEnd => store.page_end(now),
         }
     });
     record.tickets_read = read;

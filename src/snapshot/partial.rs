@@ -4,9 +4,10 @@
 //! the export stands ([`Unfinished`]).
 //!
 //! A commit happens once [`COMMIT_EVERY`] tickets wait, or once the time since the last
-//! commit reaches [`COMMIT_AFTER`] and [`WRITE_SHARE`] times what the last write took, so a
-//! small snapshot is committed every fraction of a second and a large one spends a bounded
-//! part of the export writing.
+//! commit reaches [`COMMIT_AFTER`] and [`WRITE_SHARE`] times what the last write took (at
+//! the end of a search page: once it reaches what the last write took), so a small snapshot
+//! is committed every fraction of a second and a large one spends a bounded part of the
+//! export writing, instead of rewriting a snapshot of 200,000 tickets after every page.
 
 use std::collections::HashSet;
 use std::path::Path;
@@ -81,6 +82,16 @@ impl<'a> Committer<'a> {
     ) -> Result<()> {
         self.seen.insert(id);
         self.advance(resume, meta)
+    }
+
+    /// The end of a search page: commits what waits once the time since the last commit
+    /// reaches what the last write took (a looser pace than between page ends).
+    pub fn page_end(&mut self, meta: impl FnOnce() -> Meta) -> Result<()> {
+        let due = self.last_commit.elapsed() >= COMMIT_AFTER.max(self.last_write);
+        if !self.pending.is_empty() && due {
+            self.commit(&meta())?;
+        }
+        Ok(())
     }
 
     fn advance(&mut self, resume: Option<Ts>, meta: impl FnOnce() -> Meta) -> Result<()> {

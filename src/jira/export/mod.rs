@@ -67,6 +67,8 @@ pub enum Read {
     Ticket(Box<Ticket>),
     /// Listed with the `updated` of the caller's whole copy (see [`Query::known`]).
     Unchanged(String),
+    /// The last ticket of a search page came before this: a natural point to commit.
+    PageEnd,
 }
 
 /// Receives each ticket, in the search's order, with the point a later run can continue
@@ -193,6 +195,7 @@ async fn run(
                 read += 1;
                 sink(ticket, resume)?;
             }
+            sink(Read::PageEnd, resume)?;
             progress(&format!("read {read} tickets"));
         }
         match moved_from {
