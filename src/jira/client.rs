@@ -1,7 +1,9 @@
 //! The HTTP side of the JIRA export: one authenticated client per run, the transport rules
-//! (https only, except to this machine), and the retry policy (`Retry-After` on 429/503,
-//! jittered exponential backoff on other 5xx, connection faults, timeouts and bodies that
-//! are not JSON; 401/403 stop at once).
+//! (https only, except to this machine), and how requests end: 429/503 are flow control
+//! shared by every clone of the client (see `flow`: fewer requests in flight, a pause as
+//! `Retry-After` says, no try used, an end only at `[jira] max_wait`); other 5xx,
+//! connection faults, timeouts and bodies that are not JSON are retried with jittered
+//! exponential backoff (see `retry`); 401/403 stop at once.
 //!
 //! Secrets come from the environment and travel only in the `Authorization` header. Error
 //! messages name the request URL (path and query), which never holds a credential: a base
