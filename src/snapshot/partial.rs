@@ -24,6 +24,8 @@ pub const COMMIT_EVERY: usize = 1000;
 pub const COMMIT_AFTER: Duration = Duration::from_millis(10);
 /// Time between commits, as a multiple of what the last write took.
 pub const WRITE_SHARE: u32 = 3;
+/// A first write quicker than this is mostly starting up, and sets no pace.
+const WARM_UP: Duration = Duration::from_millis(200);
 
 /// The stored tickets plus those waiting, and where the export stands.
 pub struct Committer<'a> {
@@ -135,12 +137,14 @@ impl<'a> Committer<'a> {
         let started = Instant::now();
         self.merge_waiting();
         super::write(self.dir, &self.tickets, meta)?;
-        // A run's first write also starts the thread pool and the Parquet writer, so it
-        // says little about the next ones: it sets no pace.
-        self.last_write = if self.writes == 0 {
+        // A run's first write also starts the thread pool and the Parquet writer (some
+        // 50 ms): when that is most of it, it says little about the next ones and sets no
+        // pace; a longer one is mostly the snapshot's size, and paces the commits after it.
+        let took = started.elapsed();
+        self.last_write = if self.writes == 0 && took < WARM_UP {
             Duration::ZERO
         } else {
-            started.elapsed()
+            took
         };
         self.writes += 1;
         self.last_commit = Instant::now();
