@@ -834,3 +834,54 @@ fn requests_per_1000_tickets() {
         );
     }
 }
+
+#[test]
+fn a_failed_incremental_export_keeps_its_resume_point_until_the_next_run_completes_it() {
+    for flavor in BOTH {
+        let site = site(flavor);
+        site.export().success();
+        let first = site.meta()["exported_at"].clone();
+        {
+            let mut st = site.server.state();
+            st.touch("10002");
+            st.touch("10005");
+        }
+        site.fault(Fault::new(
+            "/issue/10005/comment",
+            0,
+            99,
+            FaultKind::TruncatedJson,
+        ));
+        site.export().code(4);
+        // SUP-2's change is kept, whole; the resume point has not moved.
+        let meta = site.meta();
+        assert_eq!(meta["exported_at"], first, "{flavor:?}");
+        let started = meta["unfinished"]["started"].clone();
+        assert!(started.is_string(), "{meta}");
+        let want = site.expected();
+        let sup2 = site
+            .snapshot()
+            .into_iter()
+            .find(|t| t.id == "10002")
+            .unwrap();
+        assert_eq!(&sup2, want.iter().find(|t| t.id == "10002").unwrap());
+        assert_eq!(meta["exports"].as_array().unwrap().len(), 2);
+        assert_eq!(meta["exports"][1]["complete"], false);
+        site.server.state().faults.clear();
+        let before = site.requests();
+        site.export().success();
+        site.assert_snapshot_matches();
+        let meta = site.meta();
+        // Completed: the resume point is the start of the run that began this export.
+        assert_eq!(meta["exported_at"], started, "{flavor:?}");
+        assert!(meta.get("unfinished").is_none());
+        // The continuation asked for no per-issue page of SUP-2 again.
+        let st = site.server.state();
+        assert!(
+            st.log[before..]
+                .iter()
+                .all(|s| !s.path.contains("/issue/10002/")),
+            "{flavor:?}"
+        );
+    }
+}
