@@ -112,6 +112,8 @@ pub struct JiraSettings {
     pub concurrency: usize,
     /// Seconds re-read before the last export.
     pub overlap: i64,
+    /// Seconds without a successful JIRA answer before the export gives up.
+    pub max_wait: i64,
 }
 
 #[derive(Debug, Clone)]

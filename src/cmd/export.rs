@@ -1,13 +1,20 @@
 //! `supportlens export`: the tickets the JQL selects, read from JIRA and merged into the
 //! snapshot by id, holding the data folder's lock throughout.
 //!
-//! Resume point: the snapshot's `exported_at` is the instant the last settled export
-//! started. The next export asks only for tickets updated since then minus `[jira] overlap`,
-//! provided the snapshot came from the same flavor, URL and JQL (otherwise, or with
-//! `--full`, it reads everything). A failed export writes nothing, so the next run redoes
-//! the same window; an export that could not settle keeps the previous resume point.
+//! Resume point: the snapshot's `exported_at` is the instant the last completed, settled
+//! export started. The next export asks only for tickets updated since then minus
+//! `[jira] overlap`, provided the snapshot came from the same flavor, URL and JQL
+//! (otherwise, or with `--full`, it reads everything).
+//!
+//! Progress is kept: complete tickets are committed to the snapshot as the export runs (see
+//! `snapshot::Committer`), with `snapshot.json` marking the export unfinished and where it
+//! stands. A killed or failed export is continued by the next run from there (also by an
+//! `export --full` when the unfinished one was full); `exported_at` moves only when an
+//! export completes. A full export that completes notes the tickets the JQL no longer
+//! returns in `snapshot.json` (`gone`), keeping them in the snapshot.
 
 use std::path::Path;
+use std::time::Duration;
 
 use anyhow::Result;
 use chrono::Utc;
@@ -15,9 +22,10 @@ use chrono::Utc;
 use crate::cli::{Cli, ExportArgs};
 use crate::error::Failure;
 use crate::jira::client::{Client, Retry};
-use crate::jira::export::{self, Query, window_start};
+use crate::jira::export::{self, Query, Read, window_start};
+use crate::model::{Ts, fmt_ts};
 use crate::settings::{Flavor, Settings};
-use crate::snapshot::{self, Meta};
+use crate::snapshot::{self, Committer, EXPORTS_KEPT, ExportRecord, Gone, Meta, Unfinished};
 
 pub fn run(cli: &Cli, args: &ExportArgs) -> Result<()> {
     let settings = settings_for(cli, args)?;
@@ -37,11 +45,13 @@ pub(crate) fn settings_for(cli: &Cli, args: &ExportArgs) -> Result<Settings> {
     Ok(settings)
 }
 
-/// Exports into the snapshot in `data`: incremental unless `full` or no compatible earlier
-/// export exists.
+/// Exports into the snapshot in `data`: continues an unfinished export of the same JIRA
+/// and JQL, else incremental unless `full` or no compatible earlier export exists.
 pub(crate) fn export_with(data: &Path, settings: &Settings, full: bool) -> Result<()> {
     let jql = read_jql(&settings.jira.jql)?;
-    let client = Client::from_env(&settings.jira.url, settings.jira.flavor, Retry::from_env()?)?;
+    let max_wait = Duration::from_secs(settings.jira.max_wait.max(0) as u64);
+    let retry = Retry::from_env(settings.jira.concurrency, max_wait)?;
+    let client = Client::from_env(&settings.jira.url, settings.jira.flavor, retry)?;
     let _lock = snapshot::lock(data)?;
     let started = Utc::now();
     let inputs = inputs(settings, &jql);
@@ -51,44 +61,182 @@ pub(crate) fn export_with(data: &Path, settings: &Settings, full: bool) -> Resul
     } else {
         (Vec::new(), None)
     };
-    let resume = previous
+    let same = previous
         .as_ref()
-        .filter(|m| !full && m.source == "jira" && m.inputs == inputs)
-        .and_then(|m| m.exported_at);
-    if !full && resume.is_none() && previous.is_some() {
-        super::say("the snapshot holds no export of this JIRA and JQL; reading every ticket");
-    }
-    let query = Query {
-        jql,
-        since: resume.map(|r| window_start(r, settings.jira.overlap)),
-        severity_field: settings.types.severity_field.clone(),
-        concurrency: settings.jira.concurrency,
+        .filter(|m| m.source == "jira" && m.inputs == inputs);
+    // The last completed export's start: the resume point until this export completes.
+    let completed = same.and_then(|m| m.exported_at);
+    let carried = same.and_then(|m| m.unfinished.clone());
+    let plan = match carried.filter(|u| !full || u.full) {
+        Some(u) => {
+            super::say(&format!(
+                "continuing the unfinished export started at {}",
+                fmt_ts(u.started)
+            ));
+            u
+        }
+        None => {
+            if !full && completed.is_none() && previous.is_some() {
+                super::say(
+                    "the snapshot holds no export of this JIRA and JQL; reading every ticket",
+                );
+            }
+            let reads_all = full || completed.is_none();
+            let since = completed
+                .filter(|_| !reads_all)
+                .map(|r| window_start(r, settings.jira.overlap));
+            Unfinished {
+                started,
+                full: reads_all,
+                resume: since,
+                seen: Vec::new(),
+            }
+        }
     };
-    let result = export::export(&client, &query, &|line| super::say(line))?;
-    for w in &result.warnings {
-        eprintln!("supportlens: warning: {w}");
-    }
-    let count = result.tickets.len();
-    let merged = snapshot::merge(existing, result.tickets);
-    let meta = Meta {
+    let since = plan.resume;
+    let mut record = ExportRecord {
+        started,
+        full: plan.full,
+        ..ExportRecord::default()
+    };
+    let mut meta = Meta {
         source: "jira".to_string(),
         inputs,
-        // Unsettled: keep the old resume point (none after --full) so the window is re-read.
-        exported_at: if result.settled {
-            Some(started)
-        } else {
-            resume
-        },
-        written_at: Utc::now(),
+        exported_at: completed,
+        written_at: started,
         version: env!("CARGO_PKG_VERSION").to_string(),
+        unfinished: None,
+        // Gone tickets of another source or JQL mean nothing here.
+        gone: same.map(|m| m.gone.clone()).unwrap_or_default(),
+        exports: previous
+            .as_ref()
+            .map(|m| m.exports.clone())
+            .unwrap_or_default(),
     };
-    snapshot::write(data, &merged, &meta)?;
+    let chain = plan.clone();
+    let mut store = Committer::new(data, existing, plan);
+    let query = Query {
+        jql,
+        since,
+        severity_field: settings.types.severity_field.clone(),
+        concurrency: settings.jira.concurrency,
+        known: store.known(),
+    };
+    let mut read = 0u64;
+    let result = export::export(&client, &query, &|line| super::say(line), &mut |t, at| {
+        let page_end = matches!(t, Read::PageEnd);
+        read += u64::from(!page_end);
+        let now = || described(&meta, &record, read, &client);
+        match t {
+            Read::Ticket(t) => store.offer(*t, at, now),
+            Read::Unchanged(id) => store.offer_unchanged(id, at, now),
+            Read::PageEnd => store.page_end(now),
+        }
+    });
+    record.tickets_read = read;
+    let outcome = match result {
+        Ok(outcome) => outcome,
+        Err(e) => {
+            // Keep what was read: the next run continues from the last complete ticket.
+            let now = described(&meta, &record, read, &client);
+            if read > 0
+                && let Err(kept) = store.commit(&now)
+            {
+                return Err(e.context(format!("and the tickets read could not be kept: {kept:#}")));
+            }
+            return Err(e);
+        }
+    };
+    for w in &outcome.warnings {
+        eprintln!("supportlens: warning: {w}");
+    }
+    store.merge_waiting();
+    // Gone: only a full, settled export of a JQL exported before can tell.
+    if chain.full && outcome.settled && completed.is_some() {
+        let newly = note_gone(
+            &mut meta.gone,
+            store.tickets(),
+            |id| store.saw(id),
+            chain.started,
+            completed,
+        );
+        if newly > 0 {
+            eprintln!(
+                "supportlens: warning: {newly} tickets in the snapshot are no longer returned by \
+                 the JQL (deleted, moved out of it, or hidden from the account); they stay in \
+                 the snapshot and data_quality.csv lists them as gone from JIRA"
+            );
+        }
+    } else {
+        meta.gone.retain(|g| !store.saw(&g.id));
+    }
+    record.complete = true;
+    let mut done = described(&meta, &record, read, &client);
+    // Unsettled: keep the old resume point so the window is read again.
+    done.exported_at = if outcome.settled {
+        Some(chain.started)
+    } else {
+        completed
+    };
+    store.finish(&done)?;
+    let stats = client.stats();
     super::say(&format!(
-        "exported {count} tickets; the snapshot in {} now holds {}",
+        "exported {read} tickets in {} requests ({} retried, {} rate-limit waits); the \
+         snapshot in {} now holds {}",
+        stats.requests,
+        stats.retries,
+        stats.rate_limit_waits,
         data.display(),
-        merged.len()
+        store.tickets().len()
     ));
     Ok(())
+}
+
+/// The snapshot's description now: `meta` with this run's record brought up to date.
+fn described(meta: &Meta, record: &ExportRecord, read: u64, client: &Client) -> Meta {
+    let stats = client.stats();
+    let now = Utc::now();
+    let mut meta = meta.clone();
+    meta.written_at = now;
+    meta.exports.push(ExportRecord {
+        finished: now,
+        tickets_read: read,
+        requests: stats.requests,
+        retries: stats.retries,
+        rate_limit_waits: stats.rate_limit_waits,
+        ..record.clone()
+    });
+    let extra = meta.exports.len().saturating_sub(EXPORTS_KEPT);
+    meta.exports.drain(..extra);
+    meta
+}
+
+/// Updates `gone` after a full export that started at `started`: tickets it did not read
+/// are added (once; `last_seen` is the previous completed export), tickets it read are
+/// removed. Returns how many were added.
+fn note_gone(
+    gone: &mut Vec<Gone>,
+    tickets: &[crate::model::Ticket],
+    saw: impl Fn(&str) -> bool,
+    started: Ts,
+    last_seen: Option<Ts>,
+) -> usize {
+    gone.retain(|g| !saw(&g.id));
+    let known: std::collections::HashSet<String> = gone.iter().map(|g| g.id.clone()).collect();
+    let mut added = 0;
+    for t in tickets
+        .iter()
+        .filter(|t| !saw(&t.id) && !known.contains(&t.id))
+    {
+        gone.push(Gone {
+            id: t.id.clone(),
+            key: t.key.clone(),
+            last_seen,
+            noticed: started,
+        });
+        added += 1;
+    }
+    added
 }
 
 /// What the snapshot records as this export's source; a later export resumes only from a
@@ -114,6 +262,14 @@ fn read_jql(path: &Path) -> Result<String> {
         ))
     })?;
     let jql = text.trim();
+    if let Err(what) = export::check_jql(jql) {
+        return Err(Failure::usage(format!(
+            "the JQL file {} does not parse: {what}; the export wraps the query in brackets \
+             to add its `updated` bound, so fix the brackets and quotes",
+            path.display()
+        ))
+        .into());
+    }
     if jql.is_empty() || export::strip_order_by(jql).trim().is_empty() {
         return Err(Failure::usage(format!(
             "the JQL file {} selects nothing in particular; write a query such as \
@@ -123,4 +279,64 @@ fn read_jql(path: &Path) -> Result<String> {
         .into());
     }
     Ok(jql.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Ticket, parse_ts};
+
+    fn ticket(id: &str) -> Ticket {
+        Ticket {
+            id: id.into(),
+            key: format!("SUP-{id}"),
+            ..Ticket::default()
+        }
+    }
+
+    #[test]
+    fn a_full_export_adds_the_unread_once_and_drops_the_read_again() {
+        let t = |s: &str| parse_ts(s).unwrap();
+        let tickets = [ticket("1"), ticket("2"), ticket("3")];
+        let mut gone = vec![Gone {
+            id: "1".into(),
+            key: "SUP-1".into(),
+            last_seen: Some(t("2026-11-01T00:00:00Z")),
+            noticed: t("2026-11-08T00:00:00Z"),
+        }];
+        // Read: 1 (back in JIRA). Not read: 2 (new gone) and 3 (new gone).
+        let added = note_gone(
+            &mut gone,
+            &tickets,
+            |id| id == "1",
+            t("2026-11-23T06:00:00Z"),
+            Some(t("2026-11-16T06:00:00Z")),
+        );
+        assert_eq!(added, 2);
+        let ids: Vec<&str> = gone.iter().map(|g| g.id.as_str()).collect();
+        assert_eq!(ids, ["2", "3"]);
+        assert_eq!(gone[0].last_seen, Some(t("2026-11-16T06:00:00Z")));
+        assert_eq!(gone[0].noticed, t("2026-11-23T06:00:00Z"));
+        // The next full export misses 2 again: it stays as first noticed, not added twice.
+        let added = note_gone(
+            &mut gone,
+            &tickets,
+            |id| id != "2",
+            t("2026-11-30T06:00:00Z"),
+            None,
+        );
+        assert_eq!(added, 0);
+        assert_eq!(gone.len(), 1);
+        assert_eq!(gone[0].noticed, t("2026-11-23T06:00:00Z"));
+    }
+
+    #[test]
+    fn a_jql_file_with_a_stray_bracket_is_refused_naming_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("support.jql");
+        std::fs::write(&path, "project = SUP) OR (project = OPS").unwrap();
+        let err = read_jql(&path).unwrap_err();
+        assert_eq!(crate::error::exit_code(&err), 2);
+        assert!(err.to_string().contains("support.jql"), "{err}");
+    }
 }

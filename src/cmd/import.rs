@@ -27,6 +27,7 @@ pub fn run(cli: &Cli, args: &ImportArgs) -> anyhow::Result<()> {
         exported_at: None,
         written_at: chrono::Utc::now(),
         version: env!("CARGO_PKG_VERSION").to_string(),
+        ..Meta::default()
     };
     snapshot::write(&cli.data, &merged, &meta)?;
     progress.step("wrote the snapshot");

@@ -69,10 +69,21 @@ pub(crate) fn inputs(
         .as_deref()
         .map(|s| parse_as_of(s, settings))
         .transpose()?;
+    let mut gone = Vec::new();
     let (tickets, default_as_of, input, lock) = if args.input.is_empty() {
         // A reader never creates the folder or its lock: no snapshot is exit 3 first.
         let lock = snapshot::lock_existing(&cli.data)?;
         let (tickets, meta) = snapshot::read(&cli.data)?;
+        if let Some(u) = &meta.unfinished {
+            eprintln!(
+                "supportlens: warning: the snapshot in {} holds an unfinished export (started \
+                 {}): tickets changed in JIRA since it started may be missing or out of date; \
+                 run `supportlens export` to finish it",
+                cli.data.display(),
+                crate::model::fmt_ts(u.started)
+            );
+        }
+        gone = meta.gone;
         let as_of = meta.exported_at.or_else(|| report::latest_update(&tickets));
         let input = format!("snapshot {}", cli.data.display());
         (tickets, as_of, input, Some(lock))
@@ -94,6 +105,7 @@ pub(crate) fn inputs(
         as_of,
         input,
         engineer: args.engineer.clone(),
+        gone,
     };
     Ok((tickets, opts, lock))
 }

@@ -92,6 +92,7 @@ pub fn effective_text(settings: &Settings) -> String {
                 "jql".into(),
                 quote(&path_as_given(&jira.jql, settings.source.as_deref())),
             ),
+            ("max_wait".into(), quote(&format_duration(jira.max_wait))),
             ("overlap".into(), quote(&format_duration(jira.overlap))),
             ("url".into(), quote(&jira.url)),
         ],

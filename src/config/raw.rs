@@ -77,6 +77,7 @@ pub struct RawJira {
     pub jql: Option<Spanned<String>>,
     pub concurrency: Option<Concurrency>,
     pub overlap: Option<Duration>,
+    pub max_wait: Option<Duration>,
 }
 
 /// `[team]`.

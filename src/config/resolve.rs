@@ -59,6 +59,7 @@ pub fn resolve(raw: RawConfig, base: Option<&Path>, src: &Source) -> anyhow::Res
         jql,
         concurrency: raw.jira.concurrency.map_or(4, |c| c.0),
         overlap: raw.jira.overlap.map_or(600, |d| d.0),
+        max_wait: raw.jira.max_wait.map_or(1800, |d| d.0),
     };
 
     let team = TeamSettings {

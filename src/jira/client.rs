@@ -1,98 +1,41 @@
 //! The HTTP side of the JIRA export: one authenticated client per run, the transport rules
-//! (https only, except to this machine), and the retry policy (`Retry-After` on 429/503,
-//! jittered exponential backoff on other 5xx, connection faults, timeouts and bodies that
-//! are not JSON; 401/403 stop at once).
+//! (https only, except to this machine), and how requests end: 429/503 are flow control
+//! shared by every clone of the client (see `flow`: fewer requests in flight, a pause as
+//! `Retry-After` says, no try used, an end only at `[jira] max_wait`); other 5xx,
+//! connection faults, timeouts and bodies that are not JSON are retried with jittered
+//! exponential backoff (see `retry`); 401/403 stop at once.
 //!
 //! Secrets come from the environment and travel only in the `Authorization` header. Error
 //! messages name the request URL (path and query), which never holds a credential: a base
 //! URL with `user:password@` is refused.
 
 mod auth;
+mod flow;
+mod retry;
 
 use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Result;
-use reqwest::header::{AUTHORIZATION, HeaderValue, RETRY_AFTER};
-use reqwest::{StatusCode, Url};
+use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderValue, RETRY_AFTER};
+use reqwest::{Method, StatusCode, Url};
 use serde_json::Value;
 
 use crate::error::Failure;
 use crate::settings::Flavor;
 use auth::is_loopback;
 pub use auth::{Auth, check_base_url};
+pub use flow::Stats;
+use flow::{Flow, GaveUp};
+pub use retry::{RETRY_AFTER_CAP_ENV, RETRY_BASE_ENV, Retry, TIMEOUT_ENV, parse_retry_after};
 
 /// Environment variable holding the Cloud account's e-mail address.
 pub const USER_ENV: &str = "SUPPORTLENS_JIRA_USER";
 /// Environment variable holding the API token (Cloud) or personal access token (Server/DC).
 pub const TOKEN_ENV: &str = "SUPPORTLENS_JIRA_TOKEN";
-/// Base backoff in milliseconds (default 1000); tests set it low to stay fast.
-pub const RETRY_BASE_ENV: &str = "SUPPORTLENS_RETRY_BASE_MS";
-/// Longest honoured `Retry-After`, in milliseconds (default 60000).
-pub const RETRY_AFTER_CAP_ENV: &str = "SUPPORTLENS_RETRY_AFTER_CAP_MS";
-/// Per-request timeout in milliseconds (default 60000).
-pub const TIMEOUT_ENV: &str = "SUPPORTLENS_HTTP_TIMEOUT_MS";
-
-/// How hard a request is retried before JIRA counts as unreachable (exit 4).
-#[derive(Debug, Clone, PartialEq)]
-pub struct Retry {
-    /// Tries per request, the first included.
-    pub attempts: u32,
-    /// Backoff before the second try; doubled for each further try, with ±50% jitter.
-    pub base: Duration,
-    /// Longest backoff, and longest `Retry-After` honoured.
-    pub cap: Duration,
-    /// Time allowed for one request, body included.
-    pub timeout: Duration,
-}
-
-impl Default for Retry {
-    fn default() -> Retry {
-        Retry {
-            attempts: 5,
-            base: Duration::from_secs(1),
-            cap: Duration::from_secs(60),
-            timeout: Duration::from_secs(60),
-        }
-    }
-}
-
-impl Retry {
-    /// The default policy with the `SUPPORTLENS_RETRY_*`/`SUPPORTLENS_HTTP_TIMEOUT_MS`
-    /// overrides applied (meant for tests; a bad value is a usage error).
-    pub fn from_env() -> Result<Retry> {
-        let ms = |name: &str, default: Duration| -> Result<Duration> {
-            match std::env::var(name) {
-                Ok(v) => v
-                    .trim()
-                    .parse::<u64>()
-                    .map(Duration::from_millis)
-                    .map_err(|_| {
-                        Failure::usage(format!(
-                            "{name}={v:?} is not a whole number of milliseconds"
-                        ))
-                        .into()
-                    }),
-                Err(_) => Ok(default),
-            }
-        };
-        let d = Retry::default();
-        Ok(Retry {
-            attempts: d.attempts,
-            base: ms(RETRY_BASE_ENV, d.base)?,
-            cap: ms(RETRY_AFTER_CAP_ENV, d.cap)?,
-            timeout: ms(TIMEOUT_ENV, d.timeout)?,
-        })
-    }
-
-    /// The wait before try `next` (2, 3, …): base × 2^(next−2), jittered to 50–150%, capped.
-    pub fn backoff(&self, next: u32) -> Duration {
-        let exp = self
-            .base
-            .saturating_mul(1 << next.saturating_sub(2).min(16));
-        exp.mul_f64(0.5 + fastrand::f64()).min(self.cap)
-    }
-}
+/// Tries before a site that has never answered counts as unreachable.
+const UNREACHABLE_TRIES: u32 = 4;
 
 /// The `Authorization` header value; never printed.
 #[derive(Clone)]
@@ -112,6 +55,8 @@ pub struct Client {
     flavor: Flavor,
     auth: Secret,
     retry: Retry,
+    /// Shared by every clone, so the whole export is paced as one.
+    flow: Arc<Flow>,
 }
 
 impl Client {
@@ -155,12 +100,14 @@ impl Client {
             .redirect(redirect_policy())
             .build()
             .map_err(|e| Failure::jira(format!("cannot set up the HTTP client: {e}")))?;
+        let flow = Arc::new(Flow::new(retry.concurrency, retry.max_wait));
         Ok(Client {
             http,
             base,
             flavor,
             auth: Secret(header),
             retry,
+            flow,
         })
     }
 
@@ -191,67 +138,155 @@ impl Client {
         url
     }
 
+    /// The requests, retries and rate-limit waits so far.
+    pub fn stats(&self) -> Stats {
+        self.flow.stats()
+    }
+
     /// GETs `path` with `query` and parses the JSON body, retrying as [`Retry`] says.
     /// Errors are `Failure::jira` (exit 4) naming the URL.
     pub async fn get(&self, path: &str, query: &[(&str, String)]) -> Result<Value> {
-        let url = self.url(path, query);
-        let mut last = String::new();
-        for attempt in 1..=self.retry.attempts {
-            let wait = match self.try_once(&url).await {
-                Outcome::Done(v) => return Ok(v),
-                Outcome::Fatal(e) => return Err(e.into()),
-                Outcome::Again { why, wait } => {
-                    last = why;
-                    wait.unwrap_or_else(|| self.retry.backoff(attempt + 1))
-                }
-            };
-            if attempt < self.retry.attempts {
-                tokio::time::sleep(wait).await;
-            }
-        }
-        Err(Failure::jira(format!(
-            "GET {url} failed {} times, last with {last}; check that JIRA is reachable from \
-             here and try again later",
-            self.retry.attempts
-        ))
-        .into())
+        let answer = self.send(Method::GET, self.url(path, query), None, false);
+        Ok(answer.await?.unwrap_or(Value::Null))
     }
 
-    async fn try_once(&self, url: &Url) -> Outcome {
-        let sent = self
+    /// POSTs `body` as JSON to `path` and parses the JSON answer, retrying as `get` does;
+    /// `None` when JIRA has no such endpoint (HTTP 404 or 405), so the caller can fall back.
+    pub async fn post(&self, path: &str, body: &Value) -> Result<Option<Value>> {
+        self.send(
+            Method::POST,
+            self.url(path, &[]),
+            Some(body.to_string()),
+            true,
+        )
+        .await
+    }
+
+    /// One request to its end: rate limits (429, 503) pause the export and use up no try;
+    /// other faults are retried after backon's jittered backoff until the tries run out.
+    async fn send(
+        &self,
+        method: Method,
+        url: Url,
+        body: Option<String>,
+        may_be_missing: bool,
+    ) -> Result<Option<Value>> {
+        let mut backoffs = self.retry.backoffs();
+        let mut tries = 0u32;
+        let mut sent_before = false;
+        loop {
+            let outcome = {
+                let _slot = self.flow.acquire(sent_before).await;
+                sent_before = true;
+                self.try_once(&method, &url, body.as_deref()).await
+            };
+            match outcome {
+                Outcome::Done(v) => {
+                    self.flow.success();
+                    return Ok(Some(v));
+                }
+                Outcome::Missing if may_be_missing => {
+                    self.flow.success();
+                    return Ok(None);
+                }
+                Outcome::Missing => {
+                    return Err(Failure::jira(format!(
+                        "JIRA has no {method} {url} (HTTP 404/405); check the JIRA URL and the \
+                         flavor (cloud or server)"
+                    ))
+                    .into());
+                }
+                Outcome::Fatal(e) => return Err(e.into()),
+                Outcome::Limited { why, wait } => {
+                    let pause = self
+                        .flow
+                        .rate_limited(wait, |run| self.retry.rate_limit_backoff(run));
+                    match pause {
+                        // The pause is the flow's: the next acquire waits it out.
+                        Ok(_) => {}
+                        Err(GaveUp { silent_for }) => {
+                            return Err(Failure::jira(format!(
+                                "{method} {url}: JIRA has answered nothing but rate limits \
+                                 (last {why}) for {} s, and waiting on would pass [jira] \
+                                 max_wait ({} s); the snapshot keeps what was read, so run \
+                                 the export again later or raise [jira] max_wait",
+                                silent_for.as_secs(),
+                                self.retry.max_wait.as_secs()
+                            ))
+                            .into());
+                        }
+                    }
+                }
+                Outcome::Again { why, unreachable } => {
+                    tries += 1;
+                    // A site never reached is most likely the wrong URL or a closed
+                    // network: say so after a few tries, not after the full backoff.
+                    let hopeless =
+                        unreachable && tries >= UNREACHABLE_TRIES && !self.flow.answered();
+                    let next = if hopeless { None } else { backoffs.next() };
+                    let Some(wait) = next else {
+                        return Err(Failure::jira(format!(
+                            "{method} {url} failed {tries} times, last with {why}; check \
+                             that JIRA is reachable from here and try again later (the \
+                             snapshot keeps what was read, and the next run continues)"
+                        ))
+                        .into());
+                    };
+                    tokio::time::sleep(wait).await;
+                }
+            }
+        }
+    }
+
+    async fn try_once(&self, method: &Method, url: &Url, body: Option<&str>) -> Outcome {
+        let mut request = self
             .http
-            .get(url.clone())
+            .request(method.clone(), url.clone())
             .header(AUTHORIZATION, self.auth.0.clone())
-            .header("Accept", "application/json")
-            .send()
-            .await;
-        let response = match sent {
+            .header("Accept", "application/json");
+        if let Some(body) = body {
+            request = request
+                .header(CONTENT_TYPE, "application/json")
+                .body(body.to_string());
+        }
+        let response = match request.send().await {
             Ok(r) => r,
-            Err(e) => return Outcome::again(describe(&e)),
+            Err(e) => {
+                return Outcome::Again {
+                    why: describe(&e),
+                    unreachable: e.is_connect(),
+                };
+            }
         };
         let status = response.status();
         let retry_after = response
             .headers()
             .get(RETRY_AFTER)
             .and_then(|v| v.to_str().ok())
-            .and_then(parse_retry_after)
+            .and_then(|v| parse_retry_after(v, chrono::Utc::now()))
             .map(|d| d.min(self.retry.cap));
         let body = match response.bytes().await {
             Ok(b) => b,
+            Err(e) if is_rate_limit(status) => {
+                return Outcome::Limited {
+                    why: format!("HTTP {status} and {}", describe(&e)),
+                    wait: retry_after,
+                };
+            }
             Err(e) => return Outcome::again(format!("HTTP {status} and {}", describe(&e))),
         };
         if status == StatusCode::UNAUTHORIZED || status == StatusCode::FORBIDDEN {
             return Outcome::Fatal(Failure::jira(format!(
-                "JIRA refused GET {url} with HTTP {status}; check {TOKEN_ENV}{} and that the \
-                 account may browse the projects the JQL names",
+                "JIRA refused {method} {url} with HTTP {status}; check {TOKEN_ENV}{} and that \
+                 the account may browse the projects the JQL names",
                 match self.flavor {
                     Flavor::Cloud => format!(" and {USER_ENV}"),
                     Flavor::Server => String::new(),
                 }
             )));
         }
-        if status == StatusCode::TOO_MANY_REQUESTS || status == StatusCode::SERVICE_UNAVAILABLE {
-            return Outcome::Again {
+        if is_rate_limit(status) {
+            return Outcome::Limited {
                 why: format!("HTTP {status}"),
                 wait: retry_after,
             };
@@ -259,10 +294,14 @@ impl Client {
         if status.is_server_error() {
             return Outcome::again(format!("HTTP {status}"));
         }
+        let absent = status == StatusCode::NOT_FOUND || status == StatusCode::METHOD_NOT_ALLOWED;
+        if absent && *method != Method::GET {
+            return Outcome::Missing;
+        }
         if !status.is_success() {
             return Outcome::Fatal(Failure::jira(format!(
-                "JIRA answered GET {url} with HTTP {status}{}; check the JIRA URL, the flavor \
-                 (cloud or server) and the JQL",
+                "JIRA answered {method} {url} with HTTP {status}{}; check the JIRA URL, the \
+                 flavor (cloud or server) and the JQL",
                 jira_messages(&body)
             )));
         }
@@ -273,20 +312,35 @@ impl Client {
     }
 }
 
+/// 429 Too Many Requests and 503 Service Unavailable: JIRA asks for less, not a fault.
+fn is_rate_limit(status: StatusCode) -> bool {
+    status == StatusCode::TOO_MANY_REQUESTS || status == StatusCode::SERVICE_UNAVAILABLE
+}
+
 /// What one try of a request came to.
 enum Outcome {
     Done(Value),
-    /// Worth another try, after `wait` if JIRA said how long.
-    Again {
+    /// A rate limit: wait (`Retry-After` if JIRA said how long) and try again, no try used.
+    Limited {
         why: String,
         wait: Option<Duration>,
+    },
+    /// HTTP 404 or 405 to a request other than GET: an endpoint this JIRA lacks.
+    Missing,
+    /// A fault worth another try, after a backoff; `unreachable` when no connection was made.
+    Again {
+        why: String,
+        unreachable: bool,
     },
     Fatal(Failure),
 }
 
 impl Outcome {
     fn again(why: String) -> Outcome {
-        Outcome::Again { why, wait: None }
+        Outcome::Again {
+            why,
+            unreachable: false,
+        }
     }
 }
 
@@ -302,11 +356,6 @@ fn redirect_policy() -> reqwest::redirect::Policy {
             attempt.follow()
         }
     })
-}
-
-/// `Retry-After` as seconds (JIRA's form). An HTTP date is not honoured: backoff applies.
-fn parse_retry_after(v: &str) -> Option<Duration> {
-    v.trim().parse::<u64>().ok().map(Duration::from_secs)
 }
 
 /// A transport error with its causes ("connection reset", "timed out"), without the URL

@@ -6,9 +6,10 @@ use std::collections::BTreeSet;
 use rayon::prelude::*;
 
 use crate::metrics::{People, Prepared};
-use crate::model::Ticket;
+use crate::model::{Ticket, fmt_ts};
 use crate::report::tables::Problem;
 use crate::settings::{Settings, StatusClass};
+use crate::snapshot::Gone;
 use crate::timeline::Timeline;
 
 /// The problem name of comments and worklogs by people who are neither staff, bot nor
@@ -18,8 +19,12 @@ pub const UNKNOWN_AUTHOR: &str = "unknown author";
 /// The problem name of statuses not in `[statuses]` (also said once as a warning).
 pub const UNKNOWN_STATUS: &str = "unknown status";
 
-/// Every finding over all tickets, sorted by ticket, problem and detail.
-pub fn problems(prepared: &Prepared, settings: &Settings) -> Vec<Problem> {
+/// The problem name of tickets a full export no longer found in JIRA.
+pub const GONE: &str = "gone from JIRA";
+
+/// Every finding over all tickets, plus the tickets `gone` from JIRA, sorted by ticket,
+/// problem and detail.
+pub fn problems(prepared: &Prepared, settings: &Settings, gone: &[Gone]) -> Vec<Problem> {
     // Tickets are checked on every core; the findings are then sorted and deduplicated.
     let found: Vec<Vec<Problem>> = prepared
         .tickets
@@ -28,8 +33,27 @@ pub fn problems(prepared: &Prepared, settings: &Settings) -> Vec<Problem> {
         .with_min_len(256)
         .map(|(t, tl)| ticket_problems(t, tl, &prepared.people, settings))
         .collect();
-    let out: BTreeSet<Problem> = found.into_iter().flatten().collect();
+    let mut out: BTreeSet<Problem> = found.into_iter().flatten().collect();
+    out.extend(gone.iter().map(gone_problem));
     out.into_iter().collect()
+}
+
+/// A ticket JIRA no longer returns: it stays in the snapshot and in every metric (its
+/// history was real), and the lead learns when it was last seen.
+fn gone_problem(g: &Gone) -> Problem {
+    let last = g.last_seen.map_or_else(
+        || "an earlier export".to_string(),
+        |t| format!("the export of {}", fmt_ts(t)),
+    );
+    Problem {
+        ticket: g.key.clone(),
+        problem: GONE,
+        detail: format!(
+            "the full export of {} no longer found it (deleted, moved out of the JQL, or hidden \
+             from the account); last seen by {last}; kept with its history",
+            fmt_ts(g.noticed)
+        ),
+    }
 }
 
 /// The findings of one ticket, in no particular order.

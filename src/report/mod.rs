@@ -42,6 +42,8 @@ pub struct Options {
     pub input: String,
     /// Self-review: only this person's rows and evidence, plus team aggregates.
     pub engineer: Option<String>,
+    /// Tickets the last full export no longer found in JIRA (from `snapshot.json`).
+    pub gone: Vec<crate::snapshot::Gone>,
 }
 
 /// A rendered report: the folder name, every file's bytes, and the measured values the
@@ -120,11 +122,12 @@ pub fn build(
         items.calls.len(),
         items.logged.len()
     ));
-    let mut problems = quality::problems(&prepared, settings);
+    let mut problems = quality::problems(&prepared, settings, &opts.gone);
     // tickets.csv lists the tickets the window sees (SPEC §5).
     let seen = seen::seen_in(&prepared, settings, window_start(&window, tz), last.end(tz));
-    // The data checks and the seen check are the timelines' last readers: freed (millions of small frees, on
-    // every core) before presence adds its own, which keeps them out of the peak.
+    // The data checks and the seen check are the timelines' last readers: freed (millions
+    // of small frees, on every core) before presence adds its own, which keeps them out of
+    // the peak.
     std::mem::take(&mut prepared.timelines)
         .into_par_iter()
         .for_each(drop);

@@ -25,6 +25,8 @@
 mod decode;
 mod encode;
 mod lock;
+mod meta;
+mod partial;
 mod store;
 #[cfg(test)]
 mod tests;
@@ -34,28 +36,14 @@ use std::path::Path;
 use anyhow::{Context, Result, bail};
 use polars::prelude::DataFrame;
 use rayon::prelude::*;
-use serde::{Deserialize, Serialize};
 
 pub use lock::{Lock, lock, lock_existing};
+pub use meta::{EXPORTS_KEPT, ExportRecord, Gone, Meta, Unfinished};
+pub use partial::{COMMIT_EVERY, Committer};
 
 use crate::error::Failure;
-use crate::model::{LatestById, Ticket, Ts, id_order, sort_by_id};
+use crate::model::{LatestById, Ticket, id_order, sort_by_id};
 use store::{FORMAT, MANIFEST, Manifest};
-
-/// Where a snapshot came from and when; stored as `snapshot.json` in the data folder.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Meta {
-    /// `"files"` (import) or `"jira"` (export).
-    pub source: String,
-    /// The imported files, or the JIRA URL and JQL the export ran.
-    pub inputs: Vec<String>,
-    /// When the JIRA export started (the default as-of); `None` for imported files.
-    pub exported_at: Option<Ts>,
-    /// When this snapshot was written.
-    pub written_at: Ts,
-    /// The supportlens version that wrote it.
-    pub version: String,
-}
 
 /// The snapshot's tables, in the order they are written and renamed into place.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,5 +1,5 @@
 //! The files of a snapshot and how they are replaced: every new file is written to a
-//! temporary name in the data folder and fsynced, then renamed into place with
+//! temporary name in the data folder and fsynced (all side by side), then renamed into place with
 //! `snapshot.json` last. `snapshot.json` records each table's size, row count and SHA-256,
 //! so a set left half-replaced by a crash between renames is caught on read. A rename that
 //! fails puts back the files already replaced, so a failed write leaves the previous
@@ -64,7 +64,6 @@ pub(super) fn stage_table(
     let (bytes, sha256) = out
         .finish()
         .with_context(|| format!("cannot write {}", temp.path().display()))?;
-    sync(&temp)?;
     let entry = TableEntry {
         name: name.to_owned(),
         rows: df.height() as u64,
@@ -84,7 +83,6 @@ pub(super) fn stage_manifest(dir: &Path, manifest: &Manifest) -> Result<Staged> 
         .and_then(|()| out.flush())
         .with_context(|| format!("cannot write {}", temp.path().display()))?;
     drop(out);
-    sync(&temp)?;
     Ok(Staged { temp, target })
 }
 
@@ -92,6 +90,19 @@ pub(super) fn stage_manifest(dir: &Path, manifest: &Manifest) -> Result<Staged> 
 /// replaced get their previous versions back (or are removed if they had none) and the
 /// remaining temporary files are deleted.
 pub(super) fn commit(dir: &Path, staged: Vec<Staged>) -> Result<()> {
+    // Every file reaches the disk before any is renamed. The flushes run side by side:
+    // the file system joins them into one journal commit, so five cost about one (an
+    // export commits its progress often, and this was most of a small snapshot's write).
+    std::thread::scope(|scope| {
+        let flushing: Vec<_> = staged
+            .iter()
+            .map(|s| scope.spawn(|| sync(&s.temp)))
+            .collect();
+        flushing.into_iter().try_for_each(|h| {
+            h.join()
+                .unwrap_or_else(|_| Err(anyhow!("a file flush panicked")))
+        })
+    })?;
     // Hard links to the current files, so a failed rename can restore them.
     let backup = tempfile::Builder::new()
         .prefix(".supportlens-backup-")
@@ -125,6 +136,27 @@ pub(super) fn commit(dir: &Path, staged: Vec<Staged>) -> Result<()> {
     }
     sync_dir(dir);
     Ok(())
+}
+
+/// Removes what writes stopped midway left in `dir` (a killed export may stop inside one of
+/// its frequent commits): temporary files and backup folders of this module's naming.
+/// Best effort; the caller holds the folder's lock, so no write is under way.
+pub(super) fn sweep(dir: &Path) {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with(".supportlens-backup-") {
+            let _ = fs::remove_dir_all(entry.path());
+        } else if name.starts_with('.')
+            && name.ends_with(".tmp")
+            && (name.starts_with(&format!(".{MANIFEST}.")) || name.contains(".parquet."))
+        {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
 }
 
 /// Puts back the files a failed commit had already replaced; false if any could not be.

@@ -23,12 +23,14 @@ pub fn body(flavor: Flavor, text: &str) -> Value {
     }
 }
 
+/// `minute` minutes after 09:00 on March `day` 2025 (past midnight for large organisations).
 fn stamp(day: u32, minute: u32) -> String {
+    let total = 9 * 60 + minute;
     format!(
         "2025-03-{:02}T{:02}:{:02}:00.000+0000",
-        day,
-        9 + minute / 60,
-        minute % 60
+        day + total / 1440,
+        total % 1440 / 60,
+        total % 60
     )
 }
 

@@ -3,15 +3,16 @@
 //! with small pages and faults injected on demand.
 //!
 //! It answers `/myself`, the search (Cloud `/rest/api/3/search/jql` by `nextPageToken`,
-//! Server `/rest/api/2/search` by `startAt`) and the per-issue comment, worklog and
-//! changelog pages. The search honours `updated >= "yyyy-MM-dd HH:mm"` clauses in the
+//! Server `/rest/api/2/search` by `startAt`), the per-issue comment, worklog and
+//! changelog pages, and Cloud's `POST /rest/api/3/changelog/bulkfetch` (histories of up to
+//! 1,000 issues, oldest first by date then issue id, paged by `nextPageToken`). The search honours `updated >= "yyyy-MM-dd HH:mm"` clauses in the
 //! account's zone (the rest of the JQL is ignored), insists on the exporter's ORDER BY,
 //! returns only the requested fields, and embeds at most `embed` items of each list, with
 //! `total` saying how many exist, as JIRA does.
 
 #![allow(dead_code)]
 
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::sync::{Arc, Mutex};
 use std::thread;
@@ -30,6 +31,8 @@ use crate::jira_org::{body, person};
 pub enum FaultKind {
     /// Answer with this status (and `Retry-After` seconds, if given) instead.
     Status(u16, Option<u64>),
+    /// Answer with this status and `Retry-After` as an HTTP date this many seconds ahead.
+    StatusUntil(u16, u64),
     /// Promise the whole body, send half of it, and close the connection.
     CutBody,
     /// Send half of the body as if it were all of it: JSON that ends too early.
@@ -64,6 +67,7 @@ impl Fault {
 /// One request as the server saw it.
 #[derive(Debug, Clone)]
 pub struct Seen {
+    pub method: String,
     pub path: String,
     pub query: Vec<(String, String)>,
 }
@@ -96,6 +100,19 @@ pub struct State {
     pub served: Vec<Vec<String>>,
     /// Added to Server's `total`, to serve the empty page that claims more issues.
     pub total_bonus: usize,
+    /// Histories per page of the bulk changelog read.
+    pub bulk_page: usize,
+    /// Answer the bulk changelog read with 404, as a site without it would.
+    pub no_bulk: bool,
+    /// Faults on about a third of all requests, drawn from this seed (see [`chaos`]).
+    pub chaos: Option<u64>,
+    /// `(period, run)`: of every `period` requests, the first `run` get 429 with
+    /// `Retry-After: 1`, as a site under sustained rate limiting answers.
+    pub rate_runs: Option<(usize, usize)>,
+    /// Requests still to answer with HTTP 500 in the current burst.
+    burst: usize,
+    /// Waited before every answer, so an export takes long enough to be killed midway.
+    pub delay: Duration,
     next_item_id: u64,
 }
 
@@ -165,6 +182,12 @@ impl JiraServer {
             log: Vec::new(),
             served: Vec::new(),
             total_bonus: 0,
+            bulk_page: 4,
+            no_bulk: false,
+            chaos: None,
+            rate_runs: None,
+            burst: 0,
+            delay: Duration::ZERO,
             next_item_id: 900_000,
         }));
         let shared = Arc::clone(&state);
@@ -186,18 +209,27 @@ impl JiraServer {
 struct Reply {
     status: u16,
     body: String,
-    retry_after: Option<u64>,
+    retry_after: Option<String>,
     fault: Option<FaultKind>,
 }
 
+/// One request as read from the wire.
+struct Request {
+    method: String,
+    target: String,
+    auth: Option<String>,
+    body: String,
+}
+
 fn serve(mut stream: TcpStream, state: &Mutex<State>) {
-    let Some((target, auth)) = read_head(&stream) else {
+    let Some(request) = read_request(&stream) else {
         return;
     };
-    let reply = {
+    let (reply, delay) = {
         let mut st = state.lock().unwrap();
-        respond(&mut st, &target, auth.as_deref())
+        (respond(&mut st, &request), st.delay)
     };
+    thread::sleep(delay);
     if let Some(FaultKind::Slow(d)) = &reply.fault {
         thread::sleep(*d);
     }
@@ -211,7 +243,7 @@ fn serve(mut stream: TcpStream, state: &Mutex<State>) {
         "HTTP/1.1 {} X\r\nContent-Type: application/json\r\nContent-Length: {promised}\r\nConnection: close\r\n",
         reply.status
     );
-    if let Some(s) = reply.retry_after {
+    if let Some(s) = &reply.retry_after {
         head.push_str(&format!("Retry-After: {s}\r\n"));
     }
     head.push_str("\r\n");
@@ -223,44 +255,72 @@ fn serve(mut stream: TcpStream, state: &Mutex<State>) {
     }
 }
 
-/// The request target and `Authorization` header of a GET.
-fn read_head(stream: &TcpStream) -> Option<(String, Option<String>)> {
+/// The method, target, `Authorization` header and body of a request.
+fn read_request(stream: &TcpStream) -> Option<Request> {
     let mut reader = BufReader::new(stream);
     let mut line = String::new();
     reader.read_line(&mut line).ok()?;
-    let target = line.split_whitespace().nth(1)?.to_string();
+    let mut words = line.split_whitespace();
+    let method = words.next()?.to_string();
+    let target = words.next()?.to_string();
     let mut auth = None;
+    let mut length = 0;
     loop {
         let mut header = String::new();
         if reader.read_line(&mut header).ok()? == 0 || header.trim().is_empty() {
             break;
         }
-        if let Some((name, value)) = header.split_once(':')
-            && name.eq_ignore_ascii_case("authorization")
-        {
-            auth = Some(value.trim().to_string());
+        if let Some((name, value)) = header.split_once(':') {
+            if name.eq_ignore_ascii_case("authorization") {
+                auth = Some(value.trim().to_string());
+            } else if name.eq_ignore_ascii_case("content-length") {
+                length = value.trim().parse().ok()?;
+            }
         }
     }
-    Some((target, auth))
+    let mut body = vec![0; length];
+    reader.read_exact(&mut body).ok()?;
+    Some(Request {
+        method,
+        target,
+        auth,
+        body: String::from_utf8(body).ok()?,
+    })
 }
 
-fn respond(st: &mut State, target: &str, auth: Option<&str>) -> Reply {
-    let (path, query) = split_target(target);
+fn respond(st: &mut State, request: &Request) -> Reply {
+    let (path, query) = split_target(&request.target);
     st.log.push(Seen {
+        method: request.method.clone(),
         path: path.clone(),
         query: query.clone(),
     });
-    let fault = take_fault(st, &path);
-    if let Some(FaultKind::Status(status, retry_after)) = fault {
-        return Reply {
-            status,
-            body: json!({"errorMessages": ["injected fault"]}).to_string(),
-            retry_after,
-            fault: None,
-        };
+    let n = st.log.len() - 1;
+    let fault = take_fault(st, &path).or_else(|| background_fault(st, n));
+    if std::env::var("JIRA_SERVER_DEBUG").is_ok() {
+        eprintln!("{n} {} {} {fault:?}", request.method, request.target);
     }
-    let (status, body) = if auth != Some(st.auth.as_str()) {
+    let status_reply = |status: u16, retry_after: Option<String>| Reply {
+        status,
+        body: json!({"errorMessages": ["injected fault"]}).to_string(),
+        retry_after,
+        fault: None,
+    };
+    match fault {
+        Some(FaultKind::Status(status, after)) => {
+            return status_reply(status, after.map(|s| s.to_string()));
+        }
+        Some(FaultKind::StatusUntil(status, secs)) => {
+            let at = Utc::now() + chrono::Duration::seconds(secs as i64);
+            let date = at.format("%a, %d %b %Y %H:%M:%S GMT").to_string();
+            return status_reply(status, Some(date));
+        }
+        _ => {}
+    }
+    let (status, body) = if request.auth.as_deref() != Some(st.auth.as_str()) {
         (401, json!({"errorMessages": ["You are not authenticated"]}))
+    } else if request.method == "POST" {
+        post(st, &path, &request.body)
     } else {
         route(st, &path, &query)
     };
@@ -270,6 +330,106 @@ fn respond(st: &mut State, target: &str, auth: Option<&str>) -> Reply {
         retry_after: None,
         fault,
     }
+}
+
+/// The faults of a busy site, for request number `n`: sustained rate-limit runs, and with
+/// `chaos` about a third of the requests answered with 429 (`Retry-After: 1`), a burst of
+/// 500s, a connection cut mid-body or truncated JSON.
+fn background_fault(st: &mut State, n: usize) -> Option<FaultKind> {
+    if let Some((period, run)) = st.rate_runs
+        && n % period < run
+    {
+        return Some(FaultKind::Status(429, Some(1)));
+    }
+    let seed = st.chaos?;
+    if st.burst > 0 {
+        st.burst -= 1;
+        return Some(FaultKind::Status(500, None));
+    }
+    // splitmix64 of the request number: the same faults on every run of a test.
+    let mut z = seed.wrapping_add((n as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15));
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^= z >> 31;
+    if z % 3 != 0 {
+        return None;
+    }
+    match (z / 3) % 5 {
+        0 | 1 => Some(FaultKind::Status(429, Some(1))),
+        2 => {
+            st.burst = 2;
+            Some(FaultKind::Status(500, None))
+        }
+        3 => Some(FaultKind::CutBody),
+        _ => Some(FaultKind::TruncatedJson),
+    }
+}
+
+/// `POST /rest/api/3/changelog/bulkfetch`, the only POST JIRA answers here.
+fn post(st: &State, path: &str, body: &str) -> (u16, Value) {
+    if st.no_bulk || st.flavor != Flavor::Cloud || path != "/rest/api/3/changelog/bulkfetch" {
+        return (404, json!({"errorMessages": ["no such resource"]}));
+    }
+    let Ok(request) = serde_json::from_str::<Value>(body) else {
+        return (400, json!({"errorMessages": ["body is not JSON"]}));
+    };
+    let Some(wanted) = request["issueIdsOrKeys"].as_array() else {
+        return (
+            400,
+            json!({"errorMessages": ["issueIdsOrKeys is required"]}),
+        );
+    };
+    if wanted.len() > 1000 {
+        return (400, json!({"errorMessages": ["at most 1000 issues"]}));
+    }
+    let wanted: Vec<&str> = wanted.iter().filter_map(Value::as_str).collect();
+    // Every history of the named issues, oldest first, then by issue id.
+    let mut all: Vec<(chrono::DateTime<Utc>, u64, &str, &Value)> = Vec::new();
+    for issue in &st.issues {
+        let (id, key) = (
+            issue["id"].as_str().unwrap(),
+            issue["key"].as_str().unwrap(),
+        );
+        if !wanted.contains(&id) && !wanted.contains(&key) {
+            continue;
+        }
+        for h in issue["changelog"]["histories"]
+            .as_array()
+            .into_iter()
+            .flatten()
+        {
+            let at = parse_ts(h["created"].as_str().unwrap()).unwrap();
+            all.push((at, id.parse().unwrap(), id, h));
+        }
+    }
+    all.sort_by_key(|(at, id, _, _)| (*at, *id));
+    let start = request["nextPageToken"]
+        .as_str()
+        .and_then(|t| t.strip_prefix("bulk-"))
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0usize);
+    let size = request["maxResults"]
+        .as_u64()
+        .map_or(1000, |n| n as usize)
+        .min(st.bulk_page);
+    let mut logs: Vec<Value> = Vec::new();
+    for (_, _, id, h) in all.iter().skip(start).take(size) {
+        match logs.last_mut() {
+            Some(last) if last["issueId"] == *id => {
+                last["changeHistories"]
+                    .as_array_mut()
+                    .unwrap()
+                    .push((*h).clone());
+            }
+            _ => logs.push(json!({"issueId": id, "changeHistories": [h]})),
+        }
+    }
+    let end = start + size;
+    let mut page = json!({"issueChangeLogs": logs});
+    if end < all.len() {
+        page["nextPageToken"] = json!(format!("bulk-{end}"));
+    }
+    (200, page)
 }
 
 fn take_fault(st: &mut State, path: &str) -> Option<FaultKind> {

@@ -20,6 +20,7 @@ fn defaults_are_specs_values() {
     assert_eq!(s.jira.jql, PathBuf::from("queries/support.jql"));
     assert_eq!(s.jira.concurrency, 4);
     assert_eq!(s.jira.overlap, 600);
+    assert_eq!(s.jira.max_wait, 1800);
     assert_eq!(s.team.timezone, Tz::UTC);
     assert!(s.team.engineers.is_empty() && s.team.leads.is_empty() && s.team.bots.is_empty());
     assert_eq!(s.calendar.tz, Tz::UTC);
@@ -156,7 +157,7 @@ fn effective_text_of_the_defaults() {
         "[sla.update.query]\nclock = \"business\"\ndefault = \"2d\"\n\n[statuses]\ndone = [\"closed\", \"resolved\"]\n"
     ));
     assert!(text.contains("[score]\nack = 3.0\ncalls = 1.0\n"));
-    assert!(text.contains("[jira]\nconcurrency = 4\nflavor = \"cloud\"\njql = \"queries/support.jql\"\noverlap = \"10m\"\nurl = \"\"\n"));
+    assert!(text.contains("[jira]\nconcurrency = 4\nflavor = \"cloud\"\njql = \"queries/support.jql\"\nmax_wait = \"30m\"\noverlap = \"10m\"\nurl = \"\"\n"));
 }
 
 #[test]

@@ -81,15 +81,38 @@ fn backoff_doubles_with_jitter_and_caps() {
     let r = Retry {
         base: Duration::from_millis(100),
         cap: Duration::from_millis(1000),
+        attempts: 6,
         ..Retry::default()
     };
     for _ in 0..50 {
-        let second = r.backoff(2);
-        assert!(second >= Duration::from_millis(50) && second <= Duration::from_millis(150));
-        let fourth = r.backoff(4);
-        assert!(fourth >= Duration::from_millis(200) && fourth <= Duration::from_millis(600));
-        assert!(r.backoff(30) <= Duration::from_millis(1000));
+        let waits: Vec<Duration> = r.backoffs().collect();
+        assert_eq!(waits.len(), 5, "one wait between each two of six tries");
+        let ms = |d: Duration| d.as_millis();
+        assert!((100..200).contains(&ms(waits[0])), "{waits:?}");
+        assert!((200..400).contains(&ms(waits[1])), "{waits:?}");
+        assert!((400..800).contains(&ms(waits[2])), "{waits:?}");
+        assert!(waits.iter().all(|w| ms(*w) <= 1000), "{waits:?}");
+        let limited = r.rate_limit_backoff(3);
+        assert!((400..=800).contains(&ms(limited)), "{limited:?}");
+        assert!(r.rate_limit_backoff(30) <= Duration::from_millis(1000));
     }
-    assert_eq!(parse_retry_after(" 7 "), Some(Duration::from_secs(7)));
-    assert_eq!(parse_retry_after("Wed, 21 Oct 2026 07:28:00 GMT"), None);
+}
+
+#[test]
+fn retry_after_is_seconds_or_an_http_date() {
+    let now = chrono::DateTime::parse_from_rfc3339("2026-10-21T07:27:50Z")
+        .unwrap()
+        .with_timezone(&chrono::Utc);
+    assert_eq!(parse_retry_after(" 7 ", now), Some(Duration::from_secs(7)));
+    assert_eq!(
+        parse_retry_after("Wed, 21 Oct 2026 07:28:00 GMT", now),
+        Some(Duration::from_secs(10))
+    );
+    assert_eq!(
+        parse_retry_after("Wed, 21 Oct 2026 07:00:00 GMT", now),
+        Some(Duration::ZERO),
+        "a date already past means no wait"
+    );
+    assert_eq!(parse_retry_after("soon", now), None);
+    assert_eq!(parse_retry_after("-3", now), None);
 }

@@ -1,12 +1,16 @@
-//! Completing one issue from a search page: every embedded list whose `total` exceeds what
-//! arrived (comments, worklogs, changelog histories) is read in full from its per-issue
-//! endpoint and put back in place of the embedded one, then the issue is parsed by the same
-//! `parse_issue` that reads files. Issues of one page are completed concurrently.
+//! Completing the issues of a search page: every embedded list whose `total` exceeds what
+//! arrived (comments, worklogs, changelog histories) is read in full and put back in place
+//! of the embedded one, then the issue is parsed by the same `parse_issue` that reads files.
+//!
+//! On Cloud the page's short changelogs come first, in bulk (see `super::bulk`); whatever is
+//! still short after that (comments, worklogs, and on Server/DC changelogs too) is paged per
+//! issue, issues concurrently, and the tickets come out in the page's order so the caller
+//! can commit a prefix of the search.
 
 use std::collections::HashSet;
 
 use anyhow::Result;
-use futures::{StreamExt, TryStreamExt, stream};
+use futures::{Stream, StreamExt, stream};
 use serde_json::{Value, json};
 
 use super::ITEM_PAGE;
@@ -14,6 +18,7 @@ use crate::error::Failure;
 use crate::jira::client::Client;
 use crate::jira::parse_issue;
 use crate::model::Ticket;
+use crate::settings::Flavor;
 
 /// One embedded list and the endpoint that pages through all of it.
 struct List {
@@ -48,19 +53,91 @@ const LISTS: [List; 3] = [
     },
 ];
 
-/// Completes and parses every issue of one page, at most `concurrency` requests at a time.
-/// Returns the tickets (in no particular order) and a warning per list still short.
-pub async fn complete_page(
-    client: &Client,
-    issues: Vec<Value>,
-    concurrency: usize,
-    severity_field: &str,
-) -> Result<Vec<(Ticket, Vec<String>)>> {
+/// On Cloud, replaces the short embedded changelogs of `issues` with the whole ones, read
+/// in bulk. A changelog still short afterwards is paged per issue by [`complete_page`].
+pub async fn bulk_changelogs(client: &Client, issues: &mut [Option<Value>]) -> Result<()> {
+    if client.flavor() != Flavor::Cloud {
+        return Ok(());
+    }
+    let short: Vec<String> = issues
+        .iter()
+        .flatten()
+        .filter(|i| is_truncated(i.pointer("/changelog"), "histories"))
+        .filter_map(|i| plain_id(i).ok().flatten())
+        .collect();
+    if short.is_empty() {
+        return Ok(());
+    }
+    let Some(mut found) = super::bulk::changelogs(client, &short).await? else {
+        // No bulk endpoint on this site: `complete_page` pages each changelog instead.
+        return Ok(());
+    };
+    for issue in issues.iter_mut().flatten() {
+        let Ok(Some(id)) = plain_id(issue) else {
+            continue;
+        };
+        let Some(histories) = found.remove(&id) else {
+            continue;
+        };
+        if let Some(slot) = issue.pointer_mut("/changelog") {
+            let total = slot.get("total").and_then(Value::as_u64).unwrap_or(0);
+            *slot = json!({
+                "startAt": 0,
+                "maxResults": histories.len(),
+                "total": total.max(histories.len() as u64),
+                "histories": histories,
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Completes and parses every issue of one page (`None`: nothing to do, passed through),
+/// with up to `width` issues under way at once (the client's flow control decides how many
+/// requests are really in flight). The tickets come in the page's order, each with a
+/// warning per list still short.
+pub fn complete_page<'a>(
+    client: &'a Client,
+    issues: Vec<Option<Value>>,
+    width: usize,
+    severity_field: &'a str,
+) -> impl Stream<Item = Result<Option<(Ticket, Vec<String>)>>> + 'a {
     stream::iter(issues)
-        .map(|issue| complete_issue(client, issue, severity_field))
-        .buffer_unordered(concurrency.max(1))
-        .try_collect()
-        .await
+        .map(move |issue| async move {
+            match issue {
+                Some(issue) => complete_issue(client, issue, severity_field)
+                    .await
+                    .map(Some),
+                None => Ok(None),
+            }
+        })
+        .buffered(width.max(1))
+}
+
+/// The issue's id when it is a plain JIRA id (digits, or a key's letters, digits, `-` and
+/// `_`), fit to go into a request path; `None` when it has none. Anything else is refused,
+/// so an id from the network can never reshape a URL.
+fn plain_id(issue: &Value) -> Result<Option<String>> {
+    let id = match issue.get("id") {
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Number(n)) => n.to_string(),
+        _ => return Ok(None),
+    };
+    let plain = !id.is_empty()
+        && id.len() <= 64
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if plain {
+        Ok(Some(id))
+    } else {
+        let shown: String = id.chars().take(40).collect();
+        Err(Failure::input(format!(
+            "JIRA sent an issue whose id {shown:?} is not a plain JIRA id; check the JIRA URL \
+             points at JIRA itself"
+        ))
+        .into())
+    }
 }
 
 /// Fills in every truncated list of `issue`, then parses it.
@@ -69,11 +146,7 @@ async fn complete_issue(
     mut issue: Value,
     severity_field: &str,
 ) -> Result<(Ticket, Vec<String>)> {
-    let id = match issue.get("id") {
-        Some(Value::String(s)) => s.clone(),
-        Some(Value::Number(n)) => n.to_string(),
-        _ => String::new(),
-    };
+    let id = plain_id(&issue)?.unwrap_or_default();
     for list in &LISTS {
         if id.is_empty() || !is_truncated(issue.pointer(list.pointer), list.embedded) {
             continue;
@@ -179,5 +252,26 @@ mod tests {
         assert!(!is_truncated(None, "comments"));
         let env = json!({"total": 1, "histories": null});
         assert!(is_truncated(Some(&env), "histories"));
+    }
+
+    #[test]
+    fn only_plain_ids_go_into_request_paths() {
+        let id = |v: Value| plain_id(&json!({ "id": v }));
+        assert_eq!(id(json!("10042")).unwrap().as_deref(), Some("10042"));
+        assert_eq!(id(json!(10042)).unwrap().as_deref(), Some("10042"));
+        assert_eq!(id(json!("SUP-7")).unwrap().as_deref(), Some("SUP-7"));
+        assert_eq!(plain_id(&json!({})).unwrap(), None);
+        for bad in [
+            "",
+            "1/../myself",
+            "1?x=2",
+            "1%2F",
+            "a b",
+            "..",
+            &"9".repeat(65),
+        ] {
+            let err = id(json!(bad)).unwrap_err();
+            assert_eq!(crate::error::exit_code(&err), 3, "{bad:?}");
+        }
     }
 }

@@ -86,6 +86,39 @@ fn starts_order_by(s: &str) -> bool {
             .is_some_and(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
+/// Checks that the query (without its ORDER BY) closes every quote and bracket it opens,
+/// outside quoted strings: the export wraps it as `(<jql>) AND updated >= …`, and a stray
+/// `)` or quote would let part of it escape that bound. Returns what is wrong.
+pub fn check_jql(jql: &str) -> Result<(), String> {
+    let mut quote: Option<char> = None;
+    let mut escaped = false;
+    let mut depth = 0usize;
+    for c in strip_order_by(jql).chars() {
+        if let Some(q) = quote {
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == q {
+                quote = None;
+            }
+            continue;
+        }
+        match c {
+            '"' | '\'' => quote = Some(c),
+            '(' => depth += 1,
+            ')' if depth == 0 => return Err("a ')' closes a bracket that was never opened".into()),
+            ')' => depth -= 1,
+            _ => {}
+        }
+    }
+    match (quote, depth) {
+        (Some(q), _) => Err(format!("a {q} quote is never closed")),
+        (None, 0) => Ok(()),
+        (None, n) => Err(format!("{n} '(' never closed")),
+    }
+}
+
 /// `t` as a JQL date in `zone`, rounded down to the minute: `2026-11-23 09:15`.
 pub fn jql_time(t: Ts, zone: Tz) -> String {
     let local = t.with_timezone(&zone);
@@ -133,6 +166,27 @@ mod tests {
             search_jql("ORDER BY rank", Some("2026-01-01 00:00")),
             "updated >= \"2026-01-01 00:00\" ORDER BY updated ASC, key ASC"
         );
+    }
+
+    #[test]
+    fn unbalanced_brackets_and_quotes_are_refused() {
+        assert_eq!(
+            check_jql("project = SUP AND (status = Open OR labels = x)"),
+            Ok(())
+        );
+        assert_eq!(check_jql("summary ~ \"a ) b\" ORDER BY key"), Ok(()));
+        assert_eq!(check_jql("summary ~ 'it\\'s (' AND x = 1"), Ok(()));
+        assert!(
+            check_jql("project = SUP) OR (project = OPS")
+                .unwrap_err()
+                .contains("never opened")
+        );
+        assert!(
+            check_jql("(project = SUP")
+                .unwrap_err()
+                .contains("never closed")
+        );
+        assert!(check_jql("summary ~ \"open").unwrap_err().contains("quote"));
     }
 
     #[test]

@@ -3,15 +3,23 @@
 //! side (lock, resume point, merge); `super::client` owns HTTP.
 //!
 //! A pass pages through the search (see `search`) and completes each page's issues
-//! concurrently (see `complete`). Tickets are kept by id, the copy with the latest
-//! `updated` winning. A ticket seen twice within one pass means the result set moved under
-//! the offsets (it was updated while the export ran, so `ORDER BY updated` moved it to the
+//! concurrently (see `complete`, and `bulk` for Cloud's changelogs). Each complete ticket
+//! goes to the caller's sink in the search's order together with the resume point: the
+//! `updated` bound from which a later run can continue, since everything before it in that
+//! order has reached the sink. The caller commits tickets to the snapshot as they come. A
+//! ticket the caller already holds whole with the same `updated` is passed on as
+//! unchanged, without a request of its own.
+//!
+//! A ticket seen twice within one pass means the result set moved under the offsets (it was updated while the export ran, so `ORDER BY updated` moved it to the
 //! end, and the ticket that followed its old place may have been skipped); Server/DC's
 //! `total` dropping means the same. Either way another pass runs, narrowed to tickets
 //! updated since the moved ticket's earlier `updated` (everything before it kept its
 //! place). After [`MAX_PASSES`] unsettled passes the export is reported as not settled,
 //! and the caller keeps the previous resume point so the next run reads the window again.
+//! Once a pass has seen a ticket move, its resume point stays where the narrowed pass
+//! will start, so a run stopped midway cannot skip the ticket the move shifted.
 
+mod bulk;
 mod complete;
 mod jql;
 mod search;
@@ -21,11 +29,12 @@ use std::collections::HashMap;
 use anyhow::Result;
 use chrono::Duration;
 use chrono_tz::Tz;
+use futures::StreamExt;
 use serde_json::Value;
 
 use super::client::Client;
-use crate::model::{Ticket, Ts, parse_ts, sort_by_id};
-pub use jql::{ORDER, jql_time, search_jql, strip_order_by};
+use crate::model::{Ticket, Ts, parse_ts};
+pub use jql::{ORDER, check_jql, jql_time, search_jql, strip_order_by};
 
 /// Issues asked for per search page.
 const SEARCH_PAGE: u32 = 100;
@@ -44,15 +53,33 @@ pub struct Query {
     pub since: Option<Ts>,
     /// `[types] severity_field`, requested with the other fields.
     pub severity_field: String,
-    /// Per-issue requests in flight at once.
+    /// Issues completed side by side (requests in flight are the client's to limit).
     pub concurrency: usize,
+    /// Tickets the caller holds whole, by id, with their `updated`: the search returning
+    /// one with that same `updated` needs no request to complete it.
+    pub known: HashMap<String, Ts>,
 }
+
+/// One ticket of the search, as the sink receives it.
+#[derive(Debug)]
+pub enum Read {
+    /// Read and completed.
+    Ticket(Box<Ticket>),
+    /// Listed with the `updated` of the caller's whole copy (see [`Query::known`]).
+    Unchanged(String),
+    /// The last ticket of a search page came before this: a natural point to commit.
+    PageEnd,
+}
+
+/// Receives each ticket, in the search's order, with the point a later run can continue
+/// from (`updated >=` it; `None`: from the beginning of the JQL).
+pub type Sink<'a> = dyn FnMut(Read, Option<Ts>) -> Result<()> + 'a;
 
 /// The result of one export.
 #[derive(Debug, Clone)]
 pub struct Export {
-    /// Every ticket read, once each, sorted by id.
-    pub tickets: Vec<Ticket>,
+    /// Tickets handed to the sink, repeats included.
+    pub read: usize,
     /// False when the result set kept moving for [`MAX_PASSES`] passes, so a ticket may
     /// have been skipped.
     pub settled: bool,
@@ -82,20 +109,31 @@ pub fn search_fields(severity_field: &str) -> String {
     fields.join(",")
 }
 
-/// Runs the export on a small runtime of its own; `progress` receives a line per page.
-pub fn export(client: &Client, query: &Query, progress: &dyn Fn(&str)) -> Result<Export> {
+/// Runs the export on a small runtime of its own; `progress` receives a line per page and
+/// `sink` every complete ticket.
+pub fn export(
+    client: &Client,
+    query: &Query,
+    progress: &dyn Fn(&str),
+    sink: &mut Sink<'_>,
+) -> Result<Export> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .map_err(|e| anyhow::anyhow!("cannot start the export's runtime: {e}"))?;
-    runtime.block_on(run(client, query, progress))
+    runtime.block_on(run(client, query, progress, sink))
 }
 
-async fn run(client: &Client, query: &Query, progress: &dyn Fn(&str)) -> Result<Export> {
+async fn run(
+    client: &Client,
+    query: &Query,
+    progress: &dyn Fn(&str),
+    sink: &mut Sink<'_>,
+) -> Result<Export> {
     let mut warnings = Vec::new();
     let zone = account_zone(client, &mut warnings).await?;
     let fields = search_fields(&query.severity_field);
-    let mut kept: HashMap<String, Ticket> = HashMap::new();
+    let mut read = 0;
     let mut since = query.since;
     let mut settled = false;
     let mut passes = 0;
@@ -106,9 +144,14 @@ async fn run(client: &Client, query: &Query, progress: &dyn Fn(&str)) -> Result<
         // First `updated` seen for each ticket in this pass.
         let mut seen: HashMap<String, Option<Ts>> = HashMap::new();
         let mut moved_from: Option<Option<Ts>> = None;
-        while let Some(issues) = pager.next_page().await? {
+        let mut resume = since;
+        while let Some(mut issues) = pager.next_page().await? {
+            let mut order = Vec::with_capacity(issues.len());
+            let mut order_ids = Vec::with_capacity(issues.len());
             for issue in &issues {
                 let (id, updated) = id_and_updated(issue);
+                order.push(updated);
+                order_ids.push(id.clone());
                 match seen.get(&id) {
                     Some(first) => moved_from = Some(earliest(moved_from, *first)),
                     None => {
@@ -116,27 +159,49 @@ async fn run(client: &Client, query: &Query, progress: &dyn Fn(&str)) -> Result<
                     }
                 }
             }
-            let done =
-                complete::complete_page(client, issues, query.concurrency, &query.severity_field)
-                    .await?;
-            for (ticket, notes) in done {
-                warnings.extend(notes);
-                offer(&mut kept, ticket);
+            if pager.shrank {
+                moved_from = Some(None);
             }
-            progress(&format!("read {} tickets", kept.len()));
-        }
-        if pager.shrank {
-            moved_from = Some(None);
+            // Unchanged tickets stay `None`: nothing to fetch for them.
+            let mut slots: Vec<Option<Value>> = issues
+                .drain(..)
+                .zip(&order)
+                .map(|(issue, updated)| {
+                    let id = id_and_updated(&issue).0;
+                    let same = updated.is_some() && query.known.get(&id) == updated.as_ref();
+                    (!same).then_some(issue)
+                })
+                .collect();
+            complete::bulk_changelogs(client, &mut slots).await?;
+            let mut done = std::pin::pin!(complete::complete_page(
+                client,
+                slots,
+                query.concurrency,
+                &query.severity_field,
+            ));
+            let mut at = 0;
+            while let Some(ticket) = done.next().await {
+                let (ticket, notes) = match ticket? {
+                    Some((ticket, notes)) => (Read::Ticket(Box::new(ticket)), notes),
+                    None => (Read::Unchanged(known_id(&order_ids, at)), Vec::new()),
+                };
+                warnings.extend(notes);
+                resume = match moved_from {
+                    // The narrowed pass starts there; so must a run continuing this one.
+                    Some(from) => narrowed(query.since, from),
+                    None => order[at].or(resume),
+                };
+                at += 1;
+                read += 1;
+                sink(ticket, resume)?;
+            }
+            sink(Read::PageEnd, resume)?;
+            progress(&format!("read {read} tickets"));
         }
         match moved_from {
             None => settled = true,
             Some(from) => {
-                // Tickets updated before the moved one's old place kept their offsets.
-                since = match (query.since, from) {
-                    (Some(a), Some(b)) => Some(a.max(b)),
-                    (a, None) => a,
-                    (None, b) => b,
-                };
+                since = narrowed(query.since, from);
                 progress("the results moved during the export; reading the moved part again");
             }
         }
@@ -147,23 +212,26 @@ async fn run(client: &Client, query: &Query, progress: &dyn Fn(&str)) -> Result<
              have been missed; the next export reads this window again"
         ));
     }
-    let mut tickets: Vec<Ticket> = kept.into_values().collect();
-    sort_by_id(&mut tickets);
     Ok(Export {
-        tickets,
+        read,
         settled,
         warnings,
         passes,
     })
 }
 
-/// Keeps the copy with the later `updated` (ties: the newer copy, read later).
-fn offer(kept: &mut HashMap<String, Ticket>, ticket: Ticket) {
-    match kept.get(&ticket.id) {
-        Some(old) if old.updated > ticket.updated => {}
-        _ => {
-            kept.insert(ticket.id.clone(), ticket);
-        }
+/// The id of the `at`-th issue of a page.
+fn known_id(ids: &[String], at: usize) -> String {
+    ids.get(at).cloned().unwrap_or_default()
+}
+
+/// Where a pass after a move starts: tickets updated before the moved one's old place kept
+/// their offsets (`from`; `None`: the whole window moved).
+fn narrowed(window: Option<Ts>, from: Option<Ts>) -> Option<Ts> {
+    match (window, from) {
+        (Some(a), Some(b)) => Some(a.max(b)),
+        (a, None) => a,
+        (None, b) => b,
     }
 }
 

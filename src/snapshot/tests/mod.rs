@@ -11,7 +11,7 @@ use polars::prelude::*;
 
 use super::*;
 use crate::error::Kind;
-use crate::model::{Change, Comment, PersonRef, Short, Worklog, parse_ts};
+use crate::model::{Change, Comment, PersonRef, Short, Ts, Worklog, parse_ts};
 
 fn t(s: &str) -> Ts {
     parse_ts(s).expect("test timestamp")
@@ -32,6 +32,7 @@ fn meta() -> Meta {
         exported_at: Some(t("2026-11-23T08:00:00.250Z")),
         written_at: t("2026-11-23T08:05:01.999Z"),
         version: "0.1.0".into(),
+        ..Meta::default()
     }
 }
 

@@ -38,6 +38,7 @@ fn timestamps_keep_milliseconds_only_and_imports_have_no_export_time() {
         exported_at: None,
         written_at: t("2026-11-23T08:05:01.123456789Z"),
         version: "0.1.0".into(),
+        ..Meta::default()
     };
     write(dir.path(), &[ticket], &files).unwrap();
     let (tickets, got_meta) = read(dir.path()).unwrap();
