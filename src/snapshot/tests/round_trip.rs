@@ -72,9 +72,11 @@ fn tables_have_the_documented_columns_and_types() {
             "assignee_id",
             "assignee_name",
             "assignee_app",
+            "assignee_email",
             "reporter_id",
             "reporter_name",
             "reporter_app",
+            "reporter_email",
             "truncated"
         ]
     );
@@ -86,6 +88,7 @@ fn tables_have_the_documented_columns_and_types() {
             "author_id",
             "author_name",
             "author_app",
+            "author_email",
             "created",
             "updated",
             "public",
@@ -100,6 +103,7 @@ fn tables_have_the_documented_columns_and_types() {
             "author_id",
             "author_name",
             "author_app",
+            "author_email",
             "started",
             "created",
             "updated",
@@ -115,6 +119,7 @@ fn tables_have_the_documented_columns_and_types() {
             "author_id",
             "author_name",
             "author_app",
+            "author_email",
             "at",
             "field_id",
             "field",
