@@ -4,10 +4,12 @@
 pub mod calls;
 pub mod charts;
 pub mod csv;
+pub mod goals;
 pub mod handoffs;
 pub mod html;
 pub mod tables;
 pub mod tickets;
+pub mod values;
 
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
@@ -18,7 +20,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::error::Failure;
-use crate::metrics::{Prepared, feedback, quality, weekly};
+use crate::metrics::{Prepared, feedback, quality, seen, weekly};
 use crate::model::{Ticket, Ts, fmt_ts};
 use crate::progress::Progress;
 use crate::settings::{ClockKind, Settings, TicketType};
@@ -42,13 +44,22 @@ pub struct Options {
     pub engineer: Option<String>,
 }
 
-/// A rendered report: the folder name and every file's bytes.
+/// A rendered report: the folder name, every file's bytes, and the measured values the
+/// files were rendered from, for the outputs that follow (delivery).
 #[derive(Debug)]
 pub struct Report {
     pub folder: String,
     pub files: Vec<(String, Vec<u8>)>,
     /// Lines worth a warning on stderr (e.g. unknown statuses), each once.
     pub warnings: Vec<String>,
+    /// The window's weeks, oldest first.
+    pub weeks: Vec<Week>,
+    /// `engineer_weekly.csv` and `team_weekly.csv` as values (self-review: scoped).
+    pub values: values::WeeklyValues,
+    /// The rows of `feedback.csv`.
+    pub feedback: Vec<feedback::Point>,
+    /// The rows of `goals.csv`.
+    pub goals: Vec<goals::GoalRow>,
 }
 
 #[derive(Serialize)]
@@ -109,7 +120,9 @@ pub fn build(
         items.logged.len()
     ));
     let mut problems = quality::problems(&prepared, settings);
-    // The data checks are the timelines' last reader: freed (millions of small frees, on
+    // tickets.csv lists the tickets the window sees (SPEC §5).
+    let seen = seen::seen_in(&prepared, settings, window_start(&window, tz), last.end(tz));
+    // The data checks and the seen check are the timelines' last readers: freed (millions of small frees, on
     // every core) before presence adds its own, which keeps them out of the peak.
     std::mem::take(&mut prepared.timelines)
         .into_par_iter()
@@ -163,6 +176,7 @@ pub fn build(
         .continuity
         .tickets
         .iter()
+        .filter(|t| seen[t.ticket])
         .filter(|t| scope.0.is_none_or(|me| t.owners.iter().any(|o| o == me)))
         .map(|t| {
             scope.redacted(t, |t, s| {
@@ -200,6 +214,9 @@ pub fn build(
     run_json.push(b'\n');
 
     let people = &people;
+    let values = values::WeeklyValues::new(&weekly, people, &settings.score);
+    let goal_rows = goals::evaluate(&values, &settings.goals);
+    let feedback_points = feedback::points(&weekly.engineers, &items, tickets, tz);
     let calls_rows: Vec<_> = items
         .calls
         .iter()
@@ -253,10 +270,9 @@ pub fn build(
         ),
         (
             "feedback.csv",
-            Box::new(|| {
-                tables::feedback(&feedback::points(&weekly.engineers, &items, tickets, tz))
-            }),
+            Box::new(|| tables::feedback(&feedback_points)),
         ),
+        ("goals.csv", Box::new(|| goals::goals_csv(&goal_rows))),
         (
             "data_quality.csv",
             Box::new(|| tables::data_quality(&problems)),
@@ -276,6 +292,10 @@ pub fn build(
         folder: last.to_string(),
         files,
         warnings,
+        weeks: window,
+        values,
+        feedback: feedback_points,
+        goals: goal_rows,
     })
 }
 
@@ -323,6 +343,14 @@ fn visuals(
     let page = html::index_html(&inputs, &charts::svgs(&out));
     out.push(("index.html".to_string(), page.into_bytes()));
     Ok(out)
+}
+
+/// The start of the window's first week.
+fn window_start(window: &[Week], tz: chrono_tz::Tz) -> Ts {
+    window
+        .first()
+        .expect("a window has at least one week")
+        .start(tz)
 }
 
 /// Who a report is for: everyone, or one engineer (self-review).
@@ -485,6 +513,10 @@ mod tests {
                 .map(|(n, b)| (n.to_string(), b.as_bytes().to_vec()))
                 .collect(),
             warnings: Vec::new(),
+            weeks: Vec::new(),
+            values: values::WeeklyValues::default(),
+            feedback: Vec::new(),
+            goals: Vec::new(),
         }
     }
 
