@@ -36,7 +36,7 @@ use crate::progress::Progress;
 use crate::report::Report;
 use crate::settings::Settings;
 use letters::{Plan, Wanted};
-use smtp::{Endpoint, Mailer, Refusal};
+use smtp::{Mailer, Refusal};
 use webhook::Webhook;
 
 /// Send the messages, or write them into `outbox/` (`--dry-run-delivery`).
@@ -95,15 +95,11 @@ impl Setup {
             }
             None => None,
         };
-        let endpoint = d
-            .smtp
-            .as_deref()
-            .filter(|s| !s.trim().is_empty())
-            .map(Endpoint::parse)
-            .transpose()?;
         let send = mode == Mode::Send;
-        let mailer = match endpoint {
-            Some(e) if send && wants_mail => Some(Mailer::new(e, smtp::credentials_from_env()?)?),
+        let mailer = match &d.smtp {
+            Some(server) if send && wants_mail => {
+                Some(Mailer::new(server, smtp::credentials_from_env()?)?)
+            }
             None if send && wants_mail => {
                 return Err(Failure::usage(
                     "[delivery] leads or engineers ask for mail but [delivery] smtp is not set; \

@@ -8,6 +8,7 @@
 
 use std::fmt::Write as _;
 
+use crate::metrics::columns::column;
 use crate::metrics::feedback::{Kind as PointKind, Point};
 use crate::report::goals::GoalRow;
 use crate::report::html::escape;
@@ -240,14 +241,14 @@ impl Missed {
 fn figures(now: Option<&ValueRow>, before: Option<&ValueRow>) -> Vec<Figure> {
     SHOWN
         .iter()
-        .filter_map(|name| values::column(name))
+        .filter_map(|name| column(name))
         .map(|(_, def)| {
             let cell = |r: Option<&ValueRow>| {
                 let v = values::format_value(def, r.and_then(|r| r.get(def.name)));
                 if v.is_empty() { "n/a".to_string() } else { v }
             };
             Figure {
-                label: def.label,
+                label: bare_label(def.label, def.unit),
                 unit: def.unit,
                 now: cell(now),
                 before: cell(before),
@@ -263,10 +264,10 @@ fn missed(goals: &[GoalRow], week: Week, who: impl Fn(&GoalRow) -> Option<String
         .filter(|g| g.week == week && !g.met)
         .filter_map(|g| {
             let who = who(g)?;
-            let (_, def) = values::column(g.metric)?;
+            let (_, def) = column(g.metric)?;
             Some(Missed {
                 who,
-                label: def.label,
+                label: bare_label(def.label, def.unit),
                 unit: def.unit,
                 value: values::format_value(def, Some(g.value)),
                 goal: values::format_value(def, Some(g.goal)),
@@ -280,6 +281,15 @@ fn improvements(points: &[Point], week: Week, mine: impl Fn(&Point) -> bool) -> 
         .iter()
         .filter(|p| p.week == week && p.kind == PointKind::Improve && mine(p))
         .count()
+}
+
+/// A page's label without the unit it carries ("Acks within SLA (%)" → "Acks within
+/// SLA"), since the summary writes the unit after each number.
+fn bare_label(label: &'static str, unit: &str) -> &'static str {
+    if unit.is_empty() {
+        return label;
+    }
+    label.strip_suffix(&format!(" ({unit})")).unwrap_or(label)
 }
 
 /// "92.3 %", "4", "n/a".

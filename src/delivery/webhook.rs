@@ -53,7 +53,7 @@ impl Webhook {
         let loopback = parsed
             .host_str()
             .map(|h| h.trim_start_matches('[').trim_end_matches(']'))
-            .is_some_and(super::smtp::is_loopback);
+            .is_some_and(crate::config::delivery::is_loopback);
         match parsed.scheme() {
             "https" => Ok(Webhook(parsed)),
             "http" if loopback => Ok(Webhook(parsed)),
