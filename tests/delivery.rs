@@ -472,14 +472,14 @@ fn delivery_mistakes_are_exit_2_before_anything_is_written() {
     let cases: [Case; 4] = [
         ("", &[], "--deliver: [delivery] names no destination"),
         (
-            &delivery_config("smtp://smtp.example.com", false, false),
+            &delivery_config("smtps://smtp.example.com", false, false),
             &[("SUPPORTLENS_SMTP_PASSWORD", "")],
             "SUPPORTLENS_SMTP_USER is set but SUPPORTLENS_SMTP_PASSWORD is not",
         ),
         (
             "leads = [\"lead@example.com\"]\nfrom = \"r@example.com\"\n",
             &[],
-            "[delivery] smtp is not set",
+            "no SMTP server is set",
         ),
         (
             "webhook = true\n",

@@ -60,6 +60,9 @@ pub enum Refusal {
 /// A configured SMTP server.
 pub struct Mailer {
     transport: SmtpTransport,
+    /// The same server without the login, for a server that offers no AUTH at all (a
+    /// relay that takes this machine's mail as it is): lettre would refuse to send.
+    anonymous: Option<SmtpTransport>,
     server: String,
 }
 
@@ -78,12 +81,17 @@ impl Mailer {
             SmtpSecurity::StartTls => SmtpTransport::starttls_relay(host).map_err(tls_failure)?,
             SmtpSecurity::Plain => SmtpTransport::builder_dangerous(host),
         };
-        let mut builder = builder.port(endpoint.port).timeout(Some(TIMEOUT));
-        if let Some(c) = credentials {
-            builder = builder.credentials(c);
-        }
+        let builder = builder.port(endpoint.port).timeout(Some(TIMEOUT));
+        let (transport, anonymous) = match credentials {
+            Some(c) => (
+                builder.clone().credentials(c).build(),
+                Some(builder.build()),
+            ),
+            None => (builder.build(), None),
+        };
         Ok(Mailer {
-            transport: builder.build(),
+            transport,
+            anonymous,
             server: endpoint.to_string(),
         })
     }
@@ -95,7 +103,15 @@ impl Mailer {
 
     /// Sends one message over a connection of its own.
     pub fn send(&self, message: &Message) -> Result<(), Refusal> {
-        match self.transport.send(message) {
+        let mut sent = self.transport.send(message);
+        if let (Err(e), Some(anonymous)) = (&sent, &self.anonymous)
+            && e.to_string()
+                .contains("No compatible authentication mechanism")
+        {
+            // The server asks for no login (it offers no AUTH): the password stays unsent.
+            sent = anonymous.send(message);
+        }
+        match sent {
             Ok(_) => Ok(()),
             Err(e) => {
                 let text = one_line(&e.to_string());

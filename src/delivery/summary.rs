@@ -115,7 +115,7 @@ impl Summary {
         let width = self
             .figures
             .iter()
-            .map(|f| f.label.len())
+            .map(|f| f.label.chars().count())
             .max()
             .unwrap_or(0);
         for f in &self.figures {
