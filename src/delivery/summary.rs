@@ -29,6 +29,10 @@ const SHOWN: [&str; 10] = [
     "score",
 ];
 
+/// The most goals missed a message lists one by one; a large team's review would
+/// otherwise open with a page of them.
+const LISTED: usize = 20;
+
 /// One number of the summary: this week and the week before, as the CSV writes them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Figure {
@@ -133,8 +137,11 @@ impl Summary {
             self.week,
             self.missed.len()
         );
-        for m in &self.missed {
+        for m in self.missed.iter().take(LISTED) {
             let _ = writeln!(out, "  - {}", m.line());
+        }
+        if let Some(more) = self.unlisted() {
+            let _ = writeln!(out, "  - {more}");
         }
         let _ = writeln!(
             out,
@@ -178,8 +185,11 @@ impl Summary {
         );
         if !self.missed.is_empty() {
             out.push_str("<ul>\n");
-            for m in &self.missed {
+            for m in self.missed.iter().take(LISTED) {
                 let _ = writeln!(out, "<li>{}</li>", escape(&m.line()));
+            }
+            if let Some(more) = self.unlisted() {
+                let _ = writeln!(out, "<li>{}</li>", escape(&more));
             }
             out.push_str("</ul>\n");
         }
@@ -218,6 +228,14 @@ impl Summary {
         text.replace('&', "&amp;")
             .replace('<', "&lt;")
             .replace('>', "&gt;")
+    }
+}
+
+impl Summary {
+    /// "and 7 more in goals.csv" past the first [`LISTED`] goals missed.
+    fn unlisted(&self) -> Option<String> {
+        let more = self.missed.len().checked_sub(LISTED).filter(|&n| n > 0)?;
+        Some(format!("and {more} more: goals.csv lists every goal"))
     }
 }
 
@@ -298,5 +316,48 @@ fn with_unit(value: &str, unit: &str) -> String {
         value.to_string()
     } else {
         format!("{value} {unit}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn past_twenty_goals_missed_the_rest_are_counted() {
+        let missed = |n: usize| Missed {
+            who: format!("E{n}"),
+            label: "Late logs",
+            unit: "",
+            value: "2".into(),
+            goal: "0".into(),
+        };
+        let summary = Summary {
+            week: "2026-W47".parse().unwrap(),
+            figures: vec![],
+            missed: (1..=23).map(missed).collect(),
+            improvements: 0,
+        };
+        let text = summary.text("h", "The team", "c");
+        assert!(
+            text.contains(
+                "  - E20: Late logs 2, goal 0\n  - and 3 more: goals.csv lists every goal\n"
+            ),
+            "{text}"
+        );
+        assert!(!text.contains("E21"));
+        let html = summary.html("h", "The team", "c");
+        assert!(
+            html.contains("<li>and 3 more: goals.csv lists every goal</li>"),
+            "{html}"
+        );
+        assert_eq!(
+            Summary {
+                missed: (1..=20).map(missed).collect(),
+                ..summary
+            }
+            .unlisted(),
+            None
+        );
     }
 }
