@@ -10,7 +10,7 @@ use clap::{Args, Parser, Subcommand};
     name = "supportlens",
     version,
     about,
-    after_help = "Examples:\n  supportlens --config sample-data/supportlens.toml report --input sample-data/ --out reports/\n  supportlens import exports/*.json && supportlens report --weeks 4\n  supportlens config init\n\nExit codes: 0 success, 2 usage or configuration error, 3 bad input data,\n4 JIRA unreachable or failing, 5 another run holds the lock, 1 internal error."
+    after_help = "Examples:\n  supportlens --config sample-data/supportlens.toml report --input sample-data/ --out reports/\n  supportlens import exports/*.json && supportlens report --weeks 4\n  supportlens config init\n\nExit codes: 0 success, 2 usage or configuration error, 3 bad input data,\n4 JIRA unreachable or failing, 5 another run holds the lock, 6 the report was written\nbut a delivery failed, 1 internal error."
 )]
 pub struct Cli {
     /// Configuration file [default: ./supportlens.toml if present, else built-in defaults].
@@ -30,6 +30,7 @@ pub enum Command {
     /// Read JIRA JSON files (search pages, arrays, single issues, .jsonl, folders) into the snapshot.
     Import(ImportArgs),
     /// Compute the weekly metrics and write CSV files into <out>/<last week>/.
+    #[command(after_help = DELIVERY_HELP)]
     Report(ReportArgs),
     /// Run read-only SQL over the snapshot's tables and the computed items.
     Query(QueryArgs),
@@ -42,10 +43,15 @@ pub enum Command {
     /// only those updated since the last export.
     #[command(after_help = EXPORT_HELP)]
     Export(ExportArgs),
-    /// Export, then report the last complete weeks: the command for cron.
-    #[command(after_help = EXPORT_HELP)]
+    /// Export, then report the last complete weeks, then deliver them as [delivery] says:
+    /// the command for cron.
+    #[command(after_help = RUN_HELP)]
     Run(RunArgs),
 }
+
+const DELIVERY_HELP: &str = "Delivery ([delivery] in the config) takes its secrets from the environment only:\n  SUPPORTLENS_SMTP_USER, SUPPORTLENS_SMTP_PASSWORD  the SMTP login (both, or neither)\n  SUPPORTLENS_WEBHOOK_URL                           the webhook's address\n\nExamples:\n  supportlens report --deliver\n  supportlens report --dry-run-delivery   # messages into reports/<week>/outbox/\n\nExit code 6: the report was written but a message could not be sent; run again to\nsend what delivery.json does not list.";
+
+const RUN_HELP: &str = "Credentials come from the environment only:\n  Cloud:     SUPPORTLENS_JIRA_USER (account e-mail) and SUPPORTLENS_JIRA_TOKEN (API token)\n  Server/DC: SUPPORTLENS_JIRA_TOKEN (personal access token)\n  Delivery:  SUPPORTLENS_SMTP_USER, SUPPORTLENS_SMTP_PASSWORD, SUPPORTLENS_WEBHOOK_URL\n\nExamples:\n  SUPPORTLENS_JIRA_USER=lead@example.com SUPPORTLENS_JIRA_TOKEN=... supportlens run\n  supportlens run --weeks 4 --out reports/\n  supportlens run --dry-run-delivery\n\nExit code 6: the report was written but a message could not be sent; the next run\nsends only what delivery.json does not list.";
 
 const EXPORT_HELP: &str = "Credentials come from the environment only:\n  Cloud:     SUPPORTLENS_JIRA_USER (account e-mail) and SUPPORTLENS_JIRA_TOKEN (API token)\n  Server/DC: SUPPORTLENS_JIRA_TOKEN (personal access token)\n\nExamples:\n  SUPPORTLENS_JIRA_USER=lead@example.com SUPPORTLENS_JIRA_TOKEN=... supportlens export\n  supportlens export --full --jql queries/support.jql\n  supportlens run --weeks 4 --out reports/";
 
@@ -80,6 +86,11 @@ pub struct RunArgs {
     /// Output folder; the report goes into <out>/<last week>/.
     #[arg(long, default_value = "reports", value_name = "DIR")]
     pub out: PathBuf,
+
+    /// Write the messages [delivery] would send into <report folder>/outbox/ (.eml files
+    /// and webhook.json) instead of sending them.
+    #[arg(long)]
+    pub dry_run_delivery: bool,
 }
 
 /// `--weeks` of a report: 1 to `week::MAX_WEEKS`, checked before anything is read.
@@ -108,6 +119,16 @@ pub struct ReportArgs {
     /// Output folder; the report goes into <out>/<last week>/.
     #[arg(long, default_value = "reports", value_name = "DIR")]
     pub out: PathBuf,
+
+    /// After writing the report, send what [delivery] asks for: mail to the leads and
+    /// engineers, the webhook post; each message once per week (see delivery.json).
+    #[arg(long, conflicts_with_all = ["engineer", "dry_run_delivery"])]
+    pub deliver: bool,
+
+    /// Like --deliver, but write the messages into <report folder>/outbox/ (.eml files and
+    /// webhook.json) instead of sending them.
+    #[arg(long, conflicts_with = "engineer")]
+    pub dry_run_delivery: bool,
 }
 
 /// What the metrics are computed over: input, as-of and the window of weeks.

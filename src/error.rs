@@ -14,6 +14,8 @@ pub enum Kind {
     Jira,
     /// Another run holds the lock: exit 5.
     Locked,
+    /// The report was written but a delivery failed (SPEC §7): exit 6.
+    Delivery,
 }
 
 impl Kind {
@@ -23,6 +25,7 @@ impl Kind {
             Kind::Input => 3,
             Kind::Jira => 4,
             Kind::Locked => 5,
+            Kind::Delivery => 6,
         }
     }
 }
@@ -57,6 +60,12 @@ impl Failure {
     pub fn locked(message: impl Into<String>) -> Failure {
         Failure {
             kind: Kind::Locked,
+            message: message.into(),
+        }
+    }
+    pub fn delivery(message: impl Into<String>) -> Failure {
+        Failure {
+            kind: Kind::Delivery,
             message: message.into(),
         }
     }

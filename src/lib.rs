@@ -4,6 +4,7 @@ pub mod calendar;
 pub mod cli;
 pub mod cmd;
 pub mod config;
+pub mod delivery;
 pub mod error;
 pub mod generate;
 pub mod input_file;

@@ -21,6 +21,9 @@ pub struct PersonRef {
     pub name: Short,
     /// True when JIRA marks the account as an app (`accountType == "app"`).
     pub app: bool,
+    /// `emailAddress` as it appeared on this object: where delivery mails the person when
+    /// `[team] emails` does not name them. JIRA Cloud often hides it (privacy settings).
+    pub email: Option<Short>,
 }
 
 /// One JIRA issue, normalized.

@@ -1,8 +1,11 @@
 //! `supportlens report`: the weekly report from the snapshot or from JSON files.
 
+use std::collections::BTreeMap;
+
 use chrono::Datelike;
 
 use crate::cli::{Cli, ReportArgs, WindowArgs};
+use crate::delivery::{Mode, Setup};
 use crate::error::{Failure, shown};
 use crate::model::{Ticket, Ts, parse_ts};
 use crate::progress::Progress;
@@ -13,36 +16,63 @@ use crate::week::{self, Week, local_midnight};
 
 pub fn run(cli: &Cli, args: &ReportArgs) -> anyhow::Result<()> {
     let settings = crate::config::load(cli.config.as_deref())?;
-    report_with(cli, &settings, args)
+    let mode = match (args.deliver, args.dry_run_delivery) {
+        (_, true) => Some(Mode::DryRun),
+        (true, false) => Some(Mode::Send),
+        (false, false) => None,
+    };
+    let delivery = match mode {
+        Some(mode) => Some(Setup::new(&settings, mode)?.ok_or_else(|| {
+            Failure::usage(
+                "--deliver: [delivery] names no destination; set smtp, from and leads, \
+                 engineers = true, or webhook = true",
+            )
+        })?),
+        None => None,
+    };
+    report_with(cli, &settings, args, delivery.as_ref())
 }
 
-/// The report with settings already resolved (`run` passes the ones its export used).
-pub(crate) fn report_with(cli: &Cli, settings: &Settings, args: &ReportArgs) -> anyhow::Result<()> {
+/// The report with settings already resolved (`run` passes the ones its export used),
+/// then its delivery when `delivery` is given.
+pub(crate) fn report_with(
+    cli: &Cli,
+    settings: &Settings,
+    args: &ReportArgs,
+    delivery: Option<&Setup>,
+) -> anyhow::Result<()> {
     let mut progress = Progress::new();
-    let built = build(cli, settings, &args.window, &mut progress)?;
+    let (tickets, opts, lock) = inputs(cli, settings, &args.window)?;
+    // The tickets are in memory: another run may use the folder while this one computes.
+    drop(lock);
+    // Addresses are read before the report takes the tickets, and only when needed.
+    let jira = match delivery {
+        Some(_) => crate::delivery::jira_addresses(&tickets),
+        None => BTreeMap::new(),
+    };
+    let built = render(settings, tickets, &opts, &mut progress)?;
     let folder = report::write(&args.out, &built)?;
     progress.step("wrote the report folder");
     super::say(&format!("wrote {}", folder.display()));
+    if let Some(setup) = delivery {
+        crate::delivery::deliver(setup, settings, &built, &folder, &jira, &mut progress)?;
+    }
     Ok(())
 }
 
-/// Reads the input the window flags name and renders the report in memory; warnings go
-/// to stderr once each.
-pub(crate) fn build(
-    cli: &Cli,
+/// Renders the report of `tickets` in memory; warnings go to stderr once each.
+fn render(
     settings: &Settings,
-    args: &WindowArgs,
+    tickets: Vec<Ticket>,
+    opts: &Options,
     progress: &mut Progress,
 ) -> anyhow::Result<Report> {
-    let (tickets, opts, lock) = inputs(cli, settings, args)?;
-    // The tickets are in memory: another run may use the folder while this one computes.
-    drop(lock);
     progress.step(&format!(
         "read {} tickets from {}",
         tickets.len(),
         opts.input
     ));
-    let built = report::build(settings, tickets, &opts, progress)?;
+    let built = report::build(settings, tickets, opts, progress)?;
     for w in &built.warnings {
         eprintln!("supportlens: warning: {}", crate::error::cut(w, 300));
     }

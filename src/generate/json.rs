@@ -57,6 +57,9 @@ struct Named {
 #[serde(rename_all = "camelCase")]
 struct User {
     account_id: String,
+    /// Staff only, as a JIRA that shows addresses sends it; customers and bots have none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    email_address: Option<String>,
     display_name: String,
     account_type: &'static str,
     active: bool,
@@ -188,6 +191,7 @@ fn user(roster: &Roster, who: Who) -> User {
     let p = roster.person(who);
     User {
         account_id: p.id.clone(),
+        email_address: p.email.clone(),
         display_name: p.name.clone(),
         account_type: p.account_type,
         active: true,

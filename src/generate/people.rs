@@ -24,6 +24,9 @@ pub struct Person {
     pub name: String,
     /// `atlassian` for people, `app` for automation, `customer` for service-desk customers.
     pub account_type: &'static str,
+    /// `emailAddress`: `first.last@example.com` for engineers and leads, where delivery
+    /// mails them; none for bots and customers.
+    pub email: Option<String>,
 }
 
 /// Everyone in the organisation.
@@ -103,6 +106,22 @@ fn name(n: u64) -> String {
     format!("{first} {last}")
 }
 
+/// `first.last@example.com` from a display name: lower-case ASCII letters and digits, the
+/// words joined by dots ("Ama de Silva" is `ama.de.silva@example.com`).
+fn email(name: &str) -> String {
+    let words: Vec<String> = name
+        .split(' ')
+        .map(|w| {
+            w.chars()
+                .filter(char::is_ascii_alphanumeric)
+                .map(|c| c.to_ascii_lowercase())
+                .collect::<String>()
+        })
+        .filter(|w| !w.is_empty())
+        .collect();
+    format!("{}@example.com", words.join("."))
+}
+
 /// A 24-hex-digit Cloud-style account id, distinct per role tag and number.
 fn account_id(tag: u32, n: u64) -> String {
     let mut z = (u64::from(tag) << 40 ^ n).wrapping_add(0x9E37_79B9_7F4A_7C15);
@@ -118,10 +137,14 @@ impl Roster {
         let leads = engineers.div_ceil(8).max(1);
         let staff = |tag: u32, offset: usize, count: usize| -> Vec<Person> {
             (0..count)
-                .map(|i| Person {
-                    id: account_id(tag, i as u64),
-                    name: name((offset + i) as u64),
-                    account_type: "atlassian",
+                .map(|i| {
+                    let name = name((offset + i) as u64);
+                    Person {
+                        id: account_id(tag, i as u64),
+                        email: Some(email(&name)),
+                        name,
+                        account_type: "atlassian",
+                    }
                 })
                 .collect()
         };
@@ -132,11 +155,13 @@ impl Roster {
                 id: account_id(3, 0),
                 name: "Support Notifier".to_string(),
                 account_type: "atlassian",
+                email: None,
             },
             automation: Person {
                 id: account_id(4, 0),
                 name: "Automation for Jira".to_string(),
                 account_type: "app",
+                email: None,
             },
             customers: (tickets / 3).clamp(20, 1_000_000) as u32,
         }
@@ -172,6 +197,7 @@ impl Roster {
                 // Offset into the name space so customers rarely share a staff member's name.
                 name: name(u64::from(i) * 13 + 1009),
                 account_type: "customer",
+                email: None,
             }),
         }
     }
@@ -209,8 +235,19 @@ mod tests {
             .chain(roster.leads())
             .map(|p| &p.name)
             .collect();
+        let emails: BTreeSet<_> = roster
+            .engineers()
+            .iter()
+            .chain(roster.leads())
+            .filter_map(|p| p.email.as_deref())
+            .collect();
         assert_eq!(ids.len(), 169);
         assert_eq!(names.len(), 169);
+        assert_eq!(
+            emails.len(),
+            169,
+            "every staff member has their own address"
+        );
         assert!(roster.engineers().iter().all(|p| p.id.len() == 24));
     }
 
@@ -222,6 +259,14 @@ mod tests {
         assert_eq!(roster.person(Who::Automation).account_type, "app");
         assert_eq!(roster.person(Who::Notifier).account_type, "atlassian");
         assert_eq!(roster.person(Who::Engineer(0)).name, "Amara Perera");
+        assert_eq!(
+            roster.person(Who::Engineer(0)).email.as_deref(),
+            Some("amara.perera@example.com")
+        );
+        assert_eq!(email("Niamh O'Brien"), "niamh.obrien@example.com");
+        assert_eq!(email("Ama de Silva"), "ama.de.silva@example.com");
+        assert_eq!(roster.person(Who::Customer(4)).email, None);
+        assert_eq!(roster.person(Who::Notifier).email, None);
         assert_eq!(
             roster.person(Who::Customer(4)),
             roster.person(Who::Customer(4))

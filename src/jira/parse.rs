@@ -34,7 +34,7 @@ fn body(v: &Json) -> String {
 }
 
 /// A JIRA user object as a person: id from `accountId`, else `name`, else `key`; name from
-/// `displayName`; `app` when `accountType == "app"`. None for null or an object without
+/// `displayName`; `app` when `accountType == "app"`; `email` from `emailAddress`. None for null or an object without
 /// any id (JIRA sends that for deleted or anonymous users).
 pub fn parse_person(v: &serde_json::Value) -> Option<PersonRef> {
     person(&view(v))
@@ -48,6 +48,9 @@ fn person(v: &Json) -> Option<PersonRef> {
         id: id.into(),
         name: str_at(v, "displayName").unwrap_or_default().into(),
         app: str_at(v, "accountType") == Some("app"),
+        email: str_at(v, "emailAddress")
+            .filter(|s| !s.is_empty())
+            .map(Short::from),
     })
 }
 

@@ -184,6 +184,7 @@ mod tests {
             id: id.into(),
             name: name.into(),
             app,
+            email: None,
         }
     }
 

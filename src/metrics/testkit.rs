@@ -18,6 +18,7 @@ fn person(id: &str) -> PersonRef {
         id: id.into(),
         name: name.into_iter().collect::<String>().into(),
         app: false,
+        email: None,
     }
 }
 

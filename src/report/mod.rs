@@ -387,7 +387,8 @@ impl Scope<'_> {
 }
 
 /// Writes the report into `out/<folder>/` atomically: the files go to a temporary folder
-/// beside it, which then replaces the old report (moved aside, then removed). A failure
+/// beside it, which then replaces the old report (moved aside, then removed). The old
+/// folder's `delivery.json` is carried over into the new one. A failure
 /// leaves the previous report in place, or says where it is if it cannot be moved back.
 pub fn write(out: &Path, report: &Report) -> anyhow::Result<PathBuf> {
     // A folder that cannot be written is the run's setting, not a bug: exit 2, not 1.
@@ -434,6 +435,13 @@ fn write_folder(out: &Path, report: &Report) -> anyhow::Result<PathBuf> {
     sync_staged(tmp.path(), &paths, &folders)
         .with_context(|| format!("writing {}", tmp.path().display()))?;
     let target = out.join(&report.folder);
+    // What was delivered for this week stays with the week's folder (SPEC §7: once per
+    // week), so a re-run never mails anyone twice.
+    let delivered = target.join(crate::delivery::record::FILE);
+    if delivered.exists() {
+        std::fs::copy(&delivered, tmp.path().join(crate::delivery::record::FILE))
+            .with_context(|| format!("carrying {} over", delivered.display()))?;
+    }
     // Where the disk allows, the new report and the previous one trade places in one step,
     // so no crash can leave the folder missing; the staging folder, now holding the previous
     // report, removes itself.
@@ -590,6 +598,26 @@ mod tests {
             .collect();
         left.sort();
         assert_eq!(left, ["2026-W47"]);
+    }
+
+    /// The week's delivery record survives a new report of the same week; nothing else
+    /// of the old folder does.
+    #[test]
+    fn the_delivery_record_is_carried_over() {
+        let out = tempfile::tempdir().unwrap();
+        let target = write(out.path(), &report(&[("clocks.csv", "old\r\n")])).unwrap();
+        std::fs::write(target.join("delivery.json"), "{\"sent\": []}\n").unwrap();
+        std::fs::create_dir(target.join("outbox")).unwrap();
+        write(out.path(), &report(&[("clocks.csv", "new\r\n")])).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(target.join("delivery.json")).unwrap(),
+            "{\"sent\": []}\n"
+        );
+        assert!(!target.join("outbox").exists());
+        assert_eq!(
+            std::fs::read(target.join("clocks.csv")).unwrap(),
+            b"new\r\n"
+        );
     }
 
     /// On Linux the swap is one step: two folders trade places and keep their contents.

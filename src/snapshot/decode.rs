@@ -228,19 +228,29 @@ fn ticket_runs(owners: &[usize], size: usize) -> Vec<(usize, usize)> {
 /// `Some(None)` a null cell. Both are read as null by `owned`, and rejected by `need`.
 type Cells<'a, T> = Box<dyn Iterator<Item = Option<T>> + 'a>;
 
-/// Reads the three person columns `<role>_id`, `<role>_name`, `<role>_app` together.
+/// Reads the person columns `<role>_id`, `<role>_name`, `<role>_app` and `<role>_email`
+/// together. A snapshot written before emails were kept has no email column: its people
+/// read with no address.
 struct PersonIter<'a> {
     id: Cells<'a, &'a str>,
     name: Cells<'a, &'a str>,
     app: Cells<'a, bool>,
+    email: Cells<'a, &'a str>,
 }
 
 impl<'a> PersonIter<'a> {
     fn new(df: &'a DataFrame, role: &str) -> Result<Self> {
+        let email_col = format!("{role}_email");
+        let email: Cells<'a, &'a str> = if df.schema().contains(&email_col) {
+            strs(df, &email_col)?
+        } else {
+            Box::new(std::iter::repeat(None))
+        };
         Ok(PersonIter {
             id: strs(df, &format!("{role}_id"))?,
             name: strs(df, &format!("{role}_name"))?,
             app: bools(df, &format!("{role}_app"))?,
+            email,
         })
     }
 
@@ -249,10 +259,12 @@ impl<'a> PersonIter<'a> {
         let id = self.id.next().flatten();
         let name = self.name.next().flatten();
         let app = self.app.next().flatten();
+        let email = self.email.next().flatten();
         id.map(|id| PersonRef {
             id: id.into(),
             name: name.unwrap_or_default().into(),
             app: app.unwrap_or(false),
+            email: email.map(Short::from),
         })
     }
 }

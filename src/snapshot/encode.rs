@@ -172,12 +172,14 @@ fn changes_frame(tickets: &[&Ticket]) -> PolarsResult<DataFrame> {
     DataFrame::new(n, columns)
 }
 
-/// The three columns `<role>_id`, `<role>_name`, `<role>_app` of an optional person; all
-/// three are null when JIRA named nobody.
+/// The four columns `<role>_id`, `<role>_name`, `<role>_app`, `<role>_email` of an
+/// optional person; all four are null when JIRA named nobody, the email also when JIRA
+/// sent no `emailAddress`.
 struct PersonCols<'a> {
     id: Vec<Option<&'a str>>,
     name: Vec<Option<&'a str>>,
     app: Vec<Option<bool>>,
+    email: Vec<Option<&'a str>>,
 }
 
 impl<'a> PersonCols<'a> {
@@ -186,6 +188,7 @@ impl<'a> PersonCols<'a> {
             id: Vec::with_capacity(n),
             name: Vec::with_capacity(n),
             app: Vec::with_capacity(n),
+            email: Vec::with_capacity(n),
         }
     }
 
@@ -193,13 +196,15 @@ impl<'a> PersonCols<'a> {
         self.id.push(person.map(|p| p.id.as_str()));
         self.name.push(person.map(|p| p.name.as_str()));
         self.app.push(person.map(|p| p.app));
+        self.email.push(person.and_then(|p| p.email.as_deref()));
     }
 
-    fn into_columns(self, role: &str) -> [Column; 3] {
+    fn into_columns(self, role: &str) -> [Column; 4] {
         [
             text(&format!("{role}_id"), self.id),
             text(&format!("{role}_name"), self.name),
             Column::new(format!("{role}_app").into(), self.app),
+            text(&format!("{role}_email"), self.email),
         ]
     }
 }

@@ -3,20 +3,22 @@
 //! It owns four normalized tables, each `<table>.parquet` in the data folder:
 //!
 //! - `tickets`: one row per issue (`id, key, created, updated, issue_type, status,
-//!   resolution, severity, labels, assignee_id, assignee_name, assignee_app, reporter_id,
-//!   reporter_name, reporter_app, truncated`);
+//!   resolution, severity, labels, assignee_id, assignee_name, assignee_app,
+//!   assignee_email, reporter_id, reporter_name, reporter_app, reporter_email, truncated`);
 //! - `comments`: one row per comment (`id, ticket_id, author_id, author_name, author_app,
-//!   created, updated, public, body`);
+//!   author_email, created, updated, public, body`);
 //! - `worklogs`: one row per worklog (`id, ticket_id, author_id, author_name, author_app,
-//!   started, created, updated, seconds, comment`);
+//!   author_email, started, created, updated, seconds, comment`);
 //! - `changes`: one row per changelog item (`history_id, ticket_id, author_id, author_name,
-//!   author_app, at, field_id, field, from, from_string, to, to_string`).
+//!   author_app, author_email, at, field_id, field, from, from_string, to, to_string`).
 //!
 //! Ids are strings. Timestamps are `Datetime(ms)` without a zone and hold UTC instants, so
 //! sub-millisecond precision is not kept. `labels` is space-separated (JIRA labels contain
 //! no spaces) and `truncated` joins its notes with `"; "`; both are `""` when empty. A
-//! person is three columns, all null when JIRA named nobody. Child rows keep their
-//! ticket's order, and tickets are stored sorted by id.
+//! person is four columns, all null when JIRA named nobody; `_email` is also null when
+//! JIRA sent no `emailAddress` (a snapshot written before emails were kept has no such
+//! column and still reads). Child rows keep their ticket's order, and tickets are stored
+//! sorted by id.
 //!
 //! `snapshot.json` ([`Meta`] plus each table's size, row count and SHA-256) is written last,
 //! so a set of files left half-replaced is detected on read. [`lock`] keeps two runs from

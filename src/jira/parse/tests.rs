@@ -84,7 +84,8 @@ fn people_by_account_id_name_or_key() {
         Some(PersonRef {
             id: "557058:bot".into(),
             name: "Automation".into(),
-            app: true
+            app: true,
+            email: None,
         })
     );
     let server = json!({"key": "JIRAUSER10100", "name": "bob", "displayName": "Bob"});
@@ -95,11 +96,28 @@ fn people_by_account_id_name_or_key() {
         Some(PersonRef {
             id: "JIRAUSER10100".into(),
             name: Short::default(),
-            app: false
+            app: false,
+            email: None,
         })
     );
     assert_eq!(parse_person(&Value::Null), None);
     assert_eq!(parse_person(&json!({"displayName": "Former user"})), None);
+}
+
+#[test]
+fn a_person_keeps_the_email_address_jira_sent() {
+    let server = json!({"name": "bob", "displayName": "Bob", "emailAddress": "bob@example.com"});
+    assert_eq!(
+        parse_person(&server).unwrap().email.as_deref(),
+        Some("bob@example.com")
+    );
+    // Cloud hides the address under privacy settings: absent or empty is no address.
+    let hidden = json!({"accountId": "5b10", "emailAddress": ""});
+    assert_eq!(parse_person(&hidden).unwrap().email, None);
+    assert_eq!(
+        parse_person(&json!({"accountId": "5b10"})).unwrap().email,
+        None
+    );
 }
 
 #[test]

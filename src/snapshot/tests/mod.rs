@@ -22,6 +22,7 @@ fn person(id: &str, name: &str, app: bool) -> Option<PersonRef> {
         id: id.into(),
         name: name.into(),
         app,
+        email: None,
     })
 }
 
@@ -49,7 +50,10 @@ fn full_ticket() -> Ticket {
         resolution: Some("Done".into()),
         severity: Some("critical".into()),
         labels: vec!["zeta".into(), "alpha".into(), "prod-eu".into()],
-        assignee: person("acc-1", "Ana Ruiz", false),
+        assignee: person("acc-1", "Ana Ruiz", false).map(|p| PersonRef {
+            email: Some("ana.ruiz@example.com".into()),
+            ..p
+        }),
         reporter: person("bot-7", "Automation for Jira", true),
         truncated: vec!["comments: 5 of 12".into(), "worklogs: 1 of 3".into()],
         comments: vec![

@@ -73,9 +73,11 @@ fn tables_have_the_documented_columns_and_types() {
             "assignee_id",
             "assignee_name",
             "assignee_app",
+            "assignee_email",
             "reporter_id",
             "reporter_name",
             "reporter_app",
+            "reporter_email",
             "truncated"
         ]
     );
@@ -87,6 +89,7 @@ fn tables_have_the_documented_columns_and_types() {
             "author_id",
             "author_name",
             "author_app",
+            "author_email",
             "created",
             "updated",
             "public",
@@ -101,6 +104,7 @@ fn tables_have_the_documented_columns_and_types() {
             "author_id",
             "author_name",
             "author_app",
+            "author_email",
             "started",
             "created",
             "updated",
@@ -116,6 +120,7 @@ fn tables_have_the_documented_columns_and_types() {
             "author_id",
             "author_name",
             "author_app",
+            "author_email",
             "at",
             "field_id",
             "field",

@@ -1,0 +1,112 @@
+//! One mail as SPEC §7 shapes it: a plain-text and an HTML summary (multipart/alternative)
+//! and one page attached, addressed to one person. Nothing else goes into the headers: no
+//! Cc, no other recipient, a `Message-ID` made of random digits and the sender's domain.
+
+use lettre::Message;
+use lettre::message::header::ContentType;
+use lettre::message::{Attachment, Mailbox, MultiPart};
+
+use super::record::Kind;
+
+/// A message to one recipient, before it is sent or written to the outbox.
+#[derive(Debug, Clone)]
+pub struct Letter {
+    pub kind: Kind,
+    pub to: Mailbox,
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+    /// The attached page's file name (`index.html`, `<file id>.html`) and bytes.
+    pub attachment: (String, Vec<u8>),
+}
+
+impl Letter {
+    /// The recipient's address as the record keeps it.
+    pub fn recipient(&self) -> String {
+        self.to.email.to_string()
+    }
+}
+
+/// A fresh `Message-ID` in the sender's domain: random, so it says nothing about anyone.
+pub fn message_id(from: &Mailbox) -> String {
+    let domain = from.email.domain();
+    let random: String = (0..24)
+        .map(|_| char::from_digit(fastrand::u32(0..36), 36).unwrap_or('0'))
+        .collect();
+    format!("<supportlens.{random}@{domain}>")
+}
+
+/// The mail for `letter`, from `from`, with `message_id`.
+pub fn build(letter: &Letter, from: &Mailbox, message_id: &str) -> anyhow::Result<Message> {
+    let (name, bytes) = &letter.attachment;
+    let page = Attachment::new(name.clone()).body(bytes.clone(), ContentType::TEXT_HTML);
+    let body = MultiPart::mixed()
+        .multipart(MultiPart::alternative_plain_html(
+            letter.text.clone(),
+            letter.html.clone(),
+        ))
+        .singlepart(page);
+    Message::builder()
+        .from(from.clone())
+        .to(letter.to.clone())
+        .subject(letter.subject.clone())
+        .message_id(Some(message_id.to_string()))
+        .date_now()
+        .multipart(body)
+        .map_err(|e| {
+            anyhow::anyhow!(
+                "cannot build the {} message to {}: {e}",
+                letter.kind.as_str(),
+                letter.recipient()
+            )
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_message_has_one_recipient_two_bodies_and_the_page() {
+        let from: Mailbox = "supportlens <reports@example.com>".parse().unwrap();
+        let letter = Letter {
+            kind: Kind::Engineer,
+            to: "Amara Perera <amara.perera@example.com>".parse().unwrap(),
+            subject: "supportlens: your week 2026-W47".into(),
+            text: "Your week\n".into(),
+            html: "<p>Your week</p>".into(),
+            attachment: ("abc.html".into(), b"<html>page</html>".to_vec()),
+        };
+        let id = message_id(&from);
+        assert!(
+            id.starts_with("<supportlens.") && id.ends_with("@example.com>"),
+            "{id}"
+        );
+        assert_ne!(id, message_id(&from));
+        let mail = String::from_utf8(build(&letter, &from, &id).unwrap().formatted()).unwrap();
+        let header = |name: &str| {
+            mail.lines()
+                .find(|l| l.starts_with(name))
+                .unwrap_or_default()
+                .to_string()
+        };
+        assert!(header("To: ").contains("Amara Perera"), "{mail}");
+        assert!(
+            header("To: ").ends_with(" <amara.perera@example.com>"),
+            "{mail}"
+        );
+        assert!(
+            header("From: ").ends_with(" <reports@example.com>"),
+            "{mail}"
+        );
+        assert!(
+            mail.contains("Subject: supportlens: your week 2026-W47\r\n"),
+            "{mail}"
+        );
+        assert!(mail.contains(&format!("Message-ID: {id}\r\n")), "{mail}");
+        assert!(!mail.contains("Cc:") && !mail.contains("Bcc:"), "{mail}");
+        assert!(mail.contains("multipart/alternative"), "{mail}");
+        assert!(mail.contains("filename=\"abc.html\""), "{mail}");
+        assert_eq!(letter.recipient(), "amara.perera@example.com");
+    }
+}

@@ -1,0 +1,174 @@
+//! `delivery.json`: what was sent for a report's week (SPEC §7 "once per week"). Each
+//! message is recorded the moment it is accepted, so a run cut short after some sends
+//! still knows them, and a re-run sends only what is missing. The file is rewritten whole
+//! through a temporary file and a rename: a crash leaves the old record or the new one,
+//! never half of one. It lives in the report folder, and the report writer carries it
+//! over when the same week's report is written again.
+
+use std::path::Path;
+
+use anyhow::Context;
+use serde::{Deserialize, Serialize};
+
+use crate::error::Failure;
+
+/// The record's file name in the report folder.
+pub const FILE: &str = "delivery.json";
+
+/// What a message was.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    /// A lead's message: the team summary with `index.html`.
+    Team,
+    /// An engineer's message: their own summary with their page.
+    Engineer,
+    /// The post to `SUPPORTLENS_WEBHOOK_URL`.
+    Webhook,
+}
+
+impl Kind {
+    /// The name used in the record, file names and messages.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Team => "team",
+            Kind::Engineer => "engineer",
+            Kind::Webhook => "webhook",
+        }
+    }
+}
+
+/// One message that was sent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Sent {
+    /// The address mailed, or `webhook` (the webhook's URL is a secret and never written).
+    pub recipient: String,
+    pub kind: Kind,
+    /// The report's week, e.g. `2026-W47`.
+    pub week: String,
+    /// When the server accepted it, RFC 3339 UTC.
+    pub time: String,
+    /// The mail's `Message-ID`; none for the webhook.
+    pub message_id: Option<String>,
+}
+
+/// Everything sent for one report folder.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Record {
+    pub sent: Vec<Sent>,
+}
+
+impl Record {
+    /// The record in `folder`; empty when there is none yet. A record that cannot be read
+    /// is an error: guessing would mail people twice.
+    pub fn load(folder: &Path) -> anyhow::Result<Record> {
+        let path = folder.join(FILE);
+        let bytes = match std::fs::read(&path) {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Record::default()),
+            Err(e) => {
+                return Err(Failure::delivery(format!(
+                    "cannot read {} ({e}); nothing was sent: fix its permissions and run again",
+                    path.display()
+                ))
+                .into());
+            }
+        };
+        serde_json::from_slice(&bytes).map_err(|e| {
+            Failure::delivery(format!(
+                "{} is not a delivery record ({e}); nothing was sent: restore it, or remove it \
+                 to send every message again",
+                path.display()
+            ))
+            .into()
+        })
+    }
+
+    /// True when a message of `kind` to `recipient` for `week` was sent. Addresses compare
+    /// without regard to case, as mail systems treat them.
+    pub fn has(&self, kind: Kind, recipient: &str, week: &str) -> bool {
+        self.sent.iter().any(|s| {
+            s.kind == kind && s.week == week && s.recipient.eq_ignore_ascii_case(recipient)
+        })
+    }
+
+    /// Adds `sent` and rewrites the record in `folder` at once.
+    pub fn add(&mut self, folder: &Path, sent: Sent) -> anyhow::Result<()> {
+        self.sent.push(sent);
+        self.save(folder)
+    }
+
+    fn save(&self, folder: &Path) -> anyhow::Result<()> {
+        let path = folder.join(FILE);
+        let mut bytes = serde_json::to_vec_pretty(self).context("rendering delivery.json")?;
+        bytes.push(b'\n');
+        let write = || -> std::io::Result<()> {
+            let mut tmp = tempfile::Builder::new()
+                .prefix(".delivery-")
+                .tempfile_in(folder)?;
+            std::io::Write::write_all(&mut tmp, &bytes)?;
+            tmp.as_file().sync_all()?;
+            tmp.persist(&path).map_err(|e| e.error)?;
+            Ok(())
+        };
+        write().map_err(|e| {
+            Failure::delivery(format!(
+                "cannot write {} ({e}): a message was sent but is not recorded, so a re-run \
+                 would send it again; free space or fix the folder's permissions",
+                path.display()
+            ))
+            .into()
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sent(recipient: &str, kind: Kind) -> Sent {
+        Sent {
+            recipient: recipient.to_string(),
+            kind,
+            week: "2026-W47".to_string(),
+            time: "2026-11-23T06:00:01Z".to_string(),
+            message_id: Some("<a1@example.com>".to_string()),
+        }
+    }
+
+    #[test]
+    fn a_record_round_trips_and_knows_what_was_sent() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut record = Record::load(dir.path()).unwrap();
+        assert_eq!(record, Record::default());
+        record
+            .add(dir.path(), sent("Lead@Example.com", Kind::Team))
+            .unwrap();
+        record
+            .add(dir.path(), sent("webhook", Kind::Webhook))
+            .unwrap();
+        let back = Record::load(dir.path()).unwrap();
+        assert_eq!(back, record);
+        assert!(back.has(Kind::Team, "lead@example.com", "2026-W47"));
+        assert!(!back.has(Kind::Engineer, "lead@example.com", "2026-W47"));
+        assert!(!back.has(Kind::Team, "lead@example.com", "2026-W46"));
+        assert!(back.has(Kind::Webhook, "webhook", "2026-W47"));
+        let text = std::fs::read_to_string(dir.path().join(FILE)).unwrap();
+        assert!(text.contains("\"kind\": \"team\""), "{text}");
+        assert!(
+            text.contains("\"message_id\": \"<a1@example.com>\""),
+            "{text}"
+        );
+        // Only the record itself is left: the temporary file was renamed over it.
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn an_unreadable_record_is_a_delivery_failure() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join(FILE), "{not json").unwrap();
+        let err = Record::load(dir.path()).unwrap_err();
+        assert_eq!(crate::error::exit_code(&err), 6);
+        assert!(format!("{err:#}").contains("delivery.json is not a delivery record"));
+    }
+}

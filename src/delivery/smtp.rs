@@ -1,0 +1,159 @@
+//! How mail reaches the SMTP server of `[delivery] smtp` (SPEC §7). The URL is read and
+//! checked by the configuration (`config::delivery::parse_smtp`) into a
+//! [`SmtpServer`]; here it becomes a connection:
+//!
+//! - `smtps://host[:port]`: TLS from the first byte (implicit TLS);
+//! - `smtp://host[:port]?tls=required`: STARTTLS, required: a server that does not offer
+//!   it gets nothing, not even the login;
+//! - `smtp://host[:port]` to a loopback address: plain, a relay on this machine.
+//!
+//! Certificates are checked against the system's roots (rustls with ring, the stack reqwest
+//! already uses). Credentials come from `SUPPORTLENS_SMTP_USER` and
+//! `SUPPORTLENS_SMTP_PASSWORD` only. Each message goes over a connection of its own, so
+//! one refused recipient does not hold up the others.
+
+use std::time::Duration;
+
+use lettre::transport::smtp::authentication::Credentials;
+use lettre::{Message, SmtpTransport, Transport};
+
+use crate::error::Failure;
+use crate::settings::{SmtpSecurity, SmtpServer};
+
+/// The environment variable holding the SMTP user name.
+pub const USER_ENV: &str = "SUPPORTLENS_SMTP_USER";
+/// The environment variable holding the SMTP password.
+pub const PASSWORD_ENV: &str = "SUPPORTLENS_SMTP_PASSWORD";
+
+/// How long one SMTP command may take before the server counts as unreachable.
+const TIMEOUT: Duration = Duration::from_secs(60);
+
+/// The SMTP user and password from the environment: both, or neither (a server that
+/// takes mail from this machine without a login).
+pub fn credentials_from_env() -> Result<Option<Credentials>, Failure> {
+    let get = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
+    match (get(USER_ENV), get(PASSWORD_ENV)) {
+        (Some(user), Some(password)) => Ok(Some(Credentials::new(user, password))),
+        (None, None) => Ok(None),
+        (Some(_), None) => Err(Failure::usage(format!(
+            "{USER_ENV} is set but {PASSWORD_ENV} is not; set both, or neither for a server \
+             that needs no login"
+        ))),
+        (None, Some(_)) => Err(Failure::usage(format!(
+            "{PASSWORD_ENV} is set but {USER_ENV} is not; set both, or neither for a server \
+             that needs no login"
+        ))),
+    }
+}
+
+/// Why one message was not sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refusal {
+    /// The server answered and refused this message (a rejected recipient, a message it
+    /// will not take): the next message may still go through.
+    Message(String),
+    /// The server could not be reached or failed (connection, TLS, login, timeout): the
+    /// remaining messages would fail the same way.
+    Server(String),
+}
+
+/// A configured SMTP server.
+pub struct Mailer {
+    transport: SmtpTransport,
+    /// The same server without the login, for a server that offers no AUTH at all (a
+    /// relay that takes this machine's mail as it is): lettre would refuse to send.
+    anonymous: Option<SmtpTransport>,
+    server: String,
+}
+
+impl Mailer {
+    /// A mailer for `endpoint`, logging in with `credentials` when given.
+    pub fn new(endpoint: &SmtpServer, credentials: Option<Credentials>) -> Result<Mailer, Failure> {
+        let tls_failure = |e: lettre::transport::smtp::Error| {
+            Failure::usage(format!(
+                "[delivery] smtp: cannot set up TLS for {endpoint} ({})",
+                one_line(&e.to_string())
+            ))
+        };
+        let host = endpoint.host.trim_start_matches('[').trim_end_matches(']');
+        let builder = match endpoint.security {
+            SmtpSecurity::ImplicitTls => SmtpTransport::relay(host).map_err(tls_failure)?,
+            SmtpSecurity::StartTls => SmtpTransport::starttls_relay(host).map_err(tls_failure)?,
+            SmtpSecurity::Plain => SmtpTransport::builder_dangerous(host),
+        };
+        let builder = builder.port(endpoint.port).timeout(Some(TIMEOUT));
+        let (transport, anonymous) = match credentials {
+            Some(c) => (
+                builder.clone().credentials(c).build(),
+                Some(builder.build()),
+            ),
+            None => (builder.build(), None),
+        };
+        Ok(Mailer {
+            transport,
+            anonymous,
+            server: endpoint.to_string(),
+        })
+    }
+
+    /// The server as messages name it (`host:port`).
+    pub fn server(&self) -> &str {
+        &self.server
+    }
+
+    /// Sends one message over a connection of its own.
+    pub fn send(&self, message: &Message) -> Result<(), Refusal> {
+        let mut sent = self.transport.send(message);
+        if let (Err(e), Some(anonymous)) = (&sent, &self.anonymous)
+            && e.to_string()
+                .contains("No compatible authentication mechanism")
+        {
+            // The server asks for no login (it offers no AUTH): the password stays unsent.
+            sent = anonymous.send(message);
+        }
+        match sent {
+            Ok(_) => Ok(()),
+            Err(e) => {
+                let text = one_line(&e.to_string());
+                // A 4xx/5xx answer to this message's commands concerns this message; any
+                // other failure (connect, TLS, login, timeout) is the server's.
+                if (e.is_permanent() || e.is_transient()) && !is_login_failure(&e) {
+                    Err(Refusal::Message(text))
+                } else {
+                    Err(Refusal::Server(text))
+                }
+            }
+        }
+    }
+}
+
+/// 530/534/535/538: the server refused the login, which every message would meet.
+fn is_login_failure(e: &lettre::transport::smtp::Error) -> bool {
+    e.status()
+        .is_some_and(|c| matches!(c.to_string().as_str(), "530" | "534" | "535" | "538"))
+}
+
+/// A server's answer on one line and of bounded length: it is the server's text, shown to
+/// say why, not to be trusted with the terminal.
+fn one_line(s: &str) -> String {
+    let flat: String = s
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    let flat = flat.split_whitespace().collect::<Vec<_>>().join(" ");
+    match flat.char_indices().nth(200) {
+        Some((cut, _)) => format!("{}…", &flat[..cut]),
+        None => flat,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn server_text_is_one_bounded_line() {
+        assert_eq!(one_line("550 no\r\nsuch\tuser"), "550 no such user");
+        assert_eq!(one_line(&"x".repeat(500)).chars().count(), 201);
+    }
+}

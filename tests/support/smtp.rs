@@ -1,0 +1,136 @@
+//! A real SMTP server for the delivery tests: aiosmtpd, started by the test on an
+//! ephemeral port of 127.0.0.1 (`smtp_server.py` beside this file). It writes what it
+//! accepts as `.eml` files plus JSON from Python's own email parser, so the tests read the
+//! messages back through an implementation independent of the one that wrote them.
+//!
+//! The Python with aiosmtpd is `$SUPPORTLENS_TEST_PYTHON`, else the venv `.ci/run`
+//! creates (`~/.cache/supportlens-venv`), else `python3`. Without one a test says so
+//! loudly and passes over its mail part; under CI (`CI` set) it fails instead.
+
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+
+use serde_json::Value;
+
+/// The Python that has aiosmtpd, if any.
+pub fn python() -> Option<PathBuf> {
+    let mut candidates: Vec<PathBuf> = Vec::new();
+    if let Ok(p) = std::env::var("SUPPORTLENS_TEST_PYTHON") {
+        candidates.push(p.into());
+    }
+    if let Ok(home) = std::env::var("HOME") {
+        candidates.push(Path::new(&home).join(".cache/supportlens-venv/bin/python"));
+    }
+    candidates.push("python3".into());
+    let found = candidates.into_iter().find(|p| {
+        Command::new(p)
+            .args(["-c", "import aiosmtpd"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+    });
+    if found.is_none() {
+        let msg = "no Python with aiosmtpd: the SMTP delivery tests need it. Create it with \
+                   `python3 -m venv ~/.cache/supportlens-venv && \
+                   ~/.cache/supportlens-venv/bin/pip install aiosmtpd==1.4.6` (.ci/run does)";
+        assert!(std::env::var_os("CI").is_none(), "{msg}");
+        eprintln!("\n!!!!! SKIPPED: {msg} !!!!!\n");
+    }
+    found
+}
+
+fn script() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/smtp_server.py")
+}
+
+/// A running aiosmtpd; stopped when dropped.
+pub struct SmtpServer {
+    child: Child,
+    pub port: u16,
+    dir: tempfile::TempDir,
+}
+
+impl SmtpServer {
+    /// Starts a server; with `login`, it requires that user and password.
+    pub fn start(python: &Path, login: Option<(&str, &str)>) -> SmtpServer {
+        let dir = tempfile::tempdir().unwrap();
+        let mut cmd = Command::new(python);
+        cmd.arg(script()).arg("serve").arg(dir.path());
+        if let Some((user, password)) = login {
+            cmd.args(["--user", user, "--password", password]);
+        }
+        let mut child = cmd
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start smtp_server.py");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let port = line.trim().parse().expect("smtp_server.py prints its port");
+        SmtpServer { child, port, dir }
+    }
+
+    /// `smtp://127.0.0.1:<port>`: plain, as supportlens allows to loopback only.
+    pub fn url(&self) -> String {
+        format!("smtp://127.0.0.1:{}", self.port)
+    }
+
+    /// From now on, refuse these recipients with 550 (an empty list accepts everyone).
+    pub fn refuse(&self, addresses: &[&str]) {
+        std::fs::write(self.dir.path().join("refuse.txt"), addresses.join("\n")).unwrap();
+    }
+
+    /// Every message accepted so far, in order, as Python's email package reads it.
+    pub fn messages(&self) -> Vec<Value> {
+        let mut names: Vec<PathBuf> = std::fs::read_dir(self.dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "json"))
+            .collect();
+        names.sort();
+        names
+            .iter()
+            .map(|p| serde_json::from_slice(&std::fs::read(p).unwrap()).unwrap())
+            .collect()
+    }
+
+    /// The raw bytes of every message accepted so far.
+    pub fn raw(&self) -> Vec<Vec<u8>> {
+        let mut names: Vec<PathBuf> = std::fs::read_dir(self.dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "eml"))
+            .collect();
+        names.sort();
+        names.iter().map(|p| std::fs::read(p).unwrap()).collect()
+    }
+}
+
+impl Drop for SmtpServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A message file (the dry run's `.eml`) as Python's email package reads it.
+pub fn parse_eml(python: &Path, path: &Path) -> Value {
+    let out = Command::new(python)
+        .arg(script())
+        .arg("parse")
+        .arg(path)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
