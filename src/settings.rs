@@ -8,6 +8,7 @@ use chrono_tz::Tz;
 use regex::Regex;
 
 use crate::calendar::Calendar;
+use crate::metrics::columns::Better;
 
 /// JIRA deployment kind; decides the REST API and the auth scheme.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -119,6 +120,70 @@ pub struct TeamSettings {
     pub engineers: Vec<String>,
     pub leads: Vec<String>,
     pub bots: Vec<String>,
+    /// `[team] emails`: person id to address, for delivery.
+    pub emails: BTreeMap<String, String>,
+}
+
+/// One `[goals]` entry: a weekly column and the number to reach (SPEC §5 Goals).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Goal {
+    /// The `engineer_weekly.csv` column.
+    pub metric: &'static str,
+    /// Its index in `metrics::columns::COLUMNS`.
+    pub index: usize,
+    pub better: Better,
+    pub target: f64,
+}
+
+/// How mail reaches the SMTP server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SmtpSecurity {
+    /// `smtps://`: TLS from the first byte (port 465 by default).
+    ImplicitTls,
+    /// `smtp://…?tls=required`: STARTTLS, refusing to go on without it (port 587 by default).
+    StartTls,
+    /// `smtp://` to a loopback address only: no TLS (port 25 by default).
+    Plain,
+}
+
+/// `[delivery] smtp`, checked: no credentials in it (they come from the environment).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SmtpServer {
+    pub host: String,
+    pub port: u16,
+    pub security: SmtpSecurity,
+}
+
+impl std::fmt::Display for SmtpServer {
+    /// `host:port`, safe for messages (the URL holds no secret: userinfo is refused).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.host.contains(':') {
+            write!(f, "[{}]:{}", self.host, self.port)
+        } else {
+            write!(f, "{}:{}", self.host, self.port)
+        }
+    }
+}
+
+/// `[delivery]` (SPEC §7): where the report is sent; nothing unless a destination is set.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DeliverySettings {
+    pub smtp: Option<SmtpServer>,
+    /// The From mailbox, `Name <address>` or `address`.
+    pub from: Option<String>,
+    /// Addresses that get the team page.
+    pub leads: Vec<String>,
+    /// Every engineer gets their own page.
+    pub engineers: bool,
+    /// Post the team summary to `SUPPORTLENS_WEBHOOK_URL`.
+    pub webhook: bool,
+}
+
+impl DeliverySettings {
+    /// True when a destination is named, so `run` delivers.
+    pub fn any(&self) -> bool {
+        !self.leads.is_empty() || self.engineers || self.webhook
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -170,6 +235,9 @@ pub struct Settings {
     /// `[hygiene] prebook_after`, seconds.
     pub prebook_after: i64,
     pub score: ScoreWeights,
+    /// `[goals]`, in column order.
+    pub goals: Vec<Goal>,
+    pub delivery: DeliverySettings,
     /// The config file read, if any.
     pub source: Option<PathBuf>,
     /// A canonical text of the effective configuration; `run.json` carries its SHA-256.

@@ -53,6 +53,19 @@ pub fn effective_text(settings: &Settings) -> String {
             ("labels".into(), set(&settings.escalation.labels)),
         ],
     );
+    // Goals decide goals.csv's `met`; written only when set, so a configuration without
+    // goals keeps the digest it had before goals existed.
+    if !settings.goals.is_empty() {
+        section(
+            &mut out,
+            "goals",
+            settings
+                .goals
+                .iter()
+                .map(|g| (g.metric.to_string(), number(g.target)))
+                .collect(),
+        );
+    }
     section(
         &mut out,
         "hygiene",

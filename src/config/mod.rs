@@ -6,6 +6,7 @@
 //! hash goes into `run.json`, and `errors` turns a problem into a message naming the file,
 //! line, column and key.
 
+pub mod delivery;
 mod effective;
 mod errors;
 mod fields;

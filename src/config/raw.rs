@@ -14,6 +14,7 @@ use toml::de::DeTable;
 
 use crate::settings::ClockMode;
 
+use super::delivery::{AddressValue, GoalNumber, MailboxValue, SmtpValue};
 use super::errors::Source;
 use super::fields::{
     ClockValue, Concurrency, DayRanges, Duration, FlavorValue, Fraction, HolidayDate, JiraUrl,
@@ -49,6 +50,22 @@ pub struct RawConfig {
     pub hygiene: RawHygiene,
     #[serde(default)]
     pub score: RawScore,
+    /// `[goals]`: column name to the number to reach; keys are checked in `resolve`.
+    #[serde(default)]
+    pub goals: BTreeMap<String, Spanned<GoalNumber>>,
+    #[serde(default)]
+    pub delivery: RawDelivery,
+}
+
+/// `[delivery]` (SPEC §7). Credentials are refused here like in `[jira]`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, expecting = "a [delivery] table")]
+pub struct RawDelivery {
+    pub smtp: Option<Spanned<SmtpValue>>,
+    pub from: Option<MailboxValue>,
+    pub leads: Option<Vec<AddressValue>>,
+    pub engineers: Option<Spanned<bool>>,
+    pub webhook: Option<bool>,
 }
 
 /// `[jira]`. Secret-looking keys are refused before this schema runs (`check_no_secrets`).
@@ -70,6 +87,7 @@ pub struct RawTeam {
     pub engineers: Option<Vec<String>>,
     pub leads: Option<Vec<String>>,
     pub bots: Option<Vec<String>>,
+    pub emails: Option<BTreeMap<String, AddressValue>>,
 }
 
 /// `[calendar]`.
@@ -195,21 +213,39 @@ const SECRET_KEYS: [&str; 6] = [
 /// a bare "unknown field". Runs on the parsed document, before the schema, and never puts
 /// the value into the message (a pasted token must not reach a terminal or a log).
 pub fn check_no_secrets(doc: &DeTable<'_>, src: &Source) -> anyhow::Result<()> {
-    let jira = doc
-        .iter()
-        .find(|(k, _)| k.get_ref() == "jira")
-        .and_then(|(_, v)| v.get_ref().as_table());
-    for (key, _) in jira.into_iter().flat_map(|t| t.iter()) {
-        if SECRET_KEYS.contains(&key.get_ref().as_ref()) {
-            return Err(src.problem(
-                Some(key.span()),
-                &format!("jira.{}", key.get_ref()),
-                "secrets are never read from the config file: remove this key and set SUPPORTLENS_JIRA_USER (Cloud: your email) and SUPPORTLENS_JIRA_TOKEN (Cloud: API token; Server/DC: personal access token) in the environment",
-            ));
+    const JIRA: &str = "secrets are never read from the config file: remove this key and set SUPPORTLENS_JIRA_USER (Cloud: your email) and SUPPORTLENS_JIRA_TOKEN (Cloud: API token; Server/DC: personal access token) in the environment";
+    const DELIVERY: &str = "secrets are never read from the config file: remove this key and set SUPPORTLENS_SMTP_USER and SUPPORTLENS_SMTP_PASSWORD (mail) or SUPPORTLENS_WEBHOOK_URL (the webhook) in the environment";
+    for (table, keys, message) in [
+        ("jira", &SECRET_KEYS[..], JIRA),
+        ("delivery", &DELIVERY_SECRET_KEYS[..], DELIVERY),
+    ] {
+        let found = doc
+            .iter()
+            .find(|(k, _)| k.get_ref() == table)
+            .and_then(|(_, v)| v.get_ref().as_table());
+        for (key, _) in found.into_iter().flat_map(|t| t.iter()) {
+            if keys.contains(&key.get_ref().as_ref()) {
+                return Err(src.problem(
+                    Some(key.span()),
+                    &format!("{table}.{}", key.get_ref()),
+                    message,
+                ));
+            }
         }
     }
     Ok(())
 }
+
+/// Keys someone might use to put credentials or the webhook address in `[delivery]`.
+const DELIVERY_SECRET_KEYS: [&str; 7] = [
+    "user",
+    "username",
+    "password",
+    "smtp_user",
+    "smtp_password",
+    "webhook_url",
+    "url",
+];
 
 impl<'de> Deserialize<'de> for RawSlaTable {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {

@@ -13,9 +13,11 @@ use regex::Regex;
 use toml::Spanned;
 
 use crate::calendar::Calendar;
+use crate::metrics::columns;
 use crate::settings::{
-    CallSettings, ClockKind, ClockMode, EscalationSettings, Flavor, JiraSettings, ScoreWeights,
-    Settings, SlaTable, StatusClass, TeamSettings, TicketType, TypeSettings, normalize_status,
+    CallSettings, ClockKind, ClockMode, DeliverySettings, EscalationSettings, Flavor, Goal,
+    JiraSettings, ScoreWeights, Settings, SlaTable, StatusClass, TeamSettings, TicketType,
+    TypeSettings, normalize_status,
 };
 
 use super::effective::effective_text;
@@ -65,7 +67,16 @@ pub fn resolve(raw: RawConfig, base: Option<&Path>, src: &Source) -> anyhow::Res
         engineers: raw.team.engineers.unwrap_or_default(),
         leads: raw.team.leads.unwrap_or_default(),
         bots: raw.team.bots.unwrap_or_default(),
+        emails: raw
+            .team
+            .emails
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(id, a)| (id, a.0))
+            .collect(),
     };
+    let goals = goals(raw.goals, src)?;
+    let delivery = delivery(raw.delivery, src)?;
 
     let cal = raw.calendar;
     let day = |d: Option<super::fields::DayRanges>, open: bool| {
@@ -172,11 +183,86 @@ pub fn resolve(raw: RawConfig, base: Option<&Path>, src: &Source) -> anyhow::Res
         calls,
         prebook_after: raw.hygiene.prebook_after.map_or(4 * 3600, |d| d.0),
         score,
+        goals,
+        delivery,
         source: src.path().map(Path::to_path_buf),
         effective: String::new(),
     };
     settings.effective = effective_text(&settings);
     Ok(settings)
+}
+
+/// `[goals]`: each key a weekly column with a better direction (SPEC §5), in column order.
+fn goals(
+    raw: BTreeMap<String, Spanned<super::delivery::GoalNumber>>,
+    src: &Source,
+) -> anyhow::Result<Vec<Goal>> {
+    let mut goals = Vec::with_capacity(raw.len());
+    for (key, value) in raw {
+        let shown: String = key.chars().take(60).collect();
+        let at = Some(value.span());
+        let Some((index, def)) = columns::column(&key) else {
+            return Err(src.problem(
+                at,
+                &format!("goals.{shown}"),
+                "not a column of engineer_weekly.csv; a goal names a column such as ack_sla_pct = 95 or late_logs = 0 (SPEC §5 Goals)",
+            ));
+        };
+        let Some(better) = def.better else {
+            return Err(src.problem(
+                at,
+                &format!("goals.{shown}"),
+                "this column has no better direction (neither higher nor lower is better), so it cannot be a goal; remove it",
+            ));
+        };
+        goals.push(Goal {
+            metric: def.name,
+            index,
+            better,
+            target: value.get_ref().0,
+        });
+    }
+    goals.sort_by_key(|g| g.index);
+    Ok(goals)
+}
+
+/// `[delivery]`: mail needs a server and a sender.
+fn delivery(raw: super::raw::RawDelivery, src: &Source) -> anyhow::Result<DeliverySettings> {
+    let (smtp, smtp_span) = match raw.smtp {
+        Some(s) => {
+            let span = s.span();
+            (s.into_inner().0, Some(span))
+        }
+        None => (None, None),
+    };
+    let d = DeliverySettings {
+        smtp,
+        from: raw.from.and_then(|m| m.0),
+        leads: raw
+            .leads
+            .unwrap_or_default()
+            .into_iter()
+            .map(|a| a.0)
+            .collect(),
+        engineers: raw.engineers.as_ref().is_some_and(|e| *e.get_ref()),
+        webhook: raw.webhook.unwrap_or(false),
+    };
+    let mails = !d.leads.is_empty() || d.engineers;
+    if mails && d.smtp.is_none() {
+        return Err(src.problem(
+            raw.engineers.as_ref().map(|e| e.span()).or(smtp_span),
+            "delivery.smtp",
+            "leads or engineers are to get mail, but no SMTP server is set; set smtp = \"smtps://smtp.example.com:465\"",
+        ));
+    }
+    if mails && d.from.is_none() {
+        return Err(src.problem(
+            smtp_span,
+            "delivery.from",
+            "mail needs a sender; set from = \"supportlens <support-reports@example.com>\"",
+        ));
+    }
+    Ok(d)
 }
 
 /// Holidays from `[calendar] holidays_ics`; "" means none.

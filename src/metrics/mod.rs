@@ -3,6 +3,7 @@
 
 pub mod calls;
 pub mod clocks;
+pub mod columns;
 pub mod escalations;
 pub mod feedback;
 pub mod handoffs;
@@ -10,6 +11,7 @@ pub mod ownership;
 pub mod people;
 pub mod quality;
 pub mod score;
+pub mod seen;
 #[cfg(test)]
 pub mod testkit;
 #[cfg(test)]

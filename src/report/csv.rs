@@ -66,11 +66,16 @@ impl<'a> Cell<'a> {
         }
     }
 
-    #[cfg(test)]
-    fn render(&self) -> String {
+    /// The cell's CSV text before quoting, neutralised as the file writes it.
+    pub fn csv_text(&self) -> String {
         let mut out = String::new();
         self.render_into(&mut out);
         out
+    }
+
+    #[cfg(test)]
+    fn render(&self) -> String {
+        self.csv_text()
     }
 }
 
@@ -85,6 +90,11 @@ pub fn num2(x: f64) -> String {
     let mut out = String::new();
     num2_into(x, &mut out);
     out
+}
+
+/// A percentage with one decimal: 66.7, 100.0, 0.0 (never -0.0).
+pub fn pct1(x: f64) -> String {
+    Cell::Pct(Some(x)).csv_text()
 }
 
 fn num2_into(x: f64, out: &mut String) {

@@ -4,10 +4,12 @@
 pub mod calls;
 pub mod charts;
 pub mod csv;
+pub mod goals;
 pub mod handoffs;
 pub mod pages;
 pub mod tables;
 pub mod tickets;
+pub mod values;
 
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
@@ -18,7 +20,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::error::Failure;
-use crate::metrics::{Prepared, feedback, quality, weekly};
+use crate::metrics::{Prepared, feedback, quality, seen, weekly};
 use crate::model::{Ticket, Ts, fmt_ts};
 use crate::progress::Progress;
 use crate::settings::{ClockKind, Settings, TicketType};
@@ -42,13 +44,22 @@ pub struct Options {
     pub engineer: Option<String>,
 }
 
-/// A rendered report: the folder name and every file's bytes.
+/// A rendered report: the folder name, every file's bytes, and the measured values the
+/// files were rendered from, for the outputs that follow (delivery).
 #[derive(Debug)]
 pub struct Report {
     pub folder: String,
     pub files: Vec<(String, Vec<u8>)>,
     /// Lines worth a warning on stderr (e.g. unknown statuses), each once.
     pub warnings: Vec<String>,
+    /// The window's weeks, oldest first.
+    pub weeks: Vec<Week>,
+    /// `engineer_weekly.csv` and `team_weekly.csv` as values (self-review: scoped).
+    pub values: values::WeeklyValues,
+    /// The rows of `feedback.csv`.
+    pub feedback: Vec<feedback::Point>,
+    /// The rows of `goals.csv`.
+    pub goals: Vec<goals::GoalRow>,
 }
 
 #[derive(Serialize)]
@@ -109,7 +120,9 @@ pub fn build(
         items.logged.len()
     ));
     let mut problems = quality::problems(&prepared, settings);
-    // The data checks are the timelines' last reader: freed (millions of small frees, on
+    // tickets.csv lists the tickets the window sees (SPEC §5).
+    let seen = seen::seen_in(&prepared, settings, window_start(&window, tz), last.end(tz));
+    // The data checks and the seen check are the timelines' last readers: freed (millions of small frees, on
     // every core) before presence adds its own, which keeps them out of the peak.
     std::mem::take(&mut prepared.timelines)
         .into_par_iter()
@@ -163,6 +176,7 @@ pub fn build(
         .continuity
         .tickets
         .iter()
+        .filter(|t| seen[t.ticket])
         .filter(|t| scope.0.is_none_or(|me| t.owners.iter().any(|o| o == me)))
         .map(|t| {
             scope.redacted(t, |t, s| {
@@ -200,12 +214,14 @@ pub fn build(
     run_json.push(b'\n');
 
     let people = &people;
+    let values = values::WeeklyValues::new(&weekly, people, &settings.score);
+    let goal_rows = goals::evaluate(&values, &settings.goals);
+    let feedback_points = feedback::points(&weekly.engineers, &items, tickets, tz);
     let calls_rows: Vec<_> = items
         .calls
         .iter()
         .filter(|c| weeks.contains(&c.week) && scope.mine(&c.engineer))
         .collect();
-    let points = feedback::points(&weekly.engineers, &items, tickets, tz);
     let breached = page_breaches(&clocks, &items.escalations, tickets);
     // The tables are independent: rendered on every core, listed in this order.
     let jobs: Vec<(&str, Render)> = vec![
@@ -253,7 +269,11 @@ pub fn build(
             "calls.csv",
             Box::new(|| calls::calls_csv(&calls_rows, tickets)),
         ),
-        ("feedback.csv", Box::new(|| tables::feedback(&points))),
+        (
+            "feedback.csv",
+            Box::new(|| tables::feedback(&feedback_points)),
+        ),
+        ("goals.csv", Box::new(|| goals::goals_csv(&goal_rows))),
         (
             "data_quality.csv",
             Box::new(|| tables::data_quality(&problems)),
@@ -267,8 +287,10 @@ pub fn build(
     progress.step(&format!("rendered {} tables", files.len()));
     let typed = Typed {
         weeks: &window,
-        feedback: &points,
+        values: &values,
+        feedback: &feedback_points,
         breaches: &breached,
+        goals: &goal_rows,
     };
     let visuals = visuals(settings, opts, &files, &typed, &run.as_of)?;
     let charts = visuals.iter().filter(|(n, _)| n.ends_with(".png")).count();
@@ -279,14 +301,20 @@ pub fn build(
         folder: last.to_string(),
         files,
         warnings,
+        weeks: window,
+        values,
+        feedback: feedback_points,
+        goals: goal_rows,
     })
 }
 
 /// The typed values the pages are made from (the CSVs are their text).
 struct Typed<'a> {
     weeks: &'a [Week],
+    values: &'a values::WeeklyValues,
     feedback: &'a [feedback::Point],
     breaches: &'a [pages::Breach],
+    goals: &'a [goals::GoalRow],
 }
 
 /// The breached clocks of the window as the pages list them.
@@ -342,12 +370,11 @@ fn visuals(
             })
             .collect();
     let weeks: Vec<String> = typed.weeks.iter().map(Week::to_string).collect();
-    let values = pages::seam::WeeklyValues {
-        engineers: pages::seam::rows_of(&engineer_weekly),
-        team: pages::seam::rows_of(&team_weekly),
-    };
-    let goals: Vec<pages::seam::GoalRow> = Vec::new();
-    let goal_lines: Vec<(&'static str, f64)> = Vec::new();
+    let goal_lines: Vec<(&'static str, f64)> = settings
+        .goals
+        .iter()
+        .map(|g| (g.metric, g.target))
+        .collect();
     let inputs = charts::Inputs {
         engineer_weekly: &engineer_weekly,
         team_weekly: &team_weekly,
@@ -368,14 +395,22 @@ fn visuals(
         as_of,
         jira_url: &settings.jira.url,
         self_review: opts.engineer.as_deref(),
-        values: &values,
+        values: typed.values,
         feedback: typed.feedback,
         breaches: typed.breaches,
-        goals: &goals,
+        goals: typed.goals,
         svgs: &svgs,
     };
     out.extend(pages::pages(&page_inputs)?);
     Ok(out)
+}
+
+/// The start of the window's first week.
+fn window_start(window: &[Week], tz: chrono_tz::Tz) -> Ts {
+    window
+        .first()
+        .expect("a window has at least one week")
+        .start(tz)
 }
 
 /// Who a report is for: everyone, or one engineer (self-review).
@@ -530,6 +565,10 @@ mod tests {
                 .map(|(n, b)| (n.to_string(), b.as_bytes().to_vec()))
                 .collect(),
             warnings: Vec::new(),
+            weeks: Vec::new(),
+            values: values::WeeklyValues::default(),
+            feedback: Vec::new(),
+            goals: Vec::new(),
         }
     }
 

@@ -14,7 +14,7 @@ const MS_PER_MIN: f64 = 60_000.0;
 type Column = (&'static str, fn(&Row) -> Cell<'static>);
 
 /// A weekly column that may need the settings (the score's weights).
-type DynColumn<'a> = (&'static str, Box<dyn Fn(&Row) -> Cell<'static> + 'a>);
+pub(crate) type DynColumn<'a> = (&'static str, Box<dyn Fn(&Row) -> Cell<'static> + 'a>);
 
 /// A family's own column list: names and how its part of a row fills them.
 type FamilyColumns<T> = [(&'static str, fn(&T) -> Cell<'static>)];
@@ -34,7 +34,7 @@ fn family<'a, T: 'a>(
 }
 
 /// Every weekly column after `week, engineer, engineer_name`, in SPEC §5 order.
-fn weekly_columns(weights: &ScoreWeights) -> Vec<DynColumn<'_>> {
+pub(crate) fn weekly_columns(weights: &ScoreWeights) -> Vec<DynColumn<'_>> {
     let sla = WEEKLY
         .iter()
         .map(|(name, f)| (*name, Box::new(*f) as Box<dyn Fn(&Row) -> Cell<'static>>));

@@ -1,5 +1,6 @@
 //! Tests of loading the configuration, checked by hand against SPEC §3.
 
+mod delivery;
 mod loading;
 mod messages;
 
