@@ -446,7 +446,10 @@ pub fn engineer_sheet(inputs: &Inputs, basis: &SheetBasis, id: &str, label: &str
             legend.push((format!("ack {target}"), color, Mark::DashedLine));
         }
     }
-    if panels.iter().any(|p| p.targets.iter().any(|t| t.2 == TEAL)) {
+    if panels
+        .iter()
+        .any(|p| p.targets.iter().any(|t| t.0.starts_with("goal ")))
+    {
         legend.push(("goal".to_string(), TEAL, Mark::DashedLine));
     }
     (!panels.is_empty()).then(|| {

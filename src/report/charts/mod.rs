@@ -127,7 +127,7 @@ pub fn charts(inputs: &Inputs) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
     Ok(files)
 }
 
-/// The SVG files of `charts`' output as text, for [`crate::report::html::index_html`].
+/// The SVG files of `charts`' output as text, for the pages ([`crate::report::pages`]).
 pub fn svgs(files: &[(String, Vec<u8>)]) -> Vec<(String, String)> {
     files
         .iter()

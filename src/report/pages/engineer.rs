@@ -115,7 +115,7 @@ impl EngineerPage {
             .map(|(i, def)| {
                 let value =
                     |r: Option<&ValueRow>| r.and_then(|r| r.values.get(i).copied().flatten());
-                let all: Vec<f64> = mine.iter().filter_map(|r| value(Some(r))).collect();
+                let all: Vec<f64> = mine.iter().filter_map(|r| value(Some(*r))).collect();
                 ThisWeek {
                     name: def.name,
                     label: def.label,

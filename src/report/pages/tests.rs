@@ -363,7 +363,7 @@ fn an_engineer_page_names_no_other_person() {
     let pages = pages_of(&r.inputs(None));
     for (id, ..) in people {
         let text = page(&pages, &engineer_page(id));
-        assert!(text.contains(&format!("<title>")));
+        assert!(text.contains("<title>"));
         for (other, name, escaped) in people.iter().filter(|p| p.0 != id) {
             let file = crate::report::charts::file_id(other);
             for bad in [*other, *name, *escaped, file.as_str()] {

@@ -72,7 +72,7 @@ pub struct Delta {
 pub fn delta(def: &ColumnDef, before: Option<f64>, now: Option<f64>) -> Option<Delta> {
     let d = now? - before?;
     let text = match def.format {
-        Format::Pct1 => format!("{:+.1}", d),
+        Format::Pct1 => format!("{d:+.1}"),
         _ => {
             let n = crate::report::csv::num2(d.abs());
             if d < 0.0 {
