@@ -1,24 +1,23 @@
 #!/usr/bin/env bash
-# Renders a report's index.html to a PNG with headless Chromium, to look at the page as a
-# reader would. Usage: scripts/screenshot.sh REPORT_DIR [OUT.png] [SECTION]
-#   OUT.png defaults to REPORT_DIR/index.png; SECTION is a section's id, "team" or
-#   "engineer_<id>" (the page's navigation links show them), and the picture then shows
-#   the page's header and that section only. HEIGHT (default 3000) sets the height of the picture in pixels.
+# Renders one page of a report to a PNG with headless Chromium, to look at it as a reader
+# would. Usage: scripts/screenshot.sh REPORT_DIR [OUT.png] [PAGE]
+#   OUT.png defaults to REPORT_DIR/index.png; PAGE defaults to index.html (the team page,
+#   or the engineer's page of a self-review) and may be engineers/<file id>.html (the team
+#   page links to each). HEIGHT (default 3000) sets the height of the picture in pixels.
 # Installs Chromium with apt-get when it is missing (needs root).
 set -euo pipefail
 
 if [[ $# -lt 1 || $# -gt 3 ]]; then
-    echo "usage: $0 REPORT_DIR [OUT.png] [SECTION]" >&2
+    echo "usage: $0 REPORT_DIR [OUT.png] [PAGE]" >&2
     exit 2
 fi
 dir=$(cd "$1" && pwd)
-page="$dir/index.html"
+page="$dir/${3:-index.html}"
 if [[ ! -f "$page" ]]; then
-    echo "error: $page not found; give the folder of a report (e.g. reports/2026-W47)" >&2
+    echo "error: $page not found; give the folder of a report (e.g. reports/2026-W47) and a page in it" >&2
     exit 2
 fi
 out=${2:-$dir/index.png}
-section=${3:-}
 height=${HEIGHT:-3000}
 case "$out" in /*) ;; *) out="$PWD/$out" ;; esac
 
@@ -37,16 +36,6 @@ fi
 
 profile=$(mktemp -d)
 trap 'rm -rf "$profile"' EXIT
-if [[ -n "$section" ]]; then
-    if ! grep -q "<section id=\"$section\"" "$page"; then
-        echo "error: $page has no section '$section'" >&2
-        exit 2
-    fi
-    # A copy of the page with every other section hidden (headless Chromium does not
-    # scroll to a #fragment before it takes the picture).
-    sed "s|</head>|<style>section:not(#$section){display:none}</style></head>|" "$page" >"$profile/page.html"
-    page="$profile/page.html"
-fi
 # The flags keep the browser offline and quiet: the page must render from the file alone.
 "$browser" --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
     --disable-background-networking --disable-component-update --disable-sync \

@@ -310,7 +310,18 @@ fn sample_report_has_every_file_and_is_reproducible() {
     let weekly = read(&folder.join("engineer_weekly.csv"));
     assert!(weekly.lines().count() > 12, "{weekly}");
     let html = read(&folder.join("index.html"));
-    assert!(!html.contains("<script"));
+    // The team page's one script is the inline table sort; nothing is loaded.
+    assert!(!html.contains("<script src") && !html.contains("src="));
+    assert_eq!(html.matches("<script").count(), 1);
+    // Every engineer row links to a page that exists.
+    let mut linked = 0;
+    for link in html.split("<a href=\"").skip(1) {
+        let target = &link[..link.find('"').unwrap()];
+        assert!(target.starts_with("engineers/"), "{target}");
+        assert!(folder.join(target).exists(), "{target} missing");
+        linked += 1;
+    }
+    assert!(linked > 5, "{linked} engineer links");
     let first = files(&folder);
     sample_report(dir.path(), &[]);
     let csvs = |f: &[(String, Vec<u8>)]| -> Vec<(String, Vec<u8>)> {
@@ -358,6 +369,50 @@ fn self_review_names_no_one_else() {
             }
         }
     }
+}
+
+/// An id a spreadsheet would run as a formula is written `'=ann` in the CSVs; the pages
+/// read the values, so the self-review page of `=ann` still has her numbers and points,
+/// and the team report has her page under the id's file name.
+#[test]
+fn a_formula_like_id_keeps_its_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let json = read(&fixture("scenario/two-tickets.json")).replace("\"ann\"", "\"=ann\"");
+    std::fs::write(dir.path().join("tickets.json"), json).unwrap();
+    let config = read(&fixture("scenario/supportlens.toml")).replace("\"ann\"", "\"=ann\"");
+    std::fs::write(dir.path().join("supportlens.toml"), config).unwrap();
+    let report = |out: &str, extra: &[&str]| {
+        bin(dir.path())
+            .args(["--config", "supportlens.toml"])
+            .args(["report", "--week", "2026-W47", "--weeks", "1"])
+            .args(["--as-of", "2026-11-23T00:00:00Z", "--out", out])
+            .args(extra)
+            .args(["--input", "tickets.json"])
+            .assert()
+            .success();
+    };
+    report("team", &[]);
+    let weekly = read(&dir.path().join("team/2026-W47/engineer_weekly.csv"));
+    assert!(weekly.contains("2026-W47,'=ann,Ann Perera,"), "{weekly}");
+    let page = read(&dir.path().join("team/2026-W47/engineers/_3Dann.html"));
+    assert!(page.contains("<h1>Ann Perera<span class=\"id\">=ann</span></h1>"));
+    report("self", &["--engineer", "=ann"]);
+    let folder = dir.path().join("self/2026-W47");
+    assert!(!folder.join("engineers").exists());
+    let review = read(&folder.join("index.html"));
+    assert!(
+        review.contains("<span class=\"id\">=ann</span>"),
+        "{review}"
+    );
+    assert!(review.contains("<title>Self-review of Ann Perera, 2026-W47</title>"));
+    // Her acks (SUP-1 acknowledged by her) are on the page, not a week without data.
+    assert!(
+        review.contains(
+            "<tr><th scope=\"row\" title=\"acks\">Acks (stopped ack clocks)</th><td>1</td>"
+        ),
+        "{review}"
+    );
+    assert_eq!(review, read(&folder.join("index.html")));
 }
 
 #[test]

@@ -6,7 +6,7 @@ pub mod charts;
 pub mod csv;
 pub mod goals;
 pub mod handoffs;
-pub mod html;
+pub mod pages;
 pub mod tables;
 pub mod tickets;
 pub mod values;
@@ -226,6 +226,7 @@ pub fn build(
         .iter()
         .filter(|c| weeks.contains(&c.week) && scope.mine(&c.engineer))
         .collect();
+    let breached = page_breaches(&clocks, &items.escalations, tickets);
     // The tables are independent: rendered on every core, listed in this order.
     let jobs: Vec<(&str, Render)> = vec![
         ("clocks.csv", Box::new(|| tables::clocks(&clocks, tickets))),
@@ -288,9 +289,17 @@ pub fn build(
         .collect();
     files.push(("run.json".to_string(), run_json));
     progress.step(&format!("rendered {} tables", files.len()));
-    let visuals = visuals(settings, opts, &files, &run.weeks, &run.as_of)?;
+    let typed = Typed {
+        weeks: &window,
+        values: &values,
+        feedback: &feedback_points,
+        breaches: &breached,
+        goals: &goal_rows,
+    };
+    let visuals = visuals(settings, opts, &files, &typed, &run.as_of)?;
     let charts = visuals.iter().filter(|(n, _)| n.ends_with(".png")).count();
-    progress.step(&format!("drew {charts} charts and index.html"));
+    let pages = visuals.iter().filter(|(n, _)| n.ends_with(".html")).count();
+    progress.step(&format!("drew {charts} charts and {pages} pages"));
     files.extend(visuals);
     Ok(Report {
         folder: last.to_string(),
@@ -303,13 +312,46 @@ pub fn build(
     })
 }
 
-/// Charts (PNG and SVG) and `index.html`, drawn from the CSV bytes just rendered so every
-/// picture shows exactly the numbers of the tables.
+/// The typed values the pages are made from (the CSVs are their text).
+struct Typed<'a> {
+    weeks: &'a [Week],
+    values: &'a values::WeeklyValues,
+    feedback: &'a [feedback::Point],
+    breaches: &'a [pages::Breach],
+    goals: &'a [goals::GoalRow],
+}
+
+/// The breached clocks of the window as the pages list them.
+fn page_breaches(
+    clocks: &[&crate::metrics::Clock],
+    escalations: &[crate::metrics::Escalation],
+    tickets: &[Ticket],
+) -> Vec<pages::Breach> {
+    let index = crate::metrics::escalations::EscalationIndex::new(escalations);
+    clocks
+        .iter()
+        .filter(|c| c.breached)
+        .map(|c| pages::Breach {
+            week: c.week,
+            engineer: c.engineer.to_string(),
+            ticket: tickets[c.ticket].key.to_string(),
+            kind: c.kind.as_str(),
+            ticket_type: c.ticket_type.as_str(),
+            severity: c.severity.as_deref().unwrap_or_default().to_string(),
+            deadline: c.deadline.map(fmt_ts).unwrap_or_default(),
+            escalated_before_deadline: index.escalated_within(c),
+        })
+        .collect()
+}
+
+/// Charts (PNG and SVG) and the pages. The charts are drawn from the CSV bytes just
+/// rendered, so every picture shows exactly the numbers of the tables; the pages read the
+/// typed values, so no id or text goes through a CSV cell's formula guard.
 fn visuals(
     settings: &Settings,
     opts: &Options,
     files: &[(String, Vec<u8>)],
-    weeks: &[String],
+    typed: &Typed,
     as_of: &str,
 ) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
     let table = |name: &str| -> anyhow::Result<charts::Table> {
@@ -331,21 +373,39 @@ fn visuals(
                 Some((ty.as_str(), secs as f64 / 60.0))
             })
             .collect();
+    let weeks: Vec<String> = typed.weeks.iter().map(Week::to_string).collect();
+    let goal_lines: Vec<(&'static str, f64)> = settings
+        .goals
+        .iter()
+        .map(|g| (g.metric, g.target))
+        .collect();
     let inputs = charts::Inputs {
         engineer_weekly: &engineer_weekly,
         team_weekly: &team_weekly,
         escalations: &escalations,
         breaches: &breaches,
         feedback: &feedback,
-        weeks,
+        weeks: &weeks,
         as_of,
         jira_url: &settings.jira.url,
         ack_targets: &ack_targets,
+        goals: &goal_lines,
         self_review: opts.engineer.as_deref(),
     };
     let mut out = charts::charts(&inputs)?;
-    let page = html::index_html(&inputs, &charts::svgs(&out));
-    out.push(("index.html".to_string(), page.into_bytes()));
+    let svgs = charts::svgs(&out);
+    let page_inputs = pages::Inputs {
+        weeks: typed.weeks,
+        as_of,
+        jira_url: &settings.jira.url,
+        self_review: opts.engineer.as_deref(),
+        values: typed.values,
+        feedback: typed.feedback,
+        breaches: typed.breaches,
+        goals: typed.goals,
+        svgs: &svgs,
+    };
+    out.extend(pages::pages(&page_inputs)?);
     Ok(out)
 }
 

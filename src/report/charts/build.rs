@@ -15,6 +15,8 @@ pub const GREEN: RGBColor = RGBColor(39, 174, 96);
 pub const GREY: RGBColor = RGBColor(120, 120, 120);
 pub const RED: RGBColor = RGBColor(200, 40, 40);
 pub const AMBER: RGBColor = RGBColor(190, 140, 0);
+/// Goal lines: a dark teal no series uses.
+pub const TEAL: RGBColor = RGBColor(0, 128, 128);
 
 /// The colours of target lines, in the order of [`Inputs::ack_targets`].
 const TARGET_COLORS: [RGBColor; 3] = [RED, AMBER, GREY];
@@ -108,6 +110,20 @@ fn ack_targets(inputs: &Inputs) -> Vec<(String, f64, RGBColor)> {
         .collect()
 }
 
+/// The goal line of column `col`, if a goal is set on it: "goal ≥ 95" or "goal ≤ 0".
+fn goal_line(inputs: &Inputs, col: &str) -> Option<(String, f64, RGBColor)> {
+    let (metric, target) = inputs.goals.iter().find(|(m, _)| *m == col)?;
+    let sign = match crate::report::pages::seam::column(metric).and_then(|(_, c)| c.better) {
+        Some(crate::report::pages::seam::Better::Lower) => "≤",
+        _ => "≥",
+    };
+    Some((
+        format!("goal {sign} {}", super::num(*target)),
+        *target,
+        TEAL,
+    ))
+}
+
 /// Team trends: ack p90 against its target, SLA breaches by kind, call minutes and
 /// continuity, each panel only when its columns exist.
 pub fn team_trends(inputs: &Inputs) -> Option<Chart> {
@@ -125,7 +141,10 @@ pub fn team_trends(inputs: &Inputs) -> Option<Chart> {
                 BLUE,
                 Mark::Line,
             )],
-            targets: ack_targets(inputs),
+            targets: ack_targets(inputs)
+                .into_iter()
+                .chain(goal_line(inputs, "ack_p90_min"))
+                .collect(),
         });
     }
     let breach_series = if t.has_all(&["ack_breaches", "update_breaches"]) {
@@ -154,7 +173,8 @@ pub fn team_trends(inputs: &Inputs) -> Option<Chart> {
             y_desc: "breaches".into(),
             percent: false,
             series: breach_series,
-            targets: Vec::new(),
+            // The stacked bars add up to all breaches.
+            targets: goal_line(inputs, "sla_breaches").into_iter().collect(),
         });
     }
     if t.has_all(&["call_minutes_reported"]) {
@@ -168,7 +188,9 @@ pub fn team_trends(inputs: &Inputs) -> Option<Chart> {
                 GREEN,
                 Mark::Bar,
             )],
-            targets: Vec::new(),
+            targets: goal_line(inputs, "call_minutes_reported")
+                .into_iter()
+                .collect(),
         });
     }
     if t.has_all(&["continuity_pct"]) {
@@ -182,7 +204,7 @@ pub fn team_trends(inputs: &Inputs) -> Option<Chart> {
                 BLUE,
                 Mark::Line,
             )],
-            targets: Vec::new(),
+            targets: goal_line(inputs, "continuity_pct").into_iter().collect(),
         });
     }
     (!panels.is_empty()).then(|| {
@@ -409,7 +431,10 @@ pub fn engineer_sheet(inputs: &Inputs, basis: &SheetBasis, id: &str, label: &str
                 ack_targets(inputs)
             } else {
                 Vec::new()
-            },
+            }
+            .into_iter()
+            .chain(goal_line(inputs, col))
+            .collect(),
         })
         .collect();
     let mut legend = vec![
@@ -420,6 +445,12 @@ pub fn engineer_sheet(inputs: &Inputs, basis: &SheetBasis, id: &str, label: &str
         for (target, _, color) in ack_targets(inputs) {
             legend.push((format!("ack {target}"), color, Mark::DashedLine));
         }
+    }
+    if panels
+        .iter()
+        .any(|p| p.targets.iter().any(|t| t.0.starts_with("goal ")))
+    {
+        legend.push(("goal".to_string(), TEAL, Mark::DashedLine));
     }
     (!panels.is_empty()).then(|| {
         Chart::Sheet(Sheet {

@@ -79,6 +79,7 @@ impl Fixture {
             as_of: "2026-11-23T09:15:00Z",
             jira_url: "https://jira.example.com/",
             ack_targets: &[("incident", 15.0), ("query", 1440.0)],
+            goals: &[],
             self_review: None,
         }
     }

@@ -32,13 +32,18 @@ pub const WEEK_BREACHES: &str = "charts/week_breaches";
 /// The escalation lead-time histogram.
 pub const ESCALATION_LEAD: &str = "charts/escalation_lead";
 
-/// The trend sheet of engineer `id`, without extension. Bytes other than lower-case ASCII
-/// letters, digits, `-` and `.` are written `_XX` (hex), so distinct ids never share a file,
-/// not even on a disk that ignores case (Server user names `JSmith` and `jsmith`), and any
-/// id is a safe file name. A name that would pass [`MAX_ESCAPED`] bytes keeps its first
-/// part and ends in `~` and a hash of the id (`~` never appears otherwise), since file
-/// systems refuse names over 255 bytes.
+/// The trend sheet of engineer `id`, without extension: `charts/engineer_<file id>`.
 pub fn engineer_chart(id: &str) -> String {
+    format!("charts/engineer_{}", file_id(id))
+}
+
+/// An engineer id as a file name (their chart, their page). Bytes other than lower-case
+/// ASCII letters, digits, `-` and `.` are written `_XX` (hex), so distinct ids never share
+/// a file, not even on a disk that ignores case (Server user names `JSmith` and `jsmith`),
+/// and any id is a safe file name. A name that would pass [`MAX_ESCAPED`] bytes keeps its
+/// first part and ends in `~` and a hash of the id (`~` never appears otherwise), since
+/// file systems refuse names over 255 bytes.
+pub fn file_id(id: &str) -> String {
     let mut escaped = String::new();
     for b in id.bytes() {
         if b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.' {
@@ -53,7 +58,7 @@ pub fn engineer_chart(id: &str) -> String {
         escaped.push('~');
         escaped.push_str(&digest[..16]);
     }
-    format!("charts/engineer_{escaped}")
+    escaped
 }
 
 /// The longest escaped id a sheet's file name keeps whole: with `engineer_` and `.png` well
@@ -122,7 +127,7 @@ pub fn charts(inputs: &Inputs) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
     Ok(files)
 }
 
-/// The SVG files of `charts`' output as text, for [`crate::report::html::index_html`].
+/// The SVG files of `charts`' output as text, for the pages ([`crate::report::pages`]).
 pub fn svgs(files: &[(String, Vec<u8>)]) -> Vec<(String, String)> {
     files
         .iter()

@@ -168,6 +168,9 @@ pub struct Inputs<'a> {
     /// The ack target in minutes of each ticket type that has one (its `default`), e.g.
     /// `("incident", 15.0)`, drawn as lines on the ack p90 charts.
     pub ack_targets: &'a [(&'static str, f64)],
+    /// The configured goals as (weekly column, target), drawn as target lines on the
+    /// panels that show their column.
+    pub goals: &'a [(&'static str, f64)],
     /// The engineer id when the report is a self-review.
     pub self_review: Option<&'a str>,
 }

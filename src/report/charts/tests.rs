@@ -346,6 +346,7 @@ fn charts_without_their_columns_are_not_drawn() {
         as_of: "2026-11-23T09:15:00Z",
         jira_url: "",
         ack_targets: &[],
+        goals: &[],
         self_review: None,
     };
     let files = charts(&inputs).unwrap();

@@ -15,6 +15,9 @@ const LEGEND_H: u32 = 30;
 /// Up to this many weeks the x axis shows full labels (`2026-W47`); beyond, `W47` with the
 /// year in the axis title, so long windows stay readable without turned text.
 const FULL_LABEL_WEEKS: usize = 9;
+/// Up to this many weeks every value of a line gets a dot; a half-year window is the
+/// longest where dots 4 px wide stay apart on a panel.
+const MARKED_WEEKS: usize = 26;
 /// Room for the value axis and margins of a panel.
 const AXIS_W: u32 = 110;
 /// A panel is at most this wide: a year or two of weeks still fits a screen, with labels
@@ -272,8 +275,12 @@ fn panel<DB: DrawingBackend>(
             }
         }
         let color = s.color;
+        // A dot per week while a reader can tell the weeks apart; over longer windows the
+        // line alone, with dots only where a value stands alone (no line to show it).
+        let dots = weeks.len() <= MARKED_WEEKS;
         let points = runs
             .into_iter()
+            .filter(|r| dots || r.len() == 1)
             .flatten()
             .map(|(x, y)| Circle::new((x, y), 4, color.filled()));
         chart

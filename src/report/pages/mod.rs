@@ -1,0 +1,128 @@
+//! The report's pages (SPEC §5): `index.html`, the team page a lead opens, and
+//! `engineers/<file id>.html`, one self-contained page per engineer that can be mailed to
+//! them alone. A self-review writes only the engineer's page, as `index.html`. Pages are
+//! askama templates (`templates/`) filled from typed values, never from CSV text read
+//! back, and autoescaped: no ticket or person text can become markup.
+
+mod engineer;
+pub mod seam;
+mod team;
+#[cfg(test)]
+mod tests;
+mod view;
+
+use anyhow::Context;
+use askama::Template;
+use rayon::prelude::*;
+
+use crate::metrics::feedback::Point;
+use crate::metrics::{UNASSIGNED, weekly::TEAM};
+use crate::report::charts::{Person, file_id};
+use crate::week::Week;
+use seam::{GoalRow, WeeklyValues};
+
+/// A breached clock as a page lists it (the page's part of a `breaches.csv` row).
+#[derive(Debug, Clone)]
+pub struct Breach {
+    pub week: Week,
+    pub engineer: String,
+    pub ticket: String,
+    pub kind: &'static str,
+    pub ticket_type: &'static str,
+    pub severity: String,
+    /// RFC 3339, or "" for a clock without a deadline.
+    pub deadline: String,
+    pub escalated_before_deadline: bool,
+}
+
+/// Everything the pages are made from.
+#[derive(Debug, Clone, Copy)]
+pub struct Inputs<'a> {
+    /// The window, oldest week first.
+    pub weeks: &'a [Week],
+    pub as_of: &'a str,
+    /// The JIRA base URL for ticket links; "" when not configured.
+    pub jira_url: &'a str,
+    /// The engineer id when the report is a self-review.
+    pub self_review: Option<&'a str>,
+    pub values: &'a WeeklyValues,
+    pub feedback: &'a [Point],
+    pub breaches: &'a [Breach],
+    pub goals: &'a [GoalRow],
+    /// The charts as `(file name, SVG text)`, named as [`crate::report::charts::charts`]
+    /// names them; a chart that is absent is left out of the pages.
+    pub svgs: &'a [(String, String)],
+}
+
+impl Inputs<'_> {
+    /// The engineers with weekly rows (never `(unassigned)` or `(team)`), ordered by what a
+    /// reader sees, then id; in a self-review only the reviewed engineer, who has a page
+    /// even without a row.
+    pub fn people(&self) -> Vec<Person> {
+        let mut people: Vec<Person> = Vec::new();
+        for row in &self.values.engineers {
+            let id = row.engineer.as_str();
+            if id == UNASSIGNED || id == TEAM || id.is_empty() {
+                continue;
+            }
+            if self.self_review.is_some_and(|me| me != id) {
+                continue;
+            }
+            // Rows are sorted by week, so the last non-empty name is the latest.
+            match people.iter_mut().find(|p| p.id == id) {
+                Some(p) if !row.name.is_empty() => p.name = row.name.clone(),
+                Some(_) => {}
+                None => people.push(Person {
+                    id: id.to_string(),
+                    name: row.name.clone(),
+                }),
+            }
+        }
+        if let Some(me) = self.self_review
+            && people.is_empty()
+        {
+            people.push(Person {
+                id: me.to_string(),
+                name: String::new(),
+            });
+        }
+        people.sort_by(|a, b| {
+            (a.label().to_lowercase(), &a.id).cmp(&(b.label().to_lowercase(), &b.id))
+        });
+        people
+    }
+}
+
+/// Where an engineer's page is written in a team report.
+pub fn engineer_page(id: &str) -> String {
+    format!("engineers/{}.html", file_id(id))
+}
+
+/// Every page of the report as `(file name, bytes)`: `index.html` first, then (for the
+/// whole team) the engineers' pages in the order of the team page's table.
+pub fn pages(inputs: &Inputs) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
+    let people = inputs.people();
+    if inputs.self_review.is_some() {
+        let page = engineer::EngineerPage::new(inputs, &people[0])
+            .render()
+            .context("rendering the self-review page")?;
+        return Ok(vec![("index.html".to_string(), page.into_bytes())]);
+    }
+    let index = team::TeamPage::new(inputs, &people)
+        .render()
+        .context("rendering index.html")?;
+    let mut files = vec![("index.html".to_string(), index.into_bytes())];
+    // Pages are independent: rendered on every core, listed in the table's order.
+    let engineers: Vec<(String, Vec<u8>)> = people
+        .par_iter()
+        .map(|p| {
+            let name = engineer_page(&p.id);
+            let page = engineer::EngineerPage::new(inputs, p)
+                .render()
+                .with_context(|| format!("rendering {name}"))?;
+            Ok((name, page.into_bytes()))
+        })
+        .collect::<anyhow::Result<_>>()?;
+    files.extend(engineers);
+    Ok(files)
+}

@@ -1,0 +1,499 @@
+//! The pages of a small hand-built report: three engineers and `(unassigned)` over two
+//! weeks, one of them with an id a spreadsheet would run as a formula, hostile ticket
+//! text, goals met and missed.
+
+use super::seam::{COLUMNS, GoalRow, ValueRow, WeeklyValues, column};
+use super::*;
+use crate::metrics::feedback::{Kind, Point};
+
+fn week(s: &str) -> Week {
+    s.parse().unwrap()
+}
+
+/// A weekly row with the named columns set and every other one empty.
+fn row(w: &str, engineer: &str, name: &str, set: &[(&str, f64)]) -> ValueRow {
+    let mut values = vec![None; COLUMNS.len()];
+    for (col, v) in set {
+        values[column(col).unwrap().0] = Some(*v);
+    }
+    ValueRow {
+        week: week(w),
+        engineer: engineer.to_string(),
+        name: name.to_string(),
+        values,
+    }
+}
+
+fn point(
+    w: &str,
+    engineer: &str,
+    kind: Kind,
+    metric: &'static str,
+    message: &str,
+    tickets: &[&str],
+) -> Point {
+    Point {
+        week: week(w),
+        engineer: engineer.to_string(),
+        kind,
+        metric,
+        message: message.to_string(),
+        tickets: tickets.iter().map(|t| t.to_string()).collect(),
+    }
+}
+
+fn goal(
+    w: &str,
+    engineer: &str,
+    metric: &'static str,
+    value: f64,
+    target: f64,
+    met: bool,
+) -> GoalRow {
+    GoalRow {
+        week: week(w),
+        engineer: engineer.to_string(),
+        metric,
+        value,
+        goal: target,
+        met,
+    }
+}
+
+/// The id a spreadsheet would run as a formula; CSV cells write it `'=dave+1`.
+const DAVE: &str = "=dave+1";
+
+struct Report {
+    weeks: Vec<Week>,
+    values: WeeklyValues,
+    feedback: Vec<Point>,
+    breaches: Vec<Breach>,
+    goals: Vec<GoalRow>,
+    svgs: Vec<(String, String)>,
+}
+
+fn report() -> Report {
+    let (w46, w47) = ("2026-W46", "2026-W47");
+    let engineers = vec![
+        row(
+            w46,
+            "(unassigned)",
+            "",
+            &[("acks", 0.0), ("sla_breaches", 1.0)],
+        ),
+        row(
+            w46,
+            DAVE,
+            "Dave <Dee>",
+            &[("acks", 2.0), ("ack_sla_pct", 50.0), ("score", 70.0)],
+        ),
+        row(
+            w46,
+            "alice",
+            "Alice Archer",
+            &[
+                ("acks", 4.0),
+                ("ack_p90_min", 12.5),
+                ("ack_sla_pct", 100.0),
+                ("sla_breaches", 3.0),
+                ("hours_logged", 30.25),
+                ("score", 95.5),
+            ],
+        ),
+        row(
+            w46,
+            "bob7",
+            "Bob O'Neil",
+            &[
+                ("acks", 3.0),
+                ("ack_p90_min", 30.0),
+                ("ack_sla_pct", 33.3),
+                ("sla_breaches", 2.0),
+                ("score", 61.2),
+            ],
+        ),
+        row(
+            w47,
+            DAVE,
+            "Dave <Dee>",
+            &[("acks", 3.0), ("ack_sla_pct", 100.0), ("score", 90.0)],
+        ),
+        row(
+            w47,
+            "alice",
+            "Alice Archer",
+            &[
+                ("acks", 6.0),
+                ("ack_p90_min", 14.0),
+                ("ack_sla_pct", 83.3),
+                ("sla_breaches", 1.0),
+                ("hours_logged", 30.25),
+                ("score", 80.0),
+            ],
+        ),
+        row(w47, "bob7", "", &[("acks", 2.0), ("sla_breaches", 1.0)]),
+    ];
+    let team = vec![
+        row(
+            w46,
+            "(team)",
+            "",
+            &[
+                ("acks", 9.0),
+                ("ack_p90_min", 20.0),
+                ("ack_sla_pct", 75.0),
+                ("sla_breaches", 6.0),
+                ("score", 85.0),
+            ],
+        ),
+        row(
+            w47,
+            "(team)",
+            "",
+            &[
+                ("acks", 11.0),
+                ("ack_p90_min", 14.0),
+                ("ack_sla_pct", 91.7),
+                ("sla_breaches", 2.0),
+                ("score", 88.8),
+            ],
+        ),
+    ];
+    let feedback = vec![
+        point(
+            w46,
+            "alice",
+            Kind::Plus,
+            "ack_sla_pct",
+            "Every ack on time (4 clocks)",
+            &["SUP-1"],
+        ),
+        point(
+            w46,
+            DAVE,
+            Kind::Improve,
+            "ack_sla_pct",
+            "1 ack clock breached",
+            &["SUP-4"],
+        ),
+        point(
+            w47,
+            DAVE,
+            Kind::Plus,
+            "ack_sla_pct",
+            "Every ack on time (3 clocks)",
+            &["SUP-5", "SUP-6"],
+        ),
+        point(
+            w47,
+            "alice",
+            Kind::Improve,
+            "calls_missing_notes",
+            "Call lacks notes: <script>alert(1)</script> \"q\"",
+            &["SUP-9", "X\"<>&'1"],
+        ),
+        point(
+            w47,
+            "bob7",
+            Kind::Improve,
+            "ack_sla_pct",
+            "1 ack clock breached",
+            &["SUP-2"],
+        ),
+    ];
+    let breach = |w: &str, engineer: &str, ticket: &str, escalated| Breach {
+        week: week(w),
+        engineer: engineer.to_string(),
+        ticket: ticket.to_string(),
+        kind: "ack",
+        ticket_type: "incident",
+        severity: "high".to_string(),
+        deadline: "2026-11-17T09:15:00Z".to_string(),
+        escalated_before_deadline: escalated,
+    };
+    let breaches = vec![
+        breach(w46, DAVE, "SUP-4", false),
+        breach(w47, "alice", "SUP-7", true),
+        breach(w47, "bob7", "SUP-8", false),
+    ];
+    // Goals: ack_sla_pct ≥ 95 and sla_breaches ≤ 1, rows as goals.csv has them.
+    let goals = vec![
+        goal(w46, DAVE, "ack_sla_pct", 50.0, 95.0, false),
+        goal(w46, "(team)", "ack_sla_pct", 75.0, 95.0, false),
+        goal(w46, "(team)", "sla_breaches", 6.0, 1.0, false),
+        goal(w46, "alice", "ack_sla_pct", 100.0, 95.0, true),
+        goal(w46, "alice", "sla_breaches", 3.0, 1.0, false),
+        goal(w46, "bob7", "ack_sla_pct", 33.3, 95.0, false),
+        goal(w46, "bob7", "sla_breaches", 2.0, 1.0, false),
+        goal(w47, DAVE, "ack_sla_pct", 100.0, 95.0, true),
+        goal(w47, "(team)", "ack_sla_pct", 91.7, 95.0, false),
+        goal(w47, "(team)", "sla_breaches", 2.0, 1.0, false),
+        goal(w47, "alice", "ack_sla_pct", 83.3, 95.0, false),
+        goal(w47, "alice", "sla_breaches", 1.0, 1.0, true),
+        goal(w47, "bob7", "sla_breaches", 1.0, 1.0, true),
+    ];
+    let svg = |name: &str, text: &str| {
+        (
+            format!("charts/{name}.svg"),
+            format!(
+                "<?xml version=\"1.0\"?>\n<svg width=\"10\" height=\"10\" xmlns=\"http://www.w3.org/2000/svg\"><text>{text}</text></svg>\n"
+            ),
+        )
+    };
+    Report {
+        weeks: vec![week(w46), week(w47)],
+        values: WeeklyValues { engineers, team },
+        feedback,
+        breaches,
+        goals,
+        svgs: vec![
+            svg("team_trends", "team trends"),
+            svg("week_breaches", "breaches per engineer"),
+            svg("engineer_alice", "alice sheet"),
+            svg(
+                &format!("engineer_{}", crate::report::charts::file_id(DAVE)),
+                "dave sheet",
+            ),
+        ],
+    }
+}
+
+impl Report {
+    fn inputs(&self, self_review: Option<&'static str>) -> Inputs<'_> {
+        Inputs {
+            weeks: &self.weeks,
+            as_of: "2026-11-23T09:15:00Z",
+            jira_url: "https://jira.example.com/",
+            self_review,
+            values: &self.values,
+            feedback: &self.feedback,
+            breaches: &self.breaches,
+            goals: &self.goals,
+            svgs: &self.svgs,
+        }
+    }
+}
+
+/// The pages as text, by file name.
+fn pages_of(inputs: &Inputs) -> Vec<(String, String)> {
+    pages(inputs)
+        .unwrap()
+        .into_iter()
+        .map(|(n, b)| (n, String::from_utf8(b).unwrap()))
+        .collect()
+}
+
+fn page<'a>(pages: &'a [(String, String)], name: &str) -> &'a str {
+    &pages
+        .iter()
+        .find(|(n, _)| n == name)
+        .unwrap_or_else(|| panic!("no {name}"))
+        .1
+}
+
+#[test]
+fn a_team_report_has_the_team_page_and_a_page_per_engineer() {
+    let r = report();
+    let pages = pages_of(&r.inputs(None));
+    let names: Vec<&str> = pages.iter().map(|(n, _)| n.as_str()).collect();
+    // People by what a reader sees: Alice Archer, bob7 (no name in W47, "Bob O'Neil" in
+    // W46: the latest non-empty), Dave <Dee>; never (unassigned).
+    assert_eq!(
+        names,
+        [
+            "index.html",
+            "engineers/alice.html",
+            "engineers/bob7.html",
+            "engineers/_3Ddave_2B1.html"
+        ]
+    );
+}
+
+#[test]
+fn team_page_snapshot() {
+    let r = report();
+    let pages = pages_of(&r.inputs(None));
+    insta::assert_snapshot!("team_page", page(&pages, "index.html"));
+}
+
+#[test]
+fn engineer_page_snapshot() {
+    let r = report();
+    let pages = pages_of(&r.inputs(None));
+    insta::assert_snapshot!("engineer_page", page(&pages, "engineers/alice.html"));
+}
+
+/// The last week's numbers with their change, coloured by the column's better direction:
+/// alice's ack p90 12.5 → 14 is up and worse (lower is better), her acks within SLA
+/// 100.0 → 83.3 down and worse, her SLA breaches 3 → 1 down and better, her hours 30.25 →
+/// 30.25 unchanged.
+#[test]
+fn changes_are_coloured_by_the_better_direction() {
+    let r = report();
+    let pages = pages_of(&r.inputs(None));
+    let team = page(&pages, "index.html");
+    let alice = &team[team.find("engineers/alice.html").unwrap()..];
+    let alice = &alice[..alice.find("</tr>").unwrap()];
+    for cell in [
+        "<td data-v=\"80.0\">80.0<span class=\"d bad\" title=\"down from the week before\">▼ −15.5</span></td>",
+        "<td data-v=\"83.3\">83.3<span class=\"d bad\" title=\"down from the week before\">▼ −16.7</span></td>",
+        "<td data-v=\"14\">14<span class=\"d bad\" title=\"up from the week before\">▲ +1.5</span></td>",
+        "<td data-v=\"1\">1<span class=\"d good\" title=\"down from the week before\">▼ −2</span></td>",
+        "<td data-v=\"30.25\">30.25<span class=\"d flat\" title=\"same as the week before\">= 0</span></td>",
+        // One goal missed in W47: acks within SLA.
+        "<td data-v=\"1\"><span class=\"missed\">1</span><span class=\"d\" title=\"ack_sla_pct\">Acks within SLA (%): 83.3 (goal ≥ 95)</span></td>",
+    ] {
+        assert!(alice.contains(cell), "alice's row lacks {cell:?}:\n{alice}");
+    }
+    let engineer = page(&pages, "engineers/alice.html");
+    assert!(engineer.contains(
+        "<tr><th scope=\"row\" title=\"score\">Score (0–100)</th><td>80.0</td><td class=\"bad\" title=\"down from the week before\">▼ −15.5</td><td>95.5</td><td>87.8</td><td></td></tr>"
+    ));
+}
+
+/// An engineer's page is sent to them alone: no other engineer's id or name is in it.
+#[test]
+fn an_engineer_page_names_no_other_person() {
+    let r = report();
+    let people = [
+        ("alice", "Alice Archer", "Alice Archer"),
+        ("bob7", "Bob O'Neil", "Bob O&#39;Neil"),
+        (DAVE, "Dave <Dee>", "Dave &#60;Dee&#62;"),
+    ];
+    let pages = pages_of(&r.inputs(None));
+    for (id, ..) in people {
+        let text = page(&pages, &engineer_page(id));
+        assert!(text.contains("<title>"));
+        for (other, name, escaped) in people.iter().filter(|p| p.0 != id) {
+            let file = crate::report::charts::file_id(other);
+            for bad in [*other, *name, *escaped, file.as_str()] {
+                assert!(!text.contains(bad), "{id}'s page names {bad:?}");
+            }
+        }
+        assert!(!text.contains("(unassigned)"), "{id}'s page");
+    }
+}
+
+/// Ticket keys and the JIRA address go into links escaped, and a key is percent-encoded
+/// in the path; ticket text is inert.
+#[test]
+fn links_and_text_are_escaped() {
+    let r = report();
+    let inputs = Inputs {
+        jira_url: "https://j.example.com/a\"<>&'b",
+        ..r.inputs(None)
+    };
+    let pages = pages_of(&inputs);
+    let alice = page(&pages, "engineers/alice.html");
+    assert!(alice.contains(
+        "<a href=\"https://j.example.com/a&#34;&#60;&#62;&#38;&#39;b/browse/X%22%3C%3E%26%271\">X&#34;&#60;&#62;&#38;&#39;1</a>"
+    ), "{alice}");
+    assert!(
+        alice.contains("Call lacks notes: &#60;script&#62;alert(1)&#60;/script&#62; &#34;q&#34;")
+    );
+    assert!(!alice.contains("<script"));
+    // Not a web address: keys are shown without links.
+    let inputs = Inputs {
+        jira_url: "javascript:alert(1)",
+        ..r.inputs(None)
+    };
+    let pages = pages_of(&inputs);
+    assert!(!page(&pages, "engineers/alice.html").contains("<a href=\"javascript"));
+    assert!(page(&pages, "engineers/alice.html").contains(" — tickets: SUP-9, X&#34;"));
+}
+
+/// A self-review of an id a spreadsheet would run as a formula (`=dave+1`) has its whole
+/// page: its numbers, points and breaches, read from the values, not from CSV text where
+/// the id is written `'=dave+1`. It is the only page, as index.html, with no other person.
+#[test]
+fn a_self_review_of_a_formula_like_id_keeps_its_page() {
+    let r = report();
+    let pages = pages_of(&r.inputs(Some(DAVE)));
+    assert_eq!(pages.len(), 1);
+    let (name, text) = &pages[0];
+    assert_eq!(name, "index.html");
+    for expected in [
+        "<title>Self-review of Dave &#60;Dee&#62;, 2026-W46 – 2026-W47</title>",
+        "<span class=\"id\">=dave+1</span>",
+        "<tr><th scope=\"row\" title=\"ack_sla_pct\">Acks within SLA (%)</th><td>100.0</td><td class=\"good\" title=\"up from the week before\">▲ +50.0</td><td>50.0</td><td>75.0</td><td>≥ 95 <span class=\"met\">met</span></td></tr>",
+        "Every ack on time (3 clocks) — tickets: <a href=\"https://jira.example.com/browse/SUP-5\">SUP-5</a>, <a href=\"https://jira.example.com/browse/SUP-6\">SUP-6</a>",
+        "1 ack clock breached — tickets: <a href=\"https://jira.example.com/browse/SUP-4\">SUP-4</a>",
+        "<h2>SLA breaches in the window (1)</h2>",
+        "dave sheet",
+        "team trends",
+        "met in 1 of 2 weeks with a value",
+    ] {
+        assert!(
+            text.contains(expected),
+            "self-review lacks {expected:?}:\n{text}"
+        );
+    }
+    for other in [
+        "alice", "Alice", "bob7", "Bob", "Neil", "SUP-7", "SUP-8", "SUP-9", "'=dave",
+    ] {
+        assert!(!text.contains(other), "self-review shows {other:?}");
+    }
+}
+
+/// The team page opens offline: nothing is loaded from anywhere, the only script is the
+/// inline sort, and every web address is a configured JIRA link (none on the team page).
+#[test]
+fn pages_load_nothing_from_outside() {
+    let r = report();
+    for (name, text) in pages_of(&r.inputs(None)) {
+        for bad in [
+            "<script src",
+            "<link",
+            "<img",
+            "<iframe",
+            "src=",
+            "@import",
+            "url(",
+            "xmlns=",
+        ] {
+            assert!(!text.contains(bad), "{name} contains {bad:?}");
+        }
+        let mut rest = text.as_str();
+        while let Some(i) = rest.find("http") {
+            assert!(
+                rest[i..].starts_with("https://jira.example.com/browse/"),
+                "{name}: unexpected address at {:?}",
+                &rest[i..(i + 60).min(rest.len())]
+            );
+            rest = &rest[i + 4..];
+        }
+        let scripts = text.matches("<script").count();
+        assert_eq!(scripts, usize::from(name == "index.html"), "{name}");
+    }
+}
+
+/// A window longer than eight weeks lists the points and breaches of its last eight and
+/// counts the rest: weeks W38–W47 list from W40, so alice's W46 point is listed and a W39
+/// copy of it is counted.
+#[test]
+fn long_window_lists_the_last_eight_weeks_and_counts_the_rest() {
+    let mut r = report();
+    r.weeks = (38..=47).map(|w| week(&format!("2026-W{w}"))).collect();
+    r.feedback.push(point(
+        "2026-W39",
+        "alice",
+        Kind::Plus,
+        "ack_sla_pct",
+        "An old point",
+        &["SUP-0"],
+    ));
+    r.breaches.push(Breach {
+        week: week("2026-W39"),
+        ..r.breaches[1].clone()
+    });
+    let pages = pages_of(&r.inputs(None));
+    let alice = page(&pages, "engineers/alice.html");
+    assert!(alice.contains("Every ack on time (4 clocks)"));
+    assert!(!alice.contains("An old point"));
+    assert!(alice.contains(
+        "<p class=\"empty\">1 more in earlier weeks of the window: see feedback.csv</p>"
+    ));
+    assert!(alice.contains("<h2>SLA breaches in the last 8 weeks (1)</h2>\n<p class=\"empty\">1 more in earlier weeks of the window: see breaches.csv</p>"));
+    // The scorecard keeps every week.
+    assert!(alice.contains("<th scope=\"col\">2026-W38</th>"));
+}
