@@ -3,7 +3,6 @@
 //! resolved against the file's folder, holidays read from the .ics file.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::fs;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
@@ -20,7 +19,7 @@ use crate::settings::{
 
 use super::effective::effective_text;
 use super::errors::Source;
-use super::ics::parse_ics_holidays;
+use super::ics::{parse_ics_holidays, read_ics_file};
 use super::raw::{RawConfig, RawSlaTable, RawStatuses};
 
 /// Severity names known without any SLA table naming them (SPEC §1).
@@ -191,7 +190,7 @@ fn read_ics(
     }
     let path = resolve_path(given);
     let key = "calendar.holidays_ics";
-    let text = fs::read_to_string(&path).map_err(|e| {
+    let text = read_ics_file(&path).map_err(|e| {
         src.problem(
             Some(ics.span()),
             key,
