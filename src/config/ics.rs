@@ -1,6 +1,8 @@
 //! Holidays from an iCalendar (.ics) file: every all-day event is a holiday.
 
 use std::collections::BTreeSet;
+use std::io::Read;
+use std::path::Path;
 
 use chrono::{Days, NaiveDate};
 use icalendar::{Component, DatePerhapsTime, EventStatus};
@@ -8,6 +10,37 @@ use icalendar::{Component, DatePerhapsTime, EventStatus};
 /// The longest all-day event read as holidays; a longer one is more likely a mistake in the
 /// file (a year typed wrong) than a holiday, and would close the calendar for good.
 const MAX_EVENT_DAYS: u64 = 366;
+
+/// The deepest nesting of components (`BEGIN:` inside `BEGIN:`) read. A calendar nests three
+/// deep (VCALENDAR, VEVENT, VALARM); icalendar's parser recurses once per level, so a file
+/// of thousands of nested `BEGIN:` lines would overflow the stack before it said anything.
+const MAX_NESTING: usize = 16;
+
+/// The most of icalendar's parse error quoted: it shows the offending line, which in a
+/// hostile or binary file may be megabytes long.
+const MAX_ERROR_CHARS: usize = 300;
+
+/// The largest holidays file read: a real one is kilobytes (a decade of a country's
+/// holidays is about 50 KB); past this it is the wrong file.
+const MAX_FILE_BYTES: u64 = 16 << 20;
+
+/// The text of an .ics file. Only a regular file of at most 16 MiB is read: a FIFO blocks
+/// the read until someone writes to it, and a device such as `/dev/zero` never ends, so
+/// both are refused before they are opened.
+pub(super) fn read_ics_file(path: &Path) -> Result<String, String> {
+    // Opened without blocking and refused unless a regular file (a FIFO, /dev/zero).
+    let mut bytes = Vec::new();
+    crate::input_file::open(path)
+        .and_then(|f| f.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes))
+        .map_err(|e| e.to_string())?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(format!(
+            "larger than {} MiB, more than any holidays calendar",
+            MAX_FILE_BYTES >> 20
+        ));
+    }
+    String::from_utf8(bytes).map_err(|_| "not UTF-8 text, as an .ics file is".to_string())
+}
 
 /// The holiday dates of an .ics text, sorted and without repeats.
 ///
@@ -17,8 +50,9 @@ const MAX_EVENT_DAYS: u64 = 366;
 /// (`RRULE`) is refused, since reading only its first date would silently drop the rest.
 pub fn parse_ics_holidays(text: &str) -> Result<Vec<NaiveDate>, String> {
     let unfolded = icalendar::parser::unfold(text);
+    check_nesting(&unfolded)?;
     let calendar: icalendar::Calendar = icalendar::parser::read_calendar(&unfolded)
-        .map_err(|e| format!("not a readable iCalendar file: {e}"))?
+        .map_err(|e| format!("not a readable iCalendar file: {}", clip(&e)))?
         .into();
     let mut dates = BTreeSet::new();
     for event in calendar.components.iter().filter_map(|c| c.as_event()) {
@@ -68,6 +102,40 @@ pub fn parse_ics_holidays(text: &str) -> Result<Vec<NaiveDate>, String> {
         dates.extend(start.iter_days().take_while(|d| *d < end));
     }
     Ok(dates.into_iter().collect())
+}
+
+/// Refuses components nested deeper than `MAX_NESTING`. Counts every line that starts with
+/// `BEGIN:` or `END:` in any case, as the parser matches them, so the parser never recurses
+/// deeper than the count allows.
+fn check_nesting(unfolded: &str) -> Result<(), String> {
+    let starts = |line: &str, tag: &str| {
+        line.get(..tag.len())
+            .is_some_and(|head| head.eq_ignore_ascii_case(tag))
+    };
+    let mut depth: usize = 0;
+    for (n, line) in unfolded.lines().enumerate() {
+        let line = line.trim_start();
+        if starts(line, "BEGIN:") {
+            depth += 1;
+            if depth > MAX_NESTING {
+                return Err(format!(
+                    "line {}: components nest more than {MAX_NESTING} deep (BEGIN: inside BEGIN:); a holiday calendar nests three deep (VCALENDAR, VEVENT, VALARM): export the calendar again",
+                    n + 1
+                ));
+            }
+        } else if starts(line, "END:") {
+            depth = depth.saturating_sub(1);
+        }
+    }
+    Ok(())
+}
+
+/// The start of a parse error, cut at a character boundary, with `…` when cut.
+fn clip(text: &str) -> String {
+    match text.char_indices().nth(MAX_ERROR_CHARS) {
+        Some((at, _)) => format!("{}…", &text[..at]),
+        None => text.to_string(),
+    }
 }
 
 /// Days in an all-day `DURATION` such as `P1D`, `P2W` or `P1W2D`; `None` for anything with
@@ -158,6 +226,49 @@ mod tests {
                 .contains("whole days")
         );
         assert!(parse_ics_holidays("BEGIN:VCALENDAR\r\nBEGIN:").is_err());
+    }
+
+    /// Found by the `ics` fuzz target's review: icalendar's parser recursed once per nested
+    /// `BEGIN:` and 20,000 of them overflowed the stack (an abort, not an error).
+    #[test]
+    fn deep_nesting_is_refused_before_parsing() {
+        let deep = |n: usize, begin: &str| {
+            format!(
+                "BEGIN:VCALENDAR\r\n{}{}END:VCALENDAR\r\n",
+                format!("{begin}:X\r\n").repeat(n),
+                "END:X\r\n".repeat(n)
+            )
+        };
+        let err = parse_ics_holidays(&deep(20_000, "BEGIN")).unwrap_err();
+        assert_eq!(
+            err,
+            "line 17: components nest more than 16 deep (BEGIN: inside BEGIN:); a holiday calendar nests three deep (VCALENDAR, VEVENT, VALARM): export the calendar again"
+        );
+        // The parser matches BEGIN in any case, and so does the count.
+        assert!(
+            parse_ics_holidays(&deep(20_000, "begin"))
+                .unwrap_err()
+                .starts_with("line 17: components nest")
+        );
+        // Fifteen levels under VCALENDAR are still read (and hold no events).
+        assert_eq!(parse_ics_holidays(&deep(15, "BEGIN")), Ok(vec![]));
+        // Siblings do not add up: a thousand events one after another nest two deep.
+        let siblings = "BEGIN:VEVENT\r\nUID:x\r\nEND:VEVENT\r\n".repeat(1000);
+        let many = event("DTSTART;VALUE=DATE:20260501\r\n")
+            .replace("BEGIN:VEVENT", &format!("{siblings}BEGIN:VEVENT"));
+        assert_eq!(parse_ics_holidays(&many), Ok(vec![d(2026, 5, 1)]));
+    }
+
+    #[test]
+    fn parse_errors_quote_a_bounded_excerpt() {
+        // The parser's error quotes the line it stopped at: here 100,000 bytes of it.
+        let long = format!("{}\r\nBEGIN:VCALENDAR\r\n", "é".repeat(50_000));
+        let err = parse_ics_holidays(&long).unwrap_err();
+        let head = "not a readable iCalendar file: ";
+        assert!(err.starts_with(head), "{err}");
+        assert!(err.ends_with("éé…"), "{err}");
+        assert_eq!(err.chars().count(), head.len() + 301);
+        assert_eq!(clip("short"), "short");
     }
 
     #[test]

@@ -21,7 +21,7 @@ use crate::settings::{
 
 use super::effective::effective_text;
 use super::errors::Source;
-use super::ics::parse_ics_holidays;
+use super::ics::{parse_ics_holidays, read_ics_file};
 use super::raw::{RawConfig, RawSlaTable, RawStatuses};
 
 /// Severity names known without any SLA table naming them (SPEC §1).
@@ -277,7 +277,7 @@ fn read_ics(
     }
     let path = resolve_path(given);
     let key = "calendar.holidays_ics";
-    let text = crate::input_file::read_to_string(&path).map_err(|e| {
+    let text = read_ics_file(&path).map_err(|e| {
         src.problem(
             Some(ics.span()),
             key,

@@ -11,7 +11,6 @@ use std::fmt::Write as _;
 use crate::metrics::columns::column;
 use crate::metrics::feedback::{Kind as PointKind, Point};
 use crate::report::goals::GoalRow;
-use crate::report::html::escape;
 use crate::report::values::{self, ValueRow, WeeklyValues};
 use crate::week::Week;
 
@@ -317,6 +316,22 @@ fn with_unit(value: &str, unit: &str) -> String {
     } else {
         format!("{value} {unit}")
     }
+}
+
+/// Text made inert inside HTML: `& < > " '` as entities.
+fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 #[cfg(test)]

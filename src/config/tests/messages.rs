@@ -166,6 +166,41 @@ fn missing_ics_file_is_named() {
     assert!(msg.contains("conf/none.ics"), "{msg}");
 }
 
+/// Found while writing the `config` fuzz target: `holidays_ics` naming a device or a FIFO
+/// was read until it ended, which `/dev/zero` never does (and a FIFO blocks until written).
+#[test]
+fn ics_that_is_no_regular_file_is_refused_unread() {
+    let msg = usage_error("[calendar]\nholidays_ics = \"/dev/zero\"\n");
+    assert!(
+        msg.contains("key `calendar.holidays_ics`")
+            && msg.contains("cannot read /dev/zero: it is a device, not a regular file"),
+        "{msg}"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let msg = usage_error(&format!(
+        "[calendar]\nholidays_ics = \"{}\"\n",
+        dir.path().display()
+    ));
+    assert!(msg.contains("it is a folder, not a regular file"), "{msg}");
+}
+
+/// A holidays file past 16 MiB is refused without being read whole.
+#[test]
+fn oversized_ics_file_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("big.ics");
+    let file = std::fs::File::create(&path).unwrap();
+    file.set_len((16 << 20) + 1).unwrap();
+    let msg = usage_error(&format!(
+        "[calendar]\nholidays_ics = \"{}\"\n",
+        path.display()
+    ));
+    assert!(
+        msg.contains("big.ics: larger than 16 MiB, more than any holidays calendar; fix the path"),
+        "{msg}"
+    );
+}
+
 #[test]
 fn missing_config_file_is_a_usage_error_naming_it() {
     let err = load(Some(Path::new("/nonexistent/sl.toml"))).unwrap_err();
