@@ -409,6 +409,36 @@ fn jira_failing_after_retries_is_exit_4_naming_the_url_and_keeps_whole_tickets()
         .stderr(predicates::str::contains("a connection failure"));
 }
 
+/// A host that takes connections and never answers (as one behind a firewall that drops
+/// packets does, once the connect timeout or the request timeout runs out) is given up
+/// after four tries, not after the sixteen a flaky but known site gets.
+#[test]
+fn a_site_that_never_answers_is_given_up_after_four_tries() {
+    let site = site(Flavor::Server);
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", silent.local_addr().unwrap());
+    let accepted = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counter = accepted.clone();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for conn in silent.incoming() {
+            counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            held.push(conn);
+        }
+    });
+    let out = site
+        .cmd("export")
+        .args(["--jira-url", &url])
+        .env("SUPPORTLENS_HTTP_TIMEOUT_MS", "200")
+        .env("SUPPORTLENS_HTTP_CONNECT_TIMEOUT_MS", "200")
+        .assert()
+        .code(4);
+    let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(err.contains("failed 4 times, last with a timeout"), "{err}");
+    assert!(err.contains("check that JIRA is reachable"), "{err}");
+    assert_eq!(accepted.load(std::sync::atomic::Ordering::SeqCst), 4);
+}
+
 #[test]
 fn missing_secrets_and_plain_http_are_usage_errors() {
     let site = site(Flavor::Cloud);

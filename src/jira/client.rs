@@ -96,6 +96,7 @@ impl Client {
         header.set_sensitive(true);
         let http = reqwest::Client::builder()
             .timeout(retry.timeout)
+            .connect_timeout(retry.connect_timeout)
             .user_agent(concat!("supportlens/", env!("CARGO_PKG_VERSION")))
             .redirect(redirect_policy())
             .build()
@@ -254,7 +255,8 @@ impl Client {
             Err(e) => {
                 return Outcome::Again {
                     why: describe(&e),
-                    unreachable: e.is_connect(),
+                    // A host that drops packets shows as a timeout, not a refusal.
+                    unreachable: e.is_connect() || e.is_timeout(),
                 };
             }
         };
@@ -327,7 +329,8 @@ enum Outcome {
     },
     /// HTTP 404 or 405 to a request other than GET: an endpoint this JIRA lacks.
     Missing,
-    /// A fault worth another try, after a backoff; `unreachable` when no connection was made.
+    /// A fault worth another try, after a backoff; `unreachable` when no connection was made
+    /// or the request timed out (before JIRA ever answered, the site counts as unreachable).
     Again {
         why: String,
         unreachable: bool,

@@ -19,6 +19,8 @@ pub const RETRY_BASE_ENV: &str = "SUPPORTLENS_RETRY_BASE_MS";
 pub const RETRY_AFTER_CAP_ENV: &str = "SUPPORTLENS_RETRY_AFTER_CAP_MS";
 /// Per-request timeout in milliseconds (default 60000).
 pub const TIMEOUT_ENV: &str = "SUPPORTLENS_HTTP_TIMEOUT_MS";
+/// Time allowed to open a connection, in milliseconds (default 10000).
+pub const CONNECT_TIMEOUT_ENV: &str = "SUPPORTLENS_HTTP_CONNECT_TIMEOUT_MS";
 /// Longest wait between two tries after a fault (rate limits may ask for longer).
 const FAULT_WAIT_CAP: Duration = Duration::from_secs(30);
 
@@ -34,6 +36,8 @@ pub struct Retry {
     pub cap: Duration,
     /// Time allowed for one request, body included.
     pub timeout: Duration,
+    /// Time allowed to open a connection, so a host that drops packets is found out soon.
+    pub connect_timeout: Duration,
     /// Most requests in flight (`[jira] concurrency`).
     pub concurrency: usize,
     /// Time without one successful answer before the export gives up (`[jira] max_wait`).
@@ -49,6 +53,7 @@ impl Default for Retry {
             base: Duration::from_secs(1),
             cap: Duration::from_secs(60),
             timeout: Duration::from_secs(60),
+            connect_timeout: Duration::from_secs(10),
             concurrency: 4,
             max_wait: Duration::from_secs(30 * 60),
         }
@@ -57,7 +62,7 @@ impl Default for Retry {
 
 impl Retry {
     /// The default policy with `concurrency`, `max_wait` and the `SUPPORTLENS_RETRY_*` /
-    /// `SUPPORTLENS_HTTP_TIMEOUT_MS` overrides applied (meant for tests; a bad value is a
+    /// `SUPPORTLENS_HTTP_*TIMEOUT_MS` overrides applied (meant for tests; a bad value is a
     /// usage error).
     pub fn from_env(concurrency: usize, max_wait: Duration) -> Result<Retry> {
         let ms = |name: &str, default: Duration| -> Result<Duration> {
@@ -82,6 +87,7 @@ impl Retry {
             base: ms(RETRY_BASE_ENV, d.base)?,
             cap: ms(RETRY_AFTER_CAP_ENV, d.cap)?,
             timeout: ms(TIMEOUT_ENV, d.timeout)?,
+            connect_timeout: ms(CONNECT_TIMEOUT_ENV, d.connect_timeout)?,
             concurrency: concurrency.max(1),
             max_wait,
         })
