@@ -266,7 +266,7 @@ impl Client {
             .get(RETRY_AFTER)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| parse_retry_after(v, chrono::Utc::now()))
-            .map(|d| d.min(self.retry.cap));
+            .map(|d| self.retry.honoured(d));
         let body = match response.bytes().await {
             Ok(b) => b,
             Err(e) if is_rate_limit(status) => {
