@@ -439,6 +439,42 @@ fn a_site_that_never_answers_is_given_up_after_four_tries() {
     assert_eq!(accepted.load(std::sync::atomic::Ordering::SeqCst), 4);
 }
 
+/// A search whose paging never moves forward (Cloud's last page pointing back to the first,
+/// Server/DC ignoring `startAt` without a `total`) ends at the first page that brings no new
+/// ticket, with a warning, and the export does not count as complete.
+#[test]
+fn a_search_that_pages_in_a_circle_ends_with_a_warning() {
+    for flavor in BOTH {
+        let site = site(flavor);
+        let all = site.expected().len();
+        site.server.state().search_loop = true;
+        let out = site.export().success();
+        let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+        assert!(
+            err.contains("paging is not moving forward"),
+            "{flavor:?}: {err}"
+        );
+        let served = site.server.state().served.clone();
+        let got = site.snapshot();
+        match flavor {
+            // Every page once, then the first again: everything was read.
+            Flavor::Cloud => {
+                assert_eq!(served.len(), all.div_ceil(2) + 1);
+                assert_eq!(served.last(), served.first());
+                site.assert_snapshot_matches();
+            }
+            // The first page twice: only its two tickets were read.
+            Flavor::Server => {
+                assert_eq!(served.len(), 2);
+                assert_eq!(served[0], served[1]);
+                assert_eq!(got.len(), 2);
+            }
+        }
+        // Not complete: no resume point, so the next export reads everything again.
+        assert!(site.meta()["exported_at"].is_null(), "{flavor:?}");
+    }
+}
+
 #[test]
 fn missing_secrets_and_plain_http_are_usage_errors() {
     let site = site(Flavor::Cloud);

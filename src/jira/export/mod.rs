@@ -137,6 +137,7 @@ async fn run(
     let mut since = query.since;
     let mut settled = false;
     let mut passes = 0;
+    let mut looped = false;
     while passes < MAX_PASSES && !settled {
         passes += 1;
         let jql = search_jql(&query.jql, since.map(|t| jql_time(t, zone)).as_deref());
@@ -198,6 +199,14 @@ async fn run(
             sink(Read::PageEnd, resume)?;
             progress(&format!("read {read} tickets"));
         }
+        if pager.looped {
+            // Another pass would loop the same way; unsettled keeps the resume point.
+            looped = true;
+            warnings.push(format!(
+                "JIRA's search served a page holding only tickets it had already served in                  this pass (its paging is not moving forward), so the search stopped there                  after {read} tickets and may have missed later ones; this export does not                  count as complete, so the next one reads this window again"
+            ));
+            break;
+        }
         match moved_from {
             None => settled = true,
             Some(from) => {
@@ -206,7 +215,7 @@ async fn run(
             }
         }
     }
-    if !settled {
+    if !settled && !looped {
         warnings.push(format!(
             "tickets kept changing during all {MAX_PASSES} passes over the results, so one may \
              have been missed; the next export reads this window again"

@@ -5,6 +5,12 @@
 //! may return fewer than asked), an empty page ends the search even when `total` says more
 //! (JIRA does send that), and a `total` that drops between pages is reported as `shrank`,
 //! since tickets leaving the result set shift every later offset.
+//!
+//! A server whose paging does not move forward (Cloud tokens that cycle back, Server/DC
+//! ignoring `startAt` without sending `total`) would be paged forever: a pass ends at the
+//! first page that brings no issue not already served in it, and says so in [`Pager::looped`].
+
+use std::collections::HashSet;
 
 use anyhow::Result;
 use serde_json::Value;
@@ -31,6 +37,11 @@ pub struct Pager<'a> {
     last_total: Option<u64>,
     /// True once Server/DC reported a smaller `total` than on an earlier page.
     pub shrank: bool,
+    /// Ids of the issues served so far in this pass.
+    served: HashSet<String>,
+    /// True when the pass ended at a page holding only issues already served, so JIRA's
+    /// paging was not moving forward and later pages may never have been read.
+    pub looped: bool,
 }
 
 impl<'a> Pager<'a> {
@@ -52,6 +63,8 @@ impl<'a> Pager<'a> {
             done: false,
             last_total: None,
             shrank: false,
+            served: HashSet::new(),
+            looped: false,
         }
     }
 
@@ -112,6 +125,22 @@ impl<'a> Pager<'a> {
         if issues.is_empty() {
             return Ok(None);
         }
+        let before = self.served.len();
+        self.served.extend(
+            issues
+                .iter()
+                .map(|i| i.get("id").map_or(String::new(), id_text)),
+        );
+        if self.served.len() == before {
+            self.done = true;
+            self.looped = true;
+            return Ok(None);
+        }
         Ok(Some(issues))
     }
+}
+
+/// An issue's id as text, whether JIRA sent it as a string or a number.
+fn id_text(id: &Value) -> String {
+    id.as_str().map_or_else(|| id.to_string(), str::to_string)
 }
