@@ -475,6 +475,27 @@ fn a_search_that_pages_in_a_circle_ends_with_a_warning() {
     }
 }
 
+/// A ticket deleted between the search and the reading of its lists (HTTP 404 on a
+/// per-issue page) is skipped with a warning naming it; the export goes on and succeeds.
+#[test]
+fn a_ticket_deleted_after_the_search_is_skipped_with_a_warning() {
+    for flavor in BOTH {
+        let site = site(flavor);
+        // The first per-issue worklog page read is 404.
+        site.fault(Fault::new("/worklog", 0, 1, FaultKind::Status(404, None)));
+        let out = site.export().success();
+        assert!(site.faults_spent(), "{flavor:?}");
+        let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+        let got = site.snapshot();
+        let want = site.expected();
+        let missing: Vec<&Ticket> = want.iter().filter(|w| !got.contains(w)).collect();
+        assert_eq!(missing.len(), 1, "{flavor:?}: {missing:?}");
+        assert_eq!(got.len(), want.len() - 1, "{flavor:?}");
+        let gone = format!("{}: JIRA answered HTTP 404", missing[0].key);
+        assert!(err.contains(&gone), "{flavor:?}: {err}");
+    }
+}
+
 #[test]
 fn missing_secrets_and_plain_http_are_usage_errors() {
     let site = site(Flavor::Cloud);

@@ -182,19 +182,31 @@ async fn run(
             ));
             let mut at = 0;
             while let Some(ticket) = done.next().await {
-                let (ticket, notes) = match ticket? {
-                    Some((ticket, notes)) => (Read::Ticket(Box::new(ticket)), notes),
-                    None => (Read::Unchanged(known_id(&order_ids, at)), Vec::new()),
+                let ticket = match ticket? {
+                    complete::Completed::Ticket(ticket, notes) => {
+                        warnings.extend(notes);
+                        Some(Read::Ticket(ticket))
+                    }
+                    complete::Completed::Unchanged => {
+                        Some(Read::Unchanged(known_id(&order_ids, at)))
+                    }
+                    complete::Completed::Gone(key) => {
+                        warnings.push(format!(
+                            "{key}: JIRA answered HTTP 404 while reading it, so it was deleted                              (or hidden from the account) since the search listed it; skipped                              (the snapshot keeps any copy it had, and the next full export                              notes it as gone from JIRA)"
+                        ));
+                        None
+                    }
                 };
-                warnings.extend(notes);
                 resume = match moved_from {
                     // The narrowed pass starts there; so must a run continuing this one.
                     Some(from) => narrowed(query.since, from),
                     None => order[at].or(resume),
                 };
                 at += 1;
-                read += 1;
-                sink(ticket, resume)?;
+                if let Some(ticket) = ticket {
+                    read += 1;
+                    sink(ticket, resume)?;
+                }
             }
             sink(Read::PageEnd, resume)?;
             progress(&format!("read {read} tickets"));
