@@ -456,17 +456,20 @@ fn a_search_that_pages_in_a_circle_ends_with_a_warning() {
         );
         let served = site.server.state().served.clone();
         let got = site.snapshot();
+        // Each of the four passes (the repeats look like tickets moved by an update, so a
+        // narrowed pass follows, from the first ticket: all of them) stops at its repeat.
         match flavor {
             // Every page once, then the first again: everything was read.
             Flavor::Cloud => {
-                assert_eq!(served.len(), all.div_ceil(2) + 1);
-                assert_eq!(served.last(), served.first());
+                let pages = all.div_ceil(2);
+                assert_eq!(served.len(), 4 * (pages + 1));
+                assert_eq!(served[pages], served[0]);
                 site.assert_snapshot_matches();
             }
             // The first page twice: only its two tickets were read.
             Flavor::Server => {
-                assert_eq!(served.len(), 2);
-                assert_eq!(served[0], served[1]);
+                assert_eq!(served.len(), 4 * 2);
+                assert!(served.iter().all(|p| p == &served[0]));
                 assert_eq!(got.len(), 2);
             }
         }

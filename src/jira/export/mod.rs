@@ -211,14 +211,7 @@ async fn run(
             sink(Read::PageEnd, resume)?;
             progress(&format!("read {read} tickets"));
         }
-        if pager.looped {
-            // Another pass would loop the same way; unsettled keeps the resume point.
-            looped = true;
-            warnings.push(format!(
-                "JIRA's search served a page holding only tickets it had already served in                  this pass (its paging is not moving forward), so the search stopped there                  after {read} tickets and may have missed later ones; this export does not                  count as complete, so the next one reads this window again"
-            ));
-            break;
-        }
+        looped |= pager.looped;
         match moved_from {
             None => settled = true,
             Some(from) => {
@@ -227,7 +220,14 @@ async fn run(
             }
         }
     }
-    if !settled && !looped {
+    if !settled && looped {
+        warnings.push(format!(
+            "JIRA's search kept serving pages holding only tickets it had already served in \
+             the same pass (its paging is not moving forward), so each of the {MAX_PASSES} \
+             passes stopped there and later tickets may have been missed; this export does \
+             not count as complete, so the next one reads this window again"
+        ));
+    } else if !settled {
         warnings.push(format!(
             "tickets kept changing during all {MAX_PASSES} passes over the results, so one may \
              have been missed; the next export reads this window again"

@@ -7,8 +7,11 @@
 //! since tickets leaving the result set shift every later offset.
 //!
 //! A server whose paging does not move forward (Cloud tokens that cycle back, Server/DC
-//! ignoring `startAt` without sending `total`) would be paged forever: a pass ends at the
-//! first page that brings no issue not already served in it, and says so in [`Pager::looped`].
+//! ignoring `startAt` without sending `total`) would be paged forever: a pass ends with the
+//! first page that brings no issue not already served in it, and says so in
+//! [`Pager::looped`]. Tickets updated during the pass can bring such a page too (they move
+//! to the end), so the page is still handed on: its repeats make the caller read again from
+//! where the first repeated ticket was, in a narrowed pass, bounded by the pass limit.
 
 use std::collections::HashSet;
 
@@ -39,8 +42,8 @@ pub struct Pager<'a> {
     pub shrank: bool,
     /// Ids of the issues served so far in this pass.
     served: HashSet<String>,
-    /// True when the pass ended at a page holding only issues already served, so JIRA's
-    /// paging was not moving forward and later pages may never have been read.
+    /// True when the pass ended with a page holding only issues already served: JIRA's
+    /// paging may not be moving forward, so later pages may never have been read.
     pub looped: bool,
 }
 
@@ -132,9 +135,10 @@ impl<'a> Pager<'a> {
                 .map(|i| i.get("id").map_or(String::new(), id_text)),
         );
         if self.served.len() == before {
+            // Served again, so the caller reads the moved part in a narrowed pass (as for
+            // tickets updated mid-export, the legitimate way to get such a page).
             self.done = true;
             self.looped = true;
-            return Ok(None);
         }
         Ok(Some(issues))
     }
