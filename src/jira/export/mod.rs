@@ -192,7 +192,10 @@ async fn run(
                     }
                     complete::Completed::Gone(key) => {
                         warnings.push(format!(
-                            "{key}: JIRA answered HTTP 404 while reading it, so it was deleted                              (or hidden from the account) since the search listed it; skipped                              (the snapshot keeps any copy it had, and the next full export                              notes it as gone from JIRA)"
+                            "{key}: JIRA answered HTTP 404 while reading it, so it was deleted \
+                             (or hidden from the account) since the search listed it; skipped \
+                             (the snapshot keeps any copy it had, and the next full export \
+                             notes it as gone from JIRA)"
                         ));
                         None
                     }
