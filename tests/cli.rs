@@ -497,3 +497,44 @@ fn an_unwritable_data_folder_is_exit_2() {
         .code(2)
         .stderr(predicates::str::contains("--data taken"));
 }
+
+/// `import` dies (as under `kill -9`) at each checkpoint of its snapshot commit; the next
+/// import puts the folder right and ends with the same snapshot as an import never stopped.
+#[test]
+fn an_import_killed_mid_commit_is_recovered_by_the_next_run() {
+    let first = fixture("scenario/two-tickets.json");
+    let second = fixture("jira/server-v2-issue-resolved-all-expanded.json");
+    let import = |dir: &Path, file: &Path| {
+        let mut cmd = bin(dir);
+        cmd.arg("import").arg(file);
+        cmd
+    };
+    let reference = tempfile::tempdir().unwrap();
+    import(reference.path(), &first).assert().success();
+    import(reference.path(), &second).assert().success();
+    let (want, _) = supportlens::snapshot::read(&reference.path().join("data")).unwrap();
+    assert_eq!(want.len(), 3);
+    for stop in 0..8 {
+        let dir = tempfile::tempdir().unwrap();
+        import(dir.path(), &first).assert().success();
+        import(dir.path(), &second)
+            .env("SUPPORTLENS_TEST_ABORT_COMMIT", stop.to_string())
+            .assert()
+            .failure();
+        import(dir.path(), &second).assert().success();
+        let (got, _) = supportlens::snapshot::read(&dir.path().join("data")).unwrap();
+        assert_eq!(got, want, "stopped at {stop}");
+    }
+    // A first import stopped before its commit ended leaves a folder the next one fills.
+    for stop in 0..7 {
+        let dir = tempfile::tempdir().unwrap();
+        import(dir.path(), &first)
+            .env("SUPPORTLENS_TEST_ABORT_COMMIT", stop.to_string())
+            .assert()
+            .failure();
+        import(dir.path(), &first).assert().success();
+        import(dir.path(), &second).assert().success();
+        let (got, _) = supportlens::snapshot::read(&dir.path().join("data")).unwrap();
+        assert_eq!(got, want, "first import stopped at {stop}");
+    }
+}

@@ -409,6 +409,96 @@ fn jira_failing_after_retries_is_exit_4_naming_the_url_and_keeps_whole_tickets()
         .stderr(predicates::str::contains("a connection failure"));
 }
 
+/// A host that takes connections and never answers (as one behind a firewall that drops
+/// packets does, once the connect timeout or the request timeout runs out) is given up
+/// after four tries, not after the sixteen a flaky but known site gets.
+#[test]
+fn a_site_that_never_answers_is_given_up_after_four_tries() {
+    let site = site(Flavor::Server);
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", silent.local_addr().unwrap());
+    let accepted = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counter = accepted.clone();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for conn in silent.incoming() {
+            counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            held.push(conn);
+        }
+    });
+    let out = site
+        .cmd("export")
+        .args(["--jira-url", &url])
+        .env("SUPPORTLENS_HTTP_TIMEOUT_MS", "200")
+        .env("SUPPORTLENS_HTTP_CONNECT_TIMEOUT_MS", "200")
+        .assert()
+        .code(4);
+    let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(err.contains("failed 4 times, last with a timeout"), "{err}");
+    assert!(err.contains("check that JIRA is reachable"), "{err}");
+    assert_eq!(accepted.load(std::sync::atomic::Ordering::SeqCst), 4);
+}
+
+/// A search whose paging never moves forward (Cloud's last page pointing back to the first,
+/// Server/DC ignoring `startAt` without a `total`) ends at the first page that brings no new
+/// ticket, with a warning, and the export does not count as complete.
+#[test]
+fn a_search_that_pages_in_a_circle_ends_with_a_warning() {
+    for flavor in BOTH {
+        let site = site(flavor);
+        let all = site.expected().len();
+        site.server.state().search_loop = true;
+        let out = site.export().success();
+        let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+        assert!(
+            err.contains("paging is not moving forward"),
+            "{flavor:?}: {err}"
+        );
+        let served = site.server.state().served.clone();
+        let got = site.snapshot();
+        // Each of the four passes (the repeats look like tickets moved by an update, so a
+        // narrowed pass follows, from the first ticket: all of them) stops at its repeat.
+        match flavor {
+            // Every page once, then the first again: everything was read.
+            Flavor::Cloud => {
+                let pages = all.div_ceil(2);
+                assert_eq!(served.len(), 4 * (pages + 1));
+                assert_eq!(served[pages], served[0]);
+                site.assert_snapshot_matches();
+            }
+            // The first page twice: only its two tickets were read.
+            Flavor::Server => {
+                assert_eq!(served.len(), 4 * 2);
+                assert!(served.iter().all(|p| p == &served[0]));
+                assert_eq!(got.len(), 2);
+            }
+        }
+        // Not complete: no resume point, so the next export reads everything again.
+        assert!(site.meta()["exported_at"].is_null(), "{flavor:?}");
+    }
+}
+
+/// A ticket deleted between the search and the reading of its lists (HTTP 404 on a
+/// per-issue page) is skipped with a warning naming it; the export goes on and succeeds.
+#[test]
+fn a_ticket_deleted_after_the_search_is_skipped_with_a_warning() {
+    for flavor in BOTH {
+        let site = site(flavor);
+        // The first per-issue worklog page read is 404.
+        site.fault(Fault::new("/worklog", 0, 1, FaultKind::Status(404, None)));
+        let out = site.export().success();
+        assert!(site.faults_spent(), "{flavor:?}");
+        let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+        let got = site.snapshot();
+        let want = site.expected();
+        let missing: Vec<&Ticket> = want.iter().filter(|w| !got.contains(w)).collect();
+        assert_eq!(missing.len(), 1, "{flavor:?}: {missing:?}");
+        assert_eq!(got.len(), want.len() - 1, "{flavor:?}");
+        let gone = format!("{}: JIRA answered HTTP 404", missing[0].key);
+        assert!(err.contains(&gone), "{flavor:?}: {err}");
+    }
+}
+
 #[test]
 fn missing_secrets_and_plain_http_are_usage_errors() {
     let site = site(Flavor::Cloud);
@@ -661,7 +751,9 @@ fn a_killed_export_keeps_whole_tickets_and_the_next_run_continues() {
                 "{flavor:?} ended early"
             );
             let killed_at = site.requests();
-            if site.dir.path().join("data/snapshot.json").exists() {
+            // A kill inside a commit leaves its journal, which the next run's lock undoes.
+            let data = site.dir.path().join("data");
+            if data.join("snapshot.json").exists() && !data.join(".supportlens-commit").exists() {
                 // Every ticket committed so far is whole, and the export says it is unfinished.
                 let want = site.expected();
                 for got in site.snapshot() {
@@ -704,6 +796,30 @@ fn a_killed_export_keeps_whole_tickets_and_the_next_run_continues() {
                 "{flavor:?}: killed at {percent}% of {full} requests, the re-run made {rerun}"
             );
         }
+    }
+}
+
+/// An export dies (as under `kill -9`) inside a snapshot commit, at each of its checkpoints:
+/// journal built, published, after each of the five renames, retired. The next export
+/// recovers the folder and ends with the server's data.
+#[test]
+fn an_export_killed_inside_a_commit_is_finished_by_the_next_run() {
+    for stop in 0..8 {
+        // A first export's first commit, then an incremental export's commit.
+        let site = site(Flavor::Cloud);
+        site.cmd("export")
+            .env("SUPPORTLENS_TEST_ABORT_COMMIT", stop.to_string())
+            .assert()
+            .failure();
+        site.export().success();
+        site.assert_snapshot_matches();
+        site.server.state().touch("10002");
+        site.cmd("export")
+            .env("SUPPORTLENS_TEST_ABORT_COMMIT", stop.to_string())
+            .assert()
+            .failure();
+        site.export().success();
+        site.assert_snapshot_matches();
     }
 }
 

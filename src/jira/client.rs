@@ -96,6 +96,7 @@ impl Client {
         header.set_sensitive(true);
         let http = reqwest::Client::builder()
             .timeout(retry.timeout)
+            .connect_timeout(retry.connect_timeout)
             .user_agent(concat!("supportlens/", env!("CARGO_PKG_VERSION")))
             .redirect(redirect_policy())
             .build()
@@ -150,6 +151,17 @@ impl Client {
         Ok(answer.await?.unwrap_or(Value::Null))
     }
 
+    /// GETs `path` as [`Client::get`] does; `None` when JIRA answers HTTP 404, as it does
+    /// for an issue deleted since a search listed it.
+    pub async fn get_if_found(
+        &self,
+        path: &str,
+        query: &[(&str, String)],
+    ) -> Result<Option<Value>> {
+        self.send(Method::GET, self.url(path, query), None, true)
+            .await
+    }
+
     /// POSTs `body` as JSON to `path` and parses the JSON answer, retrying as `get` does;
     /// `None` when JIRA has no such endpoint (HTTP 404 or 405), so the caller can fall back.
     pub async fn post(&self, path: &str, body: &Value) -> Result<Option<Value>> {
@@ -178,7 +190,8 @@ impl Client {
             let outcome = {
                 let _slot = self.flow.acquire(sent_before).await;
                 sent_before = true;
-                self.try_once(&method, &url, body.as_deref()).await
+                self.try_once(&method, &url, body.as_deref(), may_be_missing)
+                    .await
             };
             match outcome {
                 Outcome::Done(v) => {
@@ -238,7 +251,13 @@ impl Client {
         }
     }
 
-    async fn try_once(&self, method: &Method, url: &Url, body: Option<&str>) -> Outcome {
+    async fn try_once(
+        &self,
+        method: &Method,
+        url: &Url,
+        body: Option<&str>,
+        may_be_missing: bool,
+    ) -> Outcome {
         let mut request = self
             .http
             .request(method.clone(), url.clone())
@@ -254,7 +273,8 @@ impl Client {
             Err(e) => {
                 return Outcome::Again {
                     why: describe(&e),
-                    unreachable: e.is_connect(),
+                    // A host that drops packets shows as a timeout, not a refusal.
+                    unreachable: e.is_connect() || e.is_timeout(),
                 };
             }
         };
@@ -264,7 +284,7 @@ impl Client {
             .get(RETRY_AFTER)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| parse_retry_after(v, chrono::Utc::now()))
-            .map(|d| d.min(self.retry.cap));
+            .map(|d| self.retry.honoured(d));
         let body = match response.bytes().await {
             Ok(b) => b,
             Err(e) if is_rate_limit(status) => {
@@ -295,7 +315,8 @@ impl Client {
             return Outcome::again(format!("HTTP {status}"));
         }
         let absent = status == StatusCode::NOT_FOUND || status == StatusCode::METHOD_NOT_ALLOWED;
-        if absent && *method != Method::GET {
+        let gone = may_be_missing && status == StatusCode::NOT_FOUND;
+        if (absent && *method != Method::GET) || gone {
             return Outcome::Missing;
         }
         if !status.is_success() {
@@ -325,9 +346,11 @@ enum Outcome {
         why: String,
         wait: Option<Duration>,
     },
-    /// HTTP 404 or 405 to a request other than GET: an endpoint this JIRA lacks.
+    /// HTTP 404 or 405 to a request other than GET: an endpoint this JIRA lacks; or 404 to
+    /// a GET whose caller expects it (a thing gone since it was listed).
     Missing,
-    /// A fault worth another try, after a backoff; `unreachable` when no connection was made.
+    /// A fault worth another try, after a backoff; `unreachable` when no connection was made
+    /// or the request timed out (before JIRA ever answered, the site counts as unreachable).
     Again {
         why: String,
         unreachable: bool,

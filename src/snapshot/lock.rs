@@ -1,6 +1,7 @@
 //! One supportlens run per data folder: an exclusive OS lock on `<dir>/.lock`, held for the
 //! life of a [`Lock`]. The OS drops the lock when the process ends, so a crashed run never
-//! leaves the folder locked.
+//! leaves the folder locked. Taking the lock undoes a commit a crash stopped midway, so what
+//! the holder reads is a whole snapshot.
 //!
 //! The lock file is supportlens's own: a symbolic link, FIFO or anything else that is not
 //! a regular file in its place is refused (exit 2) and never followed, opened for writing
@@ -117,6 +118,14 @@ pub fn lock(dir: &Path) -> Result<Lock> {
         .set_len(0)
         .and_then(|()| writeln!(file, "{}", std::process::id()))
         .and_then(|()| file.flush());
+    // A commit a crash stopped midway is undone before anyone reads the folder.
+    super::store::recover(dir).map_err(|e| -> anyhow::Error {
+        Failure::usage(format!(
+            "{e:#}; check that --data {} is a folder you can write",
+            dir.display()
+        ))
+        .into()
+    })?;
     Ok(Lock { _file: file, path })
 }
 

@@ -21,8 +21,8 @@
 //! sorted by id.
 //!
 //! `snapshot.json` ([`Meta`] plus each table's size, row count and SHA-256) is written last,
-//! so a set of files left half-replaced is detected on read. [`lock`] keeps two runs from
-//! using one folder at once.
+//! under a rollback journal: taking the [`lock`] (which keeps two runs from using one folder
+//! at once) puts back the previous snapshot if a crash stopped a commit midway.
 
 mod decode;
 mod encode;
@@ -76,9 +76,29 @@ impl Table {
 }
 
 /// Replaces the snapshot in `dir` (created if needed) with `tickets` and `meta`, atomically:
-/// a crash or failure leaves either the previous snapshot or one `read` rejects, never a
-/// silent mix. The caller should hold the folder's [`Lock`].
+/// after a failure, or a crash and the next [`lock`], the folder holds the previous snapshot
+/// or the new one, never a mix. The caller should hold the folder's [`Lock`].
 pub fn write(dir: &Path, tickets: &[Ticket], meta: &Meta) -> Result<()> {
+    let (staged, unwritable) = stage(dir, tickets, meta)?;
+    store::commit(dir, staged).map_err(unwritable)
+}
+
+/// [`write`] stopping dead at the commit's checkpoint `stop`, as a crash would; false if it
+/// stopped.
+#[cfg(test)]
+fn write_until(dir: &Path, tickets: &[Ticket], meta: &Meta, stop: usize) -> Result<bool> {
+    let (staged, _) = stage(dir, tickets, meta)?;
+    store::commit_until(dir, staged, Some(stop))
+}
+
+/// Every file of the new snapshot, written beside the current ones; with the mapping of a
+/// write error to the run's exit.
+#[allow(clippy::type_complexity)]
+fn stage(
+    dir: &Path,
+    tickets: &[Ticket],
+    meta: &Meta,
+) -> Result<(Vec<store::Staged>, impl Fn(anyhow::Error) -> anyhow::Error)> {
     // A folder that cannot be written (missing rights, a full disk) is the run's setting,
     // not a bug: exit 2, naming the folder, like an unwritable report folder.
     let unwritable = |e: anyhow::Error| -> anyhow::Error {
@@ -117,7 +137,7 @@ pub fn write(dir: &Path, tickets: &[Ticket], meta: &Meta) -> Result<()> {
         tables: entries,
     };
     staged.push(store::stage_manifest(dir, &manifest).map_err(unwritable)?);
-    store::commit(dir, staged).map_err(unwritable)
+    Ok((staged, unwritable))
 }
 
 /// Reads the snapshot in `dir`: tickets sorted by id, each with its comments, worklogs and
@@ -214,6 +234,14 @@ pub fn exists(dir: &Path) -> bool {
 }
 
 fn read_manifest(dir: &Path) -> Result<Manifest> {
+    if store::interrupted(dir) {
+        return Err(Failure::input(format!(
+            "an import or export stopped midway in {}: run `supportlens export` (or \
+             `import`, or `report`) again; it puts the previous snapshot back first",
+            dir.display()
+        ))
+        .into());
+    }
     let path = dir.join(MANIFEST);
     let text = match crate::input_file::read_to_string(&path) {
         Ok(text) => text,

@@ -1,21 +1,26 @@
 //! The files of a snapshot and how they are replaced: every new file is written to a
 //! temporary name in the data folder and fsynced (all side by side), then renamed into place with
-//! `snapshot.json` last. `snapshot.json` records each table's size, row count and SHA-256,
-//! so a set left half-replaced by a crash between renames is caught on read. A rename that
-//! fails puts back the files already replaced, so a failed write leaves the previous
-//! snapshot as it was.
+//! `snapshot.json` last, under a rollback journal (`.supportlens-commit/`: hard links to the
+//! replaced files) that a failed rename, or the next run after a crash, uses to put the
+//! previous snapshot back. `snapshot.json` also records each table's size, row count and
+//! SHA-256, so files changed behind supportlens's back are caught on read.
 
-use std::fs::{self, File};
+use std::fs::File;
 use std::io::{self, BufWriter, Read, Seek, Write};
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result, anyhow};
+use anyhow::{Context, Result};
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use tempfile::NamedTempFile;
 
 use super::Meta;
+
+mod commit;
+#[cfg(test)]
+pub(super) use commit::commit_until;
+pub(super) use commit::{commit, interrupted, recover, sweep};
 
 /// The file that ties the tables together; renamed into place last.
 pub(super) const MANIFEST: &str = "snapshot.json";
@@ -84,93 +89,6 @@ pub(super) fn stage_manifest(dir: &Path, manifest: &Manifest) -> Result<Staged> 
         .with_context(|| format!("cannot write {}", temp.path().display()))?;
     drop(out);
     Ok(Staged { temp, target })
-}
-
-/// Renames every staged file into place in order. If one rename fails, the files already
-/// replaced get their previous versions back (or are removed if they had none) and the
-/// remaining temporary files are deleted.
-pub(super) fn commit(dir: &Path, staged: Vec<Staged>) -> Result<()> {
-    // Every file reaches the disk before any is renamed. The flushes run side by side:
-    // the file system joins them into one journal commit, so five cost about one (an
-    // export commits its progress often, and this was most of a small snapshot's write).
-    std::thread::scope(|scope| {
-        let flushing: Vec<_> = staged
-            .iter()
-            .map(|s| scope.spawn(|| sync(&s.temp)))
-            .collect();
-        flushing.into_iter().try_for_each(|h| {
-            h.join()
-                .unwrap_or_else(|_| Err(anyhow!("a file flush panicked")))
-        })
-    })?;
-    // Hard links to the current files, so a failed rename can restore them.
-    let backup = tempfile::Builder::new()
-        .prefix(".supportlens-backup-")
-        .tempdir_in(dir)
-        .with_context(|| format!("cannot create a backup folder in {}", dir.display()))?;
-    let mut previous = Vec::with_capacity(staged.len());
-    for (i, s) in staged.iter().enumerate() {
-        let is_file = fs::symlink_metadata(&s.target).is_ok_and(|m| m.is_file());
-        let saved = if is_file {
-            let link = backup.path().join(i.to_string());
-            fs::hard_link(&s.target, &link)
-                .or_else(|_| fs::copy(&s.target, &link).map(|_| ()))
-                .with_context(|| format!("cannot keep a copy of {}", s.target.display()))?;
-            Some(link)
-        } else {
-            None
-        };
-        previous.push((s.target.clone(), saved));
-    }
-    for (i, s) in staged.into_iter().enumerate() {
-        if let Err(e) = s.temp.persist(&s.target) {
-            let outcome = if restore(&previous[..i]) {
-                "the previous snapshot was kept"
-            } else {
-                "the previous snapshot could not be fully restored, so the next read will \
-                 ask for a new import or export"
-            };
-            return Err(anyhow!(e.error))
-                .with_context(|| format!("cannot replace {}; {outcome}", s.target.display()));
-        }
-    }
-    sync_dir(dir);
-    Ok(())
-}
-
-/// Removes what writes stopped midway left in `dir` (a killed export may stop inside one of
-/// its frequent commits): temporary files and backup folders of this module's naming.
-/// Best effort; the caller holds the folder's lock, so no write is under way.
-pub(super) fn sweep(dir: &Path) {
-    let Ok(entries) = fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let name = entry.file_name();
-        let name = name.to_string_lossy();
-        if name.starts_with(".supportlens-backup-") {
-            let _ = fs::remove_dir_all(entry.path());
-        } else if name.starts_with('.')
-            && name.ends_with(".tmp")
-            && (name.starts_with(&format!(".{MANIFEST}.")) || name.contains(".parquet."))
-        {
-            let _ = fs::remove_file(entry.path());
-        }
-    }
-}
-
-/// Puts back the files a failed commit had already replaced; false if any could not be.
-/// Even then the manifest check on read reports the mixed set instead of misreading it.
-fn restore(replaced: &[(PathBuf, Option<PathBuf>)]) -> bool {
-    let mut all = true;
-    for (target, saved) in replaced {
-        let done = match saved {
-            Some(link) => fs::rename(link, target),
-            None => fs::remove_file(target),
-        };
-        all &= done.is_ok();
-    }
-    all
 }
 
 /// Opens a table file, checks it against the manifest and reads it.

@@ -100,6 +100,9 @@ pub struct State {
     pub served: Vec<Vec<String>>,
     /// Added to Server's `total`, to serve the empty page that claims more issues.
     pub total_bonus: usize,
+    /// Misbehave in the search's paging: Cloud's last page points back to the first,
+    /// Server/DC ignores `startAt` and sends no `total`.
+    pub search_loop: bool,
     /// Histories per page of the bulk changelog read.
     pub bulk_page: usize,
     /// Answer the bulk changelog read with 404, as a site without it would.
@@ -182,6 +185,7 @@ impl JiraServer {
             log: Vec::new(),
             served: Vec::new(),
             total_bonus: 0,
+            search_loop: false,
             bulk_page: 4,
             no_bulk: false,
             chaos: None,
@@ -488,6 +492,7 @@ fn route(st: &mut State, path: &str, query: &[(String, String)]) -> (u16, Value)
                 Flavor::Cloud => param("nextPageToken")
                     .and_then(|t| t.strip_prefix("after-").and_then(|n| n.parse().ok()))
                     .unwrap_or(0),
+                Flavor::Server if st.search_loop => 0,
                 Flavor::Server => num("startAt", 0),
             };
             let size = num("maxResults", 50).min(st.search_page);
@@ -505,6 +510,13 @@ fn route(st: &mut State, path: &str, query: &[(String, String)]) -> (u16, Value)
                     .collect(),
             );
             let body = match st.flavor {
+                Flavor::Cloud if st.search_loop => {
+                    let next = if end < total { end } else { 0 };
+                    json!({"issues": page, "nextPageToken": format!("after-{next}"), "isLast": false})
+                }
+                Flavor::Server if st.search_loop => {
+                    json!({"startAt": start, "maxResults": page.len(), "issues": page})
+                }
                 Flavor::Cloud if end < total => {
                     json!({"issues": page, "nextPageToken": format!("after-{end}"), "isLast": false})
                 }

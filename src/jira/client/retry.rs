@@ -15,10 +15,13 @@ use crate::error::Failure;
 
 /// Base backoff in milliseconds (default 1000); tests set it low to stay fast.
 pub const RETRY_BASE_ENV: &str = "SUPPORTLENS_RETRY_BASE_MS";
-/// Longest honoured `Retry-After`, in milliseconds (default 60000).
+/// Longest honoured `Retry-After`, in milliseconds (default `[jira] max_wait`); tests set it
+/// low to stay fast.
 pub const RETRY_AFTER_CAP_ENV: &str = "SUPPORTLENS_RETRY_AFTER_CAP_MS";
 /// Per-request timeout in milliseconds (default 60000).
 pub const TIMEOUT_ENV: &str = "SUPPORTLENS_HTTP_TIMEOUT_MS";
+/// Time allowed to open a connection, in milliseconds (default 10000).
+pub const CONNECT_TIMEOUT_ENV: &str = "SUPPORTLENS_HTTP_CONNECT_TIMEOUT_MS";
 /// Longest wait between two tries after a fault (rate limits may ask for longer).
 const FAULT_WAIT_CAP: Duration = Duration::from_secs(30);
 
@@ -30,10 +33,15 @@ pub struct Retry {
     /// Backoff before the second try; doubled for each further try, plus up to as much
     /// again of jitter.
     pub base: Duration,
-    /// Longest backoff, and longest `Retry-After` honoured.
+    /// Longest backoff.
     pub cap: Duration,
+    /// Longest `Retry-After` honoured: `max_wait` by default, since a longer wait gives up
+    /// anyway.
+    pub retry_after_cap: Duration,
     /// Time allowed for one request, body included.
     pub timeout: Duration,
+    /// Time allowed to open a connection, so a host that drops packets is found out soon.
+    pub connect_timeout: Duration,
     /// Most requests in flight (`[jira] concurrency`).
     pub concurrency: usize,
     /// Time without one successful answer before the export gives up (`[jira] max_wait`).
@@ -48,7 +56,9 @@ impl Default for Retry {
             attempts: 16,
             base: Duration::from_secs(1),
             cap: Duration::from_secs(60),
+            retry_after_cap: Duration::from_secs(30 * 60),
             timeout: Duration::from_secs(60),
+            connect_timeout: Duration::from_secs(10),
             concurrency: 4,
             max_wait: Duration::from_secs(30 * 60),
         }
@@ -57,7 +67,7 @@ impl Default for Retry {
 
 impl Retry {
     /// The default policy with `concurrency`, `max_wait` and the `SUPPORTLENS_RETRY_*` /
-    /// `SUPPORTLENS_HTTP_TIMEOUT_MS` overrides applied (meant for tests; a bad value is a
+    /// `SUPPORTLENS_HTTP_*TIMEOUT_MS` overrides applied (meant for tests; a bad value is a
     /// usage error).
     pub fn from_env(concurrency: usize, max_wait: Duration) -> Result<Retry> {
         let ms = |name: &str, default: Duration| -> Result<Duration> {
@@ -81,7 +91,9 @@ impl Retry {
             attempts: d.attempts,
             base: ms(RETRY_BASE_ENV, d.base)?,
             cap: ms(RETRY_AFTER_CAP_ENV, d.cap)?,
+            retry_after_cap: ms(RETRY_AFTER_CAP_ENV, max_wait)?,
             timeout: ms(TIMEOUT_ENV, d.timeout)?,
+            connect_timeout: ms(CONNECT_TIMEOUT_ENV, d.connect_timeout)?,
             concurrency: concurrency.max(1),
             max_wait,
         })
@@ -102,6 +114,11 @@ impl Retry {
             .map(move |d| d.min(cap))
     }
 
+    /// The wait a `Retry-After` of `asked` gets: as asked, up to the cap.
+    pub fn honoured(&self, asked: Duration) -> Duration {
+        asked.min(self.retry_after_cap)
+    }
+
     /// The pause after the `run`-th rate-limited answer in a row without `Retry-After`.
     pub fn rate_limit_backoff(&self, run: u32) -> Duration {
         let exp = self.base.saturating_mul(1 << run.saturating_sub(1).min(16));
@@ -110,16 +127,16 @@ impl Retry {
 }
 
 /// `Retry-After` as delay-seconds or as an HTTP date (IMF-fixdate such as
-/// `Wed, 21 Oct 2026 07:28:00 GMT`), relative to `now`; a date in the past means no wait.
+/// `Wed, 21 Oct 2026 07:28:00 GMT`, or the obsolete RFC 850 and asctime forms HTTP still
+/// allows), relative to `now`; a date in the past means no wait.
 pub fn parse_retry_after(v: &str, now: chrono::DateTime<chrono::Utc>) -> Option<Duration> {
     let v = v.trim();
     if let Ok(secs) = v.parse::<u64>() {
         return Some(Duration::from_secs(secs));
     }
-    let at = chrono::DateTime::parse_from_rfc2822(v).ok()?;
-    Some(
-        (at.with_timezone(&chrono::Utc) - now)
-            .to_std()
-            .unwrap_or_default(),
-    )
+    let at = match chrono::DateTime::parse_from_rfc2822(v) {
+        Ok(at) => at.with_timezone(&chrono::Utc),
+        Err(_) => httpdate::parse_http_date(v).ok()?.into(),
+    };
+    Some((at - now).to_std().unwrap_or_default())
 }

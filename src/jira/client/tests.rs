@@ -113,6 +113,29 @@ fn retry_after_is_seconds_or_an_http_date() {
         Some(Duration::ZERO),
         "a date already past means no wait"
     );
+    // The obsolete forms HTTP/1.1 still allows: RFC 850 and asctime.
+    assert_eq!(
+        parse_retry_after("Wednesday, 21-Oct-26 07:28:05 GMT", now),
+        Some(Duration::from_secs(15))
+    );
+    assert_eq!(
+        parse_retry_after("Wed Oct 21 07:28:20 2026", now),
+        Some(Duration::from_secs(30))
+    );
     assert_eq!(parse_retry_after("soon", now), None);
     assert_eq!(parse_retry_after("-3", now), None);
+}
+
+#[test]
+fn retry_after_is_honoured_up_to_max_wait_not_a_minute() {
+    let r = Retry::from_env(4, Duration::from_secs(30 * 60)).unwrap();
+    assert_eq!(r.honoured(Duration::from_secs(90)), Duration::from_secs(90));
+    assert_eq!(
+        r.honoured(Duration::from_secs(29 * 60)),
+        Duration::from_secs(29 * 60)
+    );
+    assert_eq!(
+        r.honoured(Duration::from_secs(3600)),
+        Duration::from_secs(30 * 60)
+    );
 }

@@ -92,23 +92,30 @@ pub async fn bulk_changelogs(client: &Client, issues: &mut [Option<Value>]) -> R
     Ok(())
 }
 
+/// What became of one issue of a search page.
+pub enum Completed {
+    /// Read whole, with a warning per list still short.
+    Ticket(Box<Ticket>, Vec<String>),
+    /// Nothing to do: the stored copy is current.
+    Unchanged,
+    /// JIRA answered 404 while reading its lists: deleted (or hidden) since the search.
+    Gone(String),
+}
+
 /// Completes and parses every issue of one page (`None`: nothing to do, passed through),
 /// with up to `width` issues under way at once (the client's flow control decides how many
-/// requests are really in flight). The tickets come in the page's order, each with a
-/// warning per list still short.
+/// requests are really in flight). The results come in the page's order.
 pub fn complete_page<'a>(
     client: &'a Client,
     issues: Vec<Option<Value>>,
     width: usize,
     severity_field: &'a str,
-) -> impl Stream<Item = Result<Option<(Ticket, Vec<String>)>>> + 'a {
+) -> impl Stream<Item = Result<Completed>> + 'a {
     stream::iter(issues)
         .map(move |issue| async move {
             match issue {
-                Some(issue) => complete_issue(client, issue, severity_field)
-                    .await
-                    .map(Some),
-                None => Ok(None),
+                Some(issue) => complete_issue(client, issue, severity_field).await,
+                None => Ok(Completed::Unchanged),
             }
         })
         .buffered(width.max(1))
@@ -145,14 +152,17 @@ async fn complete_issue(
     client: &Client,
     mut issue: Value,
     severity_field: &str,
-) -> Result<(Ticket, Vec<String>)> {
+) -> Result<Completed> {
     let id = plain_id(&issue)?.unwrap_or_default();
     for list in &LISTS {
         if id.is_empty() || !is_truncated(issue.pointer(list.pointer), list.embedded) {
             continue;
         }
         let path = format!("{}/issue/{id}/{}", client.api(), list.endpoint);
-        let (items, total) = fetch_all(client, &path, list.paged).await?;
+        let Some((items, total)) = fetch_all(client, &path, list.paged).await? else {
+            let key = issue.get("key").and_then(Value::as_str).unwrap_or(&id);
+            return Ok(Completed::Gone(key.chars().take(40).collect()));
+        };
         if let Some(slot) = issue.pointer_mut(list.pointer) {
             *slot = json!({
                 "startAt": 0,
@@ -178,7 +188,7 @@ async fn complete_issue(
             )
         })
         .collect();
-    Ok((ticket, warnings))
+    Ok(Completed::Ticket(Box::new(ticket), warnings))
 }
 
 /// True when an embedded envelope's `total` exceeds the items it holds.
@@ -193,8 +203,13 @@ fn is_truncated(envelope: Option<&Value>, list: &str) -> bool {
 }
 
 /// Every item of a per-issue list endpoint, paged by `startAt`, de-duplicated by id (a
-/// comment added while paging shifts offsets), plus the last `total` JIRA reported.
-async fn fetch_all(client: &Client, path: &str, keys: &[&str]) -> Result<(Vec<Value>, u64)> {
+/// comment added while paging shifts offsets), plus the last `total` JIRA reported; `None`
+/// when a page is HTTP 404 (the issue is gone).
+async fn fetch_all(
+    client: &Client,
+    path: &str,
+    keys: &[&str],
+) -> Result<Option<(Vec<Value>, u64)>> {
     let mut items = Vec::new();
     let mut ids = HashSet::new();
     let mut start = 0u64;
@@ -204,7 +219,9 @@ async fn fetch_all(client: &Client, path: &str, keys: &[&str]) -> Result<(Vec<Va
             ("startAt", start.to_string()),
             ("maxResults", ITEM_PAGE.to_string()),
         ];
-        let page = client.get(path, &query).await?;
+        let Some(page) = client.get_if_found(path, &query).await? else {
+            return Ok(None);
+        };
         let Some(list) = keys
             .iter()
             .find_map(|k| page.get(*k).and_then(Value::as_array))
@@ -234,7 +251,7 @@ async fn fetch_all(client: &Client, path: &str, keys: &[&str]) -> Result<(Vec<Va
         }
     }
     let total = total.unwrap_or(items.len() as u64);
-    Ok((items, total))
+    Ok(Some((items, total)))
 }
 
 #[cfg(test)]

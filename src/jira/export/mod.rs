@@ -137,6 +137,7 @@ async fn run(
     let mut since = query.since;
     let mut settled = false;
     let mut passes = 0;
+    let mut looped = false;
     while passes < MAX_PASSES && !settled {
         passes += 1;
         let jql = search_jql(&query.jql, since.map(|t| jql_time(t, zone)).as_deref());
@@ -181,23 +182,39 @@ async fn run(
             ));
             let mut at = 0;
             while let Some(ticket) = done.next().await {
-                let (ticket, notes) = match ticket? {
-                    Some((ticket, notes)) => (Read::Ticket(Box::new(ticket)), notes),
-                    None => (Read::Unchanged(known_id(&order_ids, at)), Vec::new()),
+                let ticket = match ticket? {
+                    complete::Completed::Ticket(ticket, notes) => {
+                        warnings.extend(notes);
+                        Some(Read::Ticket(ticket))
+                    }
+                    complete::Completed::Unchanged => {
+                        Some(Read::Unchanged(known_id(&order_ids, at)))
+                    }
+                    complete::Completed::Gone(key) => {
+                        warnings.push(format!(
+                            "{key}: JIRA answered HTTP 404 while reading it, so it was deleted \
+                             (or hidden from the account) since the search listed it; skipped \
+                             (the snapshot keeps any copy it had, and the next full export \
+                             notes it as gone from JIRA)"
+                        ));
+                        None
+                    }
                 };
-                warnings.extend(notes);
                 resume = match moved_from {
                     // The narrowed pass starts there; so must a run continuing this one.
                     Some(from) => narrowed(query.since, from),
                     None => order[at].or(resume),
                 };
                 at += 1;
-                read += 1;
-                sink(ticket, resume)?;
+                if let Some(ticket) = ticket {
+                    read += 1;
+                    sink(ticket, resume)?;
+                }
             }
             sink(Read::PageEnd, resume)?;
             progress(&format!("read {read} tickets"));
         }
+        looped |= pager.looped;
         match moved_from {
             None => settled = true,
             Some(from) => {
@@ -206,7 +223,14 @@ async fn run(
             }
         }
     }
-    if !settled {
+    if !settled && looped {
+        warnings.push(format!(
+            "JIRA's search kept serving pages holding only tickets it had already served in \
+             the same pass (its paging is not moving forward), so each of the {MAX_PASSES} \
+             passes stopped there and later tickets may have been missed; this export does \
+             not count as complete, so the next one reads this window again"
+        ));
+    } else if !settled {
         warnings.push(format!(
             "tickets kept changing during all {MAX_PASSES} passes over the results, so one may \
              have been missed; the next export reads this window again"

@@ -5,6 +5,15 @@
 //! may return fewer than asked), an empty page ends the search even when `total` says more
 //! (JIRA does send that), and a `total` that drops between pages is reported as `shrank`,
 //! since tickets leaving the result set shift every later offset.
+//!
+//! A server whose paging does not move forward (Cloud tokens that cycle back, Server/DC
+//! ignoring `startAt` without sending `total`) would be paged forever: a pass ends with the
+//! first page that brings no issue not already served in it, and says so in
+//! [`Pager::looped`]. Tickets updated during the pass can bring such a page too (they move
+//! to the end), so the page is still handed on: its repeats make the caller read again from
+//! where the first repeated ticket was, in a narrowed pass, bounded by the pass limit.
+
+use std::collections::HashSet;
 
 use anyhow::Result;
 use serde_json::Value;
@@ -31,6 +40,11 @@ pub struct Pager<'a> {
     last_total: Option<u64>,
     /// True once Server/DC reported a smaller `total` than on an earlier page.
     pub shrank: bool,
+    /// Ids of the issues served so far in this pass.
+    served: HashSet<String>,
+    /// True when the pass ended with a page holding only issues already served: JIRA's
+    /// paging may not be moving forward, so later pages may never have been read.
+    pub looped: bool,
 }
 
 impl<'a> Pager<'a> {
@@ -52,6 +66,8 @@ impl<'a> Pager<'a> {
             done: false,
             last_total: None,
             shrank: false,
+            served: HashSet::new(),
+            looped: false,
         }
     }
 
@@ -112,6 +128,23 @@ impl<'a> Pager<'a> {
         if issues.is_empty() {
             return Ok(None);
         }
+        let before = self.served.len();
+        self.served.extend(
+            issues
+                .iter()
+                .map(|i| i.get("id").map_or(String::new(), id_text)),
+        );
+        if self.served.len() == before {
+            // Served again, so the caller reads the moved part in a narrowed pass (as for
+            // tickets updated mid-export, the legitimate way to get such a page).
+            self.done = true;
+            self.looped = true;
+        }
         Ok(Some(issues))
     }
+}
+
+/// An issue's id as text, whether JIRA sent it as a string or a number.
+fn id_text(id: &Value) -> String {
+    id.as_str().map_or_else(|| id.to_string(), str::to_string)
 }
