@@ -79,6 +79,19 @@ fn folder(dir: &Path) -> PathBuf {
 type People = Vec<(String, String)>;
 
 fn people(dir: &Path) -> (People, People) {
+    // The engineers of the sample configuration: leads and others with rows get no mail.
+    let config: toml::Table = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data/supportlens.toml"),
+    )
+    .unwrap()
+    .parse()
+    .unwrap();
+    let engineers: BTreeSet<&str> = config["team"]["engineers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e.as_str().unwrap())
+        .collect();
     let weekly = std::fs::read_to_string(folder(dir).join("engineer_weekly.csv")).unwrap();
     let mut reader = csv::Reader::from_reader(weekly.as_bytes());
     let mut all = BTreeSet::new();
@@ -89,7 +102,7 @@ fn people(dir: &Path) -> (People, People) {
         if person.0.starts_with('(') {
             continue;
         }
-        if &row[0] == WEEK {
+        if &row[0] == WEEK && engineers.contains(person.0.as_str()) {
             active.insert(person.clone());
         }
         all.insert(person);
@@ -97,20 +110,14 @@ fn people(dir: &Path) -> (People, People) {
     (all.into_iter().collect(), active.into_iter().collect())
 }
 
-/// How many engineer messages the report allows: one per active engineer when it has
-/// their pages (`engineers/<file id>.html`). A report without them (the pages are written
-/// by another part of supportlens) gets a warning per engineer instead, checked here.
+/// How many engineer messages the report calls for: one per engineer active in the last
+/// week, each with their page (`engineers/<file id>.html`); no warning about a page.
 fn engineer_mail(dir: &Path, stderr: &[u8]) -> usize {
     let (_, active) = people(dir);
-    if folder(dir).join("engineers").is_dir() {
-        return active.len();
-    }
+    assert!(folder(dir).join("engineers").is_dir());
     let stderr = String::from_utf8_lossy(stderr);
-    for (id, _) in &active {
-        assert!(stderr.contains(&format!("engineer \"{id}\"")), "{stderr}");
-    }
-    assert!(stderr.contains("the report has no engineers/"), "{stderr}");
-    0
+    assert!(!stderr.contains("the report has no engineers/"), "{stderr}");
+    active.len()
 }
 
 fn text_of(message: &Value) -> String {

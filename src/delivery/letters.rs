@@ -85,7 +85,9 @@ pub fn plan(report: &Report, wanted: &Wanted) -> Option<Plan> {
             .values
             .engineers
             .iter()
+            // Engineers only: a lead or a customer credited with an item has a row too.
             .filter(|r| r.week == week && r.engineer != UNASSIGNED)
+            .filter(|r| report.engineers.contains(&r.engineer))
             .map(|r| (r.engineer.as_str(), r.name.as_str()))
             .collect();
         for (id, name) in active {
@@ -214,6 +216,8 @@ mod tests {
                     row("2026-W47", "(unassigned)", "", 1.0, 0.0),
                     row("2026-W47", "ana", "Ana Ruiz", 2.0, 80.0),
                     row("2026-W47", "bo7", "Bo Lind", 0.0, 100.0),
+                    // A lead with a row of the week: not an engineer, so no mail of hers.
+                    row("2026-W47", "le1", "Lea Lead", 0.0, 100.0),
                 ],
                 team: vec![
                     row("2026-W46", "(team)", "", 5.0, 50.0),
@@ -251,6 +255,7 @@ mod tests {
                     met: true,
                 },
             ],
+            engineers: ["ana", "bo7", "cy9"].map(String::from).into(),
         }
     }
 
@@ -260,7 +265,10 @@ mod tests {
             "lead@example.com".parse().unwrap(),
             "LEAD@example.com".parse().unwrap(),
         ];
-        let configured = BTreeMap::from([("ana".to_string(), "ana@example.com".to_string())]);
+        let configured = BTreeMap::from([
+            ("ana".to_string(), "ana@example.com".to_string()),
+            ("le1".to_string(), "lea@example.com".to_string()),
+        ]);
         let jira = BTreeMap::from([("cy9".to_string(), "cy@example.com".to_string())]);
         let wanted = Wanted {
             leads: &leads,
@@ -272,7 +280,8 @@ mod tests {
         let report = report();
         let plan = plan(&report, &wanted).unwrap();
         assert_eq!(plan.week, week("2026-W47"));
-        // One lead (the same address twice), Ana; Bo has no address; Cy was not active.
+        // One lead (the same address twice), Ana; Bo has no address; Cy was not active;
+        // Lea is a lead, not an engineer, though she has a row and an address.
         assert_eq!(plan.letters.len(), 2);
         let lead = &plan.letters[0];
         assert_eq!(lead.kind, Kind::Team);

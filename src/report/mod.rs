@@ -62,6 +62,9 @@ pub struct Report {
     pub feedback: Vec<feedback::Point>,
     /// The rows of `goals.csv`.
     pub goals: Vec<goals::GoalRow>,
+    /// The ids of the engineers among the people of the rows: staff who are not leads
+    /// (SPEC §1), the people who get their own page by mail (SPEC §7).
+    pub engineers: std::collections::BTreeSet<String>,
 }
 
 #[derive(Serialize)]
@@ -219,6 +222,12 @@ pub fn build(
 
     let people = &people;
     let values = values::WeeklyValues::new(&weekly, people, &settings.score);
+    let engineer_ids = values
+        .engineers
+        .iter()
+        .filter(|r| people.is_staff(&r.engineer) && !people.is_lead(&r.engineer))
+        .map(|r| r.engineer.clone())
+        .collect();
     let goal_rows = goals::evaluate(&values, &settings.goals);
     let feedback_points = feedback::points(&weekly.engineers, &items, tickets, tz);
     let calls_rows: Vec<_> = items
@@ -309,6 +318,7 @@ pub fn build(
         values,
         feedback: feedback_points,
         goals: goal_rows,
+        engineers: engineer_ids,
     })
 }
 
@@ -626,6 +636,7 @@ mod tests {
             values: values::WeeklyValues::default(),
             feedback: Vec::new(),
             goals: Vec::new(),
+            engineers: Default::default(),
         }
     }
 
