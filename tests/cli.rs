@@ -442,6 +442,34 @@ fn query_runs_sql_over_items_and_snapshot() {
         .stderr(predicates::str::contains("tables:"));
 }
 
+/// `query` measures the items and draws nothing: its progress has the tables' step and no
+/// chart or page step, while `report` over the same snapshot draws both.
+#[test]
+fn query_draws_no_chart_or_page() {
+    let dir = tempfile::tempdir().unwrap();
+    bin(dir.path())
+        .arg("import")
+        .arg(fixture("scenario/two-tickets.json"))
+        .assert()
+        .success();
+    let steps = |args: &[&str]| {
+        let out = bin(dir.path())
+            .env("SUPPORTLENS_PROGRESS", "1")
+            .arg("--config")
+            .arg(fixture("scenario/supportlens.toml"))
+            .args(args)
+            .args(["--as-of", "2026-11-23T00:00:00Z"])
+            .assert()
+            .success();
+        String::from_utf8_lossy(&out.get_output().stderr).into_owned()
+    };
+    let query = steps(&["query", "--csv", "SELECT count(*) AS n FROM clocks"]);
+    assert!(query.contains("rendered"), "{query}");
+    assert!(!query.contains("drew"), "{query}");
+    let report = steps(&["report", "--out", "out"]);
+    assert!(report.contains("drew"), "{report}");
+}
+
 /// A mistyped `--engineer` is a usage error naming the id, not an empty self-review, and
 /// writes no report.
 #[test]

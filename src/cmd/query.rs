@@ -29,7 +29,9 @@ pub fn run(cli: &Cli, args: &QueryArgs) -> anyhow::Result<()> {
     let mut ctx = SQLContext::new();
     // The snapshot is read (manifest and checksums checked) under the lock, and its raw
     // tables loaded before the lock goes, so tables and items describe the same snapshot.
-    let (tickets, opts, lock) = super::report::inputs(cli, &settings, &args.window)?;
+    let (tickets, mut opts, lock) = super::report::inputs(cli, &settings, &args.window)?;
+    // The items are tables: nothing is drawn.
+    opts.draw = false;
     if lock.is_some() {
         for table in ["tickets", "comments", "worklogs", "changes"] {
             let path = cli.data.join(format!("{table}.parquet"));

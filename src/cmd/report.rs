@@ -136,6 +136,7 @@ pub(crate) fn inputs(
         input,
         engineer: args.engineer.clone(),
         gone,
+        draw: true,
     };
     Ok((tickets, opts, lock))
 }

@@ -44,6 +44,8 @@ pub struct Options {
     pub engineer: Option<String>,
     /// Tickets the last full export no longer found in JIRA (from `snapshot.json`).
     pub gone: Vec<crate::snapshot::Gone>,
+    /// Draw the charts and pages; false renders the tables only (for `query`).
+    pub draw: bool,
 }
 
 /// A rendered report: the folder name, every file's bytes, and the measured values the
@@ -305,11 +307,14 @@ pub fn build(
         breaches: &breached,
         goals: &goal_rows,
     };
-    let visuals = visuals(settings, opts, &files, &typed, &run.as_of)?;
-    let charts = visuals.iter().filter(|(n, _)| n.ends_with(".png")).count();
-    let pages = visuals.iter().filter(|(n, _)| n.ends_with(".html")).count();
-    progress.step(&format!("drew {charts} charts and {pages} pages"));
-    files.extend(visuals);
+    // `query` needs the tables only: no chart or page is drawn for it.
+    if opts.draw {
+        let visuals = visuals(settings, opts, &files, &typed, &run.as_of)?;
+        let charts = visuals.iter().filter(|(n, _)| n.ends_with(".png")).count();
+        let pages = visuals.iter().filter(|(n, _)| n.ends_with(".html")).count();
+        progress.step(&format!("drew {charts} charts and {pages} pages"));
+        files.extend(visuals);
+    }
     Ok(Report {
         folder: last.to_string(),
         files,
