@@ -24,7 +24,7 @@ use serde_json::{Value, json};
 use supportlens::model::{Ticket, id_order, parse_ts};
 use supportlens::settings::Flavor;
 
-use crate::jira_org::{body, person};
+use super::jira_org::{body, person};
 
 /// What a fault does to the response of the request it matches.
 #[derive(Debug, Clone)]

@@ -44,7 +44,7 @@ pub fn python() -> Option<PathBuf> {
 }
 
 fn script() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/smtp_server.py")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/it/support/smtp_server.py")
 }
 
 /// A running aiosmtpd; stopped when dropped.

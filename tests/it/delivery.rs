@@ -4,14 +4,7 @@
 //! and check who got what, once per week, exit 6 on a refused recipient or a server that
 //! is down, and that no secret is written or printed anywhere.
 
-#[path = "support/jira_org.rs"]
-mod jira_org;
-#[path = "support/jira_server.rs"]
-mod jira_server;
-#[path = "support/smtp.rs"]
-mod smtp;
-#[path = "support/webhook_receiver.rs"]
-mod webhook_receiver;
+use crate::support::{jira_org, jira_server, smtp, webhook_receiver};
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};

@@ -5,10 +5,7 @@
 //! Retry delays are shortened with SUPPORTLENS_RETRY_BASE_MS and
 //! SUPPORTLENS_RETRY_AFTER_CAP_MS so the fault tests stay fast.
 
-#[path = "support/jira_org.rs"]
-mod jira_org;
-#[path = "support/jira_server.rs"]
-mod jira_server;
+use crate::support::{jira_org, jira_server};
 
 use std::time::{Duration, Instant};
 

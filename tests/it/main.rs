@@ -1,0 +1,9 @@
+//! supportlens's integration tests, one binary (as ripgrep and uv keep theirs): each module
+//! runs the real executable, or the library's readers, against files and loopback servers.
+
+mod cli;
+mod delivery;
+mod export;
+mod hostile;
+mod jira_fixtures;
+mod support;
