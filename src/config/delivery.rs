@@ -10,6 +10,8 @@ use serde::de::{self, Deserializer, Visitor};
 
 use crate::settings::{SmtpSecurity, SmtpServer};
 
+use super::fields::string_value;
+
 /// The longest address SMTP carries (RFC 5321: 254 octets in a path).
 const MAX_ADDRESS: usize = 254;
 
@@ -151,64 +153,34 @@ pub fn parse_mailbox(s: &str) -> Result<String, String> {
     }
 }
 
-/// `[delivery] smtp`.
-#[derive(Debug, Clone)]
-pub struct SmtpValue(pub Option<SmtpServer>);
-
-/// `[delivery] from`: a mailbox, or "" for none.
-#[derive(Debug, Clone)]
-pub struct MailboxValue(pub Option<String>);
-
-/// An address in `[delivery] leads` or `[team] emails`.
-#[derive(Debug, Clone)]
-pub struct AddressValue(pub String);
+string_value!(
+    /// `[delivery] smtp`.
+    SmtpValue(Option<SmtpServer>),
+    "an SMTP URL such as \"smtps://smtp.example.com:465\", or \"\"",
+    parse_smtp
+);
+string_value!(
+    /// `[delivery] from`: a mailbox, or "" for none.
+    MailboxValue(Option<String>),
+    "a mailbox such as \"supportlens <reports@example.com>\", or \"\"",
+    |s| {
+        if s.trim().is_empty() {
+            Ok(None)
+        } else {
+            parse_mailbox(s).map(Some)
+        }
+    }
+);
+string_value!(
+    /// An address in `[delivery] leads` or `[team] emails`.
+    AddressValue(String),
+    "a mail address such as \"lead@example.com\"",
+    parse_address
+);
 
 /// A `[goals]` number: an integer or a finite float.
 #[derive(Debug, Clone, Copy)]
 pub struct GoalNumber(pub f64);
-
-macro_rules! checked_str {
-    ($name:ident, $expecting:literal, $parse:expr) => {
-        impl<'de> Deserialize<'de> for $name {
-            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                struct V;
-                impl Visitor<'_> for V {
-                    type Value = $name;
-                    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                        f.write_str($expecting)
-                    }
-                    fn visit_str<E: de::Error>(self, s: &str) -> Result<$name, E> {
-                        let parse: fn(&str) -> Result<$name, String> = $parse;
-                        parse(s).map_err(E::custom)
-                    }
-                }
-                d.deserialize_str(V)
-            }
-        }
-    };
-}
-
-checked_str!(
-    SmtpValue,
-    "an SMTP URL such as \"smtps://smtp.example.com:465\", or \"\"",
-    |s| { parse_smtp(s).map(SmtpValue) }
-);
-checked_str!(
-    MailboxValue,
-    "a mailbox such as \"supportlens <reports@example.com>\", or \"\"",
-    |s| {
-        if s.trim().is_empty() {
-            Ok(MailboxValue(None))
-        } else {
-            parse_mailbox(s).map(|m| MailboxValue(Some(m)))
-        }
-    }
-);
-checked_str!(
-    AddressValue,
-    "a mail address such as \"lead@example.com\"",
-    |s| { parse_address(s).map(AddressValue) }
-);
 
 impl<'de> Deserialize<'de> for GoalNumber {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {

@@ -41,6 +41,7 @@ macro_rules! string_value {
         }
     };
 }
+pub(super) use string_value;
 
 string_value!(
     /// Seconds, written `15m`, `4h`, `1h30m`.
