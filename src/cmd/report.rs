@@ -51,6 +51,11 @@ pub(crate) fn report_with(
         None => BTreeMap::new(),
     };
     let built = render(settings, tickets, &opts, &mut progress)?;
+    // A delivered report holds the lock on --out from writing the folder (which carries
+    // delivery.json over) to the last record, so a second delivery of the week waits.
+    let _out_lock = delivery
+        .map(|_| crate::snapshot::lock_out(&args.out))
+        .transpose()?;
     let folder = report::write(&args.out, &built)?;
     progress.step("wrote the report folder");
     super::say(&format!("wrote {}", folder.display()));

@@ -52,17 +52,39 @@ pub fn lock_existing(dir: &Path) -> Result<Lock> {
 /// Creates `dir` if needed and takes the exclusive lock on `dir/.lock`. Another run holding
 /// it is a `Failure::locked` (exit 5).
 pub fn lock(dir: &Path) -> Result<Lock> {
-    // A data folder that cannot be created or written is the run's setting: exit 2.
+    let lock = acquire(dir, "--data", "data folder")?;
+    // A commit a crash stopped midway is undone before anyone reads the folder.
+    super::store::recover(dir).map_err(|e| -> anyhow::Error {
+        Failure::usage(format!(
+            "{e:#}; check that --data {} is a folder you can write",
+            dir.display()
+        ))
+        .into()
+    })?;
+    Ok(lock)
+}
+
+/// The lock on the report folder `--out` (`<out>/.lock`), held by a report that is
+/// delivered from writing it to recording the last message, so two deliveries of one
+/// week never both send (SPEC §7: nobody is mailed twice). Another holder is exit 5.
+pub fn lock_out(dir: &Path) -> Result<Lock> {
+    acquire(dir, "--out", "report folder")
+}
+
+/// Creates `dir` if needed and takes the exclusive lock on `dir/.lock`; `flag` and `what_folder`
+/// name the folder in messages.
+fn acquire(dir: &Path, flag: &str, what_folder: &str) -> Result<Lock> {
+    // A folder that cannot be created or written is the run's setting: exit 2.
     let unwritable = |what: String, e: std::io::Error| -> anyhow::Error {
         Failure::usage(format!(
-            "{what}: {e}; check that --data {} is a folder you can write",
+            "{what}: {e}; check that {flag} {} is a folder you can write",
             dir.display()
         ))
         .into()
     };
     fs::create_dir_all(dir).map_err(|e| {
         unwritable(
-            format!("cannot create the data folder {}", dir.display()),
+            format!("cannot create the {what_folder} {}", dir.display()),
             e,
         )
     })?;
@@ -103,8 +125,8 @@ pub fn lock(dir: &Path) -> Result<Lock> {
         Err(TryLockError::WouldBlock) => {
             let holder = holder(&mut file);
             return Err(Failure::locked(format!(
-                "another supportlens run{holder} is using the data folder {}; wait for it to \
-                 finish, or check for a stuck cron job",
+                "another supportlens run{holder} is using the {what_folder} {}; wait for it \
+                 to finish, or check for a stuck cron job",
                 dir.display()
             ))
             .into());
@@ -118,14 +140,6 @@ pub fn lock(dir: &Path) -> Result<Lock> {
         .set_len(0)
         .and_then(|()| writeln!(file, "{}", std::process::id()))
         .and_then(|()| file.flush());
-    // A commit a crash stopped midway is undone before anyone reads the folder.
-    super::store::recover(dir).map_err(|e| -> anyhow::Error {
-        Failure::usage(format!(
-            "{e:#}; check that --data {} is a folder you can write",
-            dir.display()
-        ))
-        .into()
-    })?;
     Ok(Lock { _file: file, path })
 }
 

@@ -39,7 +39,7 @@ use anyhow::{Context, Result, bail};
 use polars::prelude::DataFrame;
 use rayon::prelude::*;
 
-pub use lock::{Lock, lock, lock_existing};
+pub use lock::{Lock, lock, lock_existing, lock_out};
 pub use meta::{EXPORTS_KEPT, ExportRecord, Gone, Meta, Unfinished};
 pub use partial::{COMMIT_EVERY, Committer};
 

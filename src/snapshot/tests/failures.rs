@@ -212,3 +212,21 @@ fn a_reader_creates_nothing_where_there_is_no_snapshot() {
     assert!(crate::snapshot::lock_existing(&typo).is_err());
     assert!(listing(&typo).is_empty());
 }
+
+/// A delivered report locks `--out`: a second delivery of the same moment is exit 5 naming
+/// the report folder, and may go ahead once the first lock is gone.
+#[test]
+fn a_second_delivery_waits_for_the_report_folder_lock() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("reports");
+    let first = crate::snapshot::lock_out(&out).unwrap();
+    let err = crate::snapshot::lock_out(&out).unwrap_err();
+    assert_eq!(crate::error::exit_code(&err), 5);
+    let msg = format!("{err:#}");
+    assert!(
+        msg.contains("is using the report folder") && msg.contains("reports"),
+        "{msg}"
+    );
+    drop(first);
+    assert!(crate::snapshot::lock_out(&out).is_ok());
+}
