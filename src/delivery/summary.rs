@@ -287,7 +287,7 @@ fn missed(goals: &[GoalRow], week: Week, who: impl Fn(&GoalRow) -> Option<String
                 label: bare_label(def.label, def.unit),
                 unit: def.unit,
                 value: values::format_value(def, Some(g.value)),
-                goal: values::format_value(def, Some(g.goal)),
+                goal: goal_text(def, g.goal),
             })
         })
         .collect()
@@ -318,6 +318,17 @@ fn with_unit(value: &str, unit: &str) -> String {
     }
 }
 
+/// A goal written like its column when that loses nothing (`95.0`), else as a number
+/// (`0.5` of a count, `95.25` of a percentage): never rounded to a different goal.
+fn goal_text(def: &crate::metrics::columns::ColumnDef, goal: f64) -> String {
+    let like_column = values::format_value(def, Some(goal));
+    if like_column.parse::<f64>() == Ok(goal) {
+        like_column
+    } else {
+        crate::report::csv::num2(goal)
+    }
+}
+
 /// Text made inert inside HTML: `& < > " '` as entities.
 fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -337,6 +348,17 @@ fn escape(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A goal keeps its own precision: 0.5 late logs is not "1", 95.25 % is not "95.2 %".
+    #[test]
+    fn goals_are_written_as_configured() {
+        let col = |n| crate::metrics::columns::column(n).unwrap().1;
+        assert_eq!(goal_text(col("late_logs"), 0.0), "0");
+        assert_eq!(goal_text(col("late_logs"), 0.5), "0.5");
+        assert_eq!(goal_text(col("ack_sla_pct"), 95.0), "95.0");
+        assert_eq!(goal_text(col("ack_sla_pct"), 95.25), "95.25");
+        assert_eq!(goal_text(col("hours_logged"), 37.5), "37.5");
+    }
 
     #[test]
     fn past_twenty_goals_missed_the_rest_are_counted() {

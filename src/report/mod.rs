@@ -224,7 +224,7 @@ pub fn build(
 
     let people = &people;
     let values = values::WeeklyValues::new(&weekly, people, &settings.score);
-    let engineer_ids = values
+    let engineer_ids: std::collections::BTreeSet<String> = values
         .engineers
         .iter()
         .filter(|r| people.is_staff(&r.engineer) && !people.is_lead(&r.engineer))
@@ -306,6 +306,7 @@ pub fn build(
         feedback: &feedback_points,
         breaches: &breached,
         goals: &goal_rows,
+        engineers: &engineer_ids,
     };
     // `query` needs the tables only: no chart or page is drawn for it.
     if opts.draw {
@@ -334,6 +335,8 @@ struct Typed<'a> {
     feedback: &'a [feedback::Point],
     breaches: &'a [pages::Breach],
     goals: &'a [goals::GoalRow],
+    /// Who has a page: the engineers (staff who are not leads).
+    engineers: &'a std::collections::BTreeSet<String>,
 }
 
 /// The breached clocks of the window as the pages list them.
@@ -418,6 +421,7 @@ fn visuals(
         feedback: typed.feedback,
         breaches: typed.breaches,
         goals: typed.goals,
+        engineers: Some(typed.engineers),
         svgs: &svgs,
     };
     out.extend(pages::pages(&page_inputs)?);

@@ -122,7 +122,13 @@ impl EngineerPage {
                     now: format_value(def, value(now)),
                     before: format_value(def, value(prev)),
                     delta: delta(def, value(prev), value(now)),
-                    median: format_value(def, crate::metrics::weekly::percentile(&all, 0.5)),
+                    // A median of counts can fall between two (2.5): written as a number.
+                    median: match crate::metrics::weekly::percentile(&all, 0.5) {
+                        Some(m) if def.format == crate::metrics::columns::Format::Count => {
+                            crate::report::csv::num2(m)
+                        }
+                        m => format_value(def, m),
+                    },
                     goal: goals_of_mine
                         .iter()
                         .find(|g| Some(g.week) == last && g.metric == def.name)

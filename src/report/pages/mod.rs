@@ -49,6 +49,9 @@ pub struct Inputs<'a> {
     pub feedback: &'a [Point],
     pub breaches: &'a [Breach],
     pub goals: &'a [GoalRow],
+    /// Who gets a row on the team page and a page of their own: the engineers (SPEC §1:
+    /// staff who are not leads); `None`: everyone with a weekly row.
+    pub engineers: Option<&'a std::collections::BTreeSet<String>>,
     /// The charts as `(file name, SVG text)`, named as [`crate::report::charts::charts`]
     /// names them; a chart that is absent is left out of the pages.
     pub svgs: &'a [(String, String)],
@@ -66,6 +69,10 @@ impl Inputs<'_> {
                 continue;
             }
             if self.self_review.is_some_and(|me| me != id) {
+                continue;
+            }
+            // A lead or a customer credited with an item has a row, but no page.
+            if self.self_review.is_none() && self.engineers.is_some_and(|e| !e.contains(id)) {
                 continue;
             }
             // Rows are sorted by week, so the last non-empty name is the latest.

@@ -269,6 +269,7 @@ impl Report {
             feedback: &self.feedback,
             breaches: &self.breaches,
             goals: &self.goals,
+            engineers: None,
             svgs: &self.svgs,
         }
     }
@@ -307,6 +308,30 @@ fn a_team_report_has_the_team_page_and_a_page_per_engineer() {
             "engineers/_3Ddave_2B1.html"
         ]
     );
+}
+
+/// Only engineers have a page and a row: here bob7 is taken for a lead, so the team page
+/// neither lists nor links him and no page of his is written.
+#[test]
+fn a_lead_with_a_row_gets_no_page() {
+    let r = report();
+    let engineers: std::collections::BTreeSet<String> =
+        ["alice", "=dave+1"].map(String::from).into();
+    let inputs = Inputs {
+        engineers: Some(&engineers),
+        ..r.inputs(None)
+    };
+    let pages = pages_of(&inputs);
+    let names: Vec<&str> = pages.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "index.html",
+            "engineers/alice.html",
+            "engineers/_3Ddave_2B1.html"
+        ]
+    );
+    assert!(!page(&pages, "index.html").contains("bob7"));
 }
 
 #[test]
@@ -496,4 +521,28 @@ fn long_window_lists_the_last_eight_weeks_and_counts_the_rest() {
     assert!(alice.contains("<h2>SLA breaches in the last 8 weeks (1)</h2>\n<p class=\"empty\">1 more in earlier weeks of the window: see breaches.csv</p>"));
     // The scorecard keeps every week.
     assert!(alice.contains("<th scope=\"col\">2026-W38</th>"));
+}
+
+/// An engineer's own median over the window is a number even for a count column: bob7's
+/// SLA breaches 2 and 1 have the median 1.5 (not "2"), his acks 3 and 2 the median 2.5.
+#[test]
+fn a_median_of_counts_keeps_its_half() {
+    let r = report();
+    let inputs = r.inputs(None);
+    let bob = inputs
+        .people()
+        .into_iter()
+        .find(|p| p.id == "bob7")
+        .unwrap();
+    let page = super::engineer::EngineerPage::new(&inputs, &bob);
+    let median = |name: &str| {
+        page.this_week
+            .iter()
+            .find(|t| t.name == name)
+            .map(|t| t.median.clone())
+            .unwrap()
+    };
+    assert_eq!(median("sla_breaches"), "1.5");
+    assert_eq!(median("acks"), "2.5");
+    assert_eq!(median("ack_sla_pct"), "33.3");
 }
