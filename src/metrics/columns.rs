@@ -66,143 +66,87 @@ const fn col(
 use Better::{Higher, Lower};
 use Format::{Count, Num2, Pct1};
 
-/// The value columns of the weekly tables, in SPEC §5 order (`acks` … `score`).
-pub const COLUMNS: &[ColumnDef] = &[
-    col("acks", "Acks (stopped ack clocks)", "", Count, None),
-    col(
-        "ack_p50_min",
-        "Ack latency p50 (min)",
-        "min",
-        Num2,
-        Some(Lower),
-    ),
-    col(
-        "ack_p90_min",
-        "Ack latency p90 (min)",
-        "min",
-        Num2,
-        Some(Lower),
-    ),
-    col(
-        "ack_max_min",
-        "Ack latency max (min)",
-        "min",
-        Num2,
-        Some(Lower),
-    ),
-    col("ack_breaches", "Ack breaches", "", Count, Some(Lower)),
-    col(
-        "ack_sla_pct",
-        "Acks within SLA (%)",
-        "%",
-        Pct1,
-        Some(Higher),
-    ),
-    col("update_gaps", "Update gaps (decided)", "", Count, None),
-    col("update_breaches", "Update breaches", "", Count, Some(Lower)),
-    col(
-        "update_sla_pct",
-        "Updates within SLA (%)",
-        "%",
-        Pct1,
-        Some(Higher),
-    ),
-    col("sla_breaches", "SLA breaches", "", Count, Some(Lower)),
-    col("escalations", "Escalations", "", Count, None),
-    col(
-        "escalations_early",
-        "Escalations, early",
-        "",
-        Count,
-        Some(Higher),
-    ),
-    col(
-        "escalations_late",
-        "Escalations, late",
-        "",
-        Count,
-        Some(Lower),
-    ),
-    col(
-        "escalations_after_breach",
-        "Escalations after a breach",
-        "",
-        Count,
-        Some(Lower),
-    ),
-    col(
-        "escalation_lead_p50_min",
-        "Escalation lead p50 (min)",
-        "min",
-        Num2,
-        None,
-    ),
-    col("silent_breaches", "Silent breaches", "", Count, Some(Lower)),
-    col("tickets_owned", "Tickets owned", "", Count, None),
-    col("handoffs_in", "Handoffs in", "", Count, None),
-    col("handoffs_out", "Handoffs out", "", Count, Some(Lower)),
-    col("resolved", "Resolved", "", Count, Some(Higher)),
-    col(
-        "resolved_sole_owner",
-        "Resolved as sole owner",
-        "",
-        Count,
-        Some(Higher),
-    ),
-    col("continuity_pct", "Continuity (%)", "%", Pct1, Some(Higher)),
-    col("calls_reported", "Calls reported", "", Count, Some(Higher)),
-    col(
-        "call_minutes_reported",
-        "Call time reported (min)",
-        "min",
-        Num2,
-        Some(Higher),
-    ),
-    col("call_notes", "Call notes", "", Count, Some(Higher)),
-    col(
-        "calls_missing_notes",
-        "Calls missing notes",
-        "",
-        Count,
-        Some(Lower),
-    ),
-    col(
-        "calls_missing_time",
-        "Call notes missing time",
-        "",
-        Count,
-        Some(Lower),
-    ),
-    col("hours_logged", "Hours logged", "h", Num2, Some(Higher)),
-    col("worklogs", "Worklogs", "", Count, Some(Higher)),
-    col("late_logs", "Late logs", "", Count, Some(Lower)),
-    col(
-        "same_day_log_pct",
-        "Logged the same day (%)",
-        "%",
-        Pct1,
-        Some(Higher),
-    ),
-    col("max_wip", "Max tickets in progress", "", Count, Some(Lower)),
-    col(
-        "multi_wip_hours",
-        "Hours with 2+ in progress",
-        "h",
-        Num2,
-        Some(Lower),
-    ),
-    col("assignments", "Assignments", "", Count, None),
-    col("prebooked", "Prebooked", "", Count, Some(Lower)),
-    col("reopens", "Reopens", "", Count, Some(Lower)),
-    col(
-        "untagged_tickets",
-        "Untagged tickets",
-        "",
-        Count,
-        Some(Lower),
-    ),
-    col("score", "Score (0–100)", "", Pct1, Some(Higher)),
-];
+/// Declares [`Col`] and [`COLUMNS`] from one list, so a column's name is written once.
+macro_rules! weekly_columns {
+    ($($variant:ident = $name:literal, $label:literal, $unit:literal, $format:ident, $better:expr;)*) => {
+        /// A value column of the weekly tables; its discriminant is its index in [`COLUMNS`].
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Col {
+            $($variant,)*
+        }
+
+        impl Col {
+            /// Every column, in SPEC §5 order.
+            pub const ALL: &[Col] = &[$(Col::$variant,)*];
+        }
+
+        /// The value columns of the weekly tables, in SPEC §5 order (`acks` … `score`).
+        pub const COLUMNS: &[ColumnDef] = &[$(col($name, $label, $unit, $format, $better),)*];
+    };
+}
+
+weekly_columns! {
+    Acks = "acks", "Acks (stopped ack clocks)", "", Count, None;
+    AckP50Min = "ack_p50_min", "Ack latency p50 (min)", "min", Num2, Some(Lower);
+    AckP90Min = "ack_p90_min", "Ack latency p90 (min)", "min", Num2, Some(Lower);
+    AckMaxMin = "ack_max_min", "Ack latency max (min)", "min", Num2, Some(Lower);
+    AckBreaches = "ack_breaches", "Ack breaches", "", Count, Some(Lower);
+    AckSlaPct = "ack_sla_pct", "Acks within SLA (%)", "%", Pct1, Some(Higher);
+    UpdateGaps = "update_gaps", "Update gaps (decided)", "", Count, None;
+    UpdateBreaches = "update_breaches", "Update breaches", "", Count, Some(Lower);
+    UpdateSlaPct = "update_sla_pct", "Updates within SLA (%)", "%", Pct1, Some(Higher);
+    SlaBreaches = "sla_breaches", "SLA breaches", "", Count, Some(Lower);
+    Escalations = "escalations", "Escalations", "", Count, None;
+    EscalationsEarly = "escalations_early", "Escalations, early", "", Count, Some(Higher);
+    EscalationsLate = "escalations_late", "Escalations, late", "", Count, Some(Lower);
+    EscalationsAfterBreach = "escalations_after_breach", "Escalations after a breach", "", Count, Some(Lower);
+    EscalationLeadP50Min = "escalation_lead_p50_min", "Escalation lead p50 (min)", "min", Num2, None;
+    SilentBreaches = "silent_breaches", "Silent breaches", "", Count, Some(Lower);
+    TicketsOwned = "tickets_owned", "Tickets owned", "", Count, None;
+    HandoffsIn = "handoffs_in", "Handoffs in", "", Count, None;
+    HandoffsOut = "handoffs_out", "Handoffs out", "", Count, Some(Lower);
+    Resolved = "resolved", "Resolved", "", Count, Some(Higher);
+    ResolvedSoleOwner = "resolved_sole_owner", "Resolved as sole owner", "", Count, Some(Higher);
+    ContinuityPct = "continuity_pct", "Continuity (%)", "%", Pct1, Some(Higher);
+    CallsReported = "calls_reported", "Calls reported", "", Count, Some(Higher);
+    CallMinutesReported = "call_minutes_reported", "Call time reported (min)", "min", Num2, Some(Higher);
+    CallNotes = "call_notes", "Call notes", "", Count, Some(Higher);
+    CallsMissingNotes = "calls_missing_notes", "Calls missing notes", "", Count, Some(Lower);
+    CallsMissingTime = "calls_missing_time", "Call notes missing time", "", Count, Some(Lower);
+    HoursLogged = "hours_logged", "Hours logged", "h", Num2, Some(Higher);
+    Worklogs = "worklogs", "Worklogs", "", Count, Some(Higher);
+    LateLogs = "late_logs", "Late logs", "", Count, Some(Lower);
+    SameDayLogPct = "same_day_log_pct", "Logged the same day (%)", "%", Pct1, Some(Higher);
+    MaxWip = "max_wip", "Max tickets in progress", "", Count, Some(Lower);
+    MultiWipHours = "multi_wip_hours", "Hours with 2+ in progress", "h", Num2, Some(Lower);
+    Assignments = "assignments", "Assignments", "", Count, None;
+    Prebooked = "prebooked", "Prebooked", "", Count, Some(Lower);
+    Reopens = "reopens", "Reopens", "", Count, Some(Lower);
+    UntaggedTickets = "untagged_tickets", "Untagged tickets", "", Count, Some(Lower);
+    Score = "score", "Score (0–100)", "", Pct1, Some(Higher);
+}
+
+impl Col {
+    /// This column's definition.
+    pub fn def(self) -> &'static ColumnDef {
+        &COLUMNS[self as usize]
+    }
+
+    /// The SPEC §5 column name.
+    pub fn name(self) -> &'static str {
+        self.def().name
+    }
+
+    /// The position of this column among [`COLUMNS`].
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    /// The column called `name`.
+    pub fn named(name: &str) -> Option<Col> {
+        column(name).map(|(i, _)| Col::ALL[i])
+    }
+}
 
 /// The column called `name`, with its index in [`COLUMNS`].
 pub fn column(name: &str) -> Option<(usize, &'static ColumnDef)> {
@@ -272,6 +216,17 @@ mod tests {
         assert!(!Better::Higher.met(94.9, 95.0));
         assert!(Better::Lower.met(0.0, 0.0));
         assert!(!Better::Lower.met(1.0, 0.0));
+    }
+
+    #[test]
+    fn col_and_columns_agree() {
+        assert_eq!(Col::ALL.len(), COLUMNS.len());
+        for (i, c) in Col::ALL.iter().enumerate() {
+            assert_eq!(c.index(), i);
+            assert_eq!(Col::named(c.name()), Some(*c));
+        }
+        assert_eq!(Col::ContinuityPct.def().label, "Continuity (%)");
+        assert_eq!(Col::Score.def().better, Some(Better::Higher));
     }
 
     #[test]

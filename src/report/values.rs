@@ -23,6 +23,11 @@ pub struct ValueRow {
 }
 
 impl ValueRow {
+    /// The value of `col`; `None` for an empty cell.
+    pub fn value(&self, col: crate::metrics::columns::Col) -> Option<f64> {
+        self.values[col.index()]
+    }
+
     /// The value of the column called `name`; `None` for an empty cell or an unknown name.
     pub fn get(&self, name: &str) -> Option<f64> {
         crate::metrics::columns::column(name).and_then(|(i, _)| self.values[i])
