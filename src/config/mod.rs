@@ -13,6 +13,8 @@ mod fields;
 mod ics;
 mod raw;
 mod resolve;
+pub(crate) mod sla;
+mod statuses;
 mod values;
 
 #[cfg(test)]

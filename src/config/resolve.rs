@@ -3,7 +3,6 @@
 //! resolved against the file's folder, holidays read from the .ics file.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
@@ -14,18 +13,20 @@ use toml::Spanned;
 use crate::calendar::Calendar;
 use crate::metrics::columns;
 use crate::settings::{
-    CallSettings, ClockKind, ClockMode, DeliverySettings, EscalationSettings, Flavor, Goal,
-    JiraSettings, ScoreWeights, Settings, SlaTable, StatusClass, TeamSettings, TicketType,
-    TypeSettings, normalize_status,
+    CallSettings, ClockKind, DeliverySettings, EscalationSettings, Flavor, Goal, JiraSettings,
+    ScoreWeights, Settings, TeamSettings, TicketType, TypeSettings,
 };
 
 use super::effective::effective_text;
 use super::errors::Source;
 use super::ics::{parse_ics_holidays, read_ics_file};
-use super::raw::{RawConfig, RawSlaTable, RawStatuses};
+use super::raw::RawConfig;
+use super::sla::{builtin_sla, merge_sla};
+use super::statuses::status_classes;
 
 /// Severity names known without any SLA table naming them (SPEC §1).
-const DEFAULT_SEVERITIES: [&str; 5] = ["catastrophic", "critical", "high", "normal", "low"];
+pub(super) const DEFAULT_SEVERITIES: [&str; 5] =
+    ["catastrophic", "critical", "high", "normal", "low"];
 
 const WEEKDAY_OPEN: (u32, u32) = (9 * 3600, 18 * 3600);
 
@@ -289,160 +290,4 @@ fn read_ics(
     })?;
     parse_ics_holidays(&text)
         .map_err(|e| src.problem(Some(ics.span()), key, &format!("{}: {e}", path.display())))
-}
-
-/// The built-in SLA tables (SPEC §3's table).
-pub fn builtin_sla() -> BTreeMap<(ClockKind, TicketType), SlaTable> {
-    const M: i64 = 60;
-    const H: i64 = 3600;
-    let table = |pairs: &[(&str, i64)], default: i64, clock: ClockMode| SlaTable {
-        by_severity: pairs.iter().map(|&(s, t)| (s.to_string(), t)).collect(),
-        default: Some(default),
-        clock,
-    };
-    let all = |t: i64| -> Vec<(&'static str, i64)> {
-        DEFAULT_SEVERITIES.iter().map(|&s| (s, t)).collect()
-    };
-    BTreeMap::from([
-        (
-            (ClockKind::Ack, TicketType::Incident),
-            table(&all(15 * M), 15 * M, ClockMode::TwentyFourSeven),
-        ),
-        (
-            (ClockKind::Ack, TicketType::Query),
-            table(&[], 24 * H, ClockMode::TwentyFourSeven),
-        ),
-        (
-            (ClockKind::Update, TicketType::Incident),
-            table(
-                &[
-                    ("catastrophic", 2 * H),
-                    ("critical", 4 * H),
-                    ("high", 8 * H),
-                    ("normal", 24 * H),
-                    ("low", 48 * H),
-                ],
-                24 * H,
-                ClockMode::TwentyFourSeven,
-            ),
-        ),
-        (
-            (ClockKind::Update, TicketType::Query),
-            table(&[], 48 * H, ClockMode::Business),
-        ),
-    ])
-}
-
-/// Merges a file's table key by key over the built-in one (or an empty 24x7 table when
-/// there is none, as for `other`).
-fn merge_sla(
-    sla: &mut BTreeMap<(ClockKind, TicketType), SlaTable>,
-    target: (ClockKind, TicketType),
-    raw: RawSlaTable,
-) {
-    let table = sla.entry(target).or_insert_with(|| SlaTable {
-        by_severity: BTreeMap::new(),
-        default: None,
-        clock: ClockMode::TwentyFourSeven,
-    });
-    if let Some(clock) = raw.clock {
-        table.clock = clock;
-    }
-    if let Some(default) = raw.default {
-        table.default = Some(default);
-    }
-    table.by_severity.extend(raw.by_severity);
-}
-
-/// Which of the three exclusive groups a class belongs to: a name may be in only one.
-fn group(class: StatusClass) -> &'static str {
-    match class {
-        StatusClass::WaitingOnUs | StatusClass::InProgress | StatusClass::Unknown => {
-            "waiting_on_us/in_progress"
-        }
-        StatusClass::WaitingOnCustomer => "waiting_on_customer",
-        StatusClass::Done => "done",
-    }
-}
-
-/// Normalized status name to class; a name in two groups is an error naming it.
-fn status_classes(raw: RawStatuses, src: &Source) -> anyhow::Result<BTreeMap<String, StatusClass>> {
-    // Defaults carry no span; the file's names carry theirs.
-    let list = |given: Option<Vec<Spanned<String>>>,
-                default: &[&str]|
-     -> Vec<(String, Option<Range<usize>>)> {
-        match given {
-            Some(names) => names
-                .into_iter()
-                .map(|n| (n.get_ref().clone(), Some(n.span())))
-                .collect(),
-            None => default.iter().map(|n| (n.to_string(), None)).collect(),
-        }
-    };
-    let lists = [
-        (
-            "waiting_on_us",
-            StatusClass::WaitingOnUs,
-            list(
-                raw.waiting_on_us,
-                &[
-                    "Open",
-                    "Reopened",
-                    "Reopen",
-                    "Waiting On WSO2",
-                    "In Progress",
-                ],
-            ),
-        ),
-        (
-            "in_progress",
-            StatusClass::InProgress,
-            list(raw.in_progress, &["In Progress"]),
-        ),
-        (
-            "waiting_on_customer",
-            StatusClass::WaitingOnCustomer,
-            list(raw.waiting_on_customer, &["Waiting On Client"]),
-        ),
-        (
-            "done",
-            StatusClass::Done,
-            list(raw.done, &["Resolved", "Closed"]),
-        ),
-    ];
-    let mut classes: BTreeMap<String, (StatusClass, &str, Option<Range<usize>>)> = BTreeMap::new();
-    for (key, class, names) in &lists {
-        for (name, span) in names {
-            let normalized = normalize_status(name).to_string();
-            if normalized.is_empty() {
-                return Err(src.problem(
-                    span.clone(),
-                    &format!("statuses.{key}"),
-                    &format!("status {} has no letters or digits; write the status name as JIRA shows it", crate::error::shown(name)),
-                ));
-            }
-            match classes.get(&normalized) {
-                Some((earlier, earlier_key, earlier_span)) if group(*earlier) != group(*class) => {
-                    let span = span.clone().or_else(|| earlier_span.clone());
-                    return Err(src.problem(
-                        span,
-                        &format!("statuses.{key}"),
-                        &format!(
-                            "status {} is in both statuses.{earlier_key} and statuses.{key}; a status belongs to one class: remove it from one list (a list not in the file has its default, see `supportlens config init`)",
-                            crate::error::shown(name)
-                        ),
-                    ));
-                }
-                // in_progress refines waiting_on_us; a repeat in the same list is harmless.
-                Some((StatusClass::InProgress, _, _)) => {}
-                _ => {
-                    classes.insert(normalized, (*class, key, span.clone()));
-                }
-            }
-        }
-    }
-    Ok(classes
-        .into_iter()
-        .map(|(name, (class, _, _))| (name, class))
-        .collect())
 }

@@ -11,23 +11,23 @@
 
 mod auth;
 mod flow;
+mod outcome;
 mod retry;
 
 use std::fmt;
 use std::sync::Arc;
-use std::time::Duration;
 
 use anyhow::Result;
-use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderValue, RETRY_AFTER};
-use reqwest::{Method, StatusCode, Url};
+use reqwest::header::HeaderValue;
+use reqwest::{Method, Url};
 use serde_json::Value;
 
 use crate::error::Failure;
 use crate::settings::Flavor;
-use auth::is_loopback;
 pub use auth::{Auth, check_base_url};
 pub use flow::Stats;
 use flow::{Flow, GaveUp};
+use outcome::{Outcome, redirect_policy};
 pub use retry::{RETRY_AFTER_CAP_ENV, RETRY_BASE_ENV, Retry, TIMEOUT_ENV, parse_retry_after};
 
 /// Environment variable holding the Cloud account's e-mail address.
@@ -249,171 +249,6 @@ impl Client {
                 }
             }
         }
-    }
-
-    async fn try_once(
-        &self,
-        method: &Method,
-        url: &Url,
-        body: Option<&str>,
-        may_be_missing: bool,
-    ) -> Outcome {
-        let mut request = self
-            .http
-            .request(method.clone(), url.clone())
-            .header(AUTHORIZATION, self.auth.0.clone())
-            .header("Accept", "application/json");
-        if let Some(body) = body {
-            request = request
-                .header(CONTENT_TYPE, "application/json")
-                .body(body.to_string());
-        }
-        let response = match request.send().await {
-            Ok(r) => r,
-            Err(e) => {
-                return Outcome::Again {
-                    why: describe(&e),
-                    // A host that drops packets shows as a timeout, not a refusal.
-                    unreachable: e.is_connect() || e.is_timeout(),
-                };
-            }
-        };
-        let status = response.status();
-        let retry_after = response
-            .headers()
-            .get(RETRY_AFTER)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| parse_retry_after(v, chrono::Utc::now()))
-            .map(|d| self.retry.honoured(d));
-        let body = match response.bytes().await {
-            Ok(b) => b,
-            Err(e) if is_rate_limit(status) => {
-                return Outcome::Limited {
-                    why: format!("HTTP {status} and {}", describe(&e)),
-                    wait: retry_after,
-                };
-            }
-            Err(e) => return Outcome::again(format!("HTTP {status} and {}", describe(&e))),
-        };
-        if status == StatusCode::UNAUTHORIZED || status == StatusCode::FORBIDDEN {
-            return Outcome::Fatal(Failure::jira(format!(
-                "JIRA refused {method} {url} with HTTP {status}; check {TOKEN_ENV}{} and that \
-                 the account may browse the projects the JQL names",
-                match self.flavor {
-                    Flavor::Cloud => format!(" and {USER_ENV}"),
-                    Flavor::Server => String::new(),
-                }
-            )));
-        }
-        if is_rate_limit(status) {
-            return Outcome::Limited {
-                why: format!("HTTP {status}"),
-                wait: retry_after,
-            };
-        }
-        if status.is_server_error() {
-            return Outcome::again(format!("HTTP {status}"));
-        }
-        let absent = status == StatusCode::NOT_FOUND || status == StatusCode::METHOD_NOT_ALLOWED;
-        let gone = may_be_missing && status == StatusCode::NOT_FOUND;
-        if (absent && *method != Method::GET) || gone {
-            return Outcome::Missing;
-        }
-        if !status.is_success() {
-            return Outcome::Fatal(Failure::jira(format!(
-                "JIRA answered {method} {url} with HTTP {status}{}; check the JIRA URL, the \
-                 flavor (cloud or server) and the JQL",
-                jira_messages(&body)
-            )));
-        }
-        match serde_json::from_slice(&body) {
-            Ok(v) => Outcome::Done(v),
-            Err(e) => Outcome::again(format!("a body that is not valid JSON ({e})")),
-        }
-    }
-}
-
-/// 429 Too Many Requests and 503 Service Unavailable: JIRA asks for less, not a fault.
-fn is_rate_limit(status: StatusCode) -> bool {
-    status == StatusCode::TOO_MANY_REQUESTS || status == StatusCode::SERVICE_UNAVAILABLE
-}
-
-/// What one try of a request came to.
-enum Outcome {
-    Done(Value),
-    /// A rate limit: wait (`Retry-After` if JIRA said how long) and try again, no try used.
-    Limited {
-        why: String,
-        wait: Option<Duration>,
-    },
-    /// HTTP 404 or 405 to a request other than GET: an endpoint this JIRA lacks; or 404 to
-    /// a GET whose caller expects it (a thing gone since it was listed).
-    Missing,
-    /// A fault worth another try, after a backoff; `unreachable` when no connection was made
-    /// or the request timed out (before JIRA ever answered, the site counts as unreachable).
-    Again {
-        why: String,
-        unreachable: bool,
-    },
-    Fatal(Failure),
-}
-
-impl Outcome {
-    fn again(why: String) -> Outcome {
-        Outcome::Again {
-            why,
-            unreachable: false,
-        }
-    }
-}
-
-/// Follows at most 5 redirects, never onto plain http off this machine (reqwest already
-/// drops the `Authorization` header when a redirect changes host).
-fn redirect_policy() -> reqwest::redirect::Policy {
-    reqwest::redirect::Policy::custom(|attempt| {
-        if attempt.previous().len() >= 5 {
-            attempt.error("more than 5 redirects")
-        } else if attempt.url().scheme() != "https" && !is_loopback(attempt.url()) {
-            attempt.error("redirect to plain http refused")
-        } else {
-            attempt.follow()
-        }
-    })
-}
-
-/// A transport error with its causes ("connection reset", "timed out"), without the URL
-/// reqwest would add, since the caller names it.
-fn describe(e: &reqwest::Error) -> String {
-    let mut text = if e.is_timeout() {
-        "a timeout".to_string()
-    } else if e.is_connect() {
-        "a connection failure".to_string()
-    } else {
-        "a transport error".to_string()
-    };
-    let mut source = std::error::Error::source(e);
-    while let Some(s) = source {
-        text.push_str(": ");
-        text.push_str(&s.to_string());
-        source = s.source();
-    }
-    text
-}
-
-/// JIRA's own `errorMessages` from an error body (a bad JQL says what is wrong there).
-fn jira_messages(body: &[u8]) -> String {
-    let Ok(v) = serde_json::from_slice::<Value>(body) else {
-        return String::new();
-    };
-    let messages: Vec<&str> = v
-        .get("errorMessages")
-        .and_then(Value::as_array)
-        .map(|a| a.iter().filter_map(Value::as_str).collect())
-        .unwrap_or_default();
-    if messages.is_empty() {
-        String::new()
-    } else {
-        format!(" ({})", messages.join("; "))
     }
 }
 

@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use chrono_tz::Tz;
 
 use super::{date, load_str};
-use crate::config::resolve::builtin_sla;
+use crate::config::sla::builtin_sla;
 use crate::config::{apply_overrides, defaults, from_text, load, template};
 use crate::error::exit_code;
 use crate::settings::{ClockKind, ClockMode, Flavor, SlaTable, StatusClass, TicketType};

@@ -2,6 +2,7 @@
 
 use super::auth::base64;
 use super::*;
+use std::time::Duration;
 
 #[test]
 fn basic_auth_is_standard_base64() {
