@@ -6,6 +6,7 @@ pub mod cmd;
 pub mod config;
 pub mod delivery;
 pub mod error;
+pub mod format;
 pub mod generate;
 pub mod input_file;
 pub mod jira;

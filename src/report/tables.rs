@@ -1,6 +1,7 @@
 //! The report's CSV tables, each a function from items to bytes.
 
 use crate::metrics::feedback::Point;
+use crate::metrics::quality::Problem;
 use crate::metrics::weekly::{Row, TEAM, Weekly};
 use crate::metrics::{Clock, Escalation, People, UNASSIGNED, escalations::EscalationIndex};
 use crate::metrics::{calls, ownership, score, timelog, wip};
@@ -190,14 +191,6 @@ pub fn escalations(escalations: &[&Escalation], tickets: &[Ticket]) -> Vec<u8> {
             ]
         }),
     )
-}
-
-/// One data-quality finding.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Problem {
-    pub ticket: String,
-    pub problem: &'static str,
-    pub detail: String,
 }
 
 /// `data_quality.csv`.

@@ -7,9 +7,9 @@ use std::collections::{HashMap, HashSet};
 use chrono_tz::Tz;
 
 use super::{Draft, Evidence, Key, Kind, plural};
+use crate::format::num2;
 use crate::metrics::wip::WipInterval;
 use crate::model::Ts;
-use crate::report::csv::num2;
 use crate::week::Week;
 
 /// Improve: hours of the week with two or more tickets in progress for the engineer.
