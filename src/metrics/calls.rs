@@ -15,8 +15,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::TimeDelta;
 
 use crate::metrics::TicketCtx;
-use crate::metrics::weekly::Tally;
-use crate::metrics::weekly::pct;
+use crate::metrics::tally::{Tally, pct};
 use crate::model::{PersonRef, Short, Ts};
 use crate::report::csv::Cell;
 use crate::settings::Settings;

@@ -4,6 +4,7 @@
 pub mod calls;
 pub mod clocks;
 pub mod columns;
+pub mod continuity;
 pub mod escalations;
 pub mod feedback;
 pub mod handoffs;
@@ -12,6 +13,7 @@ pub mod people;
 pub mod quality;
 pub mod score;
 pub mod seen;
+pub mod tally;
 #[cfg(test)]
 pub mod testkit;
 #[cfg(test)]

@@ -15,8 +15,7 @@
 use std::collections::BTreeSet;
 
 use crate::metrics::TicketCtx;
-use crate::metrics::weekly::Tally;
-use crate::metrics::weekly::pct;
+use crate::metrics::tally::{Tally, pct};
 use crate::model::{Short, Ts};
 use crate::report::csv::Cell;
 use crate::settings::Settings;

@@ -7,7 +7,8 @@ use crate::metrics::escalations::EscalationIndex;
 use chrono_tz::Tz;
 
 use crate::metrics::calls::{self, CallAcc};
-use crate::metrics::ownership::{self, OwnershipAcc};
+use crate::metrics::continuity::{self, OwnershipAcc};
+use crate::metrics::tally::{Tally, pct, percentile};
 use crate::metrics::timelog::{self, TimeLogAcc};
 use crate::metrics::wip::{self, WipAcc};
 use crate::metrics::{EscalationClass, Items};
@@ -104,24 +105,6 @@ impl SlaAcc {
     }
 }
 
-/// 100 × part / whole, or None without samples.
-pub fn pct(part: u64, whole: u64) -> Option<f64> {
-    (whole > 0).then(|| 100.0 * part as f64 / whole as f64)
-}
-
-/// Linear interpolation between closest ranks (numpy's default method).
-pub fn percentile(samples: &[f64], q: f64) -> Option<f64> {
-    if samples.is_empty() {
-        return None;
-    }
-    let mut xs = samples.to_vec();
-    xs.sort_by(f64::total_cmp);
-    let pos = q * (xs.len() - 1) as f64;
-    let lo = pos.floor() as usize;
-    let hi = pos.ceil() as usize;
-    Some(xs[lo] + (xs[hi] - xs[lo]) * (pos - lo as f64))
-}
-
 /// One row of the weekly tables.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Row {
@@ -159,7 +142,7 @@ pub fn aggregate(
         || {
             rayon::join(
                 || tallied(|rows| tally_sla(items, &weeks, rows)),
-                || tallied(|rows| ownership::tally(&items.continuity, &weeks, rows)),
+                || tallied(|rows| continuity::tally(&items.continuity, &weeks, rows)),
             )
         },
         || {
@@ -213,10 +196,6 @@ pub fn aggregate(
             .collect(),
     }
 }
-
-/// One family's rows while it tallies: keyed by (week, person) borrowed from the items, so
-/// the millions of items add to their rows without copying ids.
-pub type Tally<'a, T> = BTreeMap<(Week, &'a str), T>;
 
 /// One family's rows, tallied by `f` into a fresh map.
 fn tallied<'a, T>(f: impl FnOnce(&mut Tally<'a, T>)) -> Tally<'a, T> {
@@ -288,26 +267,5 @@ fn tally_sla<'a>(items: &'a Items, weeks: &BTreeSet<Week>, rows: &mut Tally<'a, 
         if let Some(lead) = e.lead_ms {
             acc.escalation_leads.push(lead as f64 / MS_PER_MIN);
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn percentiles_interpolate_linearly() {
-        let xs = [1.0, 2.0, 3.0, 4.0];
-        assert_eq!(percentile(&xs, 0.5), Some(2.5));
-        assert!((percentile(&xs, 0.9).unwrap() - 3.7).abs() < 1e-9);
-        assert_eq!(percentile(&[7.0], 0.9), Some(7.0));
-        assert_eq!(percentile(&[], 0.5), None);
-        assert_eq!(percentile(&[10.0, 0.0], 0.9), Some(9.0));
-    }
-
-    #[test]
-    fn percentages_need_samples() {
-        assert_eq!(pct(0, 0), None);
-        assert_eq!(pct(2, 3).map(|p| (p * 10.0).round() / 10.0), Some(66.7));
     }
 }

@@ -21,7 +21,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono_tz::Tz;
 
 use crate::metrics::TicketCtx;
-use crate::metrics::weekly::Tally;
+use crate::metrics::tally::Tally;
 use crate::model::{Short, Ts};
 use crate::report::csv::Cell;
 use crate::settings::Settings;

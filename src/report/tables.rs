@@ -4,7 +4,7 @@ use crate::metrics::feedback::Point;
 use crate::metrics::quality::Problem;
 use crate::metrics::weekly::{Row, TEAM, Weekly};
 use crate::metrics::{Clock, Escalation, People, UNASSIGNED, escalations::EscalationIndex};
-use crate::metrics::{calls, ownership, score, timelog, wip};
+use crate::metrics::{calls, continuity, score, timelog, wip};
 use crate::model::Ticket;
 use crate::report::csv::{Cell, table, table_of};
 use crate::settings::ScoreWeights;
@@ -39,11 +39,11 @@ pub(crate) fn weekly_columns(weights: &ScoreWeights) -> Vec<DynColumn<'_>> {
     let sla = WEEKLY
         .iter()
         .map(|(name, f)| (*name, Box::new(*f) as Box<dyn Fn(&Row) -> Cell<'static>>));
-    sla.chain(family(ownership::COLUMNS, |r| &r.acc.own))
+    sla.chain(family(continuity::COLUMNS, |r| &r.acc.own))
         .chain(family(calls::COLUMNS, |r| &r.acc.calls))
         .chain(family(timelog::COLUMNS, |r| &r.acc.time))
         .chain(family(wip::COLUMNS, |r| &r.acc.wip))
-        .chain(family(ownership::REOPEN_COLUMNS, |r| &r.acc.own))
+        .chain(family(continuity::REOPEN_COLUMNS, |r| &r.acc.own))
         .chain(std::iter::once((
             "score",
             Box::new(move |r: &Row| Cell::Pct(score::score(&r.acc, weights)))

@@ -11,8 +11,8 @@ mod wip;
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use crate::metrics::tally::Tally;
 use crate::metrics::testkit;
-use crate::metrics::weekly::Tally;
 use crate::metrics::{Items, Prepared, TicketCtx};
 use crate::model::{Ticket, Ts};
 use crate::report::csv::{Cell, table};

@@ -5,8 +5,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::lines;
 use crate::metrics::Prepared;
+use crate::metrics::continuity::{COLUMNS, OwnershipAcc, REOPEN_COLUMNS, tally};
 use crate::metrics::handoffs::{Continuity, ticket_continuity};
-use crate::metrics::ownership::{COLUMNS, OwnershipAcc, REOPEN_COLUMNS, tally, ticket_ownership};
+use crate::metrics::ownership::ticket_ownership;
 use crate::metrics::testkit::{settings, ticket, ts};
 use crate::model::Ticket;
 use crate::report::csv::{Cell, table};
