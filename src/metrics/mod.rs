@@ -1,6 +1,7 @@
 //! From tickets to items (SPEC §4): each metric family is a module that turns one ticket's
 //! timeline and events into items; `weekly` aggregates items per engineer and week.
 
+pub mod acc;
 pub mod calls;
 pub mod clocks;
 pub mod columns;
@@ -13,6 +14,7 @@ pub mod people;
 pub mod quality;
 pub mod score;
 pub mod seen;
+pub mod sla;
 pub mod tally;
 #[cfg(test)]
 pub mod testkit;

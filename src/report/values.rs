@@ -99,8 +99,8 @@ pub fn format_value(def: &ColumnDef, v: Option<f64>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::metrics::acc::Acc;
     use crate::metrics::columns::column;
-    use crate::metrics::weekly::Acc;
 
     fn weights() -> ScoreWeights {
         ScoreWeights {

@@ -1,0 +1,145 @@
+//! The SLA family's weekly rows (SPEC §5 `acks` … `silent_breaches`): the per engineer-week
+//! sums and samples of the ack and update clocks (`clocks`) and the escalations
+//! (`escalations`).
+
+use std::collections::BTreeSet;
+
+use crate::metrics::escalations::EscalationIndex;
+use crate::metrics::tally::{Tally, pct, percentile};
+use crate::metrics::{Clock, Escalation, EscalationClass};
+use crate::settings::ClockKind;
+use crate::week::Week;
+
+const MS_PER_MIN: f64 = 60_000.0;
+
+/// SLA clocks and escalations of one row.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SlaAcc {
+    /// Latency samples of stopped ack clocks, minutes.
+    pub ack_samples: Vec<f64>,
+    pub ack_decided: u64,
+    pub ack_breaches: u64,
+    pub gap_decided: u64,
+    pub gap_breaches: u64,
+    pub escalations: u64,
+    pub escalations_early: u64,
+    pub escalations_late: u64,
+    pub escalations_after_breach: u64,
+    /// Lead times of escalations that had a pending deadline, minutes.
+    pub escalation_leads: Vec<f64>,
+    pub silent_breaches: u64,
+}
+
+impl SlaAcc {
+    /// Adds another row's counts and samples (team rows pool them).
+    pub fn merge(&mut self, o: &SlaAcc) {
+        self.ack_samples.extend_from_slice(&o.ack_samples);
+        self.ack_decided += o.ack_decided;
+        self.ack_breaches += o.ack_breaches;
+        self.gap_decided += o.gap_decided;
+        self.gap_breaches += o.gap_breaches;
+        self.escalations += o.escalations;
+        self.escalations_early += o.escalations_early;
+        self.escalations_late += o.escalations_late;
+        self.escalations_after_breach += o.escalations_after_breach;
+        self.escalation_leads.extend_from_slice(&o.escalation_leads);
+        self.silent_breaches += o.silent_breaches;
+    }
+
+    pub fn acks(&self) -> u64 {
+        self.ack_samples.len() as u64
+    }
+
+    pub fn ack_p50(&self) -> Option<f64> {
+        percentile(&self.ack_samples, 0.5)
+    }
+
+    pub fn ack_p90(&self) -> Option<f64> {
+        percentile(&self.ack_samples, 0.9)
+    }
+
+    pub fn ack_max(&self) -> Option<f64> {
+        self.ack_samples.iter().copied().reduce(f64::max)
+    }
+
+    pub fn ack_sla_pct(&self) -> Option<f64> {
+        pct(self.ack_decided - self.ack_breaches, self.ack_decided)
+    }
+
+    pub fn update_sla_pct(&self) -> Option<f64> {
+        pct(self.gap_decided - self.gap_breaches, self.gap_decided)
+    }
+
+    pub fn sla_breaches(&self) -> u64 {
+        self.ack_breaches + self.gap_breaches
+    }
+
+    pub fn escalation_lead_p50(&self) -> Option<f64> {
+        percentile(&self.escalation_leads, 0.5)
+    }
+}
+
+/// Adds the clocks and escalations of the window's weeks to their (week, engineer) rows,
+/// with the silent breaches (breached clocks not escalated in time).
+pub fn tally<'a>(
+    clocks: &'a [Clock],
+    escalations: &'a [Escalation],
+    weeks: &BTreeSet<Week>,
+    rows: &mut Tally<'a, SlaAcc>,
+) {
+    fn row<'r, 'a>(
+        rows: &'r mut Tally<'a, SlaAcc>,
+        weeks: &BTreeSet<Week>,
+        week: Week,
+        who: &'a str,
+    ) -> Option<&'r mut SlaAcc> {
+        weeks
+            .contains(&week)
+            .then(|| rows.entry((week, who)).or_default())
+    }
+    let index = EscalationIndex::new(escalations);
+    for c in clocks {
+        let Some(acc) = row(rows, weeks, c.week, &c.engineer) else {
+            continue;
+        };
+        match c.kind {
+            ClockKind::Ack => {
+                if c.stopped {
+                    acc.ack_samples.push(c.latency_ms() as f64 / MS_PER_MIN);
+                }
+                if c.decided() {
+                    acc.ack_decided += 1;
+                }
+                if c.breached {
+                    acc.ack_breaches += 1;
+                }
+            }
+            ClockKind::Update => {
+                if c.decided() {
+                    acc.gap_decided += 1;
+                }
+                if c.breached {
+                    acc.gap_breaches += 1;
+                }
+            }
+        }
+        if c.breached && !index.escalated_within(c) {
+            acc.silent_breaches += 1;
+        }
+    }
+    for e in escalations {
+        let Some(acc) = row(rows, weeks, e.week, &e.engineer) else {
+            continue;
+        };
+        acc.escalations += 1;
+        match e.class {
+            EscalationClass::Early => acc.escalations_early += 1,
+            EscalationClass::Late => acc.escalations_late += 1,
+            EscalationClass::AfterBreach => acc.escalations_after_breach += 1,
+            EscalationClass::NoPendingSla => {}
+        }
+        if let Some(lead) = e.lead_ms {
+            acc.escalation_leads.push(lead as f64 / MS_PER_MIN);
+        }
+    }
+}
