@@ -14,6 +14,8 @@ pub mod metrics;
 pub mod model;
 pub mod progress;
 pub mod report;
+#[cfg(test)]
+mod scenarios;
 pub mod settings;
 pub mod snapshot;
 pub mod timeline;

@@ -18,8 +18,6 @@ pub mod sla;
 pub mod tally;
 #[cfg(test)]
 pub mod testkit;
-#[cfg(test)]
-mod tests;
 pub mod timelog;
 pub mod weekly;
 pub mod wip;

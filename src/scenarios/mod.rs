@@ -1,4 +1,6 @@
-//! Scenario tests: hand-built tickets whose every number was worked out by hand.
+//! Scenario tests: hand-built tickets through the metric families to the report's tables,
+//! whose every number was worked out by hand. They sit above both `metrics` and `report`,
+//! which they read together.
 
 mod calls;
 mod clocks;
