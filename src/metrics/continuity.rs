@@ -3,9 +3,9 @@
 
 use std::collections::BTreeSet;
 
+use crate::metrics::columns::Col;
 use crate::metrics::handoffs::Continuity;
-use crate::metrics::tally::{Tally, pct};
-use crate::report::csv::Cell;
+use crate::metrics::tally::{Tally, Value, count, pct};
 use crate::week::Week;
 
 /// The ownership-continuity counts of one (week, person) row.
@@ -104,22 +104,14 @@ pub fn tally<'a>(
     }
 }
 
-/// One `engineer_weekly.csv` column of this family: its SPEC name and how a row fills it.
-pub type Column = (&'static str, fn(&OwnershipAcc) -> Cell<'static>);
-
-/// The columns from `tickets_owned` to `continuity_pct`, in SPEC §5 order.
-pub const COLUMNS: &[Column] = &[
-    ("tickets_owned", |a| a.tickets_owned().into()),
-    ("handoffs_in", |a| a.handoffs_in.into()),
-    ("handoffs_out", |a| a.handoffs_out.into()),
-    ("resolved", |a| a.resolved.into()),
-    ("resolved_sole_owner", |a| a.resolved_sole_owner.into()),
-    ("continuity_pct", |a| Cell::Pct(a.continuity_pct())),
-];
-
-/// The columns `reopens, untagged_tickets`, which come later in SPEC §5 order (after
-/// `prebooked`).
-pub const REOPEN_COLUMNS: &[Column] = &[
-    ("reopens", |a| a.reopens.into()),
-    ("untagged_tickets", |a| a.untagged_tickets().into()),
+/// The weekly columns of this family, each read from a row's `OwnershipAcc`.
+pub const VALUES: &[Value<OwnershipAcc>] = &[
+    (Col::TicketsOwned, |a| count(a.tickets_owned())),
+    (Col::HandoffsIn, |a| count(a.handoffs_in)),
+    (Col::HandoffsOut, |a| count(a.handoffs_out)),
+    (Col::Resolved, |a| count(a.resolved)),
+    (Col::ResolvedSoleOwner, |a| count(a.resolved_sole_owner)),
+    (Col::ContinuityPct, OwnershipAcc::continuity_pct),
+    (Col::Reopens, |a| count(a.reopens)),
+    (Col::UntaggedTickets, |a| count(a.untagged_tickets())),
 ];

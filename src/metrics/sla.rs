@@ -4,8 +4,9 @@
 
 use std::collections::BTreeSet;
 
+use crate::metrics::columns::Col;
 use crate::metrics::escalations::EscalationIndex;
-use crate::metrics::tally::{Tally, pct, percentile};
+use crate::metrics::tally::{Tally, Value, count, pct, percentile};
 use crate::metrics::{Clock, Escalation, EscalationClass};
 use crate::settings::ClockKind;
 use crate::week::Week;
@@ -46,38 +47,68 @@ impl SlaAcc {
         self.silent_breaches += o.silent_breaches;
     }
 
+    /// `acks`: the stopped ack clocks.
     pub fn acks(&self) -> u64 {
         self.ack_samples.len() as u64
     }
 
+    /// `ack_p50_min`.
     pub fn ack_p50(&self) -> Option<f64> {
         percentile(&self.ack_samples, 0.5)
     }
 
+    /// `ack_p90_min`.
     pub fn ack_p90(&self) -> Option<f64> {
         percentile(&self.ack_samples, 0.9)
     }
 
+    /// `ack_max_min`.
     pub fn ack_max(&self) -> Option<f64> {
         self.ack_samples.iter().copied().reduce(f64::max)
     }
 
+    /// `ack_sla_pct`, also the score's `ack` component.
     pub fn ack_sla_pct(&self) -> Option<f64> {
         pct(self.ack_decided - self.ack_breaches, self.ack_decided)
     }
 
+    /// `update_sla_pct`, also the score's `update` component.
     pub fn update_sla_pct(&self) -> Option<f64> {
         pct(self.gap_decided - self.gap_breaches, self.gap_decided)
     }
 
+    /// `sla_breaches`: ack and update breaches.
     pub fn sla_breaches(&self) -> u64 {
         self.ack_breaches + self.gap_breaches
     }
 
+    /// `escalation_lead_p50_min`.
     pub fn escalation_lead_p50(&self) -> Option<f64> {
         percentile(&self.escalation_leads, 0.5)
     }
 }
+
+/// The weekly columns of this family, each read from a row's `SlaAcc`.
+pub const VALUES: &[Value<SlaAcc>] = &[
+    (Col::Acks, |a| count(a.acks())),
+    (Col::AckP50Min, SlaAcc::ack_p50),
+    (Col::AckP90Min, SlaAcc::ack_p90),
+    (Col::AckMaxMin, SlaAcc::ack_max),
+    (Col::AckBreaches, |a| count(a.ack_breaches)),
+    (Col::AckSlaPct, SlaAcc::ack_sla_pct),
+    (Col::UpdateGaps, |a| count(a.gap_decided)),
+    (Col::UpdateBreaches, |a| count(a.gap_breaches)),
+    (Col::UpdateSlaPct, SlaAcc::update_sla_pct),
+    (Col::SlaBreaches, |a| count(a.sla_breaches())),
+    (Col::Escalations, |a| count(a.escalations)),
+    (Col::EscalationsEarly, |a| count(a.escalations_early)),
+    (Col::EscalationsLate, |a| count(a.escalations_late)),
+    (Col::EscalationsAfterBreach, |a| {
+        count(a.escalations_after_breach)
+    }),
+    (Col::EscalationLeadP50Min, SlaAcc::escalation_lead_p50),
+    (Col::SilentBreaches, |a| count(a.silent_breaches)),
+];
 
 /// Adds the clocks and escalations of the window's weeks to their (week, engineer) rows,
 /// with the silent breaches (breached clocks not escalated in time).

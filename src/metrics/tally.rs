@@ -1,14 +1,26 @@
 //! What every metric family shares when it sums its items into weekly rows: the rows it
-//! fills while tallying, and the statistics its columns are made of (percentages and
-//! percentiles). Every family imports this; it imports no family.
+//! fills while tallying, how it answers a weekly column, and the statistics its columns
+//! are made of (percentages and percentiles). Every family imports this; it imports no
+//! family.
 
 use std::collections::BTreeMap;
 
+use crate::metrics::columns::Col;
 use crate::week::Week;
 
 /// One family's rows while it tallies: keyed by (week, person) borrowed from the items, so
 /// the millions of items add to their rows without copying ids.
 pub type Tally<'a, T> = BTreeMap<(Week, &'a str), T>;
+
+/// How a family answers one weekly column: the column, and its value read from the
+/// family's part of a row, unrounded (`None`: an empty cell). Each family lists these as
+/// its `VALUES`; the column's name, order and format come from `columns::COLUMNS`.
+pub type Value<A> = (Col, fn(&A) -> Option<f64>);
+
+/// A count as a column value.
+pub fn count(n: u64) -> Option<f64> {
+    Some(n as f64)
+}
 
 /// 100 × part / whole, or None without samples.
 pub fn pct(part: u64, whole: u64) -> Option<f64> {

@@ -7,9 +7,11 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono_tz::Tz;
 
 use crate::metrics::Items;
-use crate::metrics::acc::Acc;
+use crate::metrics::acc::{Acc, Values};
+use crate::metrics::columns::Col;
 use crate::metrics::tally::Tally;
-use crate::metrics::{calls, continuity, sla, timelog, wip};
+use crate::metrics::{calls, continuity, score, sla, timelog, wip};
+use crate::settings::ScoreWeights;
 use crate::week::Week;
 
 /// The person label of the team rows.
@@ -21,6 +23,16 @@ pub struct Row {
     pub week: Week,
     pub engineer: String,
     pub acc: Acc,
+}
+
+impl Row {
+    /// The row's value of every weekly column, unrounded, by `Col::index`; the score
+    /// weighs the components with `weights`.
+    pub fn values(&self, weights: &ScoreWeights) -> Values {
+        let mut values = self.acc.values();
+        values[Col::Score.index()] = score::score(&self.acc, weights);
+        values
+    }
 }
 
 /// The engineer rows and team rows of the window.

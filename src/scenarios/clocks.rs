@@ -1,6 +1,6 @@
 //! Ack clocks and update gaps on hand-built tickets (SPEC §4).
 
-use super::{SLA_COLUMNS, clock_lines, weekly_columns};
+use super::{clock_lines, sla_columns, weekly_columns};
 use crate::metrics::testkit::{settings, ticket};
 
 /// Incident, high: internal, customer and bot comments do not stop the ack clock; the late
@@ -35,7 +35,7 @@ fn incident_ack_and_update_gaps() {
         "2026-11-18T00:00",
         "2026-W47",
         1,
-        SLA_COLUMNS,
+        &sla_columns(),
     );
     assert_eq!(
         weekly,
@@ -81,7 +81,7 @@ fn query_weekend_business_gap_and_reopen() {
             "SUP-2,update,query,normal,2026-11-20T09:30:00Z,2026-11-27T12:30:00Z,2026-11-23T00:00:00Z,false,510,2880,false,cat,2026-W47",
         ]
     );
-    let weekly = weekly_columns(&s, &[t], "2026-11-23T00:00", "2026-W47", 2, SLA_COLUMNS);
+    let weekly = weekly_columns(&s, &[t], "2026-11-23T00:00", "2026-W47", 2, &sla_columns());
     assert_eq!(
         weekly,
         [
