@@ -325,7 +325,7 @@ fn goal_text(def: &crate::metrics::columns::ColumnDef, goal: f64) -> String {
     if like_column.parse::<f64>() == Ok(goal) {
         like_column
     } else {
-        crate::format::num2(goal)
+        crate::report::csv::num2(goal)
     }
 }
 
