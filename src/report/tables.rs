@@ -54,7 +54,7 @@ pub fn weekly_csv(rows: &[ValueRow]) -> Vec<u8> {
 /// as the column's format says; empty for `None`.
 pub fn value_cell(def: &ColumnDef, value: Option<f64>) -> Cell<'static> {
     match (def.format, value) {
-        (Format::Count, Some(n)) => Cell::Int(n as i64),
+        (Format::Count, Some(n)) => Cell::Int(n.round() as i64),
         (Format::Count | Format::Num2, v) => Cell::Num(v),
         (Format::Pct1, v) => Cell::Pct(v),
     }
