@@ -6,6 +6,7 @@ pub mod cmd;
 pub mod config;
 pub mod delivery;
 pub mod error;
+pub mod format;
 pub mod generate;
 pub mod input_file;
 pub mod jira;
@@ -13,6 +14,8 @@ pub mod metrics;
 pub mod model;
 pub mod progress;
 pub mod report;
+#[cfg(test)]
+mod scenarios;
 pub mod settings;
 pub mod snapshot;
 pub mod timeline;

@@ -8,24 +8,24 @@
 
 use std::fmt::Write as _;
 
-use crate::metrics::columns::column;
+use crate::metrics::columns::{Col, column};
 use crate::metrics::feedback::{Kind as PointKind, Point};
 use crate::report::goals::GoalRow;
 use crate::report::values::{self, ValueRow, WeeklyValues};
 use crate::week::Week;
 
 /// The columns a summary shows, in this order: the handbook's main promises.
-const SHOWN: [&str; 10] = [
-    "sla_breaches",
-    "ack_sla_pct",
-    "update_sla_pct",
-    "ack_p90_min",
-    "silent_breaches",
-    "resolved",
-    "continuity_pct",
-    "hours_logged",
-    "same_day_log_pct",
-    "score",
+const SHOWN: [Col; 10] = [
+    Col::SlaBreaches,
+    Col::AckSlaPct,
+    Col::UpdateSlaPct,
+    Col::AckP90Min,
+    Col::SilentBreaches,
+    Col::Resolved,
+    Col::ContinuityPct,
+    Col::HoursLogged,
+    Col::SameDayLogPct,
+    Col::Score,
 ];
 
 /// The most goals missed a message lists one by one; a large team's review would
@@ -258,10 +258,10 @@ impl Missed {
 fn figures(now: Option<&ValueRow>, before: Option<&ValueRow>) -> Vec<Figure> {
     SHOWN
         .iter()
-        .filter_map(|name| column(name))
-        .map(|(_, def)| {
+        .map(|&col| {
+            let def = col.def();
             let cell = |r: Option<&ValueRow>| {
-                let v = values::format_value(def, r.and_then(|r| r.get(def.name)));
+                let v = values::format_value(def, r.and_then(|r| r.value(col)));
                 if v.is_empty() { "n/a".to_string() } else { v }
             };
             Figure {
@@ -352,12 +352,11 @@ mod tests {
     /// A goal keeps its own precision: 0.5 late logs is not "1", 95.25 % is not "95.2 %".
     #[test]
     fn goals_are_written_as_configured() {
-        let col = |n| crate::metrics::columns::column(n).unwrap().1;
-        assert_eq!(goal_text(col("late_logs"), 0.0), "0");
-        assert_eq!(goal_text(col("late_logs"), 0.5), "0.5");
-        assert_eq!(goal_text(col("ack_sla_pct"), 95.0), "95.0");
-        assert_eq!(goal_text(col("ack_sla_pct"), 95.25), "95.25");
-        assert_eq!(goal_text(col("hours_logged"), 37.5), "37.5");
+        assert_eq!(goal_text(Col::LateLogs.def(), 0.0), "0");
+        assert_eq!(goal_text(Col::LateLogs.def(), 0.5), "0.5");
+        assert_eq!(goal_text(Col::AckSlaPct.def(), 95.0), "95.0");
+        assert_eq!(goal_text(Col::AckSlaPct.def(), 95.25), "95.25");
+        assert_eq!(goal_text(Col::HoursLogged.def(), 37.5), "37.5");
     }
 
     #[test]

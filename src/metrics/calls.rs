@@ -15,10 +15,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::TimeDelta;
 
 use crate::metrics::TicketCtx;
-use crate::metrics::weekly::Tally;
-use crate::metrics::weekly::pct;
+use crate::metrics::columns::Col;
+use crate::metrics::tally::{Tally, Value, count, pct};
 use crate::model::{PersonRef, Short, Ts};
-use crate::report::csv::Cell;
 use crate::settings::Settings;
 use crate::week::Week;
 
@@ -217,16 +216,13 @@ pub fn tally<'a>(items: &'a [Call], weeks: &BTreeSet<Week>, rows: &mut Tally<'a,
     }
 }
 
-/// One weekly column: its SPEC §5 name and how a row's accumulator fills it.
-pub type Column = (&'static str, fn(&CallAcc) -> Cell<'static>);
-
-/// The `engineer_weekly.csv` call columns, in SPEC §5 order.
-pub const COLUMNS: &[Column] = &[
-    ("calls_reported", |a| a.calls_reported.into()),
-    ("call_minutes_reported", |a| {
-        Cell::Num(Some(a.call_minutes_reported()))
+/// The weekly columns of this family, each read from a row's `CallAcc`.
+pub const VALUES: &[Value<CallAcc>] = &[
+    (Col::CallsReported, |a| count(a.calls_reported)),
+    (Col::CallMinutesReported, |a| {
+        Some(a.call_minutes_reported())
     }),
-    ("call_notes", |a| a.call_notes.into()),
-    ("calls_missing_notes", |a| a.calls_missing_notes.into()),
-    ("calls_missing_time", |a| a.calls_missing_time.into()),
+    (Col::CallNotes, |a| count(a.call_notes)),
+    (Col::CallsMissingNotes, |a| count(a.calls_missing_notes)),
+    (Col::CallsMissingTime, |a| count(a.calls_missing_time)),
 ];

@@ -33,6 +33,18 @@ pub enum Format {
     Pct1,
 }
 
+impl Format {
+    /// `x` as a column of this format writes it: rounded to its decimals (counts are whole
+    /// already). So a value compared with a goal is the number the reader sees.
+    pub fn round(self, x: f64) -> f64 {
+        match self {
+            Format::Count => x,
+            Format::Num2 => crate::format::round2(x),
+            Format::Pct1 => crate::format::round1(x),
+        }
+    }
+}
+
 /// One weekly column after `week, engineer, engineer_name`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ColumnDef {

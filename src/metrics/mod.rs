@@ -1,9 +1,15 @@
-//! From tickets to items (SPEC §4): each metric family is a module that turns one ticket's
-//! timeline and events into items; `weekly` aggregates items per engineer and week.
+//! From tickets to items and weekly rows (SPEC §4, §5). Each metric family turns one
+//! ticket's timeline and events into items (`clocks`, `escalations`, `ownership` and
+//! `handoffs`, `calls`, `timelog`, `wip`), and sums its items per engineer-week in a part of
+//! the row shaped like every other (`sla`, `continuity`, `calls`, `timelog`, `wip`: an
+//! accumulator, its `tally`, its `VALUES` by column); `weekly` joins the parts into rows.
+//! Nothing here imports `report` or `cmd`: the outputs read what this module measures.
 
+pub mod acc;
 pub mod calls;
 pub mod clocks;
 pub mod columns;
+pub mod continuity;
 pub mod escalations;
 pub mod feedback;
 pub mod handoffs;
@@ -12,10 +18,10 @@ pub mod people;
 pub mod quality;
 pub mod score;
 pub mod seen;
+pub mod sla;
+pub mod tally;
 #[cfg(test)]
 pub mod testkit;
-#[cfg(test)]
-mod tests;
 pub mod timelog;
 pub mod weekly;
 pub mod wip;

@@ -1,19 +1,10 @@
 //! Ownership (SPEC §1, §4): a person owns a ticket while they are its assignee and it is
-//! not done. The intervals here decide who appears in a week and feed `tickets_owned`; the
-//! per engineer-week accumulator of the ownership-continuity family (`OwnershipAcc`, its
-//! `tally` and its `engineer_weekly.csv` columns) lives here too. The per-ticket items are
-//! in `handoffs`.
-
-use std::collections::BTreeSet;
+//! not done. The intervals here decide who appears in a week, and `handoffs` reads them to
+//! find the ownership-continuity items; `continuity` sums those per engineer-week.
 
 use crate::metrics::TicketCtx;
-use crate::metrics::handoffs::Continuity;
-use crate::metrics::weekly::Tally;
-use crate::metrics::weekly::pct;
 use crate::model::{Short, Ts};
-use crate::report::csv::Cell;
 use crate::settings::Settings;
-use crate::week::Week;
 
 /// One stretch of ownership of a ticket by one person (any assignee, staff or not):
 /// [start, end).
@@ -43,119 +34,3 @@ pub fn ticket_ownership(ctx: &TicketCtx, settings: &Settings, as_of: Ts) -> Vec<
     })
     .collect()
 }
-
-/// The ownership-continuity counts of one (week, person) row.
-///
-/// Team rows merge every row of the week: counts add up, `continuity_pct` is recomputed
-/// from the pooled counts, and the owned sets are unioned, so the team's `tickets_owned`
-/// counts distinct tickets (a ticket handed from A to B within a week counts once for the
-/// team, once for each of A and B). `untagged_tickets` is a count like the others (SPEC §5
-/// excepts only `tickets_owned` and `max_wip`): the team row sums the rows' counts.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct OwnershipAcc {
-    /// Tickets owned by the person (staff only) at some instant of the week, by index.
-    pub owned: BTreeSet<usize>,
-    pub handoffs_in: u64,
-    pub handoffs_out: u64,
-    /// Moves to done in the week while the person was assignee.
-    pub resolved: u64,
-    /// Of `resolved`, those where the person was the only staff assignee so far.
-    pub resolved_sole_owner: u64,
-    /// Reopens in the week of tickets the person was assignee of when they became done.
-    pub reopens: u64,
-    /// Of `owned`, the tickets without a product label at the end of the week (or as-of).
-    pub untagged: BTreeSet<usize>,
-    /// The `untagged_tickets` of the rows merged into this one.
-    merged_untagged: u64,
-}
-
-impl OwnershipAcc {
-    /// Adds another row's counts (the team row is the merge of the week's rows).
-    pub fn merge(&mut self, other: &Self) {
-        self.owned.extend(other.owned.iter().copied());
-        self.handoffs_in += other.handoffs_in;
-        self.handoffs_out += other.handoffs_out;
-        self.resolved += other.resolved;
-        self.resolved_sole_owner += other.resolved_sole_owner;
-        self.reopens += other.reopens;
-        self.merged_untagged += other.untagged_tickets();
-    }
-
-    pub fn tickets_owned(&self) -> u64 {
-        self.owned.len() as u64
-    }
-
-    pub fn untagged_tickets(&self) -> u64 {
-        self.untagged.len() as u64 + self.merged_untagged
-    }
-
-    /// 100 × resolved_sole_owner / resolved; the score's `continuity` component.
-    pub fn continuity_pct(&self) -> Option<f64> {
-        pct(self.resolved_sole_owner, self.resolved)
-    }
-}
-
-/// Adds every item of a window week to its row; rows are created for the people credited.
-pub fn tally<'a>(
-    items: &'a Continuity,
-    weeks: &BTreeSet<Week>,
-    rows: &mut Tally<'a, OwnershipAcc>,
-) {
-    fn row<'r, 'a>(
-        rows: &'r mut Tally<'a, OwnershipAcc>,
-        weeks: &BTreeSet<Week>,
-        week: Week,
-        who: &'a str,
-    ) -> Option<&'r mut OwnershipAcc> {
-        weeks
-            .contains(&week)
-            .then(|| rows.entry((week, who)).or_default())
-    }
-    for h in &items.handoffs {
-        if let Some(acc) = row(rows, weeks, h.week, &h.from) {
-            acc.handoffs_out += 1;
-        }
-        if let Some(acc) = row(rows, weeks, h.week, &h.to) {
-            acc.handoffs_in += 1;
-        }
-    }
-    for r in &items.resolutions {
-        if let Some(acc) = row(rows, weeks, r.week, &r.engineer) {
-            acc.resolved += 1;
-            acc.resolved_sole_owner += u64::from(r.sole_owner);
-        }
-    }
-    for r in &items.reopens {
-        if let Some(acc) = row(rows, weeks, r.week, &r.engineer) {
-            acc.reopens += 1;
-        }
-    }
-    for o in &items.owned_weeks {
-        if let Some(acc) = row(rows, weeks, o.week, &o.person) {
-            acc.owned.insert(o.ticket);
-            if o.untagged {
-                acc.untagged.insert(o.ticket);
-            }
-        }
-    }
-}
-
-/// One `engineer_weekly.csv` column of this family: its SPEC name and how a row fills it.
-pub type Column = (&'static str, fn(&OwnershipAcc) -> Cell<'static>);
-
-/// The columns from `tickets_owned` to `continuity_pct`, in SPEC §5 order.
-pub const COLUMNS: &[Column] = &[
-    ("tickets_owned", |a| a.tickets_owned().into()),
-    ("handoffs_in", |a| a.handoffs_in.into()),
-    ("handoffs_out", |a| a.handoffs_out.into()),
-    ("resolved", |a| a.resolved.into()),
-    ("resolved_sole_owner", |a| a.resolved_sole_owner.into()),
-    ("continuity_pct", |a| Cell::Pct(a.continuity_pct())),
-];
-
-/// The columns `reopens, untagged_tickets`, which come later in SPEC §5 order (after
-/// `prebooked`).
-pub const REOPEN_COLUMNS: &[Column] = &[
-    ("reopens", |a| a.reopens.into()),
-    ("untagged_tickets", |a| a.untagged_tickets().into()),
-];

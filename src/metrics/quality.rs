@@ -7,10 +7,17 @@ use rayon::prelude::*;
 
 use crate::metrics::{People, Prepared};
 use crate::model::{Ticket, fmt_ts};
-use crate::report::tables::Problem;
 use crate::settings::{Settings, StatusClass};
 use crate::snapshot::Gone;
 use crate::timeline::Timeline;
+
+/// One data-quality finding: a row of `data_quality.csv`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Problem {
+    pub ticket: String,
+    pub problem: &'static str,
+    pub detail: String,
+}
 
 /// The problem name of comments and worklogs by people who are neither staff, bot nor
 /// reporter (its detail names them, so a self-review leaves it out).

@@ -2,7 +2,7 @@
 //! components that have samples. Components without samples are left out; with none, the
 //! score is empty.
 
-use crate::metrics::weekly::Acc;
+use crate::metrics::acc::Acc;
 use crate::settings::ScoreWeights;
 
 /// Each component's value (0–100) for one row, None without samples, with its weight.

@@ -15,10 +15,9 @@
 use std::collections::BTreeSet;
 
 use crate::metrics::TicketCtx;
-use crate::metrics::weekly::Tally;
-use crate::metrics::weekly::pct;
+use crate::metrics::columns::Col;
+use crate::metrics::tally::{Tally, Value, count, pct};
 use crate::model::{Short, Ts};
-use crate::report::csv::Cell;
 use crate::settings::Settings;
 use crate::week::Week;
 
@@ -108,13 +107,10 @@ pub fn tally<'a>(items: &'a [Logged], weeks: &BTreeSet<Week>, rows: &mut Tally<'
     }
 }
 
-/// One weekly column: its SPEC §5 name and how a row's accumulator fills it.
-pub type Column = (&'static str, fn(&TimeLogAcc) -> Cell<'static>);
-
-/// The `engineer_weekly.csv` time-logging columns, in SPEC §5 order.
-pub const COLUMNS: &[Column] = &[
-    ("hours_logged", |a| Cell::Num(Some(a.hours_logged()))),
-    ("worklogs", |a| a.worklogs.into()),
-    ("late_logs", |a| a.late_logs.into()),
-    ("same_day_log_pct", |a| Cell::Pct(a.same_day_log_pct())),
+/// The weekly columns of this family, each read from a row's `TimeLogAcc`.
+pub const VALUES: &[Value<TimeLogAcc>] = &[
+    (Col::HoursLogged, |a| Some(a.hours_logged())),
+    (Col::Worklogs, |a| count(a.worklogs)),
+    (Col::LateLogs, |a| count(a.late_logs)),
+    (Col::SameDayLogPct, TimeLogAcc::same_day_log_pct),
 ];

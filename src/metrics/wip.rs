@@ -21,9 +21,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono_tz::Tz;
 
 use crate::metrics::TicketCtx;
-use crate::metrics::weekly::Tally;
+use crate::metrics::columns::Col;
+use crate::metrics::tally::{Tally, Value, count};
 use crate::model::{Short, Ts};
-use crate::report::csv::Cell;
 use crate::settings::Settings;
 use crate::timeline::Track;
 use crate::week::Week;
@@ -201,15 +201,12 @@ impl WipAcc {
     }
 }
 
-/// One weekly column of this family: its SPEC name and how a row fills it.
-type Column = (&'static str, fn(&WipAcc) -> Cell<'static>);
-
-/// The SPEC §5 columns of this family, in SPEC order.
-pub const COLUMNS: &[Column] = &[
-    ("max_wip", |a| a.max_wip.into()),
-    ("multi_wip_hours", |a| Cell::Num(Some(a.multi_wip_hours()))),
-    ("assignments", |a| a.assignments.into()),
-    ("prebooked", |a| a.prebooked.into()),
+/// The weekly columns of this family, each read from a row's `WipAcc`.
+pub const VALUES: &[Value<WipAcc>] = &[
+    (Col::MaxWip, |a| count(a.max_wip)),
+    (Col::MultiWipHours, |a| Some(a.multi_wip_hours())),
+    (Col::Assignments, |a| count(a.assignments)),
+    (Col::Prebooked, |a| count(a.prebooked)),
 ];
 
 /// Adds the items of the window's weeks to their rows. Intervals of all tickets are swept

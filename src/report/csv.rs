@@ -6,6 +6,8 @@ use std::fmt::Write;
 
 use rayon::prelude::*;
 
+pub use crate::format::{num2, pct1};
+use crate::format::{num2_into, pct1_into};
 use crate::model::{Ts, push_ts};
 use crate::week::Week;
 
@@ -44,9 +46,7 @@ impl<'a> Cell<'a> {
             }
             Cell::Pct(x) => {
                 if let Some(p) = x {
-                    let start = out.len();
-                    let _ = write!(out, "{p:.1}");
-                    fix_zero(out, start);
+                    pct1_into(*p, out);
                 }
             }
             Cell::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
@@ -82,36 +82,6 @@ impl<'a> Cell<'a> {
 impl From<u64> for Cell<'_> {
     fn from(n: u64) -> Self {
         Cell::Int(n as i64)
-    }
-}
-
-/// A number rounded to 2 decimals with trailing zeros dropped: 12.5, 12, 12.33.
-pub fn num2(x: f64) -> String {
-    let mut out = String::new();
-    num2_into(x, &mut out);
-    out
-}
-
-/// A percentage with one decimal: 66.7, 100.0, 0.0 (never -0.0).
-pub fn pct1(x: f64) -> String {
-    Cell::Pct(Some(x)).csv_text()
-}
-
-fn num2_into(x: f64, out: &mut String) {
-    let start = out.len();
-    let _ = write!(out, "{x:.2}");
-    if out[start..].contains('.') {
-        let kept = out.trim_end_matches('0').trim_end_matches('.').len();
-        out.truncate(kept);
-    }
-    fix_zero(out, start);
-}
-
-/// A negative zero (`-0`, `-0.0`) written from `start` loses its sign.
-fn fix_zero(out: &mut String, start: usize) {
-    let s = &out[start..];
-    if s.starts_with('-') && s[1..].chars().all(|c| c == '0' || c == '.') {
-        out.remove(start);
     }
 }
 

@@ -2,7 +2,7 @@
 //! has a value for it, engineers (not `(unassigned)`) and the team alike.
 
 use crate::metrics::UNASSIGNED;
-use crate::metrics::columns::COLUMNS;
+use crate::metrics::columns::column;
 use crate::report::csv::{Cell, table};
 use crate::report::values::{ValueRow, WeeklyValues, format_value};
 use crate::settings::Goal;
@@ -55,10 +55,7 @@ pub fn goals_csv(rows: &[GoalRow]) -> Vec<u8> {
     table(
         &["week", "engineer", "metric", "value", "goal", "met"],
         rows.iter().map(|r| {
-            let def = COLUMNS
-                .iter()
-                .find(|c| c.name == r.metric)
-                .expect("a goal names a column");
+            let (_, def) = column(r.metric).expect("a goal names a column");
             vec![
                 Cell::Week(r.week),
                 Cell::text(r.engineer.as_str()),
@@ -74,22 +71,24 @@ pub fn goals_csv(rows: &[GoalRow]) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::metrics::columns::{Better, column};
+    use crate::metrics::columns::{Better, COLUMNS, Col};
 
-    fn goal(metric: &str, target: f64) -> Goal {
-        let (index, def) = column(metric).unwrap();
+    const ACK: Col = Col::AckSlaPct;
+    const LATE: Col = Col::LateLogs;
+
+    fn goal(col: Col, target: f64) -> Goal {
         Goal {
-            metric: def.name,
-            index,
-            better: def.better.unwrap(),
+            metric: col.name(),
+            index: col.index(),
+            better: col.def().better.unwrap(),
             target,
         }
     }
 
-    fn row(week: &str, engineer: &str, set: &[(&str, f64)]) -> ValueRow {
+    fn row(week: &str, engineer: &str, set: &[(Col, f64)]) -> ValueRow {
         let mut values = vec![None; COLUMNS.len()];
-        for (name, v) in set {
-            values[column(name).unwrap().0] = Some(*v);
+        for (col, v) in set {
+            values[col.index()] = Some(*v);
         }
         ValueRow {
             week: week.parse().unwrap(),
@@ -102,34 +101,22 @@ mod tests {
     #[test]
     fn goals_csv_by_hand() {
         // Goals: ack_sla_pct ≥ 95 (higher is better), late_logs ≤ 0 (lower is better).
-        let goals = vec![goal("ack_sla_pct", 95.0), goal("late_logs", 0.0)];
+        let goals = vec![goal(ACK, 95.0), goal(LATE, 0.0)];
         assert_eq!(goals[0].better, Better::Higher);
         let values = WeeklyValues {
             engineers: vec![
                 // bob: 95.0 meets ≥ 95 exactly; 2 late logs miss ≤ 0.
-                row(
-                    "2026-W46",
-                    "bob",
-                    &[("ack_sla_pct", 95.0), ("late_logs", 2.0)],
-                ),
+                row("2026-W46", "bob", &[(ACK, 95.0), (LATE, 2.0)]),
                 // (unassigned) never gets goal rows.
-                row("2026-W46", "(unassigned)", &[("ack_sla_pct", 10.0)]),
+                row("2026-W46", "(unassigned)", &[(ACK, 10.0)]),
                 // ann: no decided ack clock (empty cell) → no ack row; 0 late logs meets.
-                row("2026-W47", "ann", &[("late_logs", 0.0)]),
+                row("2026-W47", "ann", &[(LATE, 0.0)]),
                 // =eve: 94.9 misses; the id is neutralised in the CSV.
-                row("2026-W47", "=eve", &[("ack_sla_pct", 94.9)]),
+                row("2026-W47", "=eve", &[(ACK, 94.9)]),
             ],
             team: vec![
-                row(
-                    "2026-W46",
-                    "(team)",
-                    &[("ack_sla_pct", 50.0), ("late_logs", 2.0)],
-                ),
-                row(
-                    "2026-W47",
-                    "(team)",
-                    &[("ack_sla_pct", 94.9), ("late_logs", 0.0)],
-                ),
+                row("2026-W46", "(team)", &[(ACK, 50.0), (LATE, 2.0)]),
+                row("2026-W47", "(team)", &[(ACK, 94.9), (LATE, 0.0)]),
             ],
         };
         let rows = evaluate(&values, &goals);
@@ -151,7 +138,7 @@ mod tests {
     #[test]
     fn no_goals_no_rows() {
         let values = WeeklyValues {
-            engineers: vec![row("2026-W47", "ann", &[("late_logs", 0.0)])],
+            engineers: vec![row("2026-W47", "ann", &[(LATE, 0.0)])],
             team: vec![],
         };
         assert!(evaluate(&values, &[]).is_empty());

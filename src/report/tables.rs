@@ -1,118 +1,63 @@
 //! The report's CSV tables, each a function from items to bytes.
 
+use crate::metrics::columns::{COLUMNS, ColumnDef, Format};
 use crate::metrics::feedback::Point;
-use crate::metrics::weekly::{Row, TEAM, Weekly};
-use crate::metrics::{Clock, Escalation, People, UNASSIGNED, escalations::EscalationIndex};
-use crate::metrics::{calls, ownership, score, timelog, wip};
+use crate::metrics::quality::Problem;
+use crate::metrics::weekly::Weekly;
+use crate::metrics::{Clock, Escalation, People, escalations::EscalationIndex};
 use crate::model::Ticket;
 use crate::report::csv::{Cell, table, table_of};
+use crate::report::values::{ValueRow, value_rows};
 use crate::settings::ScoreWeights;
 
 const MS_PER_MIN: f64 = 60_000.0;
 
-/// One weekly column: its SPEC name and how a row fills it.
-type Column = (&'static str, fn(&Row) -> Cell<'static>);
-
-/// A weekly column that may need the settings (the score's weights).
-pub(crate) type DynColumn<'a> = (&'static str, Box<dyn Fn(&Row) -> Cell<'static> + 'a>);
-
-/// A family's own column list: names and how its part of a row fills them.
-type FamilyColumns<T> = [(&'static str, fn(&T) -> Cell<'static>)];
-
-/// A family's columns, reading that family's part of the row.
-fn family<'a, T: 'a>(
-    columns: &'a FamilyColumns<T>,
-    part: fn(&Row) -> &T,
-) -> impl Iterator<Item = DynColumn<'a>> {
-    columns.iter().map(move |(name, f)| {
-        let f = *f;
-        (
-            *name,
-            Box::new(move |r: &Row| f(part(r))) as Box<dyn Fn(&Row) -> Cell<'static>>,
-        )
-    })
+/// `engineer_weekly.csv`: rows are already sorted by week, then engineer (byte order).
+pub fn engineer_weekly(weekly: &Weekly, people: &People, weights: &ScoreWeights) -> Vec<u8> {
+    weekly_csv(&value_rows(&weekly.engineers, people, weights))
 }
 
-/// Every weekly column after `week, engineer, engineer_name`, in SPEC §5 order.
-pub(crate) fn weekly_columns(weights: &ScoreWeights) -> Vec<DynColumn<'_>> {
-    let sla = WEEKLY
-        .iter()
-        .map(|(name, f)| (*name, Box::new(*f) as Box<dyn Fn(&Row) -> Cell<'static>>));
-    sla.chain(family(ownership::COLUMNS, |r| &r.acc.own))
-        .chain(family(calls::COLUMNS, |r| &r.acc.calls))
-        .chain(family(timelog::COLUMNS, |r| &r.acc.time))
-        .chain(family(wip::COLUMNS, |r| &r.acc.wip))
-        .chain(family(ownership::REOPEN_COLUMNS, |r| &r.acc.own))
-        .chain(std::iter::once((
-            "score",
-            Box::new(move |r: &Row| Cell::Pct(score::score(&r.acc, weights)))
-                as Box<dyn Fn(&Row) -> Cell<'static>>,
-        )))
-        .collect()
+/// `team_weekly.csv`: one `(team)` row per week of the window.
+pub fn team_weekly(weekly: &Weekly, people: &People, weights: &ScoreWeights) -> Vec<u8> {
+    weekly_csv(&value_rows(&weekly.team, people, weights))
 }
 
-/// The SLA and escalation columns, in SPEC §5 order.
-const WEEKLY: &[Column] = &[
-    ("acks", |r| r.acc.sla.acks().into()),
-    ("ack_p50_min", |r| Cell::Num(r.acc.sla.ack_p50())),
-    ("ack_p90_min", |r| Cell::Num(r.acc.sla.ack_p90())),
-    ("ack_max_min", |r| Cell::Num(r.acc.sla.ack_max())),
-    ("ack_breaches", |r| r.acc.sla.ack_breaches.into()),
-    ("ack_sla_pct", |r| Cell::Pct(r.acc.sla.ack_sla_pct())),
-    ("update_gaps", |r| r.acc.sla.gap_decided.into()),
-    ("update_breaches", |r| r.acc.sla.gap_breaches.into()),
-    ("update_sla_pct", |r| Cell::Pct(r.acc.sla.update_sla_pct())),
-    ("sla_breaches", |r| r.acc.sla.sla_breaches().into()),
-    ("escalations", |r| r.acc.sla.escalations.into()),
-    ("escalations_early", |r| r.acc.sla.escalations_early.into()),
-    ("escalations_late", |r| r.acc.sla.escalations_late.into()),
-    ("escalations_after_breach", |r| {
-        r.acc.sla.escalations_after_breach.into()
-    }),
-    ("escalation_lead_p50_min", |r| {
-        Cell::Num(r.acc.sla.escalation_lead_p50())
-    }),
-    ("silent_breaches", |r| r.acc.sla.silent_breaches.into()),
-];
-
-fn weekly_table<'a>(
-    rows: impl IntoIterator<Item = &'a Row>,
-    people: &People,
-    weights: &ScoreWeights,
-) -> Vec<u8> {
-    let columns = weekly_columns(weights);
+/// A weekly table written from its values: `week, engineer, engineer_name`, then every
+/// column of `COLUMNS` in its format. The values are rounded already, so the file shows
+/// exactly the numbers the pages, goals and mail read.
+pub fn weekly_csv(rows: &[ValueRow]) -> Vec<u8> {
     let header: Vec<&str> = ["week", "engineer", "engineer_name"]
         .into_iter()
-        .chain(columns.iter().map(|(name, _)| *name))
+        .chain(COLUMNS.iter().map(|c| c.name))
         .collect();
     table(
         &header,
-        rows.into_iter().map(|r| {
-            let name = if r.engineer == UNASSIGNED || r.engineer == TEAM {
-                ""
-            } else {
-                people.name(&r.engineer)
-            };
+        rows.iter().map(|r| {
             [
                 Cell::Week(r.week),
                 Cell::text(&r.engineer),
-                Cell::text(name),
+                Cell::text(&r.name),
             ]
             .into_iter()
-            .chain(columns.iter().map(|(_, f)| f(r)))
+            .chain(
+                r.values
+                    .iter()
+                    .zip(COLUMNS)
+                    .map(|(v, def)| value_cell(def, *v)),
+            )
             .collect()
         }),
     )
 }
 
-/// `engineer_weekly.csv`: rows are already sorted by week, then engineer (byte order).
-pub fn engineer_weekly(weekly: &Weekly, people: &People, weights: &ScoreWeights) -> Vec<u8> {
-    weekly_table(&weekly.engineers, people, weights)
-}
-
-/// `team_weekly.csv`: one `(team)` row per week of the window.
-pub fn team_weekly(weekly: &Weekly, people: &People, weights: &ScoreWeights) -> Vec<u8> {
-    weekly_table(&weekly.team, people, weights)
+/// The cell of a weekly column's value: a whole number, 2 decimals or a percentage with 1,
+/// as the column's format says; empty for `None`.
+pub fn value_cell(def: &ColumnDef, value: Option<f64>) -> Cell<'static> {
+    match (def.format, value) {
+        (Format::Count, Some(n)) => Cell::Int(n.round() as i64),
+        (Format::Count | Format::Num2, v) => Cell::Num(v),
+        (Format::Pct1, v) => Cell::Pct(v),
+    }
 }
 
 const CLOCK_HEADER: &[&str] = &[
@@ -190,14 +135,6 @@ pub fn escalations(escalations: &[&Escalation], tickets: &[Ticket]) -> Vec<u8> {
             ]
         }),
     )
-}
-
-/// One data-quality finding.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Problem {
-    pub ticket: String,
-    pub problem: &'static str,
-    pub detail: String,
 }
 
 /// `data_quality.csv`.

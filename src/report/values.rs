@@ -1,12 +1,12 @@
 //! The weekly tables as typed values: what `engineer_weekly.csv` and `team_weekly.csv`
 //! write, as numbers every other output reads (pages, goals, mail summaries), so none of
-//! them reads a CSV back. A value is the number exactly as the CSV writes it.
+//! them reads a CSV back. A value is the number exactly as the CSV writes it: each is
+//! rounded as its column's format writes it, and the CSV is written from these values.
 
-use crate::metrics::columns::{COLUMNS, ColumnDef, Format};
+use crate::format::{num2, pct1};
+use crate::metrics::columns::{COLUMNS, Col, ColumnDef, Format, column};
 use crate::metrics::weekly::{Row, TEAM, Weekly};
 use crate::metrics::{People, UNASSIGNED};
-use crate::report::csv::{num2, pct1};
-use crate::report::tables::weekly_columns;
 use crate::settings::ScoreWeights;
 use crate::week::Week;
 
@@ -23,15 +23,41 @@ pub struct ValueRow {
 }
 
 impl ValueRow {
+    /// The values of `row`, with its person's display name from `people`.
+    pub fn new(row: &Row, people: &People, weights: &ScoreWeights) -> ValueRow {
+        ValueRow {
+            week: row.week,
+            engineer: row.engineer.clone(),
+            name: if row.engineer == UNASSIGNED || row.engineer == TEAM {
+                String::new()
+            } else {
+                people.name(&row.engineer).to_string()
+            },
+            values: row
+                .values(weights)
+                .into_iter()
+                .zip(COLUMNS)
+                .map(|(v, def)| v.map(|x| def.format.round(x)))
+                .collect(),
+        }
+    }
+
     /// The value of `col`; `None` for an empty cell.
-    pub fn value(&self, col: crate::metrics::columns::Col) -> Option<f64> {
+    pub fn value(&self, col: Col) -> Option<f64> {
         self.values[col.index()]
     }
 
     /// The value of the column called `name`; `None` for an empty cell or an unknown name.
     pub fn get(&self, name: &str) -> Option<f64> {
-        crate::metrics::columns::column(name).and_then(|(i, _)| self.values[i])
+        column(name).and_then(|(i, _)| self.values[i])
     }
+}
+
+/// The value rows of `rows`, in their order.
+pub fn value_rows(rows: &[Row], people: &People, weights: &ScoreWeights) -> Vec<ValueRow> {
+    rows.iter()
+        .map(|r| ValueRow::new(r, people, weights))
+        .collect()
 }
 
 /// Both weekly tables of a report, rows in the CSVs' order.
@@ -44,46 +70,11 @@ pub struct WeeklyValues {
 impl WeeklyValues {
     /// The values of `weekly`'s rows, with the display names of `people`.
     pub fn new(weekly: &Weekly, people: &People, weights: &ScoreWeights) -> WeeklyValues {
-        let columns = weekly_columns(weights);
-        debug_assert!(
-            columns
-                .iter()
-                .map(|(n, _)| *n)
-                .eq(COLUMNS.iter().map(|c| c.name))
-        );
-        let rows = |rows: &[Row]| -> Vec<ValueRow> {
-            rows.iter()
-                .map(|r| ValueRow {
-                    week: r.week,
-                    engineer: r.engineer.clone(),
-                    name: if r.engineer == UNASSIGNED || r.engineer == TEAM {
-                        String::new()
-                    } else {
-                        people.name(&r.engineer).to_string()
-                    },
-                    values: columns
-                        .iter()
-                        .zip(COLUMNS)
-                        .map(|((_, cell), def)| parse(def, &cell(r).csv_text()))
-                        .collect(),
-                })
-                .collect()
-        };
         WeeklyValues {
-            engineers: rows(&weekly.engineers),
-            team: rows(&weekly.team),
+            engineers: value_rows(&weekly.engineers, people, weights),
+            team: value_rows(&weekly.team, people, weights),
         }
     }
-}
-
-/// A value read back from the text the CSV writes for it: the number as written.
-fn parse(def: &ColumnDef, text: &str) -> Option<f64> {
-    if text.is_empty() {
-        return None;
-    }
-    let v: f64 = text.parse().ok()?;
-    debug_assert_eq!(format_value(def, Some(v)), text, "{}", def.name);
-    Some(v)
 }
 
 /// A value as the weekly CSVs write it: `3`, `12.5`, `100.0`; empty for `None`.
@@ -99,8 +90,7 @@ pub fn format_value(def: &ColumnDef, v: Option<f64>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::metrics::columns::column;
-    use crate::metrics::weekly::Acc;
+    use crate::metrics::acc::Acc;
 
     fn weights() -> ScoreWeights {
         ScoreWeights {
@@ -136,19 +126,25 @@ mod tests {
             row.engineer, "=ann",
             "ids stay as they are, not neutralised"
         );
-        assert_eq!(row.get("acks"), Some(2.0));
-        assert_eq!(row.get("ack_p50_min"), Some(15.0));
+        assert_eq!(row.value(Col::Acks), Some(2.0));
+        // p50 = 15.002 → written 15
+        assert_eq!(row.value(Col::AckP50Min), Some(15.0));
         // p90 of [10, 20.004] = 10 + 0.9 × 10.004 = 19.0036 → written 19
-        assert_eq!(row.get("ack_p90_min"), Some(19.0));
-        assert_eq!(row.get("ack_max_min"), Some(20.0));
+        assert_eq!(row.value(Col::AckP90Min), Some(19.0));
+        // 20.004 → written 20
+        assert_eq!(row.value(Col::AckMaxMin), Some(20.0));
         // 2 of 3 decided unbreached: 66.666… → 66.7
-        assert_eq!(row.get("ack_sla_pct"), Some(66.7));
-        assert_eq!(row.get("update_sla_pct"), None);
-        assert_eq!(row.get("sla_breaches"), Some(1.0));
-        let (_, pct) = column("ack_sla_pct").unwrap();
+        assert_eq!(row.value(Col::AckSlaPct), Some(66.7));
+        assert_eq!(row.value(Col::UpdateSlaPct), None);
+        assert_eq!(row.value(Col::SlaBreaches), Some(1.0));
+        // Only the ack component has samples: the score is its 66.666… → 66.7.
+        assert_eq!(row.value(Col::Score), Some(66.7));
+        assert_eq!(row.get(Col::AckSlaPct.name()), Some(66.7));
+        assert_eq!(row.get("week"), None);
+        let pct = Col::AckSlaPct.def();
         assert_eq!(format_value(pct, Some(66.7)), "66.7");
         assert_eq!(format_value(pct, Some(100.0)), "100.0");
-        let (_, p90) = column("ack_p90_min").unwrap();
+        let p90 = Col::AckP90Min.def();
         assert_eq!(format_value(p90, Some(19.0)), "19");
         assert_eq!(format_value(p90, Some(12.5)), "12.5");
         assert_eq!(format_value(p90, None), "");

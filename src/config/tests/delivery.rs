@@ -1,7 +1,7 @@
 //! `[goals]`, `[delivery]` and `[team] emails` (SPEC §3, §5 Goals, §7), checked by hand.
 
 use super::{load_str, usage_error};
-use crate::metrics::columns::Better;
+use crate::metrics::columns::{Better, Col};
 use crate::settings::SmtpSecurity;
 
 #[test]
@@ -15,9 +15,9 @@ fn goals_keep_column_order_and_direction() {
     assert_eq!(
         got,
         vec![
-            ("ack_p90_min", 2, Better::Lower, 12.5),
-            ("ack_sla_pct", 5, Better::Higher, 95.0),
-            ("late_logs", 29, Better::Lower, 0.0),
+            (Col::AckP90Min.name(), 2, Better::Lower, 12.5),
+            (Col::AckSlaPct.name(), 5, Better::Higher, 95.0),
+            (Col::LateLogs.name(), 29, Better::Lower, 0.0),
         ]
     );
     assert!(

@@ -17,6 +17,7 @@ use chrono_tz::Tz;
 use rayon::prelude::*;
 
 use crate::metrics::calls::Call;
+use crate::metrics::columns::Col;
 use crate::metrics::escalations::EscalationIndex;
 use crate::metrics::handoffs::{Handoff, Reopen, Resolution};
 use crate::metrics::timelog::Logged;
@@ -59,14 +60,14 @@ pub struct Point {
 /// A point found by a rule, before it is tied to its row and its tickets get their keys.
 struct Draft {
     kind: Kind,
-    metric: &'static str,
+    metric: Col,
     message: String,
     /// Indices of the tickets that show it (repeats allowed).
     tickets: Vec<usize>,
 }
 
 impl Draft {
-    fn plus(metric: &'static str, message: String, tickets: Vec<usize>) -> Draft {
+    fn plus(metric: Col, message: String, tickets: Vec<usize>) -> Draft {
         Draft {
             kind: Kind::Plus,
             metric,
@@ -75,7 +76,7 @@ impl Draft {
         }
     }
 
-    fn improve(metric: &'static str, message: String, tickets: Vec<usize>) -> Draft {
+    fn improve(metric: Col, message: String, tickets: Vec<usize>) -> Draft {
         Draft {
             kind: Kind::Improve,
             metric,
@@ -88,7 +89,7 @@ impl Draft {
     /// `message` is given how many there are.
     fn if_any(
         kind: Kind,
-        metric: &'static str,
+        metric: Col,
         tickets: Vec<usize>,
         message: impl FnOnce(usize) -> String,
     ) -> Option<Draft> {
@@ -240,7 +241,7 @@ pub fn points(rows: &[Row], items: &Items, tickets: &[Ticket], tz: Tz) -> Vec<Po
                     week: row.week,
                     engineer: row.engineer.clone(),
                     kind: d.kind,
-                    metric: d.metric,
+                    metric: d.metric.name(),
                     message: d.message,
                     tickets: keys(tickets, d.tickets),
                 })

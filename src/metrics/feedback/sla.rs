@@ -3,6 +3,7 @@
 //! before any SLA violation).
 
 use super::{Draft, Evidence, Kind, plural};
+use crate::metrics::columns::Col;
 use crate::metrics::{Clock, EscalationClass};
 use crate::settings::ClockKind;
 
@@ -33,7 +34,7 @@ pub(super) fn ack_plus(e: &Evidence) -> Option<Draft> {
         "Every acknowledgement within the SLA target ({})",
         plural(acks.len(), "ticket clock", "ticket clocks")
     );
-    Some(Draft::plus("ack_sla_pct", message, acks))
+    Some(Draft::plus(Col::AckSlaPct, message, acks))
 }
 
 /// Plus: decided update gaps, none breached.
@@ -49,13 +50,13 @@ pub(super) fn update_plus(e: &Evidence) -> Option<Draft> {
         "Kept customers informed within the update target ({})",
         plural(gaps.len(), "update", "updates")
     );
-    Some(Draft::plus("update_sla_pct", message, gaps))
+    Some(Draft::plus(Col::UpdateSlaPct, message, gaps))
 }
 
 /// Plus: early escalations.
 pub(super) fn early_plus(e: &Evidence) -> Option<Draft> {
     let early = escalated(e, EscalationClass::Early);
-    Draft::if_any(Kind::Plus, "escalations_early", early, |n| {
+    Draft::if_any(Kind::Plus, Col::EscalationsEarly, early, |n| {
         format!(
             "Escalated to the lead well before the SLA deadline ({})",
             plural(n, "time", "times")
@@ -75,7 +76,7 @@ fn breached(e: &Evidence, kind: ClockKind) -> Vec<usize> {
 pub(super) fn ack_improve(e: &Evidence) -> Option<Draft> {
     Draft::if_any(
         Kind::Improve,
-        "ack_sla_pct",
+        Col::AckSlaPct,
         breached(e, ClockKind::Ack),
         |n| {
             format!(
@@ -89,7 +90,7 @@ pub(super) fn ack_improve(e: &Evidence) -> Option<Draft> {
 /// Improve: breached update gaps.
 pub(super) fn update_improve(e: &Evidence) -> Option<Draft> {
     let late = breached(e, ClockKind::Update);
-    Draft::if_any(Kind::Improve, "update_sla_pct", late, |n| {
+    Draft::if_any(Kind::Improve, Col::UpdateSlaPct, late, |n| {
         format!(
             "{} where the customer waited longer than the update target",
             plural(n, "ticket clock", "ticket clocks")
@@ -105,7 +106,7 @@ pub(super) fn silent_improve(e: &Evidence) -> Option<Draft> {
         .filter(|c| c.breached && !e.escalation_index.escalated_within(c))
         .map(|c| c.ticket)
         .collect();
-    Draft::if_any(Kind::Improve, "silent_breaches", silent, |n| {
+    Draft::if_any(Kind::Improve, Col::SilentBreaches, silent, |n| {
         format!(
             "{} without an escalation to the lead before the deadline",
             plural(n, "SLA breach", "SLA breaches")
@@ -116,7 +117,7 @@ pub(super) fn silent_improve(e: &Evidence) -> Option<Draft> {
 /// Improve: escalations after the pending deadline had passed.
 pub(super) fn after_breach_improve(e: &Evidence) -> Option<Draft> {
     let after = escalated(e, EscalationClass::AfterBreach);
-    Draft::if_any(Kind::Improve, "escalations_after_breach", after, |n| {
+    Draft::if_any(Kind::Improve, Col::EscalationsAfterBreach, after, |n| {
         format!(
             "{} only after the SLA was already breached: escalate well before",
             plural(n, "escalation", "escalations")

@@ -1,6 +1,7 @@
 //! Feedback on time logging (handbook: at the end of the day, report all the time logs).
 
 use super::{Draft, Evidence, Kind, plural};
+use crate::metrics::columns::Col;
 
 /// Plus: worklogs in the week, every one logged on the local day of the work.
 pub(super) fn same_day_plus(e: &Evidence) -> Option<Draft> {
@@ -12,7 +13,7 @@ pub(super) fn same_day_plus(e: &Evidence) -> Option<Draft> {
         plural(e.logged.len(), "worklog", "worklogs")
     );
     let tickets = e.logged.iter().map(|l| l.ticket).collect();
-    Some(Draft::plus("same_day_log_pct", message, tickets))
+    Some(Draft::plus(Col::SameDayLogPct, message, tickets))
 }
 
 /// Improve: worklogs logged on a later local day than the work.
@@ -23,7 +24,7 @@ pub(super) fn late_improve(e: &Evidence) -> Option<Draft> {
         .filter(|l| l.late)
         .map(|l| l.ticket)
         .collect();
-    Draft::if_any(Kind::Improve, "late_logs", late, |n| {
+    Draft::if_any(Kind::Improve, Col::LateLogs, late, |n| {
         format!(
             "{} after the day of the work: report all time logs by the end of the day",
             plural(n, "worklog logged", "worklogs logged")

@@ -7,9 +7,10 @@ use std::collections::{HashMap, HashSet};
 use chrono_tz::Tz;
 
 use super::{Draft, Evidence, Key, Kind, plural};
+use crate::format::num2;
+use crate::metrics::columns::Col;
 use crate::metrics::wip::WipInterval;
 use crate::model::Ts;
-use crate::report::csv::num2;
 use crate::week::Week;
 
 /// Improve: hours of the week with two or more tickets in progress for the engineer.
@@ -24,7 +25,7 @@ pub(super) fn multi_wip_improve(e: &Evidence) -> Option<Draft> {
         "{hours} h with two or more tickets In Progress at once: do not In-Progress multiple tickets you cannot work on in parallel"
     );
     Some(Draft::improve(
-        "multi_wip_hours",
+        Col::MultiWipHours,
         message,
         e.parallel.to_vec(),
     ))
@@ -38,7 +39,7 @@ pub(super) fn prebooked_improve(e: &Evidence) -> Option<Draft> {
         .filter(|a| a.prebooked)
         .map(|a| a.ticket)
         .collect();
-    Draft::if_any(Kind::Improve, "prebooked", prebooked, |n| {
+    Draft::if_any(Kind::Improve, Col::Prebooked, prebooked, |n| {
         format!(
             "{} assigned but not moved to In Progress: do not pre-book tickets, take one up only if you can work on it now",
             plural(n, "ticket", "tickets")

@@ -276,5 +276,5 @@ impl Inputs<'_> {
 /// The median, interpolating between the two middle values (the 50th percentile, as the
 /// weekly tables compute it); None without values.
 pub fn median(values: Vec<f64>) -> Option<f64> {
-    crate::metrics::weekly::percentile(&values, 0.5)
+    crate::metrics::tally::percentile(&values, 0.5)
 }

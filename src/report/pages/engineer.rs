@@ -123,7 +123,7 @@ impl EngineerPage {
                     before: format_value(def, value(prev)),
                     delta: delta(def, value(prev), value(now)),
                     // A median of counts can fall between two (2.5): written as a number.
-                    median: match crate::metrics::weekly::percentile(&all, 0.5) {
+                    median: match crate::metrics::tally::percentile(&all, 0.5) {
                         Some(m) if def.format == crate::metrics::columns::Format::Count => {
                             crate::report::csv::num2(m)
                         }

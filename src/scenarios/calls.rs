@@ -1,7 +1,7 @@
 //! Call worklogs and call notes on hand-built tickets (SPEC §4 "Calls").
 
 use super::{Family, family_items, family_lines, lines};
-use crate::metrics::calls::{COLUMNS, Call, CallAcc, CallKind, tally, ticket_calls};
+use crate::metrics::calls::{Call, CallAcc, CallKind, VALUES, tally, ticket_calls};
 use crate::metrics::testkit::{settings, ticket};
 use crate::model::Ticket;
 use crate::report::calls::calls_csv;
@@ -17,7 +17,7 @@ fn column_lines(items: &[Call], window: &[&str]) -> Vec<String> {
     let family = Family {
         tally,
         merge: CallAcc::merge,
-        columns: COLUMNS,
+        values: VALUES,
     };
     family_lines(&family, items, window)
 }

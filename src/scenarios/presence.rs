@@ -3,6 +3,7 @@
 //! comment or a worklog (by `started`) in it; and the display name each row shows.
 
 use super::weekly_columns;
+use crate::metrics::columns::Col;
 use crate::metrics::testkit::{settings, ticket};
 
 /// Week 2026-W47 (Mon 16 – Sun 22 Nov), as of Fri 20 Nov 12:00.
@@ -50,10 +51,10 @@ fn rows_for_owners_and_authors_only_named_by_the_latest_sighting() {
             "week",
             "engineer",
             "engineer_name",
-            "acks",
-            "tickets_owned",
-            "worklogs",
-            "hours_logged",
+            Col::Acks.name(),
+            Col::TicketsOwned.name(),
+            Col::Worklogs.name(),
+            Col::HoursLogged.name(),
         ],
     );
     assert_eq!(

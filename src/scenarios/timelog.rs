@@ -2,10 +2,10 @@
 //! UTC so that local dates and weeks differ from UTC ones.
 
 use super::{Family, family_items, family_lines};
+use crate::metrics::columns::Col;
 use crate::metrics::testkit::{settings, ticket, ts};
-use crate::metrics::timelog::{COLUMNS, Logged, TimeLogAcc, tally, ticket_timelog};
+use crate::metrics::timelog::{Logged, TimeLogAcc, VALUES, tally, ticket_timelog};
 use crate::model::Ticket;
-use crate::report::csv::Cell;
 use crate::settings::Settings;
 
 /// The worklog items of every ticket created by as-of, in ticket order.
@@ -18,7 +18,7 @@ fn column_lines(items: &[Logged], window: &[&str]) -> Vec<String> {
     let family = Family {
         tally,
         merge: TimeLogAcc::merge,
-        columns: COLUMNS,
+        values: VALUES,
     };
     family_lines(&family, items, window)
 }
@@ -163,14 +163,14 @@ fn late_logs_and_weeks_in_the_team_zone() {
 fn empty_rows_and_negative_worklogs() {
     let none = TimeLogAcc::default();
     assert_eq!(none.same_day_log_pct(), None);
-    let cells: Vec<Cell> = COLUMNS.iter().map(|(_, f)| f(&none)).collect();
+    let values: Vec<(Col, Option<f64>)> = VALUES.iter().map(|(c, f)| (*c, f(&none))).collect();
     assert_eq!(
-        cells,
+        values,
         [
-            Cell::Num(Some(0.0)),
-            Cell::Int(0),
-            Cell::Int(0),
-            Cell::Pct(None)
+            (Col::HoursLogged, Some(0.0)),
+            (Col::Worklogs, Some(0.0)),
+            (Col::LateLogs, Some(0.0)),
+            (Col::SameDayLogPct, None)
         ]
     );
 

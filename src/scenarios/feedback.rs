@@ -1,6 +1,7 @@
 //! Plus and improvement points on hand-built tickets (SPEC §4 "Score and feedback"), built
 //! the way the report builds them: items, presence, weekly rows, then `feedback::points`.
 
+use crate::metrics::columns::Col;
 use crate::metrics::feedback::{self, Point};
 use crate::metrics::testkit::{settings, ticket, ts};
 use crate::metrics::{Prepared, weekly};
@@ -370,7 +371,7 @@ fn an_overlap_that_rounds_to_zero_hours_gives_no_point() {
     let multi = |points: Vec<String>| -> Vec<String> {
         points
             .into_iter()
-            .filter(|p| p.contains("multi_wip_hours"))
+            .filter(|p| p.contains(Col::MultiWipHours.name()))
             .collect()
     };
     let (_, points) = feedback(&s, &tickets(0), "2026-11-20T12:00", "2026-W47", 1);

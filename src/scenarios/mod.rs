@@ -1,4 +1,6 @@
-//! Scenario tests: hand-built tickets whose every number was worked out by hand.
+//! Scenario tests: hand-built tickets through the metric families to the report's tables,
+//! whose every number was worked out by hand. They sit above both `metrics` and `report`,
+//! which they read together.
 
 mod calls;
 mod clocks;
@@ -11,12 +13,12 @@ mod wip;
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use crate::metrics::tally::{Tally, Value};
 use crate::metrics::testkit;
-use crate::metrics::weekly::Tally;
 use crate::metrics::{Items, Prepared, TicketCtx};
 use crate::model::{Ticket, Ts};
 use crate::report::csv::{Cell, table};
-use crate::report::tables;
+use crate::report::tables::{self, value_cell};
 use crate::settings::Settings;
 use crate::week::Week;
 
@@ -47,15 +49,29 @@ pub fn family_items<T>(
         .collect()
 }
 
-/// A weekly column: its name and how an accumulator fills it.
-pub type Column<A> = (&'static str, fn(&A) -> Cell);
-
 /// How a family's weekly columns are tallied: its `tally`, its accumulators' `merge` and
-/// its `COLUMNS`.
+/// its `VALUES`.
 pub struct Family<I: 'static, A: 'static> {
     pub tally: for<'a> fn(&'a [I], &BTreeSet<Week>, &mut Tally<'a, A>),
     pub merge: fn(&mut A, &A),
-    pub columns: &'static [Column<A>],
+    pub values: &'static [Value<A>],
+}
+
+/// The names of a family's columns, in its `VALUES` order.
+pub fn value_names<A>(values: &[Value<A>]) -> impl Iterator<Item = &'static str> + '_ {
+    values.iter().map(|(col, _)| col.name())
+}
+
+/// A family's cells of one accumulator, as the weekly CSVs write them.
+pub fn value_cells<'a, 'c, A>(
+    values: &'a [Value<A>],
+    acc: &'a A,
+) -> impl Iterator<Item = Cell<'c>> + 'a {
+    values.iter().map(|(col, value)| {
+        let def = col.def();
+        let cell: Cell<'c> = value_cell(def, value(acc).map(|x| def.format.round(x)));
+        cell
+    })
 }
 
 /// `week,engineer,<family columns>` lines for the window's rows, then one `(team)` line per
@@ -78,41 +94,27 @@ pub fn family_lines<I, A: Default>(
         .chain(team.iter().map(|(w, acc)| (*w, "(team)".to_string(), acc)));
     let header: Vec<&str> = ["week", "engineer"]
         .into_iter()
-        .chain(family.columns.iter().map(|(name, _)| *name))
+        .chain(value_names(family.values))
         .collect();
     lines(table(
         &header,
         all.map(|(w, who, acc)| {
             [Cell::text(w.to_string()), Cell::text(who)]
                 .into_iter()
-                .chain(family.columns.iter().map(|(_, f)| f(acc)))
+                .chain(value_cells(family.values, acc))
                 .collect()
         }),
     ))
 }
 
-/// The SLA-family columns of the weekly tables, for tests of clocks and escalations.
-pub const SLA_COLUMNS: &[&str] = &[
-    "week",
-    "engineer",
-    "engineer_name",
-    "acks",
-    "ack_p50_min",
-    "ack_p90_min",
-    "ack_max_min",
-    "ack_breaches",
-    "ack_sla_pct",
-    "update_gaps",
-    "update_breaches",
-    "update_sla_pct",
-    "sla_breaches",
-    "escalations",
-    "escalations_early",
-    "escalations_late",
-    "escalations_after_breach",
-    "escalation_lead_p50_min",
-    "silent_breaches",
-];
+/// `week, engineer, engineer_name` and the SLA family's columns of the weekly tables, for
+/// tests of clocks and escalations.
+pub fn sla_columns() -> Vec<&'static str> {
+    ["week", "engineer", "engineer_name"]
+        .into_iter()
+        .chain(value_names(crate::metrics::sla::VALUES))
+        .collect()
+}
 
 /// The given columns of the engineer rows then the team rows, comma-joined per row.
 pub fn weekly_columns(

@@ -1,6 +1,7 @@
 //! Ack clocks and update gaps on hand-built tickets (SPEC §4).
 
-use super::{SLA_COLUMNS, clock_lines, weekly_columns};
+use super::{clock_lines, sla_columns, weekly_columns};
+use crate::metrics::columns::Col;
 use crate::metrics::testkit::{settings, ticket};
 
 /// Incident, high: internal, customer and bot comments do not stop the ack clock; the late
@@ -35,7 +36,7 @@ fn incident_ack_and_update_gaps() {
         "2026-11-18T00:00",
         "2026-W47",
         1,
-        SLA_COLUMNS,
+        &sla_columns(),
     );
     assert_eq!(
         weekly,
@@ -47,7 +48,12 @@ fn incident_ack_and_update_gaps() {
     );
     // Score: ack 0 % (weight 3) and update 100 % (weight 2) give 40; bob has only an
     // update component; the team pools: ack 0 %, update 50 %: (0×3 + 50×2) / 5 = 20.
-    let cols = ["engineer", "assignments", "prebooked", "score"];
+    let cols = [
+        "engineer",
+        Col::Assignments.name(),
+        Col::Prebooked.name(),
+        Col::Score.name(),
+    ];
     let got = weekly_columns(&s, &[t], "2026-11-18T00:00", "2026-W47", 1, &cols);
     // bob's assignment at 17:00 stays in Waiting On WSO2 until as-of: prebooked.
     assert_eq!(got, ["ann,1,0,40.0", "bob,1,1,0.0", "(team),2,1,20.0"]);
@@ -81,7 +87,7 @@ fn query_weekend_business_gap_and_reopen() {
             "SUP-2,update,query,normal,2026-11-20T09:30:00Z,2026-11-27T12:30:00Z,2026-11-23T00:00:00Z,false,510,2880,false,cat,2026-W47",
         ]
     );
-    let weekly = weekly_columns(&s, &[t], "2026-11-23T00:00", "2026-W47", 2, SLA_COLUMNS);
+    let weekly = weekly_columns(&s, &[t], "2026-11-23T00:00", "2026-W47", 2, &sla_columns());
     assert_eq!(
         weekly,
         [

@@ -3,10 +3,11 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::lines;
+use super::{lines, value_cells, value_names};
 use crate::metrics::Prepared;
+use crate::metrics::continuity::{OwnershipAcc, VALUES, tally};
 use crate::metrics::handoffs::{Continuity, ticket_continuity};
-use crate::metrics::ownership::{COLUMNS, OwnershipAcc, REOPEN_COLUMNS, tally, ticket_ownership};
+use crate::metrics::ownership::ticket_ownership;
 use crate::metrics::testkit::{settings, ticket, ts};
 use crate::model::Ticket;
 use crate::report::csv::{Cell, table};
@@ -49,17 +50,16 @@ fn weekly(items: &Continuity, window: &[&str]) -> Vec<String> {
         .iter()
         .map(|((w, e), acc)| (*w, e.clone(), acc))
         .chain(team.iter().map(|(w, acc)| (*w, "(team)".to_string(), acc)));
-    let columns = || COLUMNS.iter().chain(REOPEN_COLUMNS);
     let header: Vec<&str> = ["week", "engineer"]
         .into_iter()
-        .chain(columns().map(|(name, _)| *name))
+        .chain(value_names(VALUES))
         .collect();
     lines(table(
         &header,
         all.map(|(w, e, acc)| {
             [Cell::text(w.to_string()), Cell::text(e)]
                 .into_iter()
-                .chain(columns().map(|(_, f)| f(acc)))
+                .chain(value_cells(VALUES, acc))
                 .collect::<Vec<Cell>>()
         }),
     ))

@@ -2,6 +2,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use super::{value_cells, value_names};
 use crate::metrics::Prepared;
 use crate::metrics::testkit::{settings, ticket, ts};
 use crate::metrics::weekly::TEAM;
@@ -85,14 +86,14 @@ fn lines(rows: &BTreeMap<(Week, String), WipAcc>) -> Vec<String> {
     engineers.extend(rows.iter().filter(|((_, p), _)| p == TEAM));
     let header: Vec<&str> = ["week", "engineer"]
         .into_iter()
-        .chain(wip::COLUMNS.iter().map(|(n, _)| *n))
+        .chain(value_names(wip::VALUES))
         .collect();
     let bytes = table(
         &header,
         engineers.into_iter().map(|((w, p), acc)| {
             [Cell::text(w.to_string()), Cell::text(p)]
                 .into_iter()
-                .chain(wip::COLUMNS.iter().map(|(_, f)| f(acc)))
+                .chain(value_cells(wip::VALUES, acc))
                 .collect()
         }),
     );

@@ -1,0 +1,62 @@
+//! What every metric family shares when it sums its items into weekly rows: the rows it
+//! fills while tallying, how it answers a weekly column, and the statistics its columns
+//! are made of (percentages and percentiles). Every family imports this; it imports no
+//! family.
+
+use std::collections::BTreeMap;
+
+use crate::metrics::columns::Col;
+use crate::week::Week;
+
+/// One family's rows while it tallies: keyed by (week, person) borrowed from the items, so
+/// the millions of items add to their rows without copying ids.
+pub type Tally<'a, T> = BTreeMap<(Week, &'a str), T>;
+
+/// How a family answers one weekly column: the column, and its value read from the
+/// family's part of a row, unrounded (`None`: an empty cell). Each family lists these as
+/// its `VALUES`; the column's name, order and format come from `columns::COLUMNS`.
+pub type Value<A> = (Col, fn(&A) -> Option<f64>);
+
+/// A count as a column value.
+pub fn count(n: u64) -> Option<f64> {
+    Some(n as f64)
+}
+
+/// 100 × part / whole, or None without samples.
+pub fn pct(part: u64, whole: u64) -> Option<f64> {
+    (whole > 0).then(|| 100.0 * part as f64 / whole as f64)
+}
+
+/// Linear interpolation between closest ranks (numpy's default method).
+pub fn percentile(samples: &[f64], q: f64) -> Option<f64> {
+    if samples.is_empty() {
+        return None;
+    }
+    let mut xs = samples.to_vec();
+    xs.sort_by(f64::total_cmp);
+    let pos = q * (xs.len() - 1) as f64;
+    let lo = pos.floor() as usize;
+    let hi = pos.ceil() as usize;
+    Some(xs[lo] + (xs[hi] - xs[lo]) * (pos - lo as f64))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percentiles_interpolate_linearly() {
+        let xs = [1.0, 2.0, 3.0, 4.0];
+        assert_eq!(percentile(&xs, 0.5), Some(2.5));
+        assert!((percentile(&xs, 0.9).unwrap() - 3.7).abs() < 1e-9);
+        assert_eq!(percentile(&[7.0], 0.9), Some(7.0));
+        assert_eq!(percentile(&[], 0.5), None);
+        assert_eq!(percentile(&[10.0, 0.0], 0.9), Some(9.0));
+    }
+
+    #[test]
+    fn percentages_need_samples() {
+        assert_eq!(pct(0, 0), None);
+        assert_eq!(pct(2, 3).map(|p| (p * 10.0).round() / 10.0), Some(66.7));
+    }
+}
