@@ -9,6 +9,7 @@ pub mod error;
 pub mod generate;
 pub mod input_file;
 pub mod jira;
+pub mod measure;
 pub mod metrics;
 pub mod model;
 pub mod progress;

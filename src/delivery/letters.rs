@@ -52,7 +52,8 @@ pub fn engineer_page(id: &str) -> String {
 
 /// The messages for `report`, or None when it has no week to speak of.
 pub fn plan(report: &Report, wanted: &Wanted) -> Option<Plan> {
-    let week = *report.weeks.last()?;
+    let m = &report.measured;
+    let week = m.window.last()?;
     let file = |name: &str| {
         report
             .files
@@ -60,7 +61,7 @@ pub fn plan(report: &Report, wanted: &Wanted) -> Option<Plan> {
             .find(|(n, _)| n == name)
             .map(|(_, b)| b.clone())
     };
-    let team = Summary::team(week, &report.values, &report.goals, &report.feedback);
+    let team = Summary::team(week, &m.values, &m.goals, &m.feedback);
     let mut letters = Vec::new();
     let mut warnings = Vec::new();
     let index = file("index.html").unwrap_or_default();
@@ -81,13 +82,13 @@ pub fn plan(report: &Report, wanted: &Wanted) -> Option<Plan> {
         });
     }
     if wanted.engineers {
-        let active: BTreeMap<&str, &str> = report
+        let active: BTreeMap<&str, &str> = m
             .values
             .engineers
             .iter()
             // Engineers only: a lead or a customer credited with an item has a row too.
             .filter(|r| r.week == week && r.engineer != UNASSIGNED)
-            .filter(|r| report.engineers.contains(&r.engineer))
+            .filter(|r| m.engineers.contains(&r.engineer))
             .map(|r| (r.engineer.as_str(), r.name.as_str()))
             .collect();
         for (id, name) in active {
@@ -138,7 +139,13 @@ fn engineer_letter(
             "delivery: engineer {who} gets no mail: the report has no {page_name}"
         ));
     };
-    let mine = Summary::engineer(id, week, &report.values, &report.goals, &report.feedback);
+    let mine = Summary::engineer(
+        id,
+        week,
+        &report.measured.values,
+        &report.measured.goals,
+        &report.measured.feedback,
+    );
     let subject = format!("supportlens: your week {week}");
     let attachment = page_name.trim_start_matches("engineers/").to_string();
     let heading = if name.is_empty() {
@@ -163,6 +170,7 @@ fn engineer_letter(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::measure::{Measured, Window};
     use crate::metrics::columns::{COLUMNS, column};
     use crate::metrics::feedback::{Kind as PointKind, Point};
     use crate::report::goals::GoalRow;
@@ -209,53 +217,58 @@ mod tests {
                 (engineer_page("cy9"), b"<html>Cy</html>".to_vec()),
             ],
             warnings: vec![],
-            weeks: vec![week("2026-W46"), week("2026-W47")],
-            values: WeeklyValues {
-                engineers: vec![
-                    row("2026-W46", "cy9", "Cy Wu", 5.0, 50.0),
-                    row("2026-W47", "(unassigned)", "", 1.0, 0.0),
-                    row("2026-W47", "ana", "Ana Ruiz", 2.0, 80.0),
-                    row("2026-W47", "bo7", "Bo Lind", 0.0, 100.0),
-                    // A lead with a row of the week: not an engineer, so no mail of hers.
-                    row("2026-W47", "le1", "Lea Lead", 0.0, 100.0),
+            measured: Measured {
+                window: Window {
+                    weeks: vec![week("2026-W46"), week("2026-W47")],
+                },
+                values: WeeklyValues {
+                    engineers: vec![
+                        row("2026-W46", "cy9", "Cy Wu", 5.0, 50.0),
+                        row("2026-W47", "(unassigned)", "", 1.0, 0.0),
+                        row("2026-W47", "ana", "Ana Ruiz", 2.0, 80.0),
+                        row("2026-W47", "bo7", "Bo Lind", 0.0, 100.0),
+                        // A lead with a row of the week: not an engineer, so no mail of hers.
+                        row("2026-W47", "le1", "Lea Lead", 0.0, 100.0),
+                    ],
+                    team: vec![
+                        row("2026-W46", "(team)", "", 5.0, 50.0),
+                        row("2026-W47", "(team)", "", 3.0, 87.5),
+                    ],
+                },
+                feedback: vec![
+                    point("ana", PointKind::Improve),
+                    point("ana", PointKind::Plus),
+                    point("bo7", PointKind::Improve),
                 ],
-                team: vec![
-                    row("2026-W46", "(team)", "", 5.0, 50.0),
-                    row("2026-W47", "(team)", "", 3.0, 87.5),
+                goals: vec![
+                    GoalRow {
+                        week: week("2026-W47"),
+                        engineer: "(team)".into(),
+                        metric: "ack_sla_pct",
+                        value: 87.5,
+                        goal: 95.0,
+                        met: false,
+                    },
+                    GoalRow {
+                        week: week("2026-W47"),
+                        engineer: "ana".into(),
+                        metric: "ack_sla_pct",
+                        value: 80.0,
+                        goal: 95.0,
+                        met: false,
+                    },
+                    GoalRow {
+                        week: week("2026-W47"),
+                        engineer: "bo7".into(),
+                        metric: "ack_sla_pct",
+                        value: 100.0,
+                        goal: 95.0,
+                        met: true,
+                    },
                 ],
+                engineers: ["ana", "bo7", "cy9"].map(String::from).into(),
+                ..Measured::default()
             },
-            feedback: vec![
-                point("ana", PointKind::Improve),
-                point("ana", PointKind::Plus),
-                point("bo7", PointKind::Improve),
-            ],
-            goals: vec![
-                GoalRow {
-                    week: week("2026-W47"),
-                    engineer: "(team)".into(),
-                    metric: "ack_sla_pct",
-                    value: 87.5,
-                    goal: 95.0,
-                    met: false,
-                },
-                GoalRow {
-                    week: week("2026-W47"),
-                    engineer: "ana".into(),
-                    metric: "ack_sla_pct",
-                    value: 80.0,
-                    goal: 95.0,
-                    met: false,
-                },
-                GoalRow {
-                    week: week("2026-W47"),
-                    engineer: "bo7".into(),
-                    metric: "ack_sla_pct",
-                    value: 100.0,
-                    goal: 95.0,
-                    met: true,
-                },
-            ],
-            engineers: ["ana", "bo7", "cy9"].map(String::from).into(),
         }
     }
 

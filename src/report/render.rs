@@ -1,0 +1,196 @@
+//! Measured results → the report's files: the CSV tables, `run.json`, the charts and the
+//! pages, each rendered from the typed values, independent ones on every core.
+
+use anyhow::Context;
+use rayon::prelude::*;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use super::{Options, calls, charts, goals, handoffs, pages, tables, tickets};
+use crate::measure::Measured;
+use crate::model::fmt_ts;
+use crate::progress::Progress;
+use crate::settings::{ClockKind, Settings, TicketType};
+use crate::week::Week;
+
+/// Renders one output file.
+type Render<'a> = Box<dyn Fn() -> Vec<u8> + Send + Sync + 'a>;
+
+#[derive(Serialize)]
+struct RunInfo<'a> {
+    as_of: String,
+    weeks: Vec<String>,
+    input: &'a str,
+    version: &'static str,
+    config_sha256: String,
+}
+
+/// Every file of the report of `m`: the tables, `run.json`, then (when `opts.draw`) the
+/// charts and the pages.
+pub(super) fn render(
+    settings: &Settings,
+    m: &Measured,
+    opts: &Options,
+    progress: &mut Progress,
+) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
+    let mut files = csv_files(settings, m);
+    files.push(("run.json".to_string(), run_json(settings, m, &opts.input)?));
+    progress.step(&format!("rendered {} tables", files.len()));
+    if opts.draw {
+        let visuals = visuals(settings, m, &files)?;
+        let charts = visuals.iter().filter(|(n, _)| n.ends_with(".png")).count();
+        let pages = visuals.iter().filter(|(n, _)| n.ends_with(".html")).count();
+        progress.step(&format!("drew {charts} charts and {pages} pages"));
+        files.extend(visuals);
+    }
+    Ok(files)
+}
+
+/// The CSV tables of `m` as `(file name, bytes)`, in the report's order.
+pub fn csv_files(settings: &Settings, m: &Measured) -> Vec<(String, Vec<u8>)> {
+    let t = m.tickets.as_slice();
+    let people = m.people.as_ref();
+    let clocks: Vec<_> = m.clocks.iter().collect();
+    let escalations: Vec<_> = m.escalations.iter().collect();
+    let handoff_rows: Vec<_> = m.handoffs.iter().collect();
+    let summaries: Vec<_> = m.summaries.iter().collect();
+    let calls_rows: Vec<_> = m.calls.iter().collect();
+    // The tables are independent: rendered on every core, listed in this order.
+    let jobs: Vec<(&str, Render)> = vec![
+        ("clocks.csv", Box::new(|| tables::clocks(&clocks, t))),
+        (
+            "breaches.csv",
+            Box::new(|| tables::breaches(&clocks, &m.all_escalations, t)),
+        ),
+        (
+            "escalations.csv",
+            Box::new(|| tables::escalations(&escalations, t)),
+        ),
+        (
+            "engineer_weekly.csv",
+            Box::new(|| tables::engineer_weekly(&m.weekly, people, &settings.score)),
+        ),
+        (
+            "team_weekly.csv",
+            Box::new(|| tables::team_weekly(&m.weekly, people, &settings.score)),
+        ),
+        (
+            "handoffs.csv",
+            Box::new(|| handoffs::handoffs_csv(&handoff_rows, t)),
+        ),
+        (
+            "tickets.csv",
+            Box::new(|| tickets::tickets_csv(&summaries, t)),
+        ),
+        ("calls.csv", Box::new(|| calls::calls_csv(&calls_rows, t))),
+        ("feedback.csv", Box::new(|| tables::feedback(&m.feedback))),
+        ("goals.csv", Box::new(|| goals::goals_csv(&m.goals))),
+        (
+            "data_quality.csv",
+            Box::new(|| tables::data_quality(&m.problems)),
+        ),
+    ];
+    jobs.into_par_iter()
+        .map(|(name, render)| (name.to_string(), render()))
+        .collect()
+}
+
+/// `run.json`: the as-of, the weeks, where the data came from, the version and a hash of
+/// the effective settings.
+fn run_json(settings: &Settings, m: &Measured, input: &str) -> anyhow::Result<Vec<u8>> {
+    let run = RunInfo {
+        as_of: fmt_ts(m.as_of),
+        weeks: m.window.weeks.iter().map(Week::to_string).collect(),
+        input,
+        version: env!("CARGO_PKG_VERSION"),
+        config_sha256: format!("{:x}", Sha256::digest(settings.effective.as_bytes())),
+    };
+    let mut bytes = serde_json::to_vec_pretty(&run).context("rendering run.json")?;
+    bytes.push(b'\n');
+    Ok(bytes)
+}
+
+/// The breached clocks of the window as the pages list them.
+fn page_breaches(m: &Measured) -> Vec<pages::Breach> {
+    let index = crate::metrics::escalations::EscalationIndex::new(&m.all_escalations);
+    m.clocks
+        .iter()
+        .filter(|c| c.breached)
+        .map(|c| pages::Breach {
+            week: c.week,
+            engineer: c.engineer.to_string(),
+            ticket: m.tickets[c.ticket].key.to_string(),
+            kind: c.kind.as_str(),
+            ticket_type: c.ticket_type.as_str(),
+            severity: c.severity.as_deref().unwrap_or_default().to_string(),
+            deadline: c.deadline.map(fmt_ts).unwrap_or_default(),
+            escalated_before_deadline: index.escalated_within(c),
+        })
+        .collect()
+}
+
+/// Charts (PNG and SVG) and the pages. The charts are drawn from the CSV bytes just
+/// rendered, so every picture shows exactly the numbers of the tables; the pages read the
+/// typed values, so no id or text goes through a CSV cell's formula guard.
+fn visuals(
+    settings: &Settings,
+    m: &Measured,
+    files: &[(String, Vec<u8>)],
+) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
+    let table = |name: &str| -> anyhow::Result<charts::Table> {
+        let bytes = files
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, b)| b.as_slice())
+            .unwrap_or_default();
+        charts::Table::from_csv(bytes).with_context(|| format!("reading back {name}"))
+    };
+    let (engineer_weekly, team_weekly) = (table("engineer_weekly.csv")?, table("team_weekly.csv")?);
+    let (escalations, breaches) = (table("escalations.csv")?, table("breaches.csv")?);
+    let feedback = table("feedback.csv")?;
+    let ack_targets: Vec<(&'static str, f64)> =
+        [TicketType::Incident, TicketType::Query, TicketType::Other]
+            .into_iter()
+            .filter_map(|ty| {
+                let secs = settings.sla.get(&(ClockKind::Ack, ty))?.default?;
+                Some((ty.as_str(), secs as f64 / 60.0))
+            })
+            .collect();
+    let weeks: Vec<String> = m.window.weeks.iter().map(Week::to_string).collect();
+    let as_of = fmt_ts(m.as_of);
+    let goal_lines: Vec<(&'static str, f64)> = settings
+        .goals
+        .iter()
+        .map(|g| (g.metric, g.target))
+        .collect();
+    let inputs = charts::Inputs {
+        engineer_weekly: &engineer_weekly,
+        team_weekly: &team_weekly,
+        escalations: &escalations,
+        breaches: &breaches,
+        feedback: &feedback,
+        weeks: &weeks,
+        as_of: &as_of,
+        jira_url: &settings.jira.url,
+        ack_targets: &ack_targets,
+        goals: &goal_lines,
+        self_review: m.engineer.as_deref(),
+    };
+    let mut out = charts::charts(&inputs)?;
+    let svgs = charts::svgs(&out);
+    let breached = page_breaches(m);
+    let page_inputs = pages::Inputs {
+        weeks: &m.window.weeks,
+        as_of: &as_of,
+        jira_url: &settings.jira.url,
+        self_review: m.engineer.as_deref(),
+        values: &m.values,
+        feedback: &m.feedback,
+        breaches: &breached,
+        goals: &m.goals,
+        engineers: Some(&m.engineers),
+        svgs: &svgs,
+    };
+    out.extend(pages::pages(&page_inputs)?);
+    Ok(out)
+}
