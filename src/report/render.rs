@@ -6,8 +6,10 @@ use rayon::prelude::*;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
+use super::csv::num2;
 use super::{Options, calls, charts, goals, handoffs, pages, tables, tickets};
 use crate::measure::Measured;
+use crate::metrics::columns::Col;
 use crate::model::fmt_ts;
 use crate::progress::Progress;
 use crate::settings::{ClockKind, Settings, TicketType};
@@ -37,7 +39,7 @@ pub(super) fn render(
     files.push(("run.json".to_string(), run_json(settings, m, &opts.input)?));
     progress.step(&format!("rendered {} tables", files.len()));
     if opts.draw {
-        let visuals = visuals(settings, m, &files)?;
+        let visuals = visuals(settings, m)?;
         let charts = visuals.iter().filter(|(n, _)| n.ends_with(".png")).count();
         let pages = visuals.iter().filter(|(n, _)| n.ends_with(".html")).count();
         progress.step(&format!("drew {charts} charts and {pages} pages"));
@@ -129,55 +131,25 @@ fn page_breaches(m: &Measured) -> Vec<pages::Breach> {
         .collect()
 }
 
-/// Charts (PNG and SVG) and the pages. The charts are drawn from the CSV bytes just
-/// rendered, so every picture shows exactly the numbers of the tables; the pages read the
-/// typed values, so no id or text goes through a CSV cell's formula guard.
-fn visuals(
-    settings: &Settings,
-    m: &Measured,
-    files: &[(String, Vec<u8>)],
-) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
-    let table = |name: &str| -> anyhow::Result<charts::Table> {
-        let bytes = files
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, b)| b.as_slice())
-            .unwrap_or_default();
-        charts::Table::from_csv(bytes).with_context(|| format!("reading back {name}"))
-    };
-    let (engineer_weekly, team_weekly) = (table("engineer_weekly.csv")?, table("team_weekly.csv")?);
-    let (escalations, breaches) = (table("escalations.csv")?, table("breaches.csv")?);
-    let feedback = table("feedback.csv")?;
-    let ack_targets: Vec<(&'static str, f64)> =
-        [TicketType::Incident, TicketType::Query, TicketType::Other]
-            .into_iter()
-            .filter_map(|ty| {
-                let secs = settings.sla.get(&(ClockKind::Ack, ty))?.default?;
-                Some((ty.as_str(), secs as f64 / 60.0))
-            })
-            .collect();
-    let weeks: Vec<String> = m.window.weeks.iter().map(Week::to_string).collect();
-    let as_of = fmt_ts(m.as_of);
-    let goal_lines: Vec<(&'static str, f64)> = settings
-        .goals
-        .iter()
-        .map(|g| (g.metric, g.target))
-        .collect();
+/// The charts (PNG and SVG) and the pages of `m`. Both read the measured values, each
+/// number as the CSVs write it, and ids and names as they are (never as a CSV cell's
+/// formula guard writes them).
+fn visuals(settings: &Settings, m: &Measured) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
+    let ack_targets = ack_targets(settings);
+    let goal_lines = goal_lines(settings);
+    let leads = escalation_leads(m);
     let inputs = charts::Inputs {
-        engineer_weekly: &engineer_weekly,
-        team_weekly: &team_weekly,
-        escalations: &escalations,
-        breaches: &breaches,
-        feedback: &feedback,
-        weeks: &weeks,
-        as_of: &as_of,
-        jira_url: &settings.jira.url,
+        engineer_weekly: &m.values.engineers,
+        team_weekly: &m.values.team,
+        escalation_leads: &leads,
+        weeks: &m.window.weeks,
         ack_targets: &ack_targets,
         goals: &goal_lines,
         self_review: m.engineer.as_deref(),
     };
     let mut out = charts::charts(&inputs)?;
     let svgs = charts::svgs(&out);
+    let as_of = fmt_ts(m.as_of);
     let breached = page_breaches(m);
     let page_inputs = pages::Inputs {
         weeks: &m.window.weeks,
@@ -193,4 +165,34 @@ fn visuals(
     };
     out.extend(pages::pages(&page_inputs)?);
     Ok(out)
+}
+
+/// The ack target in minutes of each ticket type that has one, for the charts' lines.
+fn ack_targets(settings: &Settings) -> Vec<(&'static str, f64)> {
+    [TicketType::Incident, TicketType::Query, TicketType::Other]
+        .into_iter()
+        .filter_map(|ty| {
+            let secs = settings.sla.get(&(ClockKind::Ack, ty))?.default?;
+            Some((ty.as_str(), secs as f64 / 60.0))
+        })
+        .collect()
+}
+
+/// The configured goals as (column, target), for the charts' goal lines.
+fn goal_lines(settings: &Settings) -> Vec<(Col, f64)> {
+    settings
+        .goals
+        .iter()
+        .filter_map(|g| Some((Col::named(g.metric)?, g.target)))
+        .collect()
+}
+
+/// The lead times of the window's escalations with a pending deadline, in minutes as
+/// `escalations.csv` writes them (2 decimals), so the histogram bins the file's numbers.
+fn escalation_leads(m: &Measured) -> Vec<f64> {
+    m.escalations
+        .iter()
+        .filter_map(|e| e.lead_ms)
+        .filter_map(|ms| num2(ms as f64 / 60_000.0).parse().ok())
+        .collect()
 }

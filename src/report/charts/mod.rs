@@ -1,14 +1,15 @@
 //! The report's charts (SPEC §5), each as a PNG and an SVG: team trends, the last week's
 //! breaches per engineer, the escalation lead-time distribution and a trend sheet per
-//! engineer. They are drawn from the CSV tables as written, so a chart always shows the
-//! CSV's numbers; text comes from a font compiled into the binary, as a fresh machine may
-//! have none.
+//! engineer. They are drawn from the measured values (`inputs`), each number exactly as
+//! the CSVs write it; `build` says what a chart shows (`spec`), `draw` draws it. Text
+//! comes from a font compiled into the binary, as a fresh machine may have none.
 
 mod build;
 mod draw;
 #[cfg(test)]
 pub(crate) mod fixture;
-mod table;
+mod inputs;
+mod spec;
 #[cfg(test)]
 mod tests;
 
@@ -19,8 +20,8 @@ use plotters::prelude::*;
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
-pub use build::Chart;
-pub use table::{Inputs, Person, TEAM, Table, UNASSIGNED, median};
+pub use inputs::{Inputs, Person, TEAM, UNASSIGNED, median};
+pub use spec::Chart;
 
 /// The font family every chart text uses; registered from the embedded DejaVu Sans.
 const FONT: &str = "sans-serif";
@@ -110,12 +111,12 @@ pub fn charts(inputs: &Inputs) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
             build::engineer_sheet(inputs, &basis, &p.id, p.label()),
         );
     }
+    let weeks: Vec<String> = inputs.weeks.iter().map(ToString::to_string).collect();
     // Charts are independent: drawn on every core, listed in the order above.
     let drawn: Vec<(String, Vec<u8>, String)> = specs
         .par_iter()
         .map(|(name, chart)| {
-            let (png, svg) =
-                render(chart, inputs.weeks).with_context(|| format!("drawing {name}"))?;
+            let (png, svg) = render(chart, &weeks).with_context(|| format!("drawing {name}"))?;
             Ok((name.clone(), png, svg))
         })
         .collect::<anyhow::Result<_>>()?;
