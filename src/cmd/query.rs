@@ -44,11 +44,14 @@ pub fn run(cli: &Cli, args: &QueryArgs) -> anyhow::Result<()> {
     }
     drop(lock);
     // The items: every CSV table of the report the same flags would write; nothing drawn.
-    let measured = crate::report::measured(&settings, tickets, &opts, &mut Progress::new())?;
+    let mut progress = Progress::new();
+    let measured = crate::report::measured(&settings, tickets, &opts, &mut progress)?;
     for w in &measured.warnings() {
         eprintln!("supportlens: warning: {}", crate::error::cut(w, 300));
     }
-    for (name, bytes) in &crate::report::csv_files(&settings, &measured) {
+    let files = crate::report::csv_files(&settings, &measured);
+    progress.step(&format!("rendered {} tables of items", files.len()));
+    for (name, bytes) in &files {
         let Some(table) = name.strip_suffix(".csv") else {
             continue;
         };
@@ -66,6 +69,7 @@ pub fn run(cli: &Cli, args: &QueryArgs) -> anyhow::Result<()> {
             .with_context(|| format!("loading {name} for SQL"))?;
         ctx.register(table, df.lazy());
     }
+    progress.step("loaded the tables for SQL");
     let mut df = ctx
         .execute(&sql)
         .and_then(LazyFrame::collect)

@@ -215,6 +215,11 @@ pub fn measure(
         .collect();
     let goals = goals::evaluate(&values, &settings.goals);
     let feedback = feedback::points(&weekly.engineers, &items, &tickets, tz);
+    progress.step(&format!(
+        "found {} feedback points and {} goal rows",
+        feedback.len(),
+        goals.len()
+    ));
 
     // The items are cut to the window; what falls outside is freed here.
     let crate::metrics::Items {
