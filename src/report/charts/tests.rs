@@ -471,3 +471,16 @@ fn long_windows_label_weeks_short_with_the_year_on_the_axis() {
     assert!(!found.contains(&"2026-W40"));
     assert!(found.contains(&"ISO week (2026–2027)"));
 }
+
+/// The breaches chart of the fixture, as SVG text: bars, labels, legend and axes. SVG is
+/// text drawn from the embedded font, the same on every machine; PNG bytes depend on the
+/// encoder and are never compared.
+#[test]
+fn week_breaches_svg_snapshot() {
+    let f = Fixture::new();
+    let files = charts(&f.inputs()).unwrap();
+    insta::assert_snapshot!(
+        "week_breaches_svg",
+        svg_of(&files, "charts/week_breaches.svg")
+    );
+}
