@@ -135,23 +135,66 @@ fn page_breaches(m: &Measured) -> Vec<pages::Breach> {
 /// number as the CSVs write it, and ids and names as they are (never as a CSV cell's
 /// formula guard writes them).
 fn visuals(settings: &Settings, m: &Measured) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
-    let ack_targets = ack_targets(settings);
-    let goal_lines = goal_lines(settings);
-    let leads = escalation_leads(m);
-    let inputs = charts::Inputs {
+    let (ack, goals, leads) = (
+        ack_targets(settings),
+        goal_lines(settings),
+        escalation_leads(m),
+    );
+    let mut out = charts::charts(&chart_inputs(m, &ack, &goals, &leads))?;
+    let svgs = charts::svgs(&out);
+    out.extend(pages_of(settings, m, &svgs)?);
+    Ok(out)
+}
+
+/// Engineer `m.engineer`'s self-review page: exactly the `index.html` that `report
+/// --engineer` writes for the same results, its charts drawn as SVG only. For `m` made
+/// by [`Measured::scoped`], it names no one else and links to no other page (SPEC §7: the
+/// page an engineer's mail carries).
+pub fn review_page(settings: &Settings, m: &Measured) -> anyhow::Result<Vec<u8>> {
+    anyhow::ensure!(
+        m.engineer.is_some(),
+        "a review page is made of one engineer's results"
+    );
+    let (ack, goals, leads) = (
+        ack_targets(settings),
+        goal_lines(settings),
+        escalation_leads(m),
+    );
+    let svgs = charts::svg_charts(&chart_inputs(m, &ack, &goals, &leads))?;
+    pages_of(settings, m, &svgs)?
+        .into_iter()
+        .find(|(name, _)| name == "index.html")
+        .map(|(_, page)| page)
+        .context("a self-review renders its page as index.html")
+}
+
+/// What the charts of `m` are drawn from.
+fn chart_inputs<'a>(
+    m: &'a Measured,
+    ack_targets: &'a [(&'static str, f64)],
+    goals: &'a [(Col, f64)],
+    leads: &'a [f64],
+) -> charts::Inputs<'a> {
+    charts::Inputs {
         engineer_weekly: &m.values.engineers,
         team_weekly: &m.values.team,
-        escalation_leads: &leads,
+        escalation_leads: leads,
         weeks: &m.window.weeks,
-        ack_targets: &ack_targets,
-        goals: &goal_lines,
+        ack_targets,
+        goals,
         self_review: m.engineer.as_deref(),
-    };
-    let mut out = charts::charts(&inputs)?;
-    let svgs = charts::svgs(&out);
+    }
+}
+
+/// The pages of `m`, with the charts `svgs` (as `(<name>.svg, text)`) embedded.
+fn pages_of(
+    settings: &Settings,
+    m: &Measured,
+    svgs: &[(String, String)],
+) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
     let as_of = fmt_ts(m.as_of);
     let breached = page_breaches(m);
-    let page_inputs = pages::Inputs {
+    pages::pages(&pages::Inputs {
         weeks: &m.window.weeks,
         as_of: &as_of,
         jira_url: &settings.jira.url,
@@ -161,10 +204,8 @@ fn visuals(settings: &Settings, m: &Measured) -> anyhow::Result<Vec<(String, Vec
         breaches: &breached,
         goals: &m.goals,
         engineers: Some(&m.engineers),
-        svgs: &svgs,
-    };
-    out.extend(pages::pages(&page_inputs)?);
-    Ok(out)
+        svgs,
+    })
 }
 
 /// The ack target in minutes of each ticket type that has one, for the charts' lines.
