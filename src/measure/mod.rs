@@ -8,6 +8,8 @@
 //! engineer as a self-review shows them (`scope`).
 
 mod scope;
+#[cfg(test)]
+mod tests;
 
 use std::collections::BTreeSet;
 use std::sync::Arc;

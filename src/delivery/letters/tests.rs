@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 
 use super::*;
 use crate::measure::{Measured, Window};
-use crate::metrics::columns::{COLUMNS, column};
+use crate::metrics::columns::{COLUMNS, Col};
 use crate::metrics::feedback::{Kind as PointKind, Point};
 use crate::report::goals::GoalRow;
 use crate::report::values::{ValueRow, WeeklyValues};
@@ -17,8 +17,8 @@ fn week(s: &str) -> Week {
 /// A row with `sla_breaches` and `ack_sla_pct` set.
 fn row(w: &str, id: &str, name: &str, breaches: f64, ack: f64) -> ValueRow {
     let mut values = vec![None; COLUMNS.len()];
-    values[column("sla_breaches").unwrap().0] = Some(breaches);
-    values[column("ack_sla_pct").unwrap().0] = Some(ack);
+    values[Col::SlaBreaches.index()] = Some(breaches);
+    values[Col::AckSlaPct.index()] = Some(ack);
     ValueRow {
         week: week(w),
         engineer: id.into(),
@@ -32,7 +32,7 @@ fn point(id: &str, kind: PointKind) -> Point {
         week: week("2026-W47"),
         engineer: id.into(),
         kind,
-        metric: "ack_sla_pct",
+        metric: Col::AckSlaPct.name(),
         message: "1 ack clock breached".into(),
         tickets: vec!["SUP-1".into()],
     }
@@ -73,7 +73,7 @@ fn report() -> Report {
                 GoalRow {
                     week: week("2026-W47"),
                     engineer: "(team)".into(),
-                    metric: "ack_sla_pct",
+                    metric: Col::AckSlaPct.name(),
                     value: 87.5,
                     goal: 95.0,
                     met: false,
@@ -81,7 +81,7 @@ fn report() -> Report {
                 GoalRow {
                     week: week("2026-W47"),
                     engineer: "ana".into(),
-                    metric: "ack_sla_pct",
+                    metric: Col::AckSlaPct.name(),
                     value: 80.0,
                     goal: 95.0,
                     met: false,
@@ -89,7 +89,7 @@ fn report() -> Report {
                 GoalRow {
                     week: week("2026-W47"),
                     engineer: "bo7".into(),
-                    metric: "ack_sla_pct",
+                    metric: Col::AckSlaPct.name(),
                     value: 100.0,
                     goal: 95.0,
                     met: true,
