@@ -237,3 +237,64 @@ fn escalation_leads(m: &Measured) -> Vec<f64> {
         .filter_map(|ms| num2(ms as f64 / 60_000.0).parse().ok())
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::measure::Window;
+    use crate::metrics::columns::COLUMNS;
+    use crate::report::values::{ValueRow, WeeklyValues};
+
+    /// Two weeks of an engineer whose id and name look like formulas, and the team.
+    fn measured() -> Measured {
+        let weeks: Vec<Week> = vec!["2026-W46".parse().unwrap(), "2026-W47".parse().unwrap()];
+        let row = |week: Week, id: &str, name: &str| {
+            let mut values = vec![None; COLUMNS.len()];
+            values[Col::AckBreaches.index()] = Some(2.0);
+            values[Col::AckSlaPct.index()] = Some(50.0);
+            ValueRow {
+                week,
+                engineer: id.into(),
+                name: name.into(),
+                values,
+            }
+        };
+        Measured {
+            values: WeeklyValues {
+                engineers: weeks.iter().map(|w| row(*w, "=eve", "=Eve")).collect(),
+                team: weeks.iter().map(|w| row(*w, "(team)", "")).collect(),
+            },
+            engineers: ["=eve".to_string()].into(),
+            window: Window { weeks },
+            ..Measured::default()
+        }
+    }
+
+    /// The charts and the pages are drawn from the values, ids and names as they are: the
+    /// bars say `=Eve` (not the CSV's `'=Eve`), and her page finds her trend sheet.
+    #[test]
+    fn visuals_show_ids_and_names_as_they_are() {
+        let settings = crate::config::defaults();
+        let m = measured();
+        let files = visuals(&settings, &m).unwrap();
+        let text = |name: &str| {
+            let (_, bytes) = files.iter().find(|(n, _)| n == name).unwrap();
+            String::from_utf8(bytes.clone()).unwrap()
+        };
+        let bars = text("charts/week_breaches.svg");
+        assert!(bars.contains("\n=Eve\n"), "{bars}");
+        assert!(!bars.contains("&apos;=Eve"), "{bars}");
+        assert!(files.iter().any(|(n, _)| n == "charts/engineer__3Deve.svg"));
+        let page = text("engineers/_3Deve.html");
+        assert!(page.contains("=Eve: weekly trends, 2026-W46 – 2026-W47"));
+        assert!(!page.contains("No trend sheet"));
+
+        // Her self-review page is the same page a mail carries, with the same sheet.
+        let review = review_page(&settings, &m.scoped("=eve")).unwrap();
+        let review = String::from_utf8(review).unwrap();
+        assert!(review.contains("Self-review"));
+        assert!(review.contains("=Eve: weekly trends, 2026-W46 – 2026-W47"));
+        let err = review_page(&settings, &m).unwrap_err();
+        assert!(format!("{err:#}").contains("one engineer's results"));
+    }
+}
