@@ -10,6 +10,7 @@ pub mod format;
 pub mod generate;
 pub mod input_file;
 pub mod jira;
+pub mod measure;
 pub mod metrics;
 pub mod model;
 pub mod progress;

@@ -29,9 +29,7 @@ pub fn run(cli: &Cli, args: &QueryArgs) -> anyhow::Result<()> {
     let mut ctx = SQLContext::new();
     // The snapshot is read (manifest and checksums checked) under the lock, and its raw
     // tables loaded before the lock goes, so tables and items describe the same snapshot.
-    let (tickets, mut opts, lock) = super::report::inputs(cli, &settings, &args.window)?;
-    // The items are tables: nothing is drawn.
-    opts.draw = false;
+    let (tickets, opts, lock) = super::report::inputs(cli, &settings, &args.window)?;
     if lock.is_some() {
         for table in ["tickets", "comments", "worklogs", "changes"] {
             let path = cli.data.join(format!("{table}.parquet"));
@@ -45,12 +43,15 @@ pub fn run(cli: &Cli, args: &QueryArgs) -> anyhow::Result<()> {
         }
     }
     drop(lock);
-    // The items: every CSV table of the report the same flags would write.
-    let built = crate::report::build(&settings, tickets, &opts, &mut Progress::new())?;
-    for w in &built.warnings {
+    // The items: every CSV table of the report the same flags would write; nothing drawn.
+    let mut progress = Progress::new();
+    let measured = crate::report::measured(&settings, tickets, &opts, &mut progress)?;
+    for w in &measured.warnings() {
         eprintln!("supportlens: warning: {}", crate::error::cut(w, 300));
     }
-    for (name, bytes) in &built.files {
+    let files = crate::report::csv_files(&measured);
+    progress.step(&format!("rendered {} tables of items", files.len()));
+    for (name, bytes) in &files {
         let Some(table) = name.strip_suffix(".csv") else {
             continue;
         };
@@ -68,6 +69,7 @@ pub fn run(cli: &Cli, args: &QueryArgs) -> anyhow::Result<()> {
             .with_context(|| format!("loading {name} for SQL"))?;
         ctx.register(table, df.lazy());
     }
+    progress.step("loaded the tables for SQL");
     let mut df = ctx
         .execute(&sql)
         .and_then(LazyFrame::collect)

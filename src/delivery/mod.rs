@@ -2,7 +2,8 @@
 //! own week to them, the team summary to a webhook — each once per week.
 //!
 //! The module owns the whole step after the report folder is written:
-//! - `letters`: who gets which message; `summary`: what a message says;
+//! - `letters`: who gets which message (and an engineer's page, as their self-review);
+//!   `summary`: what a message says;
 //! - `message`: a mail's MIME shape; `smtp`: the server and how mail reaches it;
 //! - `webhook`: the post; `outbox`: the dry run's files;
 //! - `record`: `delivery.json`, what was sent, consulted so a re-run sends only the rest;
@@ -27,7 +28,6 @@ use std::path::Path;
 use lettre::message::Mailbox;
 
 pub use address::jira_addresses;
-pub use letters::engineer_page;
 pub use record::{Kind, Record, Sent};
 
 use crate::error::Failure;
@@ -134,6 +134,7 @@ pub fn deliver(
     progress: &mut Progress,
 ) -> anyhow::Result<()> {
     let wanted = Wanted {
+        settings,
         leads: &setup.leads,
         engineers: setup.engineers,
         webhook: setup.webhook_on,

@@ -104,12 +104,12 @@ fn people(dir: &Path) -> (People, People) {
 }
 
 /// How many engineer messages the report calls for: one per engineer active in the last
-/// week, each with their page (`engineers/<file id>.html`); no warning about a page.
+/// week, each with their page (their self-review's); no warning about a page.
 fn engineer_mail(dir: &Path, stderr: &[u8]) -> usize {
     let (_, active) = people(dir);
     assert!(folder(dir).join("engineers").is_dir());
     let stderr = String::from_utf8_lossy(stderr);
-    assert!(!stderr.contains("the report has no engineers/"), "{stderr}");
+    assert!(!stderr.contains("their page could not be made"), "{stderr}");
     active.len()
 }
 
@@ -254,11 +254,24 @@ fn the_sample_report_reaches_the_lead_each_engineer_and_the_webhook_once() {
                 .unwrap()
                 .contains(&format!("Your numbers in {WEEK}"))
         );
+        // Their page as their self-review writes it (SPEC §7), under the name of their
+        // page in the team's folder.
         let (file, page) = attachment(m);
-        assert_eq!(
-            page,
-            read(&folder(dir.path()).join("engineers").join(&file))
-        );
+        assert!(folder(dir.path()).join("engineers").join(&file).is_file());
+        let review = dir.path().join(format!("review-{}", named.len()));
+        Command::cargo_bin("supportlens")
+            .unwrap()
+            .current_dir(dir.path())
+            .args(["--config", "supportlens.toml", "report", "--as-of"])
+            .arg("2026-11-23T00:00:00Z")
+            .args(["--engineer", id.as_str(), "--out"])
+            .arg(&review)
+            .arg("--input")
+            .arg(root().join("sample-data"))
+            .assert()
+            .success();
+        assert_eq!(page, read(&review.join(WEEK).join("index.html")));
+        assert!(page.contains("Self-review") && !page.contains("../index.html"));
         let all = text_of(m);
         assert!(all.contains(me.as_str()));
         for (other, other_name) in everyone.iter().filter(|(o, _)| o != id) {

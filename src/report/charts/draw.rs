@@ -6,7 +6,7 @@ use plotters::coord::{CoordTranslate, Shift};
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::build::{Bars, Chart, Histogram, RED};
+use super::spec::{Bars, Chart, Histogram, RED};
 use super::{FONT, num};
 
 pub(super) type Drawn<DB> = Result<(), DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
@@ -223,7 +223,7 @@ fn histogram<DB: DrawingBackend>(h: &Histogram, root: &DrawingArea<DB, Shift>) -
         .bold_line_style(RGBColor(225, 225, 225))
         .disable_x_mesh()
         .draw()?;
-    let blue = super::build::BLUE;
+    let blue = super::spec::BLUE;
     for (after, label, color) in [
         (true, "escalated after the breach", RED),
         (false, "escalated before the deadline", blue),

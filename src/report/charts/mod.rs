@@ -1,14 +1,15 @@
 //! The report's charts (SPEC §5), each as a PNG and an SVG: team trends, the last week's
 //! breaches per engineer, the escalation lead-time distribution and a trend sheet per
-//! engineer. They are drawn from the CSV tables as written, so a chart always shows the
-//! CSV's numbers; text comes from a font compiled into the binary, as a fresh machine may
-//! have none.
+//! engineer. They are drawn from the measured values (`inputs`), each number exactly as
+//! the CSVs write it; `build` says what a chart shows (`spec`), `draw` draws it. Text
+//! comes from a font compiled into the binary, as a fresh machine may have none.
 
 mod build;
 mod draw;
 #[cfg(test)]
 pub(crate) mod fixture;
-mod table;
+mod inputs;
+mod spec;
 #[cfg(test)]
 mod tests;
 
@@ -19,8 +20,8 @@ use plotters::prelude::*;
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
-pub use build::Chart;
-pub use table::{Inputs, Person, TEAM, Table, UNASSIGNED, median};
+pub use inputs::{Inputs, Person, TEAM, UNASSIGNED, median};
+pub use spec::Chart;
 
 /// The font family every chart text uses; registered from the embedded DejaVu Sans.
 const FONT: &str = "sans-serif";
@@ -91,8 +92,47 @@ fn register_font() -> anyhow::Result<()> {
 }
 
 /// Every chart the inputs allow, as `(file name, bytes)`: for each, `<name>.png` then
-/// `<name>.svg`. A chart whose columns are missing is left out.
+/// `<name>.svg`.
 pub fn charts(inputs: &Inputs) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
+    let weeks = week_labels(inputs);
+    // Charts are independent: drawn on every core, listed in the order of `specs`.
+    let drawn: Vec<(String, Vec<u8>, String)> = specs(inputs)?
+        .par_iter()
+        .map(|(name, chart)| {
+            let draw = || Ok::<_, anyhow::Error>((png_of(chart, &weeks)?, svg_of(chart, &weeks)?));
+            let (png, svg) = draw().with_context(|| format!("drawing {name}"))?;
+            Ok((name.clone(), png, svg))
+        })
+        .collect::<anyhow::Result<_>>()?;
+    let mut files = Vec::with_capacity(drawn.len() * 2);
+    for (name, png, svg) in drawn {
+        files.push((format!("{name}.png"), png));
+        files.push((format!("{name}.svg"), svg.into_bytes()));
+    }
+    Ok(files)
+}
+
+/// The SVG charts only, as `(<name>.svg, text)`, for a page made without the chart files
+/// (a page sent by mail): the same text [`charts`] writes.
+pub fn svg_charts(inputs: &Inputs) -> anyhow::Result<Vec<(String, String)>> {
+    let weeks = week_labels(inputs);
+    specs(inputs)?
+        .par_iter()
+        .map(|(name, chart)| {
+            let svg = svg_of(chart, &weeks).with_context(|| format!("drawing {name}"))?;
+            Ok((format!("{name}.svg"), svg))
+        })
+        .collect()
+}
+
+/// The window's week labels, as the x axes write them.
+fn week_labels(inputs: &Inputs) -> Vec<String> {
+    inputs.weeks.iter().map(ToString::to_string).collect()
+}
+
+/// Every chart the inputs allow, named without extension: the team's three, then one
+/// trend sheet per engineer.
+fn specs(inputs: &Inputs) -> anyhow::Result<Vec<(String, Chart)>> {
     register_font()?;
     let mut specs: Vec<(String, Chart)> = Vec::new();
     let mut push = |name: &str, chart: Option<Chart>| {
@@ -110,21 +150,7 @@ pub fn charts(inputs: &Inputs) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
             build::engineer_sheet(inputs, &basis, &p.id, p.label()),
         );
     }
-    // Charts are independent: drawn on every core, listed in the order above.
-    let drawn: Vec<(String, Vec<u8>, String)> = specs
-        .par_iter()
-        .map(|(name, chart)| {
-            let (png, svg) =
-                render(chart, inputs.weeks).with_context(|| format!("drawing {name}"))?;
-            Ok((name.clone(), png, svg))
-        })
-        .collect::<anyhow::Result<_>>()?;
-    let mut files = Vec::with_capacity(drawn.len() * 2);
-    for (name, png, svg) in drawn {
-        files.push((format!("{name}.png"), png));
-        files.push((format!("{name}.svg"), svg.into_bytes()));
-    }
-    Ok(files)
+    Ok(specs)
 }
 
 /// The SVG files of `charts`' output as text, for the pages ([`crate::report::pages`]).
@@ -136,8 +162,8 @@ pub fn svgs(files: &[(String, Vec<u8>)]) -> Vec<(String, String)> {
         .collect()
 }
 
-/// Draws one chart twice, through the same code: as PNG bytes and as SVG text.
-fn render(chart: &Chart, weeks: &[String]) -> anyhow::Result<(Vec<u8>, String)> {
+/// Draws one chart as SVG text; [`png_of`] draws it as PNG through the same code.
+fn svg_of(chart: &Chart, weeks: &[String]) -> anyhow::Result<String> {
     let (w, h) = draw::size(chart, weeks.len());
     let mut svg = String::new();
     {
@@ -145,13 +171,19 @@ fn render(chart: &Chart, weeks: &[String]) -> anyhow::Result<(Vec<u8>, String)> 
         draw::draw(chart, weeks, &root).map_err(|e| anyhow!("{e}"))?;
         root.present().map_err(|e| anyhow!("{e}"))?;
     }
+    Ok(svg)
+}
+
+/// Draws one chart as PNG bytes.
+fn png_of(chart: &Chart, weeks: &[String]) -> anyhow::Result<Vec<u8>> {
+    let (w, h) = draw::size(chart, weeks.len());
     let mut rgb = vec![0u8; w as usize * h as usize * 3];
     {
         let root = BitMapBackend::with_buffer(&mut rgb, (w, h)).into_drawing_area();
         draw::draw(chart, weeks, &root).map_err(|e| anyhow!("{e}"))?;
         root.present().map_err(|e| anyhow!("{e}"))?;
     }
-    Ok((png(&rgb, w, h)?, svg))
+    png(&rgb, w, h)
 }
 
 /// Encodes an RGB buffer as PNG.

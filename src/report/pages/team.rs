@@ -4,24 +4,25 @@
 
 use askama::Template;
 
-use super::seam::{COLUMNS, ValueRow, column, format_value};
+use super::seam::{COLUMNS, ValueRow, format_value};
 use super::view::{Delta, GoalView, Grid, Svg, delta, goal_sign, weeks_count, window_label};
 use super::{Inputs, engineer_page};
+use crate::metrics::columns::Col;
 use crate::report::charts::{ESCALATION_LEAD, Person, TEAM_TRENDS, WEEK_BREACHES};
 use crate::week::Week;
 
 /// The columns of the engineers' table, each with the last week's value and its change:
 /// the numbers a weekly review opens with.
-const MAIN: [&str; 9] = [
-    "score",
-    "ack_sla_pct",
-    "ack_p90_min",
-    "update_sla_pct",
-    "sla_breaches",
-    "resolved",
-    "continuity_pct",
-    "hours_logged",
-    "same_day_log_pct",
+const MAIN: [Col; 9] = [
+    Col::Score,
+    Col::AckSlaPct,
+    Col::AckP90Min,
+    Col::UpdateSlaPct,
+    Col::SlaBreaches,
+    Col::Resolved,
+    Col::ContinuityPct,
+    Col::HoursLogged,
+    Col::SameDayLogPct,
 ];
 
 /// A main column's heading.
@@ -81,8 +82,8 @@ impl TeamPage {
         let window = window_label(weeks);
         let heads = MAIN
             .iter()
-            .filter_map(|name| column(name))
-            .map(|(_, def)| Head {
+            .map(|col| col.def())
+            .map(|def| Head {
                 name: def.name,
                 label: def.label,
                 better: match def.better {
@@ -100,13 +101,11 @@ impl TeamPage {
                     row_of(engineers, &p.id, last),
                     row_of(engineers, &p.id, before),
                 );
-                let cells = heads
+                let cells = MAIN
                     .iter()
-                    .filter_map(|h| column(h.name))
-                    .map(|(i, def)| {
-                        let at = |r: Option<&ValueRow>| {
-                            r.and_then(|r| r.values.get(i).copied().flatten())
-                        };
+                    .map(|&col| {
+                        let def = col.def();
+                        let at = |r: Option<&ValueRow>| r.and_then(|r| r.value(col));
                         Cell {
                             value: format_value(def, at(now)),
                             delta: delta(def, at(prev), at(now)),

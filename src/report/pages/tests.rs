@@ -2,8 +2,9 @@
 //! weeks, one of them with an id a spreadsheet would run as a formula, hostile ticket
 //! text, goals met and missed.
 
-use super::seam::{COLUMNS, GoalRow, ValueRow, WeeklyValues, column};
+use super::seam::{COLUMNS, GoalRow, ValueRow, WeeklyValues};
 use super::*;
+use crate::metrics::columns::Col;
 use crate::metrics::feedback::{Kind, Point};
 
 fn week(s: &str) -> Week {
@@ -11,10 +12,10 @@ fn week(s: &str) -> Week {
 }
 
 /// A weekly row with the named columns set and every other one empty.
-fn row(w: &str, engineer: &str, name: &str, set: &[(&str, f64)]) -> ValueRow {
+fn row(w: &str, engineer: &str, name: &str, set: &[(Col, f64)]) -> ValueRow {
     let mut values = vec![None; COLUMNS.len()];
     for (col, v) in set {
-        values[column(col).unwrap().0] = Some(*v);
+        values[col.index()] = Some(*v);
     }
     ValueRow {
         week: week(w),
@@ -79,25 +80,25 @@ fn report() -> Report {
             w46,
             "(unassigned)",
             "",
-            &[("acks", 0.0), ("sla_breaches", 1.0)],
+            &[(Col::Acks, 0.0), (Col::SlaBreaches, 1.0)],
         ),
         row(
             w46,
             DAVE,
             "Dave <Dee>",
-            &[("acks", 2.0), ("ack_sla_pct", 50.0), ("score", 70.0)],
+            &[(Col::Acks, 2.0), (Col::AckSlaPct, 50.0), (Col::Score, 70.0)],
         ),
         row(
             w46,
             "alice",
             "Alice Archer",
             &[
-                ("acks", 4.0),
-                ("ack_p90_min", 12.5),
-                ("ack_sla_pct", 100.0),
-                ("sla_breaches", 3.0),
-                ("hours_logged", 30.25),
-                ("score", 95.5),
+                (Col::Acks, 4.0),
+                (Col::AckP90Min, 12.5),
+                (Col::AckSlaPct, 100.0),
+                (Col::SlaBreaches, 3.0),
+                (Col::HoursLogged, 30.25),
+                (Col::Score, 95.5),
             ],
         ),
         row(
@@ -105,33 +106,42 @@ fn report() -> Report {
             "bob7",
             "Bob O'Neil",
             &[
-                ("acks", 3.0),
-                ("ack_p90_min", 30.0),
-                ("ack_sla_pct", 33.3),
-                ("sla_breaches", 2.0),
-                ("score", 61.2),
+                (Col::Acks, 3.0),
+                (Col::AckP90Min, 30.0),
+                (Col::AckSlaPct, 33.3),
+                (Col::SlaBreaches, 2.0),
+                (Col::Score, 61.2),
             ],
         ),
         row(
             w47,
             DAVE,
             "Dave <Dee>",
-            &[("acks", 3.0), ("ack_sla_pct", 100.0), ("score", 90.0)],
+            &[
+                (Col::Acks, 3.0),
+                (Col::AckSlaPct, 100.0),
+                (Col::Score, 90.0),
+            ],
         ),
         row(
             w47,
             "alice",
             "Alice Archer",
             &[
-                ("acks", 6.0),
-                ("ack_p90_min", 14.0),
-                ("ack_sla_pct", 83.3),
-                ("sla_breaches", 1.0),
-                ("hours_logged", 30.25),
-                ("score", 80.0),
+                (Col::Acks, 6.0),
+                (Col::AckP90Min, 14.0),
+                (Col::AckSlaPct, 83.3),
+                (Col::SlaBreaches, 1.0),
+                (Col::HoursLogged, 30.25),
+                (Col::Score, 80.0),
             ],
         ),
-        row(w47, "bob7", "", &[("acks", 2.0), ("sla_breaches", 1.0)]),
+        row(
+            w47,
+            "bob7",
+            "",
+            &[(Col::Acks, 2.0), (Col::SlaBreaches, 1.0)],
+        ),
     ];
     let team = vec![
         row(
@@ -139,11 +149,11 @@ fn report() -> Report {
             "(team)",
             "",
             &[
-                ("acks", 9.0),
-                ("ack_p90_min", 20.0),
-                ("ack_sla_pct", 75.0),
-                ("sla_breaches", 6.0),
-                ("score", 85.0),
+                (Col::Acks, 9.0),
+                (Col::AckP90Min, 20.0),
+                (Col::AckSlaPct, 75.0),
+                (Col::SlaBreaches, 6.0),
+                (Col::Score, 85.0),
             ],
         ),
         row(
@@ -151,11 +161,11 @@ fn report() -> Report {
             "(team)",
             "",
             &[
-                ("acks", 11.0),
-                ("ack_p90_min", 14.0),
-                ("ack_sla_pct", 91.7),
-                ("sla_breaches", 2.0),
-                ("score", 88.8),
+                (Col::Acks, 11.0),
+                (Col::AckP90Min, 14.0),
+                (Col::AckSlaPct, 91.7),
+                (Col::SlaBreaches, 2.0),
+                (Col::Score, 88.8),
             ],
         ),
     ];
@@ -164,7 +174,7 @@ fn report() -> Report {
             w46,
             "alice",
             Kind::Plus,
-            "ack_sla_pct",
+            Col::AckSlaPct.name(),
             "Every ack on time (4 clocks)",
             &["SUP-1"],
         ),
@@ -172,7 +182,7 @@ fn report() -> Report {
             w46,
             DAVE,
             Kind::Improve,
-            "ack_sla_pct",
+            Col::AckSlaPct.name(),
             "1 ack clock breached",
             &["SUP-4"],
         ),
@@ -180,7 +190,7 @@ fn report() -> Report {
             w47,
             DAVE,
             Kind::Plus,
-            "ack_sla_pct",
+            Col::AckSlaPct.name(),
             "Every ack on time (3 clocks)",
             &["SUP-5", "SUP-6"],
         ),
@@ -188,7 +198,7 @@ fn report() -> Report {
             w47,
             "alice",
             Kind::Improve,
-            "calls_missing_notes",
+            Col::CallsMissingNotes.name(),
             "Call lacks notes: <script>alert(1)</script> \"q\"",
             &["SUP-9", "X\"<>&'1"],
         ),
@@ -196,7 +206,7 @@ fn report() -> Report {
             w47,
             "bob7",
             Kind::Improve,
-            "ack_sla_pct",
+            Col::AckSlaPct.name(),
             "1 ack clock breached",
             &["SUP-2"],
         ),
@@ -218,19 +228,19 @@ fn report() -> Report {
     ];
     // Goals: ack_sla_pct ≥ 95 and sla_breaches ≤ 1, rows as goals.csv has them.
     let goals = vec![
-        goal(w46, DAVE, "ack_sla_pct", 50.0, 95.0, false),
-        goal(w46, "(team)", "ack_sla_pct", 75.0, 95.0, false),
-        goal(w46, "(team)", "sla_breaches", 6.0, 1.0, false),
-        goal(w46, "alice", "ack_sla_pct", 100.0, 95.0, true),
-        goal(w46, "alice", "sla_breaches", 3.0, 1.0, false),
-        goal(w46, "bob7", "ack_sla_pct", 33.3, 95.0, false),
-        goal(w46, "bob7", "sla_breaches", 2.0, 1.0, false),
-        goal(w47, DAVE, "ack_sla_pct", 100.0, 95.0, true),
-        goal(w47, "(team)", "ack_sla_pct", 91.7, 95.0, false),
-        goal(w47, "(team)", "sla_breaches", 2.0, 1.0, false),
-        goal(w47, "alice", "ack_sla_pct", 83.3, 95.0, false),
-        goal(w47, "alice", "sla_breaches", 1.0, 1.0, true),
-        goal(w47, "bob7", "sla_breaches", 1.0, 1.0, true),
+        goal(w46, DAVE, Col::AckSlaPct.name(), 50.0, 95.0, false),
+        goal(w46, "(team)", Col::AckSlaPct.name(), 75.0, 95.0, false),
+        goal(w46, "(team)", Col::SlaBreaches.name(), 6.0, 1.0, false),
+        goal(w46, "alice", Col::AckSlaPct.name(), 100.0, 95.0, true),
+        goal(w46, "alice", Col::SlaBreaches.name(), 3.0, 1.0, false),
+        goal(w46, "bob7", Col::AckSlaPct.name(), 33.3, 95.0, false),
+        goal(w46, "bob7", Col::SlaBreaches.name(), 2.0, 1.0, false),
+        goal(w47, DAVE, Col::AckSlaPct.name(), 100.0, 95.0, true),
+        goal(w47, "(team)", Col::AckSlaPct.name(), 91.7, 95.0, false),
+        goal(w47, "(team)", Col::SlaBreaches.name(), 2.0, 1.0, false),
+        goal(w47, "alice", Col::AckSlaPct.name(), 83.3, 95.0, false),
+        goal(w47, "alice", Col::SlaBreaches.name(), 1.0, 1.0, true),
+        goal(w47, "bob7", Col::SlaBreaches.name(), 1.0, 1.0, true),
     ];
     let svg = |name: &str, text: &str| {
         (
@@ -503,7 +513,7 @@ fn long_window_lists_the_last_eight_weeks_and_counts_the_rest() {
         "2026-W39",
         "alice",
         Kind::Plus,
-        "ack_sla_pct",
+        Col::AckSlaPct.name(),
         "An old point",
         &["SUP-0"],
     ));
@@ -542,7 +552,7 @@ fn a_median_of_counts_keeps_its_half() {
             .map(|t| t.median.clone())
             .unwrap()
     };
-    assert_eq!(median("sla_breaches"), "1.5");
-    assert_eq!(median("acks"), "2.5");
-    assert_eq!(median("ack_sla_pct"), "33.3");
+    assert_eq!(median(Col::SlaBreaches.name()), "1.5");
+    assert_eq!(median(Col::Acks.name()), "2.5");
+    assert_eq!(median(Col::AckSlaPct.name()), "33.3");
 }

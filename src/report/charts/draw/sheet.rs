@@ -4,8 +4,8 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::super::build::{Mark, Panel, Sheet};
 use super::super::num;
+use super::super::spec::{Mark, Panel, Sheet};
 use super::{Drawn, bold, legend, text, ticked, ticks};
 
 const PANEL_W: u32 = 600;

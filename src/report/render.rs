@@ -1,0 +1,299 @@
+//! Measured results → the report's files: the CSV tables, `run.json`, the charts and the
+//! pages, each rendered from the typed values, independent ones on every core.
+
+use anyhow::Context;
+use rayon::prelude::*;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use super::csv::num2;
+use super::{Options, calls, charts, goals, handoffs, pages, tables, tickets};
+use crate::measure::Measured;
+use crate::metrics::columns::Col;
+use crate::model::fmt_ts;
+use crate::progress::Progress;
+use crate::settings::{ClockKind, Settings, TicketType};
+use crate::week::Week;
+
+/// Renders one output file.
+type Render<'a> = Box<dyn Fn() -> Vec<u8> + Send + Sync + 'a>;
+
+#[derive(Serialize)]
+struct RunInfo<'a> {
+    as_of: String,
+    weeks: Vec<String>,
+    input: &'a str,
+    version: &'static str,
+    config_sha256: String,
+}
+
+/// Every file of the report of `m`: the tables, `run.json`, then (when `opts.draw`) the
+/// charts and the pages.
+pub(super) fn render(
+    settings: &Settings,
+    m: &Measured,
+    opts: &Options,
+    progress: &mut Progress,
+) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
+    let mut files = csv_files(m);
+    files.push(("run.json".to_string(), run_json(settings, m, &opts.input)?));
+    progress.step(&format!("rendered {} tables", files.len()));
+    if opts.draw {
+        let visuals = visuals(settings, m)?;
+        let charts = visuals.iter().filter(|(n, _)| n.ends_with(".png")).count();
+        let pages = visuals.iter().filter(|(n, _)| n.ends_with(".html")).count();
+        progress.step(&format!("drew {charts} charts and {pages} pages"));
+        files.extend(visuals);
+    }
+    Ok(files)
+}
+
+/// The CSV tables of `m` as `(file name, bytes)`, in the report's order.
+pub fn csv_files(m: &Measured) -> Vec<(String, Vec<u8>)> {
+    let t = m.tickets.as_slice();
+    let clocks: Vec<_> = m.clocks.iter().collect();
+    let escalations: Vec<_> = m.escalations.iter().collect();
+    let handoff_rows: Vec<_> = m.handoffs.iter().collect();
+    let summaries: Vec<_> = m.summaries.iter().collect();
+    let calls_rows: Vec<_> = m.calls.iter().collect();
+    // The tables are independent: rendered on every core, listed in this order.
+    let jobs: Vec<(&str, Render)> = vec![
+        ("clocks.csv", Box::new(|| tables::clocks(&clocks, t))),
+        (
+            "breaches.csv",
+            Box::new(|| tables::breaches(&clocks, &m.all_escalations, t)),
+        ),
+        (
+            "escalations.csv",
+            Box::new(|| tables::escalations(&escalations, t)),
+        ),
+        (
+            "engineer_weekly.csv",
+            Box::new(|| tables::weekly_csv(&m.values.engineers)),
+        ),
+        (
+            "team_weekly.csv",
+            Box::new(|| tables::weekly_csv(&m.values.team)),
+        ),
+        (
+            "handoffs.csv",
+            Box::new(|| handoffs::handoffs_csv(&handoff_rows, t)),
+        ),
+        (
+            "tickets.csv",
+            Box::new(|| tickets::tickets_csv(&summaries, t)),
+        ),
+        ("calls.csv", Box::new(|| calls::calls_csv(&calls_rows, t))),
+        ("feedback.csv", Box::new(|| tables::feedback(&m.feedback))),
+        ("goals.csv", Box::new(|| goals::goals_csv(&m.goals))),
+        (
+            "data_quality.csv",
+            Box::new(|| tables::data_quality(&m.problems)),
+        ),
+    ];
+    jobs.into_par_iter()
+        .map(|(name, render)| (name.to_string(), render()))
+        .collect()
+}
+
+/// `run.json`: the as-of, the weeks, where the data came from, the version and a hash of
+/// the effective settings.
+fn run_json(settings: &Settings, m: &Measured, input: &str) -> anyhow::Result<Vec<u8>> {
+    let run = RunInfo {
+        as_of: fmt_ts(m.as_of),
+        weeks: m.window.weeks.iter().map(Week::to_string).collect(),
+        input,
+        version: env!("CARGO_PKG_VERSION"),
+        config_sha256: format!("{:x}", Sha256::digest(settings.effective.as_bytes())),
+    };
+    let mut bytes = serde_json::to_vec_pretty(&run).context("rendering run.json")?;
+    bytes.push(b'\n');
+    Ok(bytes)
+}
+
+/// The breached clocks of the window as the pages list them.
+fn page_breaches(m: &Measured) -> Vec<pages::Breach> {
+    let index = crate::metrics::escalations::EscalationIndex::new(&m.all_escalations);
+    m.clocks
+        .iter()
+        .filter(|c| c.breached)
+        .map(|c| pages::Breach {
+            week: c.week,
+            engineer: c.engineer.to_string(),
+            ticket: m.tickets[c.ticket].key.to_string(),
+            kind: c.kind.as_str(),
+            ticket_type: c.ticket_type.as_str(),
+            severity: c.severity.as_deref().unwrap_or_default().to_string(),
+            deadline: c.deadline.map(fmt_ts).unwrap_or_default(),
+            escalated_before_deadline: index.escalated_within(c),
+        })
+        .collect()
+}
+
+/// The charts (PNG and SVG) and the pages of `m`. Both read the measured values, each
+/// number as the CSVs write it, and ids and names as they are (never as a CSV cell's
+/// formula guard writes them).
+fn visuals(settings: &Settings, m: &Measured) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
+    let (ack, goals, leads) = (
+        ack_targets(settings),
+        goal_lines(settings),
+        escalation_leads(m),
+    );
+    let mut out = charts::charts(&chart_inputs(m, &ack, &goals, &leads))?;
+    let svgs = charts::svgs(&out);
+    out.extend(pages_of(settings, m, &svgs)?);
+    Ok(out)
+}
+
+/// Engineer `m.engineer`'s self-review page: exactly the `index.html` that `report
+/// --engineer` writes for the same results, its charts drawn as SVG only. For `m` made
+/// by [`Measured::scoped`], it names no one else and links to no other page (SPEC §7: the
+/// page an engineer's mail carries).
+pub fn review_page(settings: &Settings, m: &Measured) -> anyhow::Result<Vec<u8>> {
+    anyhow::ensure!(
+        m.engineer.is_some(),
+        "a review page is made of one engineer's results"
+    );
+    let (ack, goals, leads) = (
+        ack_targets(settings),
+        goal_lines(settings),
+        escalation_leads(m),
+    );
+    let svgs = charts::svg_charts(&chart_inputs(m, &ack, &goals, &leads))?;
+    pages_of(settings, m, &svgs)?
+        .into_iter()
+        .find(|(name, _)| name == "index.html")
+        .map(|(_, page)| page)
+        .context("a self-review renders its page as index.html")
+}
+
+/// What the charts of `m` are drawn from.
+fn chart_inputs<'a>(
+    m: &'a Measured,
+    ack_targets: &'a [(&'static str, f64)],
+    goals: &'a [(Col, f64)],
+    leads: &'a [f64],
+) -> charts::Inputs<'a> {
+    charts::Inputs {
+        engineer_weekly: &m.values.engineers,
+        team_weekly: &m.values.team,
+        escalation_leads: leads,
+        weeks: &m.window.weeks,
+        ack_targets,
+        goals,
+        self_review: m.engineer.as_deref(),
+    }
+}
+
+/// The pages of `m`, with the charts `svgs` (as `(<name>.svg, text)`) embedded.
+fn pages_of(
+    settings: &Settings,
+    m: &Measured,
+    svgs: &[(String, String)],
+) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
+    let as_of = fmt_ts(m.as_of);
+    let breached = page_breaches(m);
+    pages::pages(&pages::Inputs {
+        weeks: &m.window.weeks,
+        as_of: &as_of,
+        jira_url: &settings.jira.url,
+        self_review: m.engineer.as_deref(),
+        values: &m.values,
+        feedback: &m.feedback,
+        breaches: &breached,
+        goals: &m.goals,
+        engineers: Some(&m.engineers),
+        svgs,
+    })
+}
+
+/// The ack target in minutes of each ticket type that has one, for the charts' lines.
+fn ack_targets(settings: &Settings) -> Vec<(&'static str, f64)> {
+    [TicketType::Incident, TicketType::Query, TicketType::Other]
+        .into_iter()
+        .filter_map(|ty| {
+            let secs = settings.sla.get(&(ClockKind::Ack, ty))?.default?;
+            Some((ty.as_str(), secs as f64 / 60.0))
+        })
+        .collect()
+}
+
+/// The configured goals as (column, target), for the charts' goal lines.
+fn goal_lines(settings: &Settings) -> Vec<(Col, f64)> {
+    settings
+        .goals
+        .iter()
+        .filter_map(|g| Some((Col::named(g.metric)?, g.target)))
+        .collect()
+}
+
+/// The lead times of the window's escalations with a pending deadline, in minutes as
+/// `escalations.csv` writes them (2 decimals), so the histogram bins the file's numbers.
+fn escalation_leads(m: &Measured) -> Vec<f64> {
+    m.escalations
+        .iter()
+        .filter_map(|e| e.lead_ms)
+        .filter_map(|ms| num2(ms as f64 / 60_000.0).parse().ok())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::measure::Window;
+    use crate::metrics::columns::COLUMNS;
+    use crate::report::values::{ValueRow, WeeklyValues};
+
+    /// Two weeks of an engineer whose id and name look like formulas, and the team.
+    fn measured() -> Measured {
+        let weeks: Vec<Week> = vec!["2026-W46".parse().unwrap(), "2026-W47".parse().unwrap()];
+        let row = |week: Week, id: &str, name: &str| {
+            let mut values = vec![None; COLUMNS.len()];
+            values[Col::AckBreaches.index()] = Some(2.0);
+            values[Col::AckSlaPct.index()] = Some(50.0);
+            ValueRow {
+                week,
+                engineer: id.into(),
+                name: name.into(),
+                values,
+            }
+        };
+        Measured {
+            values: WeeklyValues {
+                engineers: weeks.iter().map(|w| row(*w, "=eve", "=Eve")).collect(),
+                team: weeks.iter().map(|w| row(*w, "(team)", "")).collect(),
+            },
+            engineers: ["=eve".to_string()].into(),
+            window: Window { weeks },
+            ..Measured::default()
+        }
+    }
+
+    /// The charts and the pages are drawn from the values, ids and names as they are: the
+    /// bars say `=Eve` (not the CSV's `'=Eve`), and her page finds her trend sheet.
+    #[test]
+    fn visuals_show_ids_and_names_as_they_are() {
+        let settings = crate::config::defaults();
+        let m = measured();
+        let files = visuals(&settings, &m).unwrap();
+        let text = |name: &str| {
+            let (_, bytes) = files.iter().find(|(n, _)| n == name).unwrap();
+            String::from_utf8(bytes.clone()).unwrap()
+        };
+        let bars = text("charts/week_breaches.svg");
+        assert!(bars.contains("\n=Eve\n"), "{bars}");
+        assert!(!bars.contains("&apos;=Eve"), "{bars}");
+        assert!(files.iter().any(|(n, _)| n == "charts/engineer__3Deve.svg"));
+        let page = text("engineers/_3Deve.html");
+        assert!(page.contains("=Eve: weekly trends, 2026-W46 – 2026-W47"));
+        assert!(!page.contains("No trend sheet"));
+
+        // Her self-review page is the same page a mail carries, with the same sheet.
+        let review = review_page(&settings, &m.scoped("=eve")).unwrap();
+        let review = String::from_utf8(review).unwrap();
+        assert!(review.contains("Self-review"));
+        assert!(review.contains("=Eve: weekly trends, 2026-W46 – 2026-W47"));
+        let err = review_page(&settings, &m).unwrap_err();
+        assert!(format!("{err:#}").contains("one engineer's results"));
+    }
+}
