@@ -10,8 +10,8 @@ use std::fmt::Write as _;
 
 use crate::metrics::columns::{Col, column};
 use crate::metrics::feedback::{Kind as PointKind, Point};
-use crate::report::goals::GoalRow;
-use crate::report::values::{self, ValueRow, WeeklyValues};
+use crate::metrics::goals::GoalRow;
+use crate::metrics::values::{self, ValueRow, WeeklyValues};
 use crate::week::Week;
 
 /// The columns a summary shows, in this order: the handbook's main promises.

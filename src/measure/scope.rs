@@ -6,8 +6,8 @@ use std::collections::BTreeSet;
 
 use super::Measured;
 use crate::metrics::quality;
+use crate::metrics::values::WeeklyValues;
 use crate::metrics::weekly::{TEAM, Weekly};
-use crate::report::values::WeeklyValues;
 
 /// What another person's id becomes in a self-review.
 pub const OTHER: &str = "(other)";

@@ -12,6 +12,7 @@ pub mod columns;
 pub mod continuity;
 pub mod escalations;
 pub mod feedback;
+pub mod goals;
 pub mod handoffs;
 pub mod ownership;
 pub mod people;
@@ -23,6 +24,7 @@ pub mod tally;
 #[cfg(test)]
 pub mod testkit;
 pub mod timelog;
+pub mod values;
 pub mod weekly;
 pub mod wip;
 

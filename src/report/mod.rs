@@ -15,7 +15,6 @@ pub mod pages;
 mod render;
 pub mod tables;
 pub mod tickets;
-pub mod values;
 mod write;
 
 use crate::measure::{self, Measured, Window};

@@ -242,7 +242,7 @@ mod tests {
     use super::*;
     use crate::measure::Window;
     use crate::metrics::columns::COLUMNS;
-    use crate::report::values::{ValueRow, WeeklyValues};
+    use crate::metrics::values::{ValueRow, WeeklyValues};
 
     /// Two weeks of an engineer whose id and name look like formulas, and the team.
     fn measured() -> Measured {

@@ -3,11 +3,11 @@
 use crate::metrics::columns::{COLUMNS, ColumnDef, Format};
 use crate::metrics::feedback::Point;
 use crate::metrics::quality::Problem;
+use crate::metrics::values::{ValueRow, value_rows};
 use crate::metrics::weekly::Weekly;
 use crate::metrics::{Clock, Escalation, People, escalations::EscalationIndex};
 use crate::model::Ticket;
 use crate::report::csv::{Cell, table, table_of};
-use crate::report::values::{ValueRow, value_rows};
 use crate::settings::ScoreWeights;
 
 const MS_PER_MIN: f64 = 60_000.0;

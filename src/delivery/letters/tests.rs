@@ -7,8 +7,8 @@ use super::*;
 use crate::measure::{Measured, Window};
 use crate::metrics::columns::{COLUMNS, Col};
 use crate::metrics::feedback::{Kind as PointKind, Point};
-use crate::report::goals::GoalRow;
-use crate::report::values::{ValueRow, WeeklyValues};
+use crate::metrics::goals::GoalRow;
+use crate::metrics::values::{ValueRow, WeeklyValues};
 
 fn week(s: &str) -> Week {
     s.parse().unwrap()

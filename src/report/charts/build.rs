@@ -8,7 +8,7 @@ use plotters::style::RGBColor;
 use super::inputs::{Inputs, UNASSIGNED};
 use super::spec::*;
 use crate::metrics::columns::{Better, Col};
-use crate::report::values::ValueRow;
+use crate::metrics::values::ValueRow;
 
 fn series(label: &str, values: Vec<Option<f64>>, color: RGBColor, mark: Mark) -> Series {
     Series {

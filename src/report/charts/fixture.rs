@@ -3,7 +3,7 @@
 
 use super::inputs::Inputs;
 use crate::metrics::columns::{COLUMNS, Col};
-use crate::report::values::ValueRow;
+use crate::metrics::values::ValueRow;
 use crate::week::Week;
 
 use Col::{

@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use crate::metrics::columns::Col;
-use crate::report::values::ValueRow;
+use crate::metrics::values::ValueRow;
 use crate::week::Week;
 
 /// The engineer values of rows nobody was responsible for and of team rows.

@@ -3,7 +3,7 @@ use super::fixture::{Fixture, row};
 use super::spec::{Chart, Mark};
 use super::*;
 use crate::metrics::columns::Col;
-use crate::report::values::ValueRow;
+use crate::metrics::values::ValueRow;
 
 fn svg_of<'a>(files: &'a [(String, Vec<u8>)], name: &str) -> &'a str {
     let (_, bytes) = files

@@ -6,12 +6,13 @@
 
 use askama::Template;
 
-use super::seam::{COLUMNS, ValueRow, format_value};
 use super::view::{
     Delta, GoalView, Grid, Svg, Ticket, delta, goal_sign, listed, weeks_count, window_label,
 };
 use super::{Breach, Inputs};
+use crate::metrics::columns::COLUMNS;
 use crate::metrics::feedback::Kind;
+use crate::metrics::values::{ValueRow, format_value};
 use crate::report::charts::{ESCALATION_LEAD, Person, TEAM_TRENDS, WEEK_BREACHES, engineer_chart};
 
 /// One column in the "this week" panel.

@@ -5,7 +5,6 @@
 //! back, and autoescaped: no ticket or person text can become markup.
 
 mod engineer;
-pub mod seam;
 mod team;
 #[cfg(test)]
 mod tests;
@@ -16,10 +15,11 @@ use askama::Template;
 use rayon::prelude::*;
 
 use crate::metrics::feedback::Point;
+use crate::metrics::goals::GoalRow;
+use crate::metrics::values::WeeklyValues;
 use crate::metrics::{UNASSIGNED, weekly::TEAM};
 use crate::report::charts::{Person, file_id};
 use crate::week::Week;
-use seam::{GoalRow, WeeklyValues};
 
 /// A breached clock as a page lists it (the page's part of a `breaches.csv` row).
 #[derive(Debug, Clone)]

@@ -4,10 +4,11 @@
 
 use askama::Template;
 
-use super::seam::{COLUMNS, ValueRow, format_value};
 use super::view::{Delta, GoalView, Grid, Svg, delta, goal_sign, weeks_count, window_label};
 use super::{Inputs, engineer_page};
+use crate::metrics::columns::COLUMNS;
 use crate::metrics::columns::Col;
+use crate::metrics::values::{ValueRow, format_value};
 use crate::report::charts::{ESCALATION_LEAD, Person, TEAM_TRENDS, WEEK_BREACHES};
 use crate::week::Week;
 
@@ -87,8 +88,8 @@ impl TeamPage {
                 name: def.name,
                 label: def.label,
                 better: match def.better {
-                    Some(super::seam::Better::Higher) => "higher is better",
-                    Some(super::seam::Better::Lower) => "lower is better",
+                    Some(crate::metrics::columns::Better::Higher) => "higher is better",
+                    Some(crate::metrics::columns::Better::Lower) => "lower is better",
                     None => "",
                 },
             })

@@ -2,10 +2,12 @@
 //! weeks, one of them with an id a spreadsheet would run as a formula, hostile ticket
 //! text, goals met and missed.
 
-use super::seam::{COLUMNS, GoalRow, ValueRow, WeeklyValues};
 use super::*;
+use crate::metrics::columns::COLUMNS;
 use crate::metrics::columns::Col;
 use crate::metrics::feedback::{Kind, Point};
+use crate::metrics::goals::GoalRow;
+use crate::metrics::values::{ValueRow, WeeklyValues};
 
 fn week(s: &str) -> Week {
     s.parse().unwrap()

@@ -3,7 +3,9 @@
 //! way is better, ticket links, inline charts. Nothing here is escaped: the templates
 //! escape every value they print, except the charts, which supportlens drew itself.
 
-use super::seam::{Better, COLUMNS, ColumnDef, Format, GoalRow, ValueRow, format_value};
+use crate::metrics::columns::{Better, COLUMNS, ColumnDef, Format};
+use crate::metrics::goals::GoalRow;
+use crate::metrics::values::{ValueRow, format_value};
 use crate::week::Week;
 
 /// A ticket key, with the address of the ticket in JIRA when one is configured.
@@ -117,7 +119,7 @@ pub fn delta(def: &ColumnDef, before: Option<f64>, now: Option<f64>) -> Option<D
 
 /// `≥` for a goal on a column where higher is better, `≤` where lower is.
 pub fn goal_sign(metric: &str) -> &'static str {
-    match super::seam::column(metric).and_then(|(_, c)| c.better) {
+    match crate::metrics::columns::column(metric).and_then(|(_, c)| c.better) {
         Some(Better::Lower) => "≤",
         _ => "≥",
     }
@@ -136,7 +138,7 @@ pub struct GoalView {
 
 impl GoalView {
     pub fn new(g: &GoalRow) -> GoalView {
-        let def = super::seam::column(g.metric).map(|(_, c)| c);
+        let def = crate::metrics::columns::column(g.metric).map(|(_, c)| c);
         let show = |v: f64| match def {
             Some(d) => format_value(d, Some(v)),
             None => crate::report::csv::num2(v),
