@@ -6,6 +6,7 @@
 //! the query runs, so a query cannot read anything the snapshot and the items do not hold.
 //! Like every reader, it takes the data folder's lock and checks the snapshot's manifest.
 
+use std::collections::BTreeSet;
 use std::io::{Cursor, Write};
 use std::ops::ControlFlow;
 
@@ -22,16 +23,37 @@ use crate::cli::{Cli, QueryArgs};
 use crate::error::{Failure, shown};
 use crate::progress::Progress;
 
+/// The snapshot's tables, as SQL names them.
+const SNAPSHOT_TABLES: [&str; 4] = ["tickets", "comments", "worklogs", "changes"];
+
+/// The report's item tables, as SQL names them (`tickets_csv` is `tickets.csv`, since the
+/// snapshot's `tickets` comes first), with their files.
+const ITEM_TABLES: [(&str, &str); 11] = [
+    ("clocks", "clocks.csv"),
+    ("breaches", "breaches.csv"),
+    ("escalations", "escalations.csv"),
+    ("engineer_weekly", "engineer_weekly.csv"),
+    ("team_weekly", "team_weekly.csv"),
+    ("handoffs", "handoffs.csv"),
+    ("tickets_csv", "tickets.csv"),
+    ("calls", "calls.csv"),
+    ("feedback", "feedback.csv"),
+    ("goals", "goals.csv"),
+    ("data_quality", "data_quality.csv"),
+];
+
 pub fn run(cli: &Cli, args: &QueryArgs) -> anyhow::Result<()> {
     let settings = crate::config::load(cli.config.as_deref())?;
     let sql = query_text(&args.sql)?;
-    check_reads_only_tables(&sql)?;
+    // `None`: the SQL does not parse here; every table is loaded and polars says what is wrong.
+    let named = tables_named(&sql)?;
+    let wants = |table: &str| named.as_ref().is_none_or(|n| n.contains(table));
     let mut ctx = SQLContext::new();
     // The snapshot is read (manifest and checksums checked) under the lock, and its raw
     // tables loaded before the lock goes, so tables and items describe the same snapshot.
     let (tickets, opts, lock) = super::report::inputs(cli, &settings, &args.window)?;
     if lock.is_some() {
-        for table in ["tickets", "comments", "worklogs", "changes"] {
+        for table in SNAPSHOT_TABLES.into_iter().filter(|t| wants(t)) {
             let path = cli.data.join(format!("{table}.parquet"));
             let df = ParquetReader::new(
                 crate::input_file::open(&path)
@@ -43,41 +65,44 @@ pub fn run(cli: &Cli, args: &QueryArgs) -> anyhow::Result<()> {
         }
     }
     drop(lock);
-    // The items: every CSV table of the report the same flags would write; nothing drawn.
-    let mut progress = Progress::new();
-    let measured = crate::report::measured(&settings, tickets, &opts, &mut progress)?;
-    for w in &measured.warnings() {
-        eprintln!("supportlens: warning: {}", crate::error::cut(w, 300));
+    // The items the SQL names: the CSV tables the same flags would write; nothing drawn,
+    // nothing measured when it names none.
+    let items: Vec<(&str, &str)> = ITEM_TABLES.into_iter().filter(|(t, _)| wants(t)).collect();
+    if !items.is_empty() {
+        let mut progress = Progress::new();
+        let measured = crate::report::measured(&settings, tickets, &opts, &mut progress)?;
+        for w in &measured.warnings() {
+            eprintln!("supportlens: warning: {}", crate::error::cut(w, 300));
+        }
+        let files =
+            crate::report::csv_files_where(&measured, |file| items.iter().any(|(_, f)| *f == file));
+        progress.step(&format!("rendered {} tables of items", files.len()));
+        for (name, bytes) in &files {
+            let Some(&(table, _)) = items.iter().find(|(_, f)| f == name) else {
+                continue;
+            };
+            let df = CsvReadOptions::default()
+                .with_has_header(true)
+                .with_infer_schema_length(None)
+                .into_reader_with_file_handle(Cursor::new(bytes.as_slice()))
+                .finish()
+                .with_context(|| format!("loading {name} for SQL"))?;
+            ctx.register(table, df.lazy());
+        }
+        progress.step("loaded the tables for SQL");
     }
-    let files = crate::report::csv_files(&measured);
-    progress.step(&format!("rendered {} tables of items", files.len()));
-    for (name, bytes) in &files {
-        let Some(table) = name.strip_suffix(".csv") else {
-            continue;
-        };
-        // tickets.csv would shadow the snapshot's tickets table.
-        let table = if table == "tickets" {
-            "tickets_csv"
-        } else {
-            table
-        };
-        let df = CsvReadOptions::default()
-            .with_has_header(true)
-            .with_infer_schema_length(None)
-            .into_reader_with_file_handle(Cursor::new(bytes.clone()))
-            .finish()
-            .with_context(|| format!("loading {name} for SQL"))?;
-        ctx.register(table, df.lazy());
-    }
-    progress.step("loaded the tables for SQL");
     let mut df = ctx
         .execute(&sql)
         .and_then(LazyFrame::collect)
         .map_err(|e| {
+            let tables: Vec<&str> = SNAPSHOT_TABLES
+                .into_iter()
+                .chain(ITEM_TABLES.iter().map(|(t, _)| *t))
+                .collect();
             Failure::usage(format!(
                 "the SQL did not run: {}; tables: {}",
                 crate::error::cut(&e.to_string(), 400),
-                ctx.get_tables().join(", ")
+                tables.join(", ")
             ))
         })?;
     let mut out = std::io::stdout().lock();
@@ -107,27 +132,27 @@ fn query_text(arg: &str) -> anyhow::Result<String> {
     })
 }
 
-/// Refuses a query that calls a table function (`read_csv`, `read_parquet`, `read_ipc`,
-/// `read_json` or any other `name(...)` in a FROM or JOIN, at any depth): polars would
-/// read the named file. The query is parsed as polars parses it; text that does not parse
-/// is left for polars to report.
-fn check_reads_only_tables(sql: &str) -> anyhow::Result<()> {
+/// The tables `sql` reads, lowercased; `None` when the text does not parse here (polars
+/// then reports it). Refuses a query that calls a table function (`read_csv`,
+/// `read_parquet`, `read_ipc`, `read_json` or any other `name(...)` in a FROM or JOIN, at
+/// any depth): polars would read the named file. The query is parsed as polars parses it.
+fn tables_named(sql: &str) -> anyhow::Result<Option<BTreeSet<String>>> {
     let options = ParserOptions::new().with_trailing_commas(true);
     let Ok(statements) = Parser::new(&GenericDialect)
         .with_options(options)
         .try_with_sql(sql)
         .and_then(|mut p| p.parse_statements())
     else {
-        return Ok(());
+        return Ok(None);
     };
-    let mut finder = TableFunctions(None);
+    let mut finder = Tables::default();
     for statement in &statements {
         if let ControlFlow::Break(()) = statement.visit(&mut finder) {
             break;
         }
     }
-    match finder.0 {
-        None => Ok(()),
+    match finder.function {
+        None => Ok(Some(finder.names)),
         Some(name) => Err(Failure::usage(format!(
             "the SQL calls the table function {}; a query reads only the snapshot's tables \
              and the report's items (name them in FROM, e.g. FROM tickets), never other files",
@@ -137,24 +162,34 @@ fn check_reads_only_tables(sql: &str) -> anyhow::Result<()> {
     }
 }
 
-/// Finds the first table function in a statement.
-struct TableFunctions(Option<String>);
+/// The table names of a statement, and the first table function in it.
+#[derive(Default)]
+struct Tables {
+    names: BTreeSet<String>,
+    function: Option<String>,
+}
 
-impl Visitor for TableFunctions {
+impl Visitor for Tables {
     type Break = ();
 
     fn pre_visit_table_factor(&mut self, factor: &TableFactor) -> ControlFlow<()> {
         let name = match factor {
             TableFactor::Table {
-                name,
-                args: Some(_),
-                ..
-            } => name.to_string(),
+                name, args: None, ..
+            } => {
+                // `db.clocks` or `"Clocks"` still names clocks to polars.
+                if let Some(last) = name.0.last() {
+                    self.names
+                        .insert(last.to_string().trim_matches('"').to_lowercase());
+                }
+                return ControlFlow::Continue(());
+            }
+            TableFactor::Table { name, .. } => name.to_string(),
             TableFactor::TableFunction { expr, .. } => expr.to_string(),
             TableFactor::Function { name, .. } => name.to_string(),
             _ => return ControlFlow::Continue(()),
         };
-        self.0 = Some(name);
+        self.function = Some(name);
         ControlFlow::Break(())
     }
 }
@@ -175,7 +210,7 @@ mod tests {
             "SELECT * FROM tickets UNION SELECT * FROM read_csv('z')",
             "SELECT * FROM \"read_csv\"('z')",
         ] {
-            let err = check_reads_only_tables(sql).unwrap_err();
+            let err = tables_named(sql).unwrap_err();
             assert_eq!(crate::error::exit_code(&err), 2, "{sql}");
             assert!(
                 format!("{err:#}").starts_with("the SQL calls the table function"),
@@ -188,7 +223,32 @@ mod tests {
             "SELECT upper(key) FROM tickets",
             "not sql at all",
         ] {
-            assert!(check_reads_only_tables(sql).is_ok(), "{sql}");
+            assert!(tables_named(sql).is_ok(), "{sql}");
         }
+    }
+
+    #[test]
+    fn the_tables_a_query_names_are_found_at_any_depth() {
+        let names = |sql: &str| -> Vec<String> {
+            tables_named(sql)
+                .expect("no table function")
+                .expect("parses")
+                .into_iter()
+                .collect()
+        };
+        assert_eq!(names("SELECT count(*) FROM tickets"), ["tickets"]);
+        assert_eq!(
+            names(
+                "SELECT c.ticket FROM Clocks c JOIN \"breaches\" b ON b.ticket = c.ticket \
+                 WHERE c.engineer IN (SELECT engineer FROM engineer_weekly)"
+            ),
+            ["breaches", "clocks", "engineer_weekly"]
+        );
+        assert_eq!(
+            names("WITH w AS (SELECT * FROM team_weekly) SELECT * FROM w"),
+            ["team_weekly", "w"]
+        );
+        assert!(names("SELECT 1").is_empty());
+        assert!(tables_named("not sql at all").unwrap().is_none());
     }
 }

@@ -23,7 +23,7 @@ use crate::progress::Progress;
 use crate::settings::Settings;
 use crate::week::Week;
 
-pub use render::{csv_files, review_page};
+pub use render::{csv_files, csv_files_where, review_page};
 pub use write::write;
 
 /// What the user asked of `report`.

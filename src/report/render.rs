@@ -50,6 +50,12 @@ pub(super) fn render(
 
 /// The CSV tables of `m` as `(file name, bytes)`, in the report's order.
 pub fn csv_files(m: &Measured) -> Vec<(String, Vec<u8>)> {
+    csv_files_where(m, |_| true)
+}
+
+/// The CSV tables of `m` whose file name `want` accepts (`query` renders only the tables
+/// its SQL names), in the report's order.
+pub fn csv_files_where(m: &Measured, want: impl Fn(&str) -> bool) -> Vec<(String, Vec<u8>)> {
     let t = m.tickets.as_slice();
     let clocks: Vec<_> = m.clocks.iter().collect();
     let escalations: Vec<_> = m.escalations.iter().collect();
@@ -91,6 +97,7 @@ pub fn csv_files(m: &Measured) -> Vec<(String, Vec<u8>)> {
             Box::new(|| tables::data_quality(&m.problems)),
         ),
     ];
+    let jobs: Vec<(&str, Render)> = jobs.into_iter().filter(|(name, _)| want(name)).collect();
     jobs.into_par_iter()
         .map(|(name, render)| (name.to_string(), render()))
         .collect()
