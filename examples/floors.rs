@@ -14,6 +14,11 @@
 //!   floors png REPORT      decode the report's PNG charts, then encode them again as
 //!                          `report` does (fast compression) on every core, and print the
 //!                          encoding's own time: what the PNG files cost beyond drawing
+//!   floors stitch OUT DATA...  join the snapshots DATA..., imported from consecutive parts
+//!                          of one JSONL file (tickets in id order), into the new data
+//!                          folder OUT: a workload whose `import` does not fit in memory
+//!                          (XL) still gets a snapshot to report from. Not a floor, and
+//!                          not timed
 //!
 //! All use every core, as supportlens does, and print what they did so a run can be
 //! checked against the workload.
@@ -25,6 +30,7 @@ use std::path::{Path, PathBuf};
 use polars::prelude::*;
 use rayon::prelude::*;
 use serde_json::Value;
+use sha2::{Digest, Sha256};
 
 /// Lines handed to the parser threads at once: enough to keep both cores busy, few enough
 /// that memory stays flat on a file of any size.
@@ -38,9 +44,11 @@ fn main() {
         Some("read") if args.len() == 2 => read(Path::new(&args[1])),
         Some("write") if args.len() == 3 => write(Path::new(&args[1]), Path::new(&args[2])),
         Some("png") if args.len() == 2 => png(Path::new(&args[1])),
+        Some("stitch") if args.len() > 2 => stitch(Path::new(&args[1]), &args[2..]),
         _ => Err(
             "usage: floors parse FILE... | floors borrow FILE... | floors read DATA_DIR \
-                  | floors write REPORT_DIR OUT_DIR | floors png REPORT_DIR"
+                  | floors write REPORT_DIR OUT_DIR | floors png REPORT_DIR \
+                  | floors stitch OUT_DIR DATA_DIR..."
                 .to_string(),
         ),
     };
@@ -219,4 +227,109 @@ fn png(report: &Path) -> Result<(), String> {
         start.elapsed().as_secs_f64()
     );
     Ok(())
+}
+
+/// The snapshot's tables, in the order its manifest lists them.
+const TABLES: [&str; 4] = ["tickets", "comments", "worklogs", "changes"];
+
+/// Joins the snapshots in `parts` (each written by `import`, the tickets of each part
+/// after those of the one before in id order) into the new data folder `out`: each table
+/// is the parts' rows in order, written as the snapshot writes it (Zstd), and
+/// `snapshot.json` is the first part's with the joined tables' sizes, rows and SHA-256.
+/// Ids are checked to ascend across parts, since the snapshot keeps tickets in id order.
+fn stitch(out: &Path, parts: &[String]) -> Result<(), String> {
+    if out.exists() {
+        return Err(format!("{} exists; give a folder to create", out.display()));
+    }
+    let manifests = parts
+        .iter()
+        .map(|dir| {
+            let path = Path::new(dir).join("snapshot.json");
+            let text =
+                std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+            serde_json::from_str::<Value>(&text).map_err(|e| format!("{}: {e}", path.display()))
+        })
+        .collect::<Result<Vec<_>, String>>()?;
+    check_id_order(parts)?;
+    std::fs::create_dir_all(out).map_err(|e| format!("{}: {e}", out.display()))?;
+    let mut entries = Vec::new();
+    for table in TABLES {
+        let mut joined: Option<DataFrame> = None;
+        for dir in parts {
+            let df = read_table(Path::new(dir), table)?;
+            match joined.as_mut() {
+                None => joined = Some(df),
+                Some(all) => {
+                    all.vstack_mut(&df)
+                        .map_err(|e| format!("{dir}: {table}.parquet: {e}"))?;
+                }
+            }
+        }
+        let mut df = joined.unwrap_or_default();
+        let path = out.join(format!("{table}.parquet"));
+        let file = File::create(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        ParquetWriter::new(std::io::BufWriter::new(file))
+            .with_compression(ParquetCompression::Zstd(None))
+            .finish(&mut df)
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+        let bytes = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let sha256 = Sha256::digest(&bytes)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect::<String>();
+        entries.push(serde_json::json!({
+            "name": table, "rows": df.height(), "bytes": bytes.len(), "sha256": sha256,
+        }));
+    }
+    let mut manifest = manifests[0].clone();
+    let inputs: Vec<Value> = manifests
+        .iter()
+        .flat_map(|m| m["inputs"].as_array().cloned().unwrap_or_default())
+        .collect();
+    manifest["inputs"] = Value::Array(inputs);
+    manifest["tables"] = Value::Array(entries.clone());
+    let path = out.join("snapshot.json");
+    let text = serde_json::to_string_pretty(&manifest).map_err(|e| e.to_string())? + "\n";
+    std::fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()))?;
+    let rows: Vec<String> = entries
+        .iter()
+        .map(|e| format!("{} {}", e["name"].as_str().unwrap_or(""), e["rows"]))
+        .collect();
+    println!("stitched {} snapshots: {}", parts.len(), rows.join(", "));
+    Ok(())
+}
+
+/// Fails unless every part's first ticket id (read as a number) follows the previous
+/// part's last one.
+fn check_id_order(parts: &[String]) -> Result<(), String> {
+    let mut last: Option<u64> = None;
+    for dir in parts {
+        let df = read_table(Path::new(dir), "tickets")?;
+        let ids = df
+            .column("id")
+            .and_then(|c| c.str())
+            .map_err(|e| format!("{dir}: tickets.parquet: {e}"))?;
+        let numbers: Vec<u64> = ids
+            .iter()
+            .map(|id| id.and_then(|s| s.parse().ok()))
+            .collect::<Option<_>>()
+            .ok_or_else(|| format!("{dir}: a ticket id is not a number; cannot check the order"))?;
+        if let (Some(prev), Some(first)) = (last, numbers.first())
+            && *first <= prev
+        {
+            return Err(format!(
+                "{dir}: its first ticket id {first} does not follow the previous part's last {prev}"
+            ));
+        }
+        last = numbers.last().copied().or(last);
+    }
+    Ok(())
+}
+
+fn read_table(dir: &Path, table: &str) -> Result<DataFrame, String> {
+    let path = dir.join(format!("{table}.parquet"));
+    let file = File::open(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    ParquetReader::new(file)
+        .finish()
+        .map_err(|e| format!("{}: {e}", path.display()))
 }
