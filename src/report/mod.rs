@@ -46,6 +46,9 @@ pub struct Options {
     pub gone: Vec<crate::snapshot::Gone>,
     /// Draw the charts and pages; false renders the tables only (for `query`).
     pub draw: bool,
+    /// Set when the tickets are the part of the snapshot the window sees: who is who
+    /// across all of it (see `snapshot::read_window`).
+    pub whole: Option<crate::snapshot::Whole>,
 }
 
 /// A rendered report: the folder name, every file's bytes, and the measured values the
@@ -103,6 +106,10 @@ pub fn build(
     let weeks: std::collections::BTreeSet<Week> = window.iter().copied().collect();
 
     let mut prepared = Prepared::new(settings, &tickets, opts.as_of);
+    if let Some(whole) = &opts.whole {
+        // The tickets left out still say who is who.
+        prepared.people = whole.people.clone();
+    }
     if let Some(id) = opts
         .engineer
         .as_deref()

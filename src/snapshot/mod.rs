@@ -26,9 +26,11 @@
 
 mod decode;
 mod encode;
+mod index;
 mod lock;
 mod meta;
 mod partial;
+mod prune;
 mod store;
 #[cfg(test)]
 mod tests;
@@ -36,16 +38,21 @@ mod tests;
 use std::path::Path;
 
 use anyhow::{Context, Result, bail};
-use polars::prelude::DataFrame;
+use polars::prelude::{BooleanChunked, DataFrame};
 use rayon::prelude::*;
 
 pub use lock::{Lock, lock, lock_existing, lock_out};
 pub use meta::{EXPORTS_KEPT, ExportRecord, Gone, Meta, Unfinished};
 pub use partial::{COMMIT_EVERY, Committer};
+pub use prune::{Whole, Window};
 
 use crate::error::Failure;
 use crate::model::{LatestById, Ticket, id_order, sort_by_id};
 use store::{FORMAT, MANIFEST, Manifest};
+
+/// The side files of the snapshot's index (see `index`), written after the tables.
+const INDEX: &str = "index";
+const PEOPLE: &str = "people";
 
 /// The snapshot's tables, in the order they are written and renamed into place.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -130,11 +137,30 @@ fn stage(
             store::stage_table(dir, table.name(), &mut df).map_err(unwritable)
         })
         .collect::<Result<_>>()?;
-    let (mut staged, entries): (Vec<_>, Vec<_>) = written.into_iter().unzip();
+    let (mut staged, mut entries): (Vec<_>, Vec<_>) = written.into_iter().unzip();
+    // The index a report prunes by, over the tickets exactly as this snapshot stores them.
+    let severity_field = meta.severity_field.as_deref().unwrap_or("priority");
+    let index = match index::frames(&sorted, severity_field) {
+        Some(frames) => {
+            let (mut tickets_df, mut people_df) =
+                frames.context("cannot build the snapshot's index")?;
+            for (name, df) in [(INDEX, &mut tickets_df), (PEOPLE, &mut people_df)] {
+                let (file, entry) = store::stage_table(dir, name, df).map_err(unwritable)?;
+                staged.push(file);
+                entries.push(entry);
+            }
+            Some(index::IndexInfo {
+                version: index::VERSION,
+                severity_field: severity_field.to_string(),
+            })
+        }
+        None => None,
+    };
     let manifest = Manifest {
         format: FORMAT,
         meta: meta.clone(),
         tables: entries,
+        index,
     };
     staged.push(store::stage_manifest(dir, &manifest).map_err(unwritable)?);
     Ok((staged, unwritable))
@@ -144,49 +170,124 @@ fn stage(
 /// changes in stored order, and the snapshot's [`Meta`]. A missing, incomplete or damaged
 /// snapshot is a `Failure::input` (exit 3) saying which command rebuilds it.
 pub fn read(dir: &Path) -> Result<(Vec<Ticket>, Meta)> {
+    read_window(dir, |_, _| None).map(|(tickets, meta, _)| (tickets, meta))
+}
+
+/// [`read`] for a report: `window` is shown the snapshot's meta and every ticket (without
+/// its comments, worklogs and changes) and names the window the report covers. When it
+/// does and the snapshot has an index for the settings' severity field, only the tickets
+/// that window can see are read in full (see `prune`), and [`Whole`] says what the others
+/// tell about people; otherwise every ticket is read and `Whole` is `None`.
+pub fn read_window<'s>(
+    dir: &Path,
+    window: impl FnOnce(&Meta, &[Ticket]) -> Option<Window<'s>>,
+) -> Result<(Vec<Ticket>, Meta, Option<Whole>)> {
     let manifest = read_manifest(dir)?;
-    let entry = |table: Table| {
+    let entry = |name: &str| {
         manifest
             .tables
             .iter()
-            .find(|e| e.name == table.name())
-            .ok_or_else(|| damaged(dir, &format!("{MANIFEST} lists no {} table", table.name())))
+            .find(|e| e.name == name)
+            .ok_or_else(|| damaged(dir, &format!("{MANIFEST} lists no {name} table")))
     };
-    let load = |table: Table| store::load_table(dir, entry(table)?).map_err(|m| damaged(dir, &m));
-    let bad_rows = |table: Table, e: anyhow::Error| {
+    let load = |name: &str| store::load_table(dir, entry(name)?).map_err(|m| damaged(dir, &m));
+    let bad_rows = |name: &str, e: anyhow::Error| {
         damaged(
             dir,
-            &format!(
-                "{}: {e:#}",
-                dir.join(format!("{}.parquet", table.name())).display()
-            ),
+            &format!("{}: {e:#}", dir.join(format!("{name}.parquet")).display()),
         )
     };
+    let indexed = manifest
+        .index
+        .as_ref()
+        .is_some_and(|i| i.version == index::VERSION);
+    let mut names: Vec<&str> = Table::ALL.iter().map(|t| t.name()).collect();
+    if indexed {
+        names.extend([INDEX, PEOPLE]);
+    }
 
-    // The four tables are read side by side, then the three child tables are decoded side
-    // by side into per-ticket lists, which are moved onto their tickets.
-    let frames: Vec<Result<DataFrame>> = Table::ALL.par_iter().map(|&t| load(t)).collect();
+    // The tables are read side by side; then the tickets are decoded, the window decides
+    // which of them are read whole, and the three child tables are decoded side by side
+    // into per-ticket lists, which are moved onto their tickets.
+    let frames: Vec<Result<DataFrame>> = names.par_iter().map(|name| load(name)).collect();
     // The first failing table in table order is the one reported.
-    let frames: Vec<DataFrame> = frames.into_iter().collect::<Result<_>>()?;
-    let [ticket_df, comments_df, worklogs_df, changes_df]: [DataFrame; 4] = frames
+    let mut frames: Vec<DataFrame> = frames.into_iter().collect::<Result<_>>()?;
+    let side = indexed.then(|| frames.split_off(4));
+    let [ticket_df, mut comments_df, mut worklogs_df, mut changes_df]: [DataFrame; 4] = frames
         .try_into()
         .map_err(|_| anyhow::anyhow!("the snapshot has four tables"))?;
-    let (mut tickets, index) =
-        decode::tickets(&ticket_df).map_err(|e| bad_rows(Table::Tickets, e))?;
+    let (mut tickets, mut index) =
+        decode::tickets(&ticket_df).map_err(|e| bad_rows("tickets", e))?;
+    let mut whole = None;
+    let window = window(&manifest.meta, &tickets);
+    let same_field = |w: &Window| {
+        manifest
+            .index
+            .as_ref()
+            .is_some_and(|i| i.severity_field == w.settings.types.severity_field)
+    };
+    if let (Some(w), Some([index_df, people_df])) = (window.filter(same_field), side.as_deref()) {
+        let entries = index::entries(index_df).map_err(|e| bad_rows(INDEX, e))?;
+        if entries.len() != tickets.len()
+            || entries
+                .iter()
+                .zip(&tickets)
+                .any(|(e, t)| e.ticket_id != t.id)
+        {
+            return Err(damaged(
+                dir,
+                &format!("{INDEX}.parquet does not list the tickets table's tickets"),
+            ));
+        }
+        let found = index::people(people_df).map_err(|e| bad_rows(PEOPLE, e))?;
+        let people = prune::people(&found, &w);
+        let keep = prune::keep(&tickets, &entries, &people, &w);
+        let left_out = keep.iter().filter(|k| !**k).count();
+        if left_out > 0 {
+            // Child rows of the tickets left out are dropped before anything is decoded.
+            for (name, df) in [
+                ("comments", &mut comments_df),
+                ("worklogs", &mut worklogs_df),
+                ("changes", &mut changes_df),
+            ] {
+                let owners = decode::owners(df, &index, decode::ROWS_PER_RUN)
+                    .map_err(|e| bad_rows(name, e))?;
+                let mask: BooleanChunked = owners.iter().map(|&o| keep[o]).collect();
+                *df = df.filter(&mask).map_err(|e| bad_rows(name, e.into()))?;
+            }
+            let mut position = 0;
+            let mut kept_at = vec![usize::MAX; keep.len()];
+            for (row, k) in keep.iter().enumerate() {
+                if *k {
+                    kept_at[row] = position;
+                    position += 1;
+                }
+            }
+            index.retain(|_, row| keep[*row]);
+            index.values_mut().for_each(|row| *row = kept_at[*row]);
+            let mut kept = keep.iter();
+            tickets.retain(|_| *kept.next().expect("one flag a ticket"));
+        }
+        whole = Some(Whole {
+            people,
+            addresses: found.addresses,
+            left_out,
+        });
+    }
     let (comments, (worklogs, changes)) = rayon::join(
         || {
             decode::comments(&comments_df, &index, decode::ROWS_PER_RUN)
-                .map_err(|e| bad_rows(Table::Comments, e))
+                .map_err(|e| bad_rows("comments", e))
         },
         || {
             rayon::join(
                 || {
                     decode::worklogs(&worklogs_df, &index, decode::ROWS_PER_RUN)
-                        .map_err(|e| bad_rows(Table::Worklogs, e))
+                        .map_err(|e| bad_rows("worklogs", e))
                 },
                 || {
                     decode::changes(&changes_df, &index, decode::ROWS_PER_RUN)
-                        .map_err(|e| bad_rows(Table::Changes, e))
+                        .map_err(|e| bad_rows("changes", e))
                 },
             )
         },
@@ -202,7 +303,7 @@ pub fn read(dir: &Path) -> Result<(Vec<Ticket>, Meta)> {
         ticket.changes = ch;
     }
     sort_by_id(&mut tickets);
-    Ok((tickets, manifest.meta))
+    Ok((tickets, manifest.meta, whole))
 }
 
 /// Merges a new batch into stored tickets by id: an incoming ticket replaces the stored one

@@ -35,6 +35,9 @@ pub(super) struct Manifest {
     #[serde(flatten)]
     pub meta: Meta,
     pub tables: Vec<TableEntry>,
+    /// Set when the side files `index.parquet` and `people.parquet` are among `tables`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub index: Option<super::index::IndexInfo>,
 }
 
 /// What the manifest records about one table file.
