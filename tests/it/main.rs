@@ -6,4 +6,5 @@ mod delivery;
 mod export;
 mod hostile;
 mod jira_fixtures;
+mod prune;
 mod support;
