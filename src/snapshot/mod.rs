@@ -201,24 +201,22 @@ pub fn read_window<'s>(
         .index
         .as_ref()
         .is_some_and(|i| i.version == index::VERSION);
-    let mut names: Vec<&str> = Table::ALL.iter().map(|t| t.name()).collect();
+    let mut first: Vec<&str> = vec![Table::Tickets.name()];
     if indexed {
-        names.extend([INDEX, PEOPLE]);
+        first.extend([INDEX, PEOPLE]);
     }
+    const CHILDREN: [&str; 3] = ["comments", "worklogs", "changes"];
 
-    // The tables are read side by side; then the tickets are decoded, the window decides
-    // which of them are read whole, and the three child tables are decoded side by side
-    // into per-ticket lists, which are moved onto their tickets.
-    let frames: Vec<Result<DataFrame>> = names.par_iter().map(|name| load(name)).collect();
+    // The tickets table (and the index) are read first, side by side; the window then
+    // decides which tickets are read whole, and the three child tables are read and
+    // decoded side by side into per-ticket lists, which are moved onto their tickets.
+    let frames: Vec<Result<DataFrame>> = first.par_iter().map(|name| load(name)).collect();
     // The first failing table in table order is the one reported.
     let mut frames: Vec<DataFrame> = frames.into_iter().collect::<Result<_>>()?;
-    let side = indexed.then(|| frames.split_off(4));
-    let [ticket_df, mut comments_df, mut worklogs_df, mut changes_df]: [DataFrame; 4] = frames
-        .try_into()
-        .map_err(|_| anyhow::anyhow!("the snapshot has four tables"))?;
+    let side = frames.split_off(1);
+    let ticket_df = frames.pop().expect("the tickets table");
     let (mut tickets, mut index) =
         decode::tickets(&ticket_df).map_err(|e| bad_rows("tickets", e))?;
-    let mut whole = None;
     let window = window(&manifest.meta, &tickets);
     let same_field = |w: &Window| {
         manifest
@@ -226,7 +224,9 @@ pub fn read_window<'s>(
             .as_ref()
             .is_some_and(|i| i.severity_field == w.settings.types.severity_field)
     };
-    if let (Some(w), Some([index_df, people_df])) = (window.filter(same_field), side.as_deref()) {
+    let mut whole = None;
+    let mut keep = Vec::new();
+    if let (Some(w), [index_df, people_df]) = (window.filter(same_field), side.as_slice()) {
         let entries = index::entries(index_df).map_err(|e| bad_rows(INDEX, e))?;
         if entries.len() != tickets.len()
             || entries
@@ -240,39 +240,69 @@ pub fn read_window<'s>(
             ));
         }
         let found = index::people(people_df).map_err(|e| bad_rows(PEOPLE, e))?;
-        let people = prune::people(&found, &w);
-        let keep = prune::keep(&tickets, &entries, &people, &w);
-        let left_out = keep.iter().filter(|k| !**k).count();
-        if left_out > 0 {
-            // Child rows of the tickets left out are dropped before anything is decoded.
-            for (name, df) in [
-                ("comments", &mut comments_df),
-                ("worklogs", &mut worklogs_df),
-                ("changes", &mut changes_df),
-            ] {
-                let owners = decode::owners(df, &index, decode::ROWS_PER_RUN)
-                    .map_err(|e| bad_rows(name, e))?;
-                let mask: BooleanChunked = owners.iter().map(|&o| keep[o]).collect();
-                *df = df.filter(&mask).map_err(|e| bad_rows(name, e.into()))?;
-            }
-            let mut position = 0;
-            let mut kept_at = vec![usize::MAX; keep.len()];
-            for (row, k) in keep.iter().enumerate() {
-                if *k {
-                    kept_at[row] = position;
-                    position += 1;
-                }
-            }
-            index.retain(|_, row| keep[*row]);
-            index.values_mut().for_each(|row| *row = kept_at[*row]);
-            let mut kept = keep.iter();
-            tickets.retain(|_| *kept.next().expect("one flag a ticket"));
-        }
+        let people = prune::people(found.seen, &found.assignee_since, &w);
+        keep = prune::keep(&tickets, &entries, &people, &w);
         whole = Some(Whole {
             people,
             addresses: found.addresses,
-            left_out,
+            left_out: keep.iter().filter(|k| !**k).count(),
         });
+    }
+    drop(side);
+    let children: Vec<Result<DataFrame>> = if whole.as_ref().is_some_and(|w| w.left_out > 0) {
+        // Each child table is read a row group at a time, and only the rows of tickets
+        // read whole are kept, so no table is ever held whole. (Row numbers in messages
+        // about these rows count the kept rows.)
+        CHILDREN
+            .par_iter()
+            .map(|&name| {
+                let mut kept: Option<DataFrame> = None;
+                let mut keep_rows = |part: DataFrame| -> Result<()> {
+                    let owners = decode::owners(&part, &index, decode::ROWS_PER_RUN)
+                        .map_err(|e| bad_rows(name, e))?;
+                    let mask: BooleanChunked = owners.iter().map(|&o| keep[o]).collect();
+                    let part = part.filter(&mask)?;
+                    match &mut kept {
+                        Some(df) => {
+                            df.vstack_mut_owned(part)?;
+                        }
+                        None => kept = Some(part),
+                    }
+                    Ok(())
+                };
+                let mut failed = None;
+                store::load_table_parts(dir, entry(name)?, store::ROWS_PER_PART, |part| {
+                    keep_rows(part).map_err(|e| {
+                        let text = format!("{e:#}");
+                        failed = Some(e);
+                        text
+                    })
+                })
+                .map_err(|m| failed.take().unwrap_or_else(|| damaged(dir, &m)))?;
+                kept.ok_or_else(|| damaged(dir, &format!("{name}.parquet holds no part")))
+            })
+            .collect()
+    } else {
+        CHILDREN.par_iter().map(|name| load(name)).collect()
+    };
+    let mut children = children.into_iter().collect::<Result<Vec<DataFrame>>>()?;
+    let changes_df = children.pop().expect("three child tables");
+    let worklogs_df = children.pop().expect("three child tables");
+    let comments_df = children.pop().expect("three child tables");
+    if whole.as_ref().is_some_and(|w| w.left_out > 0) {
+        // The kept tickets, and the index the decoders find them by, renumbered.
+        let mut kept_at = vec![usize::MAX; keep.len()];
+        let mut position = 0;
+        for (row, k) in keep.iter().enumerate() {
+            if *k {
+                kept_at[row] = position;
+                position += 1;
+            }
+        }
+        index.retain(|_, row| keep[*row]);
+        index.values_mut().for_each(|row| *row = kept_at[*row]);
+        let mut flags = keep.iter();
+        tickets.retain(|_| *flags.next().expect("one flag a ticket"));
     }
     let (comments, (worklogs, changes)) = rayon::join(
         || {

@@ -22,8 +22,9 @@
 
 use std::collections::BTreeMap;
 
-use super::index::{Entry, PeopleIndex};
+use super::index::Entry;
 use crate::metrics::People;
+use crate::metrics::people::Seen;
 use crate::model::{Ticket, Ts};
 use crate::settings::{Settings, StatusClass};
 
@@ -51,10 +52,9 @@ pub struct Whole {
 
 /// The people of the whole snapshot as `People::new` would classify them at the window's
 /// as-of: an assignee counts from their first assignment on.
-pub(super) fn people(index: &PeopleIndex, window: &Window) -> People {
-    People::from_seen(window.settings, index.seen.clone(), || {
-        index
-            .assignee_since
+pub(super) fn people(seen: Seen, assignee_since: &BTreeMap<String, Ts>, window: &Window) -> People {
+    People::from_seen(window.settings, seen, || {
+        assignee_since
             .iter()
             .filter(|(_, since)| **since <= window.as_of)
             .map(|(id, _)| id.clone())
