@@ -1,0 +1,184 @@
+//! Reading the snapshot back into tickets: every ticket, or for a report only those its
+//! window can see (see `prune`), with the child tables then read a row group at a time.
+
+use std::path::Path;
+
+use anyhow::Result;
+use polars::prelude::{BooleanChunked, DataFrame};
+use rayon::prelude::*;
+
+use super::{
+    INDEX, MANIFEST, Meta, PEOPLE, Table, Whole, Window, damaged, decode, index, prune,
+    read_manifest, store,
+};
+use crate::model::{Ticket, sort_by_id};
+
+/// Reads the snapshot in `dir`: tickets sorted by id, each with its comments, worklogs and
+/// changes in stored order, and the snapshot's [`Meta`]. A missing, incomplete or damaged
+/// snapshot is a `Failure::input` (exit 3) saying which command rebuilds it.
+pub fn read(dir: &Path) -> Result<(Vec<Ticket>, Meta)> {
+    read_window(dir, |_, _| None).map(|(tickets, meta, _)| (tickets, meta))
+}
+
+/// [`read`] for a report: `window` is shown the snapshot's meta and every ticket (without
+/// its comments, worklogs and changes) and names the window the report covers. When it
+/// does and the snapshot has an index for the settings' severity field, only the tickets
+/// that window can see are read in full (see `prune`), and [`Whole`] says what the others
+/// tell about people; otherwise every ticket is read and `Whole` is `None`.
+pub fn read_window<'s>(
+    dir: &Path,
+    window: impl FnOnce(&Meta, &[Ticket]) -> Option<Window<'s>>,
+) -> Result<(Vec<Ticket>, Meta, Option<Whole>)> {
+    let manifest = read_manifest(dir)?;
+    let entry = |name: &str| {
+        manifest
+            .tables
+            .iter()
+            .find(|e| e.name == name)
+            .ok_or_else(|| damaged(dir, &format!("{MANIFEST} lists no {name} table")))
+    };
+    let load = |name: &str| store::load_table(dir, entry(name)?).map_err(|m| damaged(dir, &m));
+    let bad_rows = |name: &str, e: anyhow::Error| {
+        damaged(
+            dir,
+            &format!("{}: {e:#}", dir.join(format!("{name}.parquet")).display()),
+        )
+    };
+    let indexed = manifest
+        .index
+        .as_ref()
+        .is_some_and(|i| i.version == index::VERSION);
+    let mut first: Vec<&str> = vec![Table::Tickets.name()];
+    if indexed {
+        first.extend([INDEX, PEOPLE]);
+    }
+    const CHILDREN: [&str; 3] = ["comments", "worklogs", "changes"];
+
+    // The tickets table (and the index) are read first, side by side; the window then
+    // decides which tickets are read whole, and the three child tables are read and
+    // decoded side by side into per-ticket lists, which are moved onto their tickets.
+    let frames: Vec<Result<DataFrame>> = first.par_iter().map(|name| load(name)).collect();
+    // The first failing table in table order is the one reported.
+    let mut frames: Vec<DataFrame> = frames.into_iter().collect::<Result<_>>()?;
+    let side = frames.split_off(1);
+    let ticket_df = frames.pop().expect("the tickets table");
+    let (mut tickets, mut index) =
+        decode::tickets(&ticket_df).map_err(|e| bad_rows("tickets", e))?;
+    let window = window(&manifest.meta, &tickets);
+    let same_field = |w: &Window| {
+        manifest
+            .index
+            .as_ref()
+            .is_some_and(|i| i.severity_field == w.settings.types.severity_field)
+    };
+    let mut whole = None;
+    let mut keep = Vec::new();
+    if let (Some(w), [index_df, people_df]) = (window.filter(same_field), side.as_slice()) {
+        let entries = index::entries(index_df).map_err(|e| bad_rows(INDEX, e))?;
+        if entries.len() != tickets.len()
+            || entries
+                .iter()
+                .zip(&tickets)
+                .any(|(e, t)| e.ticket_id != t.id)
+        {
+            return Err(damaged(
+                dir,
+                &format!("{INDEX}.parquet does not list the tickets table's tickets"),
+            ));
+        }
+        let found = index::people(people_df).map_err(|e| bad_rows(PEOPLE, e))?;
+        let people = prune::people(found.seen, &found.assignee_since, &w);
+        keep = prune::keep(&tickets, &entries, &people, &w);
+        whole = Some(Whole {
+            people,
+            addresses: found.addresses,
+            left_out: keep.iter().filter(|k| !**k).count(),
+        });
+    }
+    drop(side);
+    let children: Vec<Result<DataFrame>> = if whole.as_ref().is_some_and(|w| w.left_out > 0) {
+        // Each child table is read a row group at a time, and only the rows of tickets
+        // read whole are kept, so no table is ever held whole. (Row numbers in messages
+        // about these rows count the kept rows.)
+        CHILDREN
+            .par_iter()
+            .map(|&name| {
+                let mut kept: Option<DataFrame> = None;
+                let mut keep_rows = |part: DataFrame| -> Result<()> {
+                    let owners = decode::owners(&part, &index, decode::ROWS_PER_RUN)
+                        .map_err(|e| bad_rows(name, e))?;
+                    let mask: BooleanChunked = owners.iter().map(|&o| keep[o]).collect();
+                    let part = part.filter(&mask)?;
+                    match &mut kept {
+                        Some(df) => {
+                            df.vstack_mut_owned(part)?;
+                        }
+                        None => kept = Some(part),
+                    }
+                    Ok(())
+                };
+                let mut failed = None;
+                store::load_table_parts(dir, entry(name)?, store::ROWS_PER_PART, |part| {
+                    keep_rows(part).map_err(|e| {
+                        let text = format!("{e:#}");
+                        failed = Some(e);
+                        text
+                    })
+                })
+                .map_err(|m| failed.take().unwrap_or_else(|| damaged(dir, &m)))?;
+                kept.ok_or_else(|| damaged(dir, &format!("{name}.parquet holds no part")))
+            })
+            .collect()
+    } else {
+        CHILDREN.par_iter().map(|name| load(name)).collect()
+    };
+    let mut children = children.into_iter().collect::<Result<Vec<DataFrame>>>()?;
+    let changes_df = children.pop().expect("three child tables");
+    let worklogs_df = children.pop().expect("three child tables");
+    let comments_df = children.pop().expect("three child tables");
+    if whole.as_ref().is_some_and(|w| w.left_out > 0) {
+        // The kept tickets, and the index the decoders find them by, renumbered.
+        let mut kept_at = vec![usize::MAX; keep.len()];
+        let mut position = 0;
+        for (row, k) in keep.iter().enumerate() {
+            if *k {
+                kept_at[row] = position;
+                position += 1;
+            }
+        }
+        index.retain(|_, row| keep[*row]);
+        index.values_mut().for_each(|row| *row = kept_at[*row]);
+        let mut flags = keep.iter();
+        tickets.retain(|_| *flags.next().expect("one flag a ticket"));
+    }
+    let (comments, (worklogs, changes)) = rayon::join(
+        || {
+            decode::comments(&comments_df, &index, decode::ROWS_PER_RUN)
+                .map_err(|e| bad_rows("comments", e))
+        },
+        || {
+            rayon::join(
+                || {
+                    decode::worklogs(&worklogs_df, &index, decode::ROWS_PER_RUN)
+                        .map_err(|e| bad_rows("worklogs", e))
+                },
+                || {
+                    decode::changes(&changes_df, &index, decode::ROWS_PER_RUN)
+                        .map_err(|e| bad_rows("changes", e))
+                },
+            )
+        },
+    );
+    let (comments, worklogs, changes) = (comments?, worklogs?, changes?);
+    drop(index);
+    for (ticket, ((c, w), ch)) in tickets
+        .iter_mut()
+        .zip(comments.into_iter().zip(worklogs).zip(changes))
+    {
+        ticket.comments = c;
+        ticket.worklogs = w;
+        ticket.changes = ch;
+    }
+    sort_by_id(&mut tickets);
+    Ok((tickets, manifest.meta, whole))
+}
