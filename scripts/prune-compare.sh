@@ -8,7 +8,7 @@ bin="$1" config="$2" data="$3" out="$4" weeks="$5"
 shift 5
 rm -rf "$out/pruned" "$out/full"
 mkdir -p "$out/pruned" "$out/full"
-SUPPORTLENS_PROGRESS=1 "$bin" --config "$config" --data "$data" report --weeks "$weeks" --out "$out/pruned" "$@" 2>&1 | grep -E "left out|read all" || true
+SUPPORTLENS_PROGRESS=1 "$bin" --config "$config" --data "$data" report --weeks "$weeks" --out "$out/pruned" "$@" 2>&1 | grep -E "left out|decoded all" || true
 SUPPORTLENS_PRUNE=0 "$bin" --config "$config" --data "$data" report --weeks "$weeks" --out "$out/full" "$@" >/dev/null
 status=0
 for f in "$out"/full/*/*.csv "$out"/full/*/run.json; do

@@ -113,26 +113,30 @@ pub(crate) fn inputs(
         let lock = snapshot::lock_existing(&cli.data)?;
         // Only the tickets the window can see are read whole (README "Window pruning").
         let prune = std::env::var("SUPPORTLENS_PRUNE").as_deref() != Ok("0");
-        let (tickets, meta, whole) = snapshot::read_window(&cli.data, |meta, tickets| {
-            let as_of = as_of_flag
-                .or(meta.exported_at)
-                .or_else(|| report::latest_update(tickets))?;
-            prune
-                .then(|| window_start(settings, week, args.weeks, as_of))
-                .flatten()
-                .map(|start| snapshot::Window {
-                    start,
-                    as_of,
-                    settings,
-                })
-        })?;
+        let (tickets, meta, whole) = snapshot::read_window(
+            &cli.data,
+            |meta, tickets| {
+                let as_of = as_of_flag
+                    .or(meta.exported_at)
+                    .or_else(|| report::latest_update(tickets))?;
+                prune
+                    .then(|| window_start(settings, week, args.weeks, as_of))
+                    .flatten()
+                    .map(|start| snapshot::Window {
+                        start,
+                        as_of,
+                        settings,
+                    })
+            },
+            &mut progress,
+        )?;
         progress.step(&match &whole {
             Some(w) => format!(
-                "read {} tickets whole; left out {} the window cannot see",
+                "decoded {} tickets whole; left out {} the window cannot see",
                 tickets.len(),
                 w.left_out
             ),
-            None => format!("read all {} tickets", tickets.len()),
+            None => format!("decoded all {} tickets", tickets.len()),
         });
         pruned = whole;
         if let Some(u) = &meta.unfinished {

@@ -347,15 +347,25 @@ pub(super) fn owners(df: &DataFrame, index: &TicketIndex, run_rows: usize) -> Re
             let len = run_rows.min(height - start);
             let slice = ids.slice(start as i64, len);
             let mut cells = slice.iter();
+            // A ticket's rows are stored together: the previous row's ticket is looked up
+            // again only when the id changes.
+            let mut last: Option<(&str, usize)> = None;
             (start..start + len)
                 .map(|row| {
                     let id = need(cells.next(), "ticket_id", row)?;
-                    index.get(id).copied().ok_or_else(|| {
+                    if let Some((last_id, owner)) = last
+                        && last_id == id
+                    {
+                        return Ok(owner);
+                    }
+                    let owner = index.get(id).copied().ok_or_else(|| {
                         anyhow!(
                             "row {}: ticket_id {id} is not in the tickets table",
                             row + 1
                         )
-                    })
+                    })?;
+                    last = Some((id, owner));
+                    Ok(owner)
                 })
                 .collect()
         })

@@ -12,12 +12,13 @@ use super::{
     read_manifest, store,
 };
 use crate::model::{Ticket, sort_by_id};
+use crate::progress::Progress;
 
 /// Reads the snapshot in `dir`: tickets sorted by id, each with its comments, worklogs and
 /// changes in stored order, and the snapshot's [`Meta`]. A missing, incomplete or damaged
 /// snapshot is a `Failure::input` (exit 3) saying which command rebuilds it.
 pub fn read(dir: &Path) -> Result<(Vec<Ticket>, Meta)> {
-    read_window(dir, |_, _| None).map(|(tickets, meta, _)| (tickets, meta))
+    read_window(dir, |_, _| None, &mut Progress::quiet()).map(|(tickets, meta, _)| (tickets, meta))
 }
 
 /// [`read`] for a report: `window` is shown the snapshot's meta and every ticket (without
@@ -28,6 +29,7 @@ pub fn read(dir: &Path) -> Result<(Vec<Ticket>, Meta)> {
 pub fn read_window<'s>(
     dir: &Path,
     window: impl FnOnce(&Meta, &[Ticket]) -> Option<Window<'s>>,
+    progress: &mut Progress,
 ) -> Result<(Vec<Ticket>, Meta, Option<Whole>)> {
     let manifest = read_manifest(dir)?;
     let entry = |name: &str| {
@@ -64,6 +66,11 @@ pub fn read_window<'s>(
     let ticket_df = frames.pop().expect("the tickets table");
     let (mut tickets, mut index) =
         decode::tickets(&ticket_df).map_err(|e| bad_rows("tickets", e))?;
+    progress.step(&format!(
+        "read the snapshot's {} tickets{}",
+        tickets.len(),
+        if indexed { " and its index" } else { "" }
+    ));
     let window = window(&manifest.meta, &tickets);
     let same_field = |w: &Window| {
         manifest
@@ -96,6 +103,12 @@ pub fn read_window<'s>(
         });
     }
     drop(side);
+    if let Some(w) = &whole {
+        progress.step(&format!(
+            "found {} tickets the window cannot see",
+            w.left_out
+        ));
+    }
     let children: Vec<Result<DataFrame>> = if whole.as_ref().is_some_and(|w| w.left_out > 0) {
         // Each child table is read a row group at a time, and only the rows of tickets
         // read whole are kept, so no table is ever held whole. (Row numbers in messages
@@ -151,6 +164,10 @@ pub fn read_window<'s>(
         let mut flags = keep.iter();
         tickets.retain(|_| *flags.next().expect("one flag a ticket"));
     }
+    progress.step(&format!(
+        "read the comments, worklogs and changes of {} tickets",
+        tickets.len()
+    ));
     let (comments, (worklogs, changes)) = rayon::join(
         || {
             decode::comments(&comments_df, &index, decode::ROWS_PER_RUN)

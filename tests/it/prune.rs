@@ -87,7 +87,7 @@ fn pruned_sample_reports_match_full_ones_byte_for_byte() {
             assert!(left_out(&pruned.get_output().stderr) > 0, "{what}");
         }
         assert!(
-            String::from_utf8_lossy(&full.get_output().stderr).contains("read all 300 tickets"),
+            String::from_utf8_lossy(&full.get_output().stderr).contains("decoded all 300 tickets"),
             "{what}"
         );
         for out in ["pruned", "full"] {

@@ -155,7 +155,8 @@ fn window<'s>(settings: &'s Settings, start: &str, as_of: &str) -> Window<'s> {
 
 /// The keys `read_window` reads whole, and what it says of the rest.
 fn read_keys(dir: &Path, w: Option<Window>) -> (Vec<String>, Option<Whole>) {
-    let (tickets, _, whole) = read_window(dir, |_, _| w).unwrap();
+    let (tickets, _, whole) =
+        read_window(dir, |_, _| w, &mut crate::progress::Progress::quiet()).unwrap();
     (tickets.into_iter().map(|t| t.key).collect(), whole)
 }
 
@@ -297,7 +298,12 @@ fn pruned_reports_are_byte_identical_to_full_ones() {
             };
             let w = window(&s, start, "2026-11-25T00:00");
             let full = report(&s, read(dir.path()).unwrap().0, None, args);
-            let (part, _, whole) = read_window(dir.path(), |_, _| Some(w)).unwrap();
+            let (part, _, whole) = read_window(
+                dir.path(),
+                |_, _| Some(w),
+                &mut crate::progress::Progress::quiet(),
+            )
+            .unwrap();
             let whole = whole.expect("an indexed snapshot");
             assert!(
                 whole.left_out > 0,
