@@ -23,7 +23,8 @@ use crate::timeline::Timeline;
 /// The version of the rules below; an index of another version is not used.
 pub(super) const VERSION: u32 = 1;
 
-/// Joins the lists of a cell. A value holding it cannot be stored: its ticket is `odd`.
+/// Joins the lists of a cell. A value holding it, or an empty value, cannot be stored:
+/// its ticket is `odd`.
 const SEP: char = '\u{1f}';
 
 /// What `snapshot.json` says of the index: its version and the severity field the
@@ -154,7 +155,7 @@ fn entry(t: &Ticket, severity_field: &str) -> (Entry, Vec<(String, Ts)>) {
         .iter()
         .chain(&severities)
         .chain(&authors)
-        .any(|v| v.contains(SEP));
+        .any(|v| v.is_empty() || v.contains(SEP));
     let odd = unstorable
         || !t.truncated.is_empty()
         || t.worklogs.iter().any(|w| w.seconds <= 0)
@@ -192,14 +193,6 @@ fn joined(values: &[String]) -> String {
         out.push_str(v);
     }
     out
-}
-
-fn split(cell: &str) -> Vec<String> {
-    if cell.is_empty() {
-        Vec::new()
-    } else {
-        cell.split(SEP).map(str::to_string).collect()
-    }
 }
 
 fn index_frame(entries: &[Entry]) -> PolarsResult<DataFrame> {
@@ -283,8 +276,42 @@ fn people_frame(people: &PeopleIndex) -> PolarsResult<DataFrame> {
     DataFrame::new(ids.len(), columns)
 }
 
-/// `index.parquet`'s rows.
-pub(super) fn entries(df: &DataFrame) -> Result<Vec<Entry>> {
+/// One row of `index.parquet` as read back, borrowed from the frame; the lists are their
+/// joined cells.
+pub(super) struct Row<'a> {
+    pub ticket_id: &'a str,
+    pub last_event: Option<Ts>,
+    pub final_status: &'a str,
+    statuses: &'a str,
+    severities: &'a str,
+    pub odd: bool,
+    authors: &'a str,
+}
+
+impl<'a> Row<'a> {
+    pub fn statuses(&self) -> impl Iterator<Item = &'a str> {
+        items(self.statuses)
+    }
+
+    pub fn severities(&self) -> impl Iterator<Item = &'a str> {
+        items(self.severities)
+    }
+
+    pub fn authors(&self) -> impl Iterator<Item = &'a str> {
+        items(self.authors)
+    }
+}
+
+/// The items of a joined cell.
+fn items(cell: &str) -> impl Iterator<Item = &str> {
+    cell.split(SEP).filter(|_| !cell.is_empty())
+}
+
+/// Calls `visit` with each row of `index.parquet` (or a slice of it) and its position.
+pub(super) fn rows<'a>(
+    df: &'a DataFrame,
+    mut visit: impl FnMut(usize, Row<'a>) -> Result<()>,
+) -> Result<()> {
     let mut ticket_id = strs(df, "ticket_id")?;
     let mut last_event = times(df, "last_event")?;
     let mut final_status = strs(df, "final_status")?;
@@ -292,19 +319,21 @@ pub(super) fn entries(df: &DataFrame) -> Result<Vec<Entry>> {
     let mut severities = strs(df, "severities")?;
     let mut odd = bools(df, "odd")?;
     let mut authors = strs(df, "authors")?;
-    (0..df.height())
-        .map(|row| {
-            Ok(Entry {
-                ticket_id: need(ticket_id.next(), "ticket_id", row)?.to_string(),
+    for row in 0..df.height() {
+        visit(
+            row,
+            Row {
+                ticket_id: need(ticket_id.next(), "ticket_id", row)?,
                 last_event: opt_ts(last_event.next(), "last_event", row)?,
-                final_status: need(final_status.next(), "final_status", row)?.to_string(),
-                statuses: split(need(statuses.next(), "statuses", row)?),
-                severities: split(need(severities.next(), "severities", row)?),
+                final_status: need(final_status.next(), "final_status", row)?,
+                statuses: need(statuses.next(), "statuses", row)?,
+                severities: need(severities.next(), "severities", row)?,
                 odd: need(odd.next(), "odd", row)?,
-                authors: split(need(authors.next(), "authors", row)?),
-            })
-        })
-        .collect()
+                authors: need(authors.next(), "authors", row)?,
+            },
+        )?;
+    }
+    Ok(())
 }
 
 /// `people.parquet` read back.

@@ -22,7 +22,11 @@
 
 use std::collections::BTreeMap;
 
-use super::index::Entry;
+use anyhow::{Result, bail};
+use polars::prelude::DataFrame;
+use rayon::prelude::*;
+
+use super::index::{self, Row};
 use crate::metrics::People;
 use crate::metrics::people::Seen;
 use crate::model::{Ticket, Ts};
@@ -62,38 +66,72 @@ pub(super) fn people(seen: Seen, assignee_since: &BTreeMap<String, Ts>, window: 
     })
 }
 
-/// For each ticket (in step with `entries`, its index rows): true when the window's report
-/// must read it.
+/// Index rows a worker checks at once.
+const ROWS_PER_RUN: usize = 1 << 14;
+
+/// For each ticket, true when the window's report must read it whole; `index_df` is
+/// `index.parquet`, whose rows must be the tickets' in the same order.
 pub(super) fn keep(
     tickets: &[Ticket],
-    entries: &[Entry],
+    index_df: &DataFrame,
     people: &People,
     window: &Window,
-) -> Vec<bool> {
-    if window.as_of < window.start {
-        return vec![true; tickets.len()];
+) -> Result<Vec<bool>> {
+    if index_df.height() != tickets.len() {
+        bail!(
+            "it lists {} tickets, not {}",
+            index_df.height(),
+            tickets.len()
+        );
     }
-    tickets
-        .iter()
-        .zip(entries)
-        .map(|(t, e)| !can_leave_out(t, e, people, window))
-        .collect()
+    if window.as_of < window.start {
+        return Ok(vec![true; tickets.len()]);
+    }
+    // Runs of rows are checked on every core, then joined in order.
+    let runs: Vec<Result<Vec<bool>>> = (0..tickets.len().div_ceil(ROWS_PER_RUN))
+        .into_par_iter()
+        .map(|run| {
+            let start = run * ROWS_PER_RUN;
+            let part = index_df.slice(start as i64, ROWS_PER_RUN);
+            let mut out = Vec::with_capacity(part.height());
+            index::rows(&part, |i, row| {
+                let t = &tickets[start + i];
+                if row.ticket_id != t.id {
+                    bail!(
+                        "row {}: ticket {} where the tickets table has {}",
+                        start + i + 1,
+                        row.ticket_id,
+                        t.id
+                    );
+                }
+                out.push(!can_leave_out(t, &row, people, window));
+                Ok(())
+            })?;
+            Ok(out)
+        })
+        .collect();
+    let mut keep = Vec::with_capacity(tickets.len());
+    for run in runs {
+        keep.extend(run?);
+    }
+    Ok(keep)
 }
 
-fn can_leave_out(t: &Ticket, e: &Entry, people: &People, window: &Window) -> bool {
+fn can_leave_out(t: &Ticket, row: &Row, people: &People, window: &Window) -> bool {
     let settings = window.settings;
     let before = |at: Option<Ts>| at.is_some_and(|at| at < window.start);
-    let known = |status: &String| settings.status_class(status) != StatusClass::Unknown;
-    !e.odd
+    !row.odd
         && t.truncated.is_empty()
         && before(t.created)
-        && before(e.last_event)
-        && settings.status_class(&e.final_status).is_done()
-        && e.statuses.iter().all(known)
-        && e.severities
-            .iter()
+        && before(row.last_event)
+        && settings.status_class(row.final_status).is_done()
+        && row
+            .statuses()
+            .all(|s| settings.status_class(s) != StatusClass::Unknown)
+        && row
+            .severities()
             .all(|s| settings.known_severities.contains(s))
-        && e.authors
-            .iter()
+        && row
+            .authors()
             .all(|a| people.is_staff(a) || people.is_bot(a))
 }

@@ -81,21 +81,9 @@ pub fn read_window<'s>(
     let mut whole = None;
     let mut keep = Vec::new();
     if let (Some(w), [index_df, people_df]) = (window.filter(same_field), side.as_slice()) {
-        let entries = index::entries(index_df).map_err(|e| bad_rows(INDEX, e))?;
-        if entries.len() != tickets.len()
-            || entries
-                .iter()
-                .zip(&tickets)
-                .any(|(e, t)| e.ticket_id != t.id)
-        {
-            return Err(damaged(
-                dir,
-                &format!("{INDEX}.parquet does not list the tickets table's tickets"),
-            ));
-        }
         let found = index::people(people_df).map_err(|e| bad_rows(PEOPLE, e))?;
         let people = prune::people(found.seen, &found.assignee_since, &w);
-        keep = prune::keep(&tickets, &entries, &people, &w);
+        keep = prune::keep(&tickets, index_df, &people, &w).map_err(|e| bad_rows(INDEX, e))?;
         whole = Some(Whole {
             people,
             addresses: found.addresses,

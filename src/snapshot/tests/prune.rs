@@ -119,6 +119,15 @@ fn tickets() -> Vec<Ticket> {
             .build(),
         // Read: a comment dated before the ticket's creation.
         early,
+        // Read: a comment by an author with an empty id (neither staff, bot nor reporter).
+        done_before("SUP-23")
+            .comment("2026-11-06T10:00", "", true)
+            .build(),
+        // Read: a status holding the index's list separator (its pieces would be known).
+        done_before("SUP-24")
+            .status("2026-11-06T09:00", "Closed\u{1f}Closed")
+            .status("2026-11-07T09:00", "Closed")
+            .build(),
         // Read: done, but by a status the settings do not call done.
         ticket("SUP-21", "Incident", "High", "2026-11-02T09:00")
             .status("2026-11-05T09:00", "Waiting On Client")
