@@ -120,8 +120,10 @@ fn tickets() -> Vec<Ticket> {
         // Read: a comment dated before the ticket's creation.
         early,
         // Read: a comment by an author with an empty id (neither staff, bot nor reporter).
-        done_before("SUP-23")
-            .comment("2026-11-06T10:00", "", true)
+        ticket("SUP-23", "Incident", "High", "2026-11-02T09:00")
+            .assigned_to("ann")
+            .comment("2026-11-02T10:00", "", true)
+            .status("2026-11-05T09:00", "Resolved")
             .build(),
         // Read: a status holding the index's list separator (its pieces would be known).
         done_before("SUP-24")
@@ -353,3 +355,4 @@ fn pruned_reports_are_byte_identical_to_full_ones() {
         }
     }
 }
+
