@@ -36,6 +36,8 @@ fn tickets() -> Vec<Ticket> {
     comment_edited.comments[0].updated = ts(START);
     let mut touched = done_before("SUP-17").build();
     touched.updated = Some(ts("2026-11-20T10:00"));
+    let mut truncated = done_before("SUP-25").build();
+    truncated.truncated = vec!["comments: 1 of 3".into()];
     let mut early = done_before("SUP-20").build();
     early.comments[0].created = ts("2026-11-01T09:00");
     vec![
@@ -119,6 +121,8 @@ fn tickets() -> Vec<Ticket> {
             .build(),
         // Read: a comment dated before the ticket's creation.
         early,
+        // Read: its comments arrived truncated.
+        truncated,
         // Read: a comment by an author with an empty id (neither staff, bot nor reporter).
         ticket("SUP-23", "Incident", "High", "2026-11-02T09:00")
             .assigned_to("ann")
@@ -355,4 +359,3 @@ fn pruned_reports_are_byte_identical_to_full_ones() {
         }
     }
 }
-
