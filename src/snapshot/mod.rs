@@ -129,24 +129,19 @@ fn stage(
             pair[1].key
         );
     }
-    // The tables are built and written side by side, one per core, while the index a
-    // report prunes by is built over the tickets exactly as this snapshot stores them.
+    // The tables are built and written side by side, one per core.
+    let written: Vec<(store::Staged, store::TableEntry)> = Table::ALL
+        .par_iter()
+        .map(|&table| {
+            let mut df = encode::frame(table, &sorted)
+                .with_context(|| format!("cannot build the {} table", table.name()))?;
+            store::stage_table(dir, table.name(), &mut df).map_err(unwritable)
+        })
+        .collect::<Result<_>>()?;
+    let (mut staged, mut entries): (Vec<_>, Vec<_>) = written.into_iter().unzip();
+    // The index a report prunes by, over the tickets exactly as this snapshot stores them.
     let severity_field = meta.severity_field.as_deref().unwrap_or("priority");
-    let (written, frames) = rayon::join(
-        || -> Result<Vec<(store::Staged, store::TableEntry)>> {
-            Table::ALL
-                .par_iter()
-                .map(|&table| {
-                    let mut df = encode::frame(table, &sorted)
-                        .with_context(|| format!("cannot build the {} table", table.name()))?;
-                    store::stage_table(dir, table.name(), &mut df).map_err(unwritable)
-                })
-                .collect()
-        },
-        || index::frames(&sorted, severity_field),
-    );
-    let (mut staged, mut entries): (Vec<_>, Vec<_>) = written?.into_iter().unzip();
-    let index = match frames {
+    let index = match index::frames(&sorted, severity_field) {
         Some(frames) => {
             let (mut tickets_df, mut people_df) =
                 frames.context("cannot build the snapshot's index")?;
