@@ -20,6 +20,9 @@
 //! column and still reads). Child rows keep their ticket's order, and tickets are stored
 //! sorted by id.
 //!
+//! Beside them, two side files of our own (`index.parquet`, `people.parquet`; see `index`)
+//! let a report read whole only the tickets its window can see (`prune`, `read`).
+//!
 //! `snapshot.json` ([`Meta`] plus each table's size, row count and SHA-256) is written last,
 //! under a rollback journal: taking the [`lock`] (which keeps two runs from using one folder
 //! at once) puts back the previous snapshot if a crash stopped a commit midway.

@@ -78,9 +78,18 @@ pub fn read_window<'s>(
             .as_ref()
             .is_some_and(|i| i.severity_field == w.settings.types.severity_field)
     };
+    // A window whose first week starts before every ticket, or after as-of, can leave
+    // nothing out: the index is not even read then.
+    let can_prune = |w: &Window| {
+        w.as_of >= w.start
+            && tickets
+                .iter()
+                .any(|t| t.created.is_some_and(|c| c < w.start))
+    };
     let mut whole = None;
     let mut keep = Vec::new();
-    if let (Some(w), [index_df, people_df]) = (window.filter(same_field), side.as_slice()) {
+    let window = window.filter(|w| same_field(w) && can_prune(w));
+    if let (Some(w), [index_df, people_df]) = (window, side.as_slice()) {
         let found = index::people(people_df).map_err(|e| bad_rows(PEOPLE, e))?;
         let people = prune::people(found.seen, &found.assignee_since, &w);
         keep = prune::keep(&tickets, index_df, &people, &w).map_err(|e| bad_rows(INDEX, e))?;
