@@ -115,10 +115,8 @@ pub(crate) fn inputs(
         let prune = std::env::var("SUPPORTLENS_PRUNE").as_deref() != Ok("0");
         let (tickets, meta, whole) = snapshot::read_window(
             &cli.data,
-            |meta, tickets| {
-                let as_of = as_of_flag
-                    .or(meta.exported_at)
-                    .or_else(|| report::latest_update(tickets))?;
+            |meta, latest_update| {
+                let as_of = as_of_flag.or(meta.exported_at).or(latest_update)?;
                 prune
                     .then(|| window_start(settings, week, args.weeks, as_of))
                     .flatten()

@@ -62,6 +62,23 @@ pub(super) fn tickets(df: &DataFrame) -> Result<(Vec<Ticket>, TicketIndex<'_>)> 
     Ok((out, index))
 }
 
+/// Every ticket id of the `tickets` table → its row (borrowed from the table), and the
+/// latest `updated` of all tickets, read from the columns alone.
+pub(super) fn ticket_ids(df: &DataFrame) -> Result<(TicketIndex<'_>, Option<Ts>)> {
+    let mut id = strs(df, "id")?;
+    let mut updated = times(df, "updated")?;
+    let mut index = TicketIndex::with_capacity(df.height());
+    let mut latest = None;
+    for row in 0..df.height() {
+        let id = need(id.next(), "id", row)?;
+        if index.insert(id, row).is_some() {
+            bail!("row {}: ticket id {id} appears twice", row + 1);
+        }
+        latest = latest.max(opt_ts(updated.next(), "updated", row)?);
+    }
+    Ok((index, latest))
+}
+
 /// Each ticket's comments.
 pub(super) fn comments(
     df: &DataFrame,

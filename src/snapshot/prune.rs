@@ -26,10 +26,11 @@ use anyhow::{Result, bail};
 use polars::prelude::DataFrame;
 use rayon::prelude::*;
 
+use super::decode::{need, opt_ts, strs, times};
 use super::index::{self, Row};
 use crate::metrics::People;
 use crate::metrics::people::Seen;
-use crate::model::{Ticket, Ts};
+use crate::model::Ts;
 use crate::settings::{Settings, StatusClass};
 
 /// The window a report covers, as the rule needs it.
@@ -69,52 +70,66 @@ pub(super) fn people(seen: Seen, assignee_since: &BTreeMap<String, Ts>, window: 
 /// Index rows a worker checks at once.
 const ROWS_PER_RUN: usize = 1 << 14;
 
-/// For each ticket, true when the window's report must read it whole; `index_df` is
-/// `index.parquet`, whose rows must be the tickets' in the same order.
+/// For each row of the tickets table `tickets_df`, true when the window's report must read
+/// that ticket whole; `index_df` is `index.parquet`, whose rows must be the same tickets in
+/// the same order.
 pub(super) fn keep(
-    tickets: &[Ticket],
+    tickets_df: &DataFrame,
     index_df: &DataFrame,
     people: &People,
     window: &Window,
 ) -> Result<Vec<bool>> {
-    if index_df.height() != tickets.len() {
-        bail!(
-            "it lists {} tickets, not {}",
-            index_df.height(),
-            tickets.len()
-        );
+    let height = tickets_df.height();
+    if index_df.height() != height {
+        bail!("it lists {} tickets, not {height}", index_df.height());
     }
     if window.as_of < window.start {
-        return Ok(vec![true; tickets.len()]);
+        return Ok(vec![true; height]);
     }
     // Runs of rows are checked on every core, then joined in order.
-    let runs: Vec<Result<Vec<bool>>> = (0..tickets.len().div_ceil(ROWS_PER_RUN))
+    let runs: Vec<Result<Vec<bool>>> = (0..height.div_ceil(ROWS_PER_RUN))
         .into_par_iter()
         .map(|run| {
             let start = run * ROWS_PER_RUN;
+            let tickets = tickets_df.slice(start as i64, ROWS_PER_RUN);
+            let mut id = strs(&tickets, "id")?;
+            let mut created = times(&tickets, "created")?;
+            let mut truncated = strs(&tickets, "truncated")?;
             let part = index_df.slice(start as i64, ROWS_PER_RUN);
             let mut out = Vec::with_capacity(part.height());
             index::rows(&part, |i, row| {
-                let t = &tickets[start + i];
-                if row.ticket_id != t.id {
+                let ticket = Ticket {
+                    id: need(id.next(), "id", i)?,
+                    created: opt_ts(created.next(), "created", i)?,
+                    truncated: need(truncated.next(), "truncated", i)?,
+                };
+                if row.ticket_id != ticket.id {
                     bail!(
                         "row {}: ticket {} where the tickets table has {}",
                         start + i + 1,
                         row.ticket_id,
-                        t.id
+                        ticket.id
                     );
                 }
-                out.push(!can_leave_out(t, &row, people, window));
+                out.push(!can_leave_out(&ticket, &row, people, window));
                 Ok(())
             })?;
             Ok(out)
         })
         .collect();
-    let mut keep = Vec::with_capacity(tickets.len());
+    let mut keep = Vec::with_capacity(height);
     for run in runs {
         keep.extend(run?);
     }
     Ok(keep)
+}
+
+/// What the rule reads of a row of the tickets table.
+struct Ticket<'a> {
+    id: &'a str,
+    created: Option<Ts>,
+    /// The joined truncation notes ("" when complete).
+    truncated: &'a str,
 }
 
 fn can_leave_out(t: &Ticket, row: &Row, people: &People, window: &Window) -> bool {

@@ -11,7 +11,7 @@ use super::{
     INDEX, MANIFEST, Meta, PEOPLE, Table, Whole, Window, damaged, decode, index, prune,
     read_manifest, store,
 };
-use crate::model::{Ticket, sort_by_id};
+use crate::model::{Ticket, Ts, sort_by_id};
 use crate::progress::Progress;
 
 /// Reads the snapshot in `dir`: tickets sorted by id, each with its comments, worklogs and
@@ -28,7 +28,7 @@ pub fn read(dir: &Path) -> Result<(Vec<Ticket>, Meta)> {
 /// tell about people; otherwise every ticket is read and `Whole` is `None`.
 pub fn read_window<'s>(
     dir: &Path,
-    window: impl FnOnce(&Meta, &[Ticket]) -> Option<Window<'s>>,
+    window: impl FnOnce(&Meta, Option<Ts>) -> Option<Window<'s>>,
     progress: &mut Progress,
 ) -> Result<(Vec<Ticket>, Meta, Option<Whole>)> {
     let manifest = read_manifest(dir)?;
@@ -64,14 +64,13 @@ pub fn read_window<'s>(
     let mut frames: Vec<DataFrame> = frames.into_iter().collect::<Result<_>>()?;
     let side = frames.split_off(1);
     let ticket_df = frames.pop().expect("the tickets table");
-    let (mut tickets, mut index) =
-        decode::tickets(&ticket_df).map_err(|e| bad_rows("tickets", e))?;
+    let (all, latest) = decode::ticket_ids(&ticket_df).map_err(|e| bad_rows("tickets", e))?;
     progress.step(&format!(
         "read the snapshot's {} tickets{}",
-        tickets.len(),
+        all.len(),
         if indexed { " and its index" } else { "" }
     ));
-    let window = window(&manifest.meta, &tickets);
+    let window = window(&manifest.meta, latest);
     let same_field = |w: &Window| {
         manifest
             .index
@@ -81,10 +80,13 @@ pub fn read_window<'s>(
     // A window whose first week starts before every ticket, or after as-of, can leave
     // nothing out: the index is not even read then.
     let can_prune = |w: &Window| {
+        let start = w.start.timestamp_millis();
         w.as_of >= w.start
-            && tickets
-                .iter()
-                .any(|t| t.created.is_some_and(|c| c < w.start))
+            && ticket_df
+                .column("created")
+                .ok()
+                .and_then(|c| c.datetime().ok())
+                .is_some_and(|c| c.physical().iter().flatten().any(|ms| ms < start))
     };
     let mut whole = None;
     let mut keep = Vec::new();
@@ -92,7 +94,7 @@ pub fn read_window<'s>(
     if let (Some(w), [index_df, people_df]) = (window, side.as_slice()) {
         let found = index::people(people_df).map_err(|e| bad_rows(PEOPLE, e))?;
         let people = prune::people(found.seen, &found.assignee_since, &w);
-        keep = prune::keep(&tickets, index_df, &people, &w).map_err(|e| bad_rows(INDEX, e))?;
+        keep = prune::keep(&ticket_df, index_df, &people, &w).map_err(|e| bad_rows(INDEX, e))?;
         whole = Some(Whole {
             people,
             addresses: found.addresses,
@@ -115,7 +117,7 @@ pub fn read_window<'s>(
             .map(|&name| {
                 let mut kept: Option<DataFrame> = None;
                 let mut keep_rows = |part: DataFrame| -> Result<()> {
-                    let owners = decode::owners(&part, &index, decode::ROWS_PER_RUN)
+                    let owners = decode::owners(&part, &all, decode::ROWS_PER_RUN)
                         .map_err(|e| bad_rows(name, e))?;
                     let mask: BooleanChunked = owners.iter().map(|&o| keep[o]).collect();
                     let part = part.filter(&mask)?;
@@ -146,21 +148,18 @@ pub fn read_window<'s>(
     let changes_df = children.pop().expect("three child tables");
     let worklogs_df = children.pop().expect("three child tables");
     let comments_df = children.pop().expect("three child tables");
-    if whole.as_ref().is_some_and(|w| w.left_out > 0) {
-        // The kept tickets, and the index the decoders find them by, renumbered.
-        let mut kept_at = vec![usize::MAX; keep.len()];
-        let mut position = 0;
-        for (row, k) in keep.iter().enumerate() {
-            if *k {
-                kept_at[row] = position;
-                position += 1;
-            }
-        }
-        index.retain(|_, row| keep[*row]);
-        index.values_mut().for_each(|row| *row = kept_at[*row]);
-        let mut flags = keep.iter();
-        tickets.retain(|_| *flags.next().expect("one flag a ticket"));
-    }
+    // The tickets read whole, and the index their child rows find them by.
+    let kept_df;
+    let ticket_df = if whole.as_ref().is_some_and(|w| w.left_out > 0) {
+        let mask: BooleanChunked = keep.iter().copied().collect();
+        kept_df = ticket_df
+            .filter(&mask)
+            .map_err(|e| bad_rows("tickets", e.into()))?;
+        &kept_df
+    } else {
+        &ticket_df
+    };
+    let (mut tickets, index) = decode::tickets(ticket_df).map_err(|e| bad_rows("tickets", e))?;
     progress.step(&format!(
         "read the comments, worklogs and changes of {} tickets",
         tickets.len()
