@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 use super::decode::{bools, need, opt_ts, strs, times};
 use super::encode::{millis, opt_time, text};
 use crate::metrics::people::Seen;
-use crate::model::{Ticket, Ts};
+use crate::model::{Short, Ticket, Ts};
 use crate::timeline::Timeline;
 
 /// The version of the rules below; an index of another version is not used.
@@ -77,25 +77,57 @@ pub(super) fn frames(
     if sorted.par_iter().any(|t| has_sub_ms(t)) {
         return None;
     }
-    let rows: Vec<(Entry, Vec<(String, Ts)>)> = sorted
+    // Each ticket's row on every core; who is who over all tickets, and the addresses (one
+    // pass in ticket order), beside it.
+    let ((rows, seen), addresses) = rayon::join(
+        || {
+            rayon::join(
+                || -> Vec<(Entry, Vec<(Short, Ts)>)> {
+                    sorted
+                        .par_iter()
+                        .with_min_len(256)
+                        .map(|t| entry(t, severity_field))
+                        .collect()
+                },
+                || Seen::of(sorted),
+            )
+        },
+        || crate::delivery::jira_addresses(sorted),
+    );
+    // The earliest assignment of each person: a minimum, so the runs join in any order.
+    let since: HashMap<&str, Ts> = rows
         .par_iter()
         .with_min_len(256)
-        .map(|t| entry(t, severity_field))
-        .collect();
-    let mut since: HashMap<String, Ts> = HashMap::new();
-    for (id, at) in rows.iter().flat_map(|(_, a)| a) {
-        since
-            .entry(id.clone())
-            .and_modify(|s| *s = (*s).min(*at))
-            .or_insert(*at);
-    }
+        .fold(HashMap::new, |mut since, (_, assigned)| {
+            for (id, at) in assigned {
+                earliest(&mut since, id.as_str(), *at);
+            }
+            since
+        })
+        .reduce(HashMap::new, |mut a, b| {
+            for (id, at) in b {
+                earliest(&mut a, id, at);
+            }
+            a
+        });
     let people = PeopleIndex {
-        seen: Seen::of(sorted),
-        assignee_since: since.into_iter().collect(),
-        addresses: crate::delivery::jira_addresses(sorted),
+        seen,
+        assignee_since: since
+            .into_iter()
+            .map(|(id, at)| (id.to_string(), at))
+            .collect(),
+        addresses,
     };
     let entries: Vec<Entry> = rows.into_iter().map(|(e, _)| e).collect();
     Some(index_frame(&entries).and_then(|i| Ok((i, people_frame(&people)?))))
+}
+
+/// Keeps the earlier of `at` and the instant kept for `id`.
+fn earliest<'a>(since: &mut HashMap<&'a str, Ts>, id: &'a str, at: Ts) {
+    since
+        .entry(id)
+        .and_modify(|s| *s = (*s).min(at))
+        .or_insert(at);
 }
 
 /// True when some instant of `t` has a part of a millisecond.
@@ -112,7 +144,7 @@ fn has_sub_ms(t: &Ticket) -> bool {
 }
 
 /// One ticket's row, and the (assignee id, instant) pairs of its whole timeline.
-fn entry(t: &Ticket, severity_field: &str) -> (Entry, Vec<(String, Ts)>) {
+fn entry(t: &Ticket, severity_field: &str) -> (Entry, Vec<(Short, Ts)>) {
     let tl = Timeline::build(t, severity_field, Ts::MAX_UTC);
     let distinct = |values: Vec<&str>| -> Vec<String> {
         let set: BTreeSet<&str> = values.into_iter().collect();
@@ -163,13 +195,13 @@ fn entry(t: &Ticket, severity_field: &str) -> (Entry, Vec<(String, Ts)>) {
             None => true,
             Some(created) => instants.iter().any(|at| *at < created),
         };
-    let mut assigned: Vec<(String, Ts)> = Vec::new();
+    let mut assigned: Vec<(Short, Ts)> = Vec::new();
     if let Some(a) = &tl.assignee.initial {
-        assigned.push((a.id.to_string(), Ts::MIN_UTC));
+        assigned.push((a.id.clone(), Ts::MIN_UTC));
     }
     for (at, a) in &tl.assignee.changes {
         if let Some(a) = a {
-            assigned.push((a.id.to_string(), *at));
+            assigned.push((a.id.clone(), *at));
         }
     }
     let entry = Entry {
