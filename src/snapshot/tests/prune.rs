@@ -377,3 +377,47 @@ fn pruned_reports_are_byte_identical_to_full_ones() {
         }
     }
 }
+
+/// An index that does not list the tickets table's tickets (one of another snapshot, with
+/// the manifest made to match it) is a damaged snapshot, exit 3, not a wrong report.
+#[test]
+fn an_index_of_other_tickets_is_a_damaged_snapshot() {
+    let all = tickets();
+    let dir = snapshot(&all);
+    let other = snapshot(&all[1..]);
+    fs::copy(
+        other.path().join("index.parquet"),
+        dir.path().join("index.parquet"),
+    )
+    .unwrap();
+    let read_manifest = |d: &Path| -> serde_json::Value {
+        serde_json::from_str(&fs::read_to_string(d.join(MANIFEST)).unwrap()).unwrap()
+    };
+    let theirs = read_manifest(other.path());
+    let mut ours = read_manifest(dir.path());
+    let entry = |m: &serde_json::Value| {
+        m["tables"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .position(|e| e["name"] == "index")
+            .unwrap()
+    };
+    let (i, j) = (entry(&ours), entry(&theirs));
+    ours["tables"][i] = theirs["tables"][j].clone();
+    fs::write(dir.path().join(MANIFEST), ours.to_string()).unwrap();
+    let s = settings(true);
+    let w = window(&s, START, "2026-11-25T00:00");
+    let err = read_window(
+        dir.path(),
+        |_, _| Some(w),
+        &mut crate::progress::Progress::quiet(),
+    )
+    .unwrap_err();
+    assert_eq!(kind(&err), Some(Kind::Input));
+    let text = format!("{err:#}");
+    assert!(text.contains("index.parquet"), "{text}");
+    assert!(text.contains("incomplete or damaged"), "{text}");
+    // Without a window the index is not read: the tickets are whole and right.
+    assert_eq!(read(dir.path()).unwrap().0.len(), all.len());
+}
