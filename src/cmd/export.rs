@@ -112,6 +112,7 @@ pub(crate) fn export_with(data: &Path, settings: &Settings, full: bool) -> Resul
             .as_ref()
             .map(|m| m.exports.clone())
             .unwrap_or_default(),
+        severity_field: Some(settings.types.severity_field.clone()),
     };
     let chain = plan.clone();
     let mut store = Committer::new(data, existing, plan);

@@ -27,6 +27,7 @@ pub fn run(cli: &Cli, args: &ImportArgs) -> anyhow::Result<()> {
         exported_at: None,
         written_at: chrono::Utc::now(),
         version: env!("CARGO_PKG_VERSION").to_string(),
+        severity_field: Some(settings.types.severity_field.clone()),
         ..Meta::default()
     };
     snapshot::write(&cli.data, &merged, &meta)?;

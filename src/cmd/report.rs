@@ -46,9 +46,10 @@ pub(crate) fn report_with(
     // The tickets are in memory: another run may use the folder while this one computes.
     drop(lock);
     // Addresses are read before the report takes the tickets, and only when needed.
-    let jira = match delivery {
-        Some(_) => crate::delivery::jira_addresses(&tickets),
-        None => BTreeMap::new(),
+    let jira = match (delivery, &opts.whole) {
+        (Some(_), Some(whole)) => whole.addresses.clone(),
+        (Some(_), None) => crate::delivery::jira_addresses(&tickets),
+        (None, _) => BTreeMap::new(),
     };
     let built = render(settings, tickets, &opts, &mut progress)?;
     // A delivered report holds the lock on --out from writing the folder (which carries
@@ -105,10 +106,37 @@ pub(crate) fn inputs(
         .map(|s| parse_as_of(s, settings))
         .transpose()?;
     let mut gone = Vec::new();
+    let mut pruned = None;
+    let mut progress = Progress::new();
     let (tickets, default_as_of, input, lock) = if args.input.is_empty() {
         // A reader never creates the folder or its lock: no snapshot is exit 3 first.
         let lock = snapshot::lock_existing(&cli.data)?;
-        let (tickets, meta) = snapshot::read(&cli.data)?;
+        // Only the tickets the window can see are read whole (README "Window pruning").
+        let prune = std::env::var("SUPPORTLENS_PRUNE").as_deref() != Ok("0");
+        let (tickets, meta, whole) = snapshot::read_window(
+            &cli.data,
+            |meta, latest_update| {
+                let as_of = as_of_flag.or(meta.exported_at).or(latest_update)?;
+                prune
+                    .then(|| window_start(settings, week, args.weeks, as_of))
+                    .flatten()
+                    .map(|start| snapshot::Window {
+                        start,
+                        as_of,
+                        settings,
+                    })
+            },
+            &mut progress,
+        )?;
+        progress.step(&match &whole {
+            Some(w) => format!(
+                "decoded {} tickets whole; left out {} the window cannot see",
+                tickets.len(),
+                w.left_out
+            ),
+            None => format!("decoded all {} tickets", tickets.len()),
+        });
+        pruned = whole;
         if let Some(u) = &meta.unfinished {
             eprintln!(
                 "supportlens: warning: the snapshot in {} holds an unfinished export (started \
@@ -142,8 +170,20 @@ pub(crate) fn inputs(
         engineer: args.engineer.clone(),
         gone,
         draw: true,
+        whole: pruned,
     };
     Ok((tickets, opts, lock))
+}
+
+/// The start of the window `report::build` will cover (its first week's Monday 00:00),
+/// or `None` for no window (`--weeks 0` is refused there).
+fn window_start(settings: &Settings, week: Option<Week>, weeks: u32, as_of: Ts) -> Option<Ts> {
+    let tz = settings.team.timezone;
+    let last = week.unwrap_or_else(|| week::last_complete_week(as_of, tz));
+    week::window(last, weeks)
+        .first()
+        .filter(|_| weeks > 0)
+        .map(|first| first.start(tz))
 }
 
 /// `--as-of`: an RFC 3339 / JIRA timestamp, or a date meaning 00:00 in the team's zone.

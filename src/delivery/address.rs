@@ -10,9 +10,9 @@ use crate::model::{PersonRef, Ticket, Ts};
 
 /// Person id → the latest address JIRA sent for them. Read before the report takes the
 /// tickets, only when something is to be delivered.
-pub fn jira_addresses(tickets: &[Ticket]) -> BTreeMap<String, String> {
+pub fn jira_addresses<T: std::borrow::Borrow<Ticket>>(tickets: &[T]) -> BTreeMap<String, String> {
     let mut latest: HashMap<&str, (Ts, &str)> = HashMap::new();
-    for t in tickets {
+    for t in tickets.iter().map(T::borrow) {
         see(&mut latest, t.assignee.as_ref(), t.updated);
         see(&mut latest, t.reporter.as_ref(), t.updated);
         for c in &t.comments {

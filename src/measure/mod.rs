@@ -154,12 +154,16 @@ impl Measured {
 /// `review`, the engineer a self-review will be cut to, is checked first: an id nobody
 /// has is a usage error before anything is measured. The tickets are taken, so their
 /// comments, worklogs and changes are released as soon as every item is measured.
+/// `whole_people`: who is who across the whole snapshot, when `tickets` are only the part
+/// of it the window sees (the tickets left out still name people).
+#[allow(clippy::too_many_arguments)]
 pub fn measure(
     settings: &Settings,
     mut tickets: Vec<Ticket>,
     window: &Window,
     as_of: Ts,
     gone: &[Gone],
+    whole_people: Option<People>,
     review: Option<&str>,
     progress: &mut Progress,
 ) -> anyhow::Result<Measured> {
@@ -168,6 +172,9 @@ pub fn measure(
         return Err(Failure::usage("--weeks must be at least 1").into());
     };
     let mut prepared = Prepared::new(settings, &tickets, as_of);
+    if let Some(people) = whole_people {
+        prepared.people = people;
+    }
     if let Some(id) = review.filter(|id| !prepared.people.is_known(id)) {
         return Err(Failure::usage(format!(
             "--engineer {}: nobody with that id is in [team] or in the data; give a person \

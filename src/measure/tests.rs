@@ -38,6 +38,7 @@ fn measured(review: Option<&str>) -> anyhow::Result<Measured> {
         &window,
         as_of,
         &[],
+        None,
         review,
         &mut Progress::quiet(),
     )

@@ -1,6 +1,7 @@
 //! Who is who (SPEC §1): staff, leads, bots and customers, and the display name to show
 //! for each person id.
 
+use std::borrow::Borrow;
 use std::collections::{BTreeSet, HashMap};
 
 use rayon::prelude::*;
@@ -22,15 +23,25 @@ pub struct People {
 impl People {
     /// Classifies everyone seen in `tickets` (with their timelines, cut at as-of).
     pub fn new(settings: &Settings, tickets: &[Ticket], timelines: &[Timeline]) -> People {
-        // Runs of tickets are read on every core and their sightings joined in ticket order,
-        // which keeps "the latest sighting wins, ties to the later one" of a single pass.
-        let seen = tickets
-            .par_chunks(1024)
-            .fold(Sightings::default, |mut seen, run| {
-                run.iter().for_each(|t| seen.see_all(t));
-                seen
-            })
-            .reduce(Sightings::default, Sightings::merge);
+        People::from_seen(settings, Seen::of(tickets), || {
+            // Every person who was ever assignee of a ticket (up to as-of).
+            let ids: BTreeSet<&str> = timelines
+                .iter()
+                .flat_map(|tl| tl.assignee.values())
+                .flatten()
+                .map(|a| a.id.as_str())
+                .collect();
+            ids.into_iter().map(str::to_string).collect()
+        })
+    }
+
+    /// Classifies the people `seen` in tickets; `assignees` gives the ids that were ever a
+    /// ticket's assignee, asked for only when `[team] engineers` is empty.
+    pub fn from_seen(
+        settings: &Settings,
+        seen: Seen,
+        assignees: impl FnOnce() -> BTreeSet<String>,
+    ) -> People {
         let mut people = People {
             leads: settings.team.leads.iter().cloned().collect(),
             bots: settings.team.bots.iter().cloned().collect(),
@@ -40,13 +51,7 @@ impl People {
         people.bots.extend(seen.bots);
         let engineers: BTreeSet<String> = if settings.team.engineers.is_empty() {
             // Every person who was ever assignee of a ticket, minus leads and bots.
-            let ids: BTreeSet<&str> = timelines
-                .iter()
-                .flat_map(|tl| tl.assignee.values())
-                .flatten()
-                .map(|a| a.id.as_str())
-                .collect();
-            ids.into_iter().map(str::to_string).collect()
+            assignees()
         } else {
             settings.team.engineers.iter().cloned().collect()
         };
@@ -92,15 +97,30 @@ impl People {
     }
 }
 
-/// Bots and display names seen in a run of tickets.
-#[derive(Debug, Default)]
-struct Sightings {
-    bots: BTreeSet<String>,
+/// App accounts and display names seen in a run of tickets (what [`People`] is made of
+/// besides the settings and the assignees).
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Seen {
+    /// Ids seen as app accounts (`accountType == "app"`).
+    pub bots: BTreeSet<String>,
     /// id -> (instant seen, display name): the latest sighting wins, ties to the later one.
-    names: HashMap<String, (Ts, String)>,
+    pub names: HashMap<String, (Ts, String)>,
 }
 
-impl Sightings {
+impl Seen {
+    /// Everyone seen in `tickets`, as one pass in ticket order would see them.
+    pub fn of<T: Borrow<Ticket> + Sync>(tickets: &[T]) -> Seen {
+        // Runs of tickets are read on every core and their sightings joined in ticket order,
+        // which keeps "the latest sighting wins, ties to the later one" of a single pass.
+        tickets
+            .par_chunks(1024)
+            .fold(Seen::default, |mut seen, run| {
+                run.iter().for_each(|t| seen.see_all(t.borrow()));
+                seen
+            })
+            .reduce(Seen::default, Seen::merge)
+    }
+
     fn see(&mut self, p: &PersonRef, at: Ts) {
         if p.app && !self.bots.contains(p.id.as_str()) {
             self.bots.insert(p.id.to_string());
@@ -156,7 +176,7 @@ impl Sightings {
     }
 
     /// `later`'s sightings after this one's, as if one pass had read both runs in order.
-    fn merge(mut self, later: Sightings) -> Sightings {
+    fn merge(mut self, later: Seen) -> Seen {
         self.bots.extend(later.bots);
         for (id, (at, name)) in later.names {
             match self.names.get_mut(&id) {
@@ -202,7 +222,7 @@ mod tests {
             (person("b", "", false), at(9)),
         ];
         let pass = |list: &[(PersonRef, Ts)]| {
-            let mut s = Sightings::default();
+            let mut s = Seen::default();
             for (p, t) in list {
                 s.see(p, *t);
             }

@@ -1,5 +1,8 @@
 //! Data-quality findings (SPEC §5 `data_quality.csv`): what in the input a lead should know
 //! about before trusting a number built on it.
+//!
+//! A report may leave out tickets its window cannot see (`snapshot::prune`) only when they
+//! have no finding here: a new check must keep its tickets in that rule too.
 
 use std::collections::BTreeSet;
 

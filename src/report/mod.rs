@@ -43,6 +43,9 @@ pub struct Options {
     pub gone: Vec<crate::snapshot::Gone>,
     /// Draw the charts and pages; false renders the tables only.
     pub draw: bool,
+    /// Set when the tickets are the part of the snapshot the window sees: who is who
+    /// across all of it (see `snapshot::read_window`).
+    pub whole: Option<crate::snapshot::Whole>,
 }
 
 /// A rendered report: the folder name, every file's bytes, and the measured results the
@@ -72,8 +75,16 @@ pub fn measured(
 ) -> anyhow::Result<Measured> {
     let window = Window::new(opts.week, opts.weeks, opts.as_of, settings.team.timezone)?;
     let review = opts.engineer.as_deref();
+    let whole_people = opts.whole.as_ref().map(|w| w.people.clone());
     let team = measure::measure(
-        settings, tickets, &window, opts.as_of, &opts.gone, review, progress,
+        settings,
+        tickets,
+        &window,
+        opts.as_of,
+        &opts.gone,
+        whole_people,
+        review,
+        progress,
     )?;
     Ok(match review {
         Some(id) => team.scoped(id),

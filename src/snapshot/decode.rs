@@ -62,6 +62,23 @@ pub(super) fn tickets(df: &DataFrame) -> Result<(Vec<Ticket>, TicketIndex<'_>)> 
     Ok((out, index))
 }
 
+/// Every ticket id of the `tickets` table → its row (borrowed from the table), and the
+/// latest `updated` of all tickets, read from the columns alone.
+pub(super) fn ticket_ids(df: &DataFrame) -> Result<(TicketIndex<'_>, Option<Ts>)> {
+    let mut id = strs(df, "id")?;
+    let mut updated = times(df, "updated")?;
+    let mut index = TicketIndex::with_capacity(df.height());
+    let mut latest = None;
+    for row in 0..df.height() {
+        let id = need(id.next(), "id", row)?;
+        if index.insert(id, row).is_some() {
+            bail!("row {}: ticket id {id} appears twice", row + 1);
+        }
+        latest = latest.max(opt_ts(updated.next(), "updated", row)?);
+    }
+    Ok((index, latest))
+}
+
 /// Each ticket's comments.
 pub(super) fn comments(
     df: &DataFrame,
@@ -226,7 +243,7 @@ fn ticket_runs(owners: &[usize], size: usize) -> Vec<(usize, usize)> {
 
 /// A column's cells as `Option`s: `None` from the iterator means the column ran short,
 /// `Some(None)` a null cell. Both are read as null by `owned`, and rejected by `need`.
-type Cells<'a, T> = Box<dyn Iterator<Item = Option<T>> + 'a>;
+pub(super) type Cells<'a, T> = Box<dyn Iterator<Item = Option<T>> + 'a>;
 
 /// Reads the person columns `<role>_id`, `<role>_name`, `<role>_app` and `<role>_email`
 /// together. A snapshot written before emails were kept has no email column: its people
@@ -274,14 +291,14 @@ fn column<'a>(df: &'a DataFrame, name: &str) -> Result<&'a Column> {
         .map_err(|_| anyhow!("column `{name}` is missing"))
 }
 
-fn strs<'a>(df: &'a DataFrame, name: &str) -> Result<Cells<'a, &'a str>> {
+pub(super) fn strs<'a>(df: &'a DataFrame, name: &str) -> Result<Cells<'a, &'a str>> {
     let ca = column(df, name)?
         .str()
         .map_err(|_| anyhow!("column `{name}` is not text"))?;
     Ok(Box::new(ca.iter()))
 }
 
-fn bools<'a>(df: &'a DataFrame, name: &str) -> Result<Cells<'a, bool>> {
+pub(super) fn bools<'a>(df: &'a DataFrame, name: &str) -> Result<Cells<'a, bool>> {
     let ca = column(df, name)?
         .bool()
         .map_err(|_| anyhow!("column `{name}` is not boolean"))?;
@@ -296,7 +313,7 @@ fn ints<'a>(df: &'a DataFrame, name: &str) -> Result<Cells<'a, i64>> {
 }
 
 /// A timestamp column's physical milliseconds; any other unit or a zone is not ours.
-fn times<'a>(df: &'a DataFrame, name: &str) -> Result<Cells<'a, i64>> {
+pub(super) fn times<'a>(df: &'a DataFrame, name: &str) -> Result<Cells<'a, i64>> {
     let col = column(df, name)?;
     match col.dtype() {
         DataType::Datetime(TimeUnit::Milliseconds, None) => {}
@@ -306,7 +323,7 @@ fn times<'a>(df: &'a DataFrame, name: &str) -> Result<Cells<'a, i64>> {
     Ok(Box::new(ca.physical().iter()))
 }
 
-fn need<T>(cell: Option<Option<T>>, name: &str, row: usize) -> Result<T> {
+pub(super) fn need<T>(cell: Option<Option<T>>, name: &str, row: usize) -> Result<T> {
     cell.flatten()
         .ok_or_else(|| anyhow!("row {}: column `{name}` is empty", row + 1))
 }
@@ -326,7 +343,7 @@ fn ts(cell: Option<Option<i64>>, name: &str, row: usize) -> Result<Ts> {
 }
 
 /// A nullable timestamp cell: tickets may lack `created`/`updated`.
-fn opt_ts(cell: Option<Option<i64>>, name: &str, row: usize) -> Result<Option<Ts>> {
+pub(super) fn opt_ts(cell: Option<Option<i64>>, name: &str, row: usize) -> Result<Option<Ts>> {
     match cell {
         Some(None) => Ok(None),
         other => ts(other, name, row).map(Some),
@@ -335,7 +352,7 @@ fn opt_ts(cell: Option<Option<i64>>, name: &str, row: usize) -> Result<Option<Ts
 
 /// The ticket (row in the `tickets` table) each child row belongs to, looked up in runs of
 /// rows on every core.
-fn owners(df: &DataFrame, index: &TicketIndex, run_rows: usize) -> Result<Vec<usize>> {
+pub(super) fn owners(df: &DataFrame, index: &TicketIndex, run_rows: usize) -> Result<Vec<usize>> {
     let ids = column(df, "ticket_id")?
         .str()
         .map_err(|_| anyhow!("column `ticket_id` is not text"))?;
@@ -347,15 +364,25 @@ fn owners(df: &DataFrame, index: &TicketIndex, run_rows: usize) -> Result<Vec<us
             let len = run_rows.min(height - start);
             let slice = ids.slice(start as i64, len);
             let mut cells = slice.iter();
+            // A ticket's rows are stored together: the previous row's ticket is looked up
+            // again only when the id changes.
+            let mut last: Option<(&str, usize)> = None;
             (start..start + len)
                 .map(|row| {
                     let id = need(cells.next(), "ticket_id", row)?;
-                    index.get(id).copied().ok_or_else(|| {
+                    if let Some((last_id, owner)) = last
+                        && last_id == id
+                    {
+                        return Ok(owner);
+                    }
+                    let owner = index.get(id).copied().ok_or_else(|| {
                         anyhow!(
                             "row {}: ticket_id {id} is not in the tickets table",
                             row + 1
                         )
-                    })
+                    })?;
+                    last = Some((id, owner));
+                    Ok(owner)
                 })
                 .collect()
         })

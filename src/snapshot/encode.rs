@@ -210,7 +210,7 @@ impl<'a> PersonCols<'a> {
 }
 
 /// A String column; `T` is `&str`, `String` or `Option<&str>` (nullable).
-fn text<T>(name: &str, values: Vec<T>) -> Column
+pub(super) fn text<T>(name: &str, values: Vec<T>) -> Column
 where
     Series: NamedFrom<Vec<T>, [T]>,
 {
@@ -225,7 +225,7 @@ fn time(name: &str, values: Vec<i64>) -> Column {
 }
 
 /// A nullable timestamp column (a ticket's `created`/`updated` may be missing).
-fn opt_time(name: &str, values: Vec<Option<i64>>) -> Column {
+pub(super) fn opt_time(name: &str, values: Vec<Option<i64>>) -> Column {
     Int64Chunked::from_iter_options(name.into(), values.into_iter())
         .into_datetime(TimeUnit::Milliseconds, None)
         .into_column()
@@ -233,6 +233,6 @@ fn opt_time(name: &str, values: Vec<Option<i64>>) -> Column {
 
 /// Milliseconds since the epoch: the snapshot keeps instants to the millisecond, as JIRA
 /// writes them.
-fn millis(t: Ts) -> i64 {
+pub(super) fn millis(t: Ts) -> i64 {
     t.timestamp_millis()
 }

@@ -33,6 +33,10 @@ pub struct Meta {
     /// The latest exports, oldest first (at most [`EXPORTS_KEPT`]).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub exports: Vec<ExportRecord>,
+    /// `[types] severity_field` of the run that wrote the snapshot: where the tickets'
+    /// `severity` was read from, and the field the snapshot's index follows.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub severity_field: Option<String>,
 }
 
 /// An export that committed part of its tickets; the next export continues it.

@@ -20,15 +20,21 @@
 //! column and still reads). Child rows keep their ticket's order, and tickets are stored
 //! sorted by id.
 //!
+//! Beside them, two side files of our own (`index.parquet`, `people.parquet`; see `index`)
+//! let a report read whole only the tickets its window can see (`prune`, `read`).
+//!
 //! `snapshot.json` ([`Meta`] plus each table's size, row count and SHA-256) is written last,
 //! under a rollback journal: taking the [`lock`] (which keeps two runs from using one folder
 //! at once) puts back the previous snapshot if a crash stopped a commit midway.
 
 mod decode;
 mod encode;
+mod index;
 mod lock;
 mod meta;
 mod partial;
+mod prune;
+mod read;
 mod store;
 #[cfg(test)]
 mod tests;
@@ -36,16 +42,21 @@ mod tests;
 use std::path::Path;
 
 use anyhow::{Context, Result, bail};
-use polars::prelude::DataFrame;
 use rayon::prelude::*;
 
 pub use lock::{Lock, lock, lock_existing, lock_out};
 pub use meta::{EXPORTS_KEPT, ExportRecord, Gone, Meta, Unfinished};
 pub use partial::{COMMIT_EVERY, Committer};
+pub use prune::{Whole, Window};
+pub use read::{read, read_window};
 
 use crate::error::Failure;
 use crate::model::{LatestById, Ticket, id_order, sort_by_id};
 use store::{FORMAT, MANIFEST, Manifest};
+
+/// The side files of the snapshot's index (see `index`), written after the tables.
+const INDEX: &str = "index";
+const PEOPLE: &str = "people";
 
 /// The snapshot's tables, in the order they are written and renamed into place.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -130,79 +141,33 @@ fn stage(
             store::stage_table(dir, table.name(), &mut df).map_err(unwritable)
         })
         .collect::<Result<_>>()?;
-    let (mut staged, entries): (Vec<_>, Vec<_>) = written.into_iter().unzip();
+    let (mut staged, mut entries): (Vec<_>, Vec<_>) = written.into_iter().unzip();
+    // The index a report prunes by, over the tickets exactly as this snapshot stores them.
+    let severity_field = meta.severity_field.as_deref().unwrap_or("priority");
+    let index = match index::frames(&sorted, severity_field) {
+        Some(frames) => {
+            let (mut tickets_df, mut people_df) =
+                frames.context("cannot build the snapshot's index")?;
+            for (name, df) in [(INDEX, &mut tickets_df), (PEOPLE, &mut people_df)] {
+                let (file, entry) = store::stage_table(dir, name, df).map_err(unwritable)?;
+                staged.push(file);
+                entries.push(entry);
+            }
+            Some(index::IndexInfo {
+                version: index::VERSION,
+                severity_field: severity_field.to_string(),
+            })
+        }
+        None => None,
+    };
     let manifest = Manifest {
         format: FORMAT,
         meta: meta.clone(),
         tables: entries,
+        index,
     };
     staged.push(store::stage_manifest(dir, &manifest).map_err(unwritable)?);
     Ok((staged, unwritable))
-}
-
-/// Reads the snapshot in `dir`: tickets sorted by id, each with its comments, worklogs and
-/// changes in stored order, and the snapshot's [`Meta`]. A missing, incomplete or damaged
-/// snapshot is a `Failure::input` (exit 3) saying which command rebuilds it.
-pub fn read(dir: &Path) -> Result<(Vec<Ticket>, Meta)> {
-    let manifest = read_manifest(dir)?;
-    let entry = |table: Table| {
-        manifest
-            .tables
-            .iter()
-            .find(|e| e.name == table.name())
-            .ok_or_else(|| damaged(dir, &format!("{MANIFEST} lists no {} table", table.name())))
-    };
-    let load = |table: Table| store::load_table(dir, entry(table)?).map_err(|m| damaged(dir, &m));
-    let bad_rows = |table: Table, e: anyhow::Error| {
-        damaged(
-            dir,
-            &format!(
-                "{}: {e:#}",
-                dir.join(format!("{}.parquet", table.name())).display()
-            ),
-        )
-    };
-
-    // The four tables are read side by side, then the three child tables are decoded side
-    // by side into per-ticket lists, which are moved onto their tickets.
-    let frames: Vec<Result<DataFrame>> = Table::ALL.par_iter().map(|&t| load(t)).collect();
-    // The first failing table in table order is the one reported.
-    let frames: Vec<DataFrame> = frames.into_iter().collect::<Result<_>>()?;
-    let [ticket_df, comments_df, worklogs_df, changes_df]: [DataFrame; 4] = frames
-        .try_into()
-        .map_err(|_| anyhow::anyhow!("the snapshot has four tables"))?;
-    let (mut tickets, index) =
-        decode::tickets(&ticket_df).map_err(|e| bad_rows(Table::Tickets, e))?;
-    let (comments, (worklogs, changes)) = rayon::join(
-        || {
-            decode::comments(&comments_df, &index, decode::ROWS_PER_RUN)
-                .map_err(|e| bad_rows(Table::Comments, e))
-        },
-        || {
-            rayon::join(
-                || {
-                    decode::worklogs(&worklogs_df, &index, decode::ROWS_PER_RUN)
-                        .map_err(|e| bad_rows(Table::Worklogs, e))
-                },
-                || {
-                    decode::changes(&changes_df, &index, decode::ROWS_PER_RUN)
-                        .map_err(|e| bad_rows(Table::Changes, e))
-                },
-            )
-        },
-    );
-    let (comments, worklogs, changes) = (comments?, worklogs?, changes?);
-    drop(index);
-    for (ticket, ((c, w), ch)) in tickets
-        .iter_mut()
-        .zip(comments.into_iter().zip(worklogs).zip(changes))
-    {
-        ticket.comments = c;
-        ticket.worklogs = w;
-        ticket.changes = ch;
-    }
-    sort_by_id(&mut tickets);
-    Ok((tickets, manifest.meta))
 }
 
 /// Merges a new batch into stored tickets by id: an incoming ticket replaces the stored one

@@ -35,6 +35,9 @@ pub(super) struct Manifest {
     #[serde(flatten)]
     pub meta: Meta,
     pub tables: Vec<TableEntry>,
+    /// Set when the side files `index.parquet` and `people.parquet` are among `tables`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub index: Option<super::index::IndexInfo>,
 }
 
 /// What the manifest records about one table file.
@@ -119,6 +122,52 @@ pub(super) fn load_table(dir: &Path, entry: &TableEntry) -> std::result::Result<
         ));
     }
     Ok(df)
+}
+
+/// Rows of a part read by [`load_table_parts`]: polars writes row groups of this size.
+pub(super) const ROWS_PER_PART: usize = 512 * 512;
+
+/// Opens a table file, checks it against the manifest and reads it `rows` rows at a time
+/// (a multiple of the row groups polars writes, so each part decodes only its own), giving
+/// each part to `part` before the next is read: a caller that keeps a few rows of each
+/// never holds the whole table.
+pub(super) fn load_table_parts(
+    dir: &Path,
+    entry: &TableEntry,
+    rows: usize,
+    mut part: impl FnMut(DataFrame) -> std::result::Result<(), String>,
+) -> std::result::Result<(), String> {
+    let path = dir.join(format!("{}.parquet", entry.name));
+    let open = || {
+        crate::input_file::open(&path).map_err(|e| format!("cannot open {}: {e}", path.display()))
+    };
+    let (bytes, sha256) =
+        hash(&mut open()?).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    if bytes != entry.bytes || sha256 != entry.sha256 {
+        return Err(format!(
+            "{} is not the file {MANIFEST} describes ({bytes} bytes, expected {})",
+            path.display(),
+            entry.bytes
+        ));
+    }
+    let total = entry.rows as usize;
+    let mut read = 0;
+    // At least one part, so an empty table still shows its columns.
+    for offset in (0..total.max(1)).step_by(rows.max(1)) {
+        let df = ParquetReader::new(open()?)
+            .with_slice(Some((offset, rows)))
+            .finish()
+            .map_err(|e| format!("cannot read {} as Parquet: {e}", path.display()))?;
+        read += df.height();
+        part(df)?;
+    }
+    if read != total {
+        return Err(format!(
+            "{} has {read} rows, {MANIFEST} expects {total}",
+            path.display()
+        ));
+    }
+    Ok(())
 }
 
 /// A temporary file beside `file`, named so `*.parquet` globs and readers never see it.

@@ -781,6 +781,8 @@ fn a_killed_export_keeps_whole_tickets_and_the_next_run_continues() {
                     ".lock",
                     "changes.parquet",
                     "comments.parquet",
+                    "index.parquet",
+                    "people.parquet",
                     "snapshot.json",
                     "tickets.parquet",
                     "worklogs.parquet"
@@ -797,11 +799,12 @@ fn a_killed_export_keeps_whole_tickets_and_the_next_run_continues() {
 }
 
 /// An export dies (as under `kill -9`) inside a snapshot commit, at each of its checkpoints:
-/// journal built, published, after each of the five renames, retired. The next export
-/// recovers the folder and ends with the server's data.
+/// journal built, published, after each of the seven renames (four tables, the index's two
+/// side files, `snapshot.json`), retired. The next export recovers the folder and ends with
+/// the server's data.
 #[test]
 fn an_export_killed_inside_a_commit_is_finished_by_the_next_run() {
-    for stop in 0..8 {
+    for stop in 0..10 {
         // A first export's first commit, then an incremental export's commit.
         let site = site(Flavor::Cloud);
         site.cmd("export")

@@ -6,5 +6,6 @@ mod delivery;
 mod export;
 mod hostile;
 mod jira_fixtures;
+mod prune;
 mod snapshots;
 mod support;

@@ -290,6 +290,7 @@ fn the_attached_page_is_the_self_review_page() {
         engineer: None,
         gone: Vec::new(),
         draw: true,
+        whole: None,
     };
     let quiet = &mut crate::progress::Progress::quiet();
     let team = crate::report::build(&settings, read(), &opts, quiet).unwrap();

@@ -4,6 +4,7 @@
 mod crash;
 mod decode;
 mod failures;
+mod prune;
 mod round_trip;
 
 use std::fs;

@@ -20,6 +20,8 @@ fn round_trip_rebuilds_tickets_exactly_sorted_by_id() {
         [
             "changes.parquet",
             "comments.parquet",
+            "index.parquet",
+            "people.parquet",
             "snapshot.json",
             "tickets.parquet",
             "worklogs.parquet"
@@ -216,6 +218,8 @@ fn snapshot_json_records_meta_and_each_table() {
         ("comments", 2),
         ("worklogs", 1),
         ("changes", 3),
+        ("index", 2),
+        ("people", 3),
     ];
     assert_eq!(rows, expected.map(|(n, r)| (n.to_owned(), r)));
     let size = fs::metadata(dir.path().join("comments.parquet"))
