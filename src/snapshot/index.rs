@@ -14,7 +14,7 @@ use polars::prelude::*;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::decode::{bools, need, opt_ts, strs, times};
+use super::cells::{bools, need, opt_ts, strs, times};
 use super::encode::{millis, opt_time, text};
 use crate::metrics::people::Seen;
 use crate::model::{Short, Ticket, Ts};

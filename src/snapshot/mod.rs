@@ -27,6 +27,7 @@
 //! under a rollback journal: taking the [`lock`] (which keeps two runs from using one folder
 //! at once) puts back the previous snapshot if a crash stopped a commit midway.
 
+mod cells;
 mod decode;
 mod encode;
 mod index;

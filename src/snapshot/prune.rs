@@ -26,7 +26,7 @@ use anyhow::{Result, bail};
 use polars::prelude::DataFrame;
 use rayon::prelude::*;
 
-use super::decode::{need, opt_ts, strs, times};
+use super::cells::{need, opt_ts, strs, times};
 use super::index::{self, Row};
 use crate::metrics::People;
 use crate::metrics::people::Seen;
