@@ -15,7 +15,7 @@ use polars::prelude::{
     CsvReadOptions, CsvWriter, IntoLazy, LazyFrame, ParquetReader, SerReader, SerWriter,
 };
 use polars::sql::SQLContext;
-use sqlparser::ast::{TableFactor, Visit, Visitor};
+use sqlparser::ast::{Statement, TableFactor, Visit, Visitor};
 use sqlparser::dialect::GenericDialect;
 use sqlparser::parser::{Parser, ParserOptions};
 
@@ -52,7 +52,8 @@ pub fn run(cli: &Cli, args: &QueryArgs) -> anyhow::Result<()> {
     // The snapshot is read (manifest and checksums checked) under the lock, and its raw
     // tables loaded before the lock goes, so tables and items describe the same snapshot.
     let (tickets, opts, lock) = super::report::inputs(cli, &settings, &args.window)?;
-    if lock.is_some() {
+    let from_snapshot = lock.is_some();
+    if from_snapshot {
         for table in SNAPSHOT_TABLES.into_iter().filter(|t| wants(t)) {
             let path = cli.data.join(format!("{table}.parquet"));
             let df = ParquetReader::new(
@@ -68,7 +69,9 @@ pub fn run(cli: &Cli, args: &QueryArgs) -> anyhow::Result<()> {
     // The items the SQL names: the CSV tables the same flags would write; nothing drawn,
     // nothing measured when it names none.
     let items: Vec<(&str, &str)> = ITEM_TABLES.into_iter().filter(|(t, _)| wants(t)).collect();
-    if !items.is_empty() {
+    // `--engineer` is checked against the people as `report` checks it, even when the SQL
+    // names no item.
+    if !items.is_empty() || opts.engineer.is_some() {
         let mut progress = Progress::new();
         let measured = crate::report::measured(&settings, tickets, &opts, &mut progress)?;
         for w in &measured.warnings() {
@@ -95,8 +98,10 @@ pub fn run(cli: &Cli, args: &QueryArgs) -> anyhow::Result<()> {
         .execute(&sql)
         .and_then(LazyFrame::collect)
         .map_err(|e| {
+            // The tables this run can offer: the snapshot's only when reading one.
             let tables: Vec<&str> = SNAPSHOT_TABLES
                 .into_iter()
+                .filter(|_| from_snapshot)
                 .chain(ITEM_TABLES.iter().map(|(t, _)| *t))
                 .collect();
             Failure::usage(format!(
@@ -151,8 +156,12 @@ fn tables_named(sql: &str) -> anyhow::Result<Option<BTreeSet<String>>> {
             break;
         }
     }
+    // Only plain queries say every table they read in FROM and JOIN: for anything else
+    // (SHOW TABLES, EXPLAIN, ...) every table is loaded, as polars may read any.
+    let plain = statements.iter().all(|s| matches!(s, Statement::Query(_)));
     match finder.function {
-        None => Ok(Some(finder.names)),
+        None if plain && !finder.other => Ok(Some(finder.names)),
+        None => Ok(None),
         Some(name) => Err(Failure::usage(format!(
             "the SQL calls the table function {}; a query reads only the snapshot's tables \
              and the report's items (name them in FROM, e.g. FROM tickets), never other files",
@@ -167,6 +176,8 @@ fn tables_named(sql: &str) -> anyhow::Result<Option<BTreeSet<String>>> {
 struct Tables {
     names: BTreeSet<String>,
     function: Option<String>,
+    /// A table named in a way not read here: every table is loaded.
+    other: bool,
 }
 
 impl Visitor for Tables {
@@ -177,10 +188,12 @@ impl Visitor for Tables {
             TableFactor::Table {
                 name, args: None, ..
             } => {
-                // `db.clocks` or `"Clocks"` still names clocks to polars.
-                if let Some(last) = name.0.last() {
-                    self.names
-                        .insert(last.to_string().trim_matches('"').to_lowercase());
+                // `"Clocks"`, `` `clocks` `` or `db.clocks`: the unquoted last part.
+                match name.0.last().and_then(|part| part.as_ident()) {
+                    Some(ident) => {
+                        self.names.insert(ident.value.to_lowercase());
+                    }
+                    None => self.other = true,
                 }
                 return ControlFlow::Continue(());
             }
@@ -248,7 +261,18 @@ mod tests {
             names("WITH w AS (SELECT * FROM team_weekly) SELECT * FROM w"),
             ["team_weekly", "w"]
         );
+        assert_eq!(
+            names("SELECT * FROM `clocks` JOIN 'calls' ON 1 = 1"),
+            ["calls", "clocks"]
+        );
         assert!(names("SELECT 1").is_empty());
+        for sql in [
+            "SHOW TABLES",
+            "EXPLAIN SELECT * FROM clocks",
+            "TRUNCATE TABLE clocks",
+        ] {
+            assert!(tables_named(sql).unwrap().is_none(), "{sql}");
+        }
         assert!(tables_named("not sql at all").unwrap().is_none());
     }
 }
