@@ -189,6 +189,7 @@ fn chart_inputs<'a>(
         ack_targets,
         goals,
         self_review: m.engineer.as_deref(),
+        engineers: Some(&m.engineers),
     }
 }
 

@@ -86,6 +86,7 @@ impl Fixture {
             ack_targets: &[("incident", 15.0), ("query", 1440.0)],
             goals: &[],
             self_review: None,
+            engineers: None,
         }
     }
 }

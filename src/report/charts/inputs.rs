@@ -2,7 +2,7 @@
 //! exactly as the weekly CSVs write them), read by column ([`Col`]), never the CSV text
 //! read back — so an id or a name is drawn as it is, not as a CSV cell guards it.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 use crate::metrics::columns::Col;
 use crate::metrics::values::ValueRow;
@@ -31,6 +31,50 @@ pub struct Inputs<'a> {
     pub goals: &'a [(Col, f64)],
     /// The engineer id when the report is a self-review.
     pub self_review: Option<&'a str>,
+    /// Who gets a section, a trend sheet and a page: the engineers (staff who are not
+    /// leads); `None`: everyone with a weekly row.
+    pub engineers: Option<&'a BTreeSet<String>>,
+}
+
+/// The people of `rows` (never `(unassigned)` or `(team)`) who get a page: in a
+/// self-review only `self_review`, else those in `engineers` (everyone when `None`), each
+/// with the latest non-empty name, ordered by what a reader sees, then id. The charts and
+/// the pages both read this list, so a sheet is drawn exactly for the pages that show it.
+pub fn people_of(
+    rows: &[ValueRow],
+    self_review: Option<&str>,
+    engineers: Option<&BTreeSet<String>>,
+) -> Vec<Person> {
+    let mut people: Vec<Person> = Vec::new();
+    let mut at: HashMap<&str, usize> = HashMap::new();
+    for row in rows {
+        let id = row.engineer.as_str();
+        if id == UNASSIGNED || id == TEAM || id.is_empty() {
+            continue;
+        }
+        if self_review.is_some_and(|me| me != id) {
+            continue;
+        }
+        // A lead or a customer credited with an item has a row, but no page.
+        if self_review.is_none() && engineers.is_some_and(|e| !e.contains(id)) {
+            continue;
+        }
+        // Rows are sorted by week, so the last non-empty name is the latest.
+        match at.get(id) {
+            Some(&i) if !row.name.is_empty() => people[i].name = row.name.clone(),
+            Some(_) => {}
+            None => {
+                at.insert(id, people.len());
+                people.push(Person {
+                    id: id.to_string(),
+                    name: row.name.clone(),
+                });
+            }
+        }
+    }
+    people
+        .sort_by(|a, b| (a.label().to_lowercase(), &a.id).cmp(&(b.label().to_lowercase(), &b.id)));
+    people
 }
 
 /// An engineer with a section and a trend sheet.
@@ -59,29 +103,10 @@ impl Inputs<'_> {
         self.self_review.is_none_or(|id| row.engineer == id)
     }
 
-    /// The engineers of `engineer_weekly` (never `(unassigned)` or `(team)`), ordered by
-    /// what a reader sees, then id; in a self-review only the reviewed engineer.
+    /// The engineers with a section and a trend sheet: those who get a page
+    /// ([`people_of`]); in a self-review only the reviewed engineer.
     pub fn people(&self) -> Vec<Person> {
-        let mut people: Vec<Person> = Vec::new();
-        for row in self.engineer_weekly.iter().filter(|r| self.visible(r)) {
-            let id = row.engineer.as_str();
-            if id == UNASSIGNED || id == TEAM || id.is_empty() {
-                continue;
-            }
-            // Rows are sorted by week, so the last non-empty name is the latest.
-            match people.iter_mut().find(|p| p.id == id) {
-                Some(p) if !row.name.is_empty() => p.name = row.name.clone(),
-                Some(_) => {}
-                None => people.push(Person {
-                    id: id.to_string(),
-                    name: row.name.clone(),
-                }),
-            }
-        }
-        people.sort_by(|a, b| {
-            (a.label().to_lowercase(), &a.id).cmp(&(b.label().to_lowercase(), &b.id))
-        });
-        people
+        people_of(self.engineer_weekly, self.self_review, self.engineers)
     }
 
     /// The position of each of the window's weeks.

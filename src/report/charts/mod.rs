@@ -20,7 +20,7 @@ use plotters::prelude::*;
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
-pub use inputs::{Inputs, Person, TEAM, UNASSIGNED, median};
+pub use inputs::{Inputs, Person, TEAM, UNASSIGNED, median, people_of};
 pub use spec::Chart;
 
 /// The font family every chart text uses; registered from the embedded DejaVu Sans.

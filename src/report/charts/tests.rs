@@ -63,6 +63,38 @@ fn weekly_values_are_read_by_column_and_week() {
 }
 
 #[test]
+fn only_engineers_get_a_sheet_as_only_they_get_a_page() {
+    let f = Fixture::new();
+    // bob is a lead (or a customer) credited with items: a weekly row, but no page.
+    let engineers: std::collections::BTreeSet<String> = ["alice", "carol"].map(String::from).into();
+    let inputs = Inputs {
+        engineers: Some(&engineers),
+        ..f.inputs()
+    };
+    let ids: Vec<String> = inputs.people().into_iter().map(|p| p.id).collect();
+    assert_eq!(ids, ["alice", "carol"]);
+    let sheets: Vec<String> = charts(&inputs)
+        .unwrap()
+        .into_iter()
+        .map(|(name, _)| name)
+        .filter(|name| name.starts_with("charts/engineer_") && name.ends_with(".svg"))
+        .collect();
+    assert_eq!(
+        sheets,
+        [
+            engineer_chart("alice") + ".svg",
+            engineer_chart("carol") + ".svg"
+        ]
+    );
+    // A self-review keeps its engineer whatever the set says.
+    let review = Inputs {
+        self_review: Some("bob"),
+        ..inputs
+    };
+    assert_eq!(review.people().len(), 1);
+}
+
+#[test]
 fn median_interpolates_between_the_middle_values() {
     assert_eq!(median(vec![3.0, 1.0, 2.0]), Some(2.0));
     assert_eq!(median(vec![10.0, 1.0, 3.0, 2.0]), Some(2.5));
@@ -399,6 +431,7 @@ fn ids_and_names_that_look_like_formulas_are_drawn_as_they_are() {
         ack_targets: &[],
         goals: &[],
         self_review: None,
+        engineers: None,
     };
     let Some(Chart::Bars(bars)) = build::week_breaches(&inputs) else {
         panic!("expected bars");

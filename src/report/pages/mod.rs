@@ -17,8 +17,7 @@ use rayon::prelude::*;
 use crate::metrics::feedback::Point;
 use crate::metrics::goals::GoalRow;
 use crate::metrics::values::WeeklyValues;
-use crate::metrics::{UNASSIGNED, weekly::TEAM};
-use crate::report::charts::{Person, file_id};
+use crate::report::charts::{Person, file_id, people_of};
 use crate::week::Week;
 
 /// A breached clock as a page lists it (the page's part of a `breaches.csv` row).
@@ -62,29 +61,7 @@ impl Inputs<'_> {
     /// reader sees, then id; in a self-review only the reviewed engineer, who has a page
     /// even without a row.
     pub fn people(&self) -> Vec<Person> {
-        let mut people: Vec<Person> = Vec::new();
-        for row in &self.values.engineers {
-            let id = row.engineer.as_str();
-            if id == UNASSIGNED || id == TEAM || id.is_empty() {
-                continue;
-            }
-            if self.self_review.is_some_and(|me| me != id) {
-                continue;
-            }
-            // A lead or a customer credited with an item has a row, but no page.
-            if self.self_review.is_none() && self.engineers.is_some_and(|e| !e.contains(id)) {
-                continue;
-            }
-            // Rows are sorted by week, so the last non-empty name is the latest.
-            match people.iter_mut().find(|p| p.id == id) {
-                Some(p) if !row.name.is_empty() => p.name = row.name.clone(),
-                Some(_) => {}
-                None => people.push(Person {
-                    id: id.to_string(),
-                    name: row.name.clone(),
-                }),
-            }
-        }
+        let mut people = people_of(&self.values.engineers, self.self_review, self.engineers);
         if let Some(me) = self.self_review
             && people.is_empty()
         {
@@ -93,9 +70,6 @@ impl Inputs<'_> {
                 name: String::new(),
             });
         }
-        people.sort_by(|a, b| {
-            (a.label().to_lowercase(), &a.id).cmp(&(b.label().to_lowercase(), &b.id))
-        });
         people
     }
 }
