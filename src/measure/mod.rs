@@ -150,31 +150,43 @@ impl Measured {
     }
 }
 
-/// Measures the whole team's `tickets` over `window`, saying each step to `progress`.
-/// `review`, the engineer a self-review will be cut to, is checked first: an id nobody
-/// has is a usage error before anything is measured. The tickets are taken, so their
-/// comments, worklogs and changes are released as soon as every item is measured.
-/// `whole_people`: who is who across the whole snapshot, when `tickets` are only the part
-/// of it the window sees (the tickets left out still name people).
-#[allow(clippy::too_many_arguments)]
+/// What a measurement is asked for, beside the tickets and the settings.
+#[derive(Debug)]
+pub struct Request<'a> {
+    pub window: &'a Window,
+    /// The instant the data describes.
+    pub as_of: Ts,
+    /// Tickets the last full export no longer found in JIRA.
+    pub gone: &'a [Gone],
+    /// Who is who across the whole snapshot, when the tickets are only the part of it the
+    /// window sees (the tickets left out still name people); `None`: from the tickets.
+    pub whole_people: Option<People>,
+    /// The engineer a self-review will be cut to.
+    pub review: Option<&'a str>,
+}
+
+/// Measures the whole team's `tickets` as `request` asks, saying each step to
+/// `progress`. `request.review` is checked first: an id nobody has is a usage error
+/// before anything is measured. The tickets are taken, so their comments, worklogs and
+/// changes are released as soon as every item is measured.
 pub fn measure(
     settings: &Settings,
     mut tickets: Vec<Ticket>,
-    window: &Window,
-    as_of: Ts,
-    gone: &[Gone],
-    whole_people: Option<People>,
-    review: Option<&str>,
+    request: Request,
     progress: &mut Progress,
 ) -> anyhow::Result<Measured> {
+    let Request {
+        window,
+        as_of,
+        gone,
+        whole_people,
+        review,
+    } = request;
     let tz = settings.team.timezone;
     let (Some(first), Some(last)) = (window.weeks.first(), window.last()) else {
         return Err(Failure::usage("--weeks must be at least 1").into());
     };
-    let mut prepared = Prepared::new(settings, &tickets, as_of);
-    if let Some(people) = whole_people {
-        prepared.people = people;
-    }
+    let mut prepared = Prepared::with_people(settings, &tickets, as_of, whole_people);
     if let Some(id) = review.filter(|id| !prepared.people.is_known(id)) {
         return Err(Failure::usage(format!(
             "--engineer {}: nobody with that id is in [team] or in the data; give a person \

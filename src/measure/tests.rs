@@ -32,16 +32,14 @@ fn measured(review: Option<&str>) -> anyhow::Result<Measured> {
     let settings = settings();
     let as_of = ts("2026-11-23T00:00");
     let window = Window::new(None, 1, as_of, settings.team.timezone)?;
-    measure(
-        &settings,
-        week47(),
-        &window,
+    let request = Request {
+        window: &window,
         as_of,
-        &[],
-        None,
+        gone: &[],
+        whole_people: None,
         review,
-        &mut Progress::quiet(),
-    )
+    };
+    measure(&settings, week47(), request, &mut Progress::quiet())
 }
 
 fn keys(m: &Measured, tickets: impl Iterator<Item = usize>) -> Vec<String> {

@@ -91,12 +91,23 @@ pub struct Prepared<'a> {
 impl<'a> Prepared<'a> {
     /// Builds every ticket's timeline (cut at as-of) and classifies people.
     pub fn new(settings: &Settings, tickets: &'a [Ticket], as_of: Ts) -> Prepared<'a> {
+        Prepared::with_people(settings, tickets, as_of, None)
+    }
+
+    /// As [`Prepared::new`], with `people` already known when given (who is who across a
+    /// whole snapshot of which `tickets` are a part): they are not classified again.
+    pub fn with_people(
+        settings: &Settings,
+        tickets: &'a [Ticket],
+        as_of: Ts,
+        people: Option<People>,
+    ) -> Prepared<'a> {
         let timelines: Vec<Timeline> = tickets
             .par_iter()
             .with_min_len(TICKETS_PER_TASK)
             .map(|t| Timeline::build(t, &settings.types.severity_field, as_of))
             .collect();
-        let people = People::new(settings, tickets, &timelines);
+        let people = people.unwrap_or_else(|| People::new(settings, tickets, &timelines));
         Prepared {
             tickets,
             timelines,

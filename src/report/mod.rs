@@ -75,17 +75,14 @@ pub fn measured(
 ) -> anyhow::Result<Measured> {
     let window = Window::new(opts.week, opts.weeks, opts.as_of, settings.team.timezone)?;
     let review = opts.engineer.as_deref();
-    let whole_people = opts.whole.as_ref().map(|w| w.people.clone());
-    let team = measure::measure(
-        settings,
-        tickets,
-        &window,
-        opts.as_of,
-        &opts.gone,
-        whole_people,
+    let request = measure::Request {
+        window: &window,
+        as_of: opts.as_of,
+        gone: &opts.gone,
+        whole_people: opts.whole.as_ref().map(|w| w.people.clone()),
         review,
-        progress,
-    )?;
+    };
+    let team = measure::measure(settings, tickets, request, progress)?;
     Ok(match review {
         Some(id) => team.scoped(id),
         None => team,
