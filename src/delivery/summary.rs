@@ -6,12 +6,14 @@
 //! An engineer's summary is built from their own row, goals and points only: it names no
 //! one else.
 
+use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
 use crate::metrics::columns::{Col, column};
 use crate::metrics::feedback::{Kind as PointKind, Point};
 use crate::metrics::goals::GoalRow;
 use crate::metrics::values::{self, ValueRow, WeeklyValues};
+use crate::metrics::weekly::TEAM;
 use crate::week::Week;
 
 /// The columns a summary shows, in this order: the handbook's main promises.
@@ -62,12 +64,18 @@ pub struct Summary {
 }
 
 impl Summary {
-    /// The team's week: the `(team)` rows, every goal missed (the team's and each
-    /// engineer's, named), every improvement point.
-    pub fn team(week: Week, values: &WeeklyValues, goals: &[GoalRow], points: &[Point]) -> Summary {
+    /// The team's week: the `(team)` rows, every goal missed by the team or one of
+    /// `engineers` (named; the team page counts the same rows), every improvement point.
+    pub fn team(
+        week: Week,
+        values: &WeeklyValues,
+        goals: &[GoalRow],
+        points: &[Point],
+        engineers: &BTreeSet<String>,
+    ) -> Summary {
         let row = |w: Week| values.team.iter().find(|r| r.week == w);
         let name_of = |id: &str| -> String {
-            if id == "(team)" {
+            if id == TEAM {
                 return "The team".to_string();
             }
             values
@@ -79,7 +87,10 @@ impl Summary {
         Summary {
             week,
             figures: figures(row(week), row(week.prev())),
-            missed: missed(goals, week, |g| Some(name_of(&g.engineer))),
+            missed: missed(goals, week, |g| {
+                (g.engineer == TEAM || engineers.contains(&g.engineer))
+                    .then(|| name_of(&g.engineer))
+            }),
             improvements: improvements(points, week, |_| true),
         }
     }
@@ -395,5 +406,35 @@ mod tests {
             .unlisted(),
             None
         );
+    }
+
+    /// The lead's mail counts the goals the team page counts: the team's and the
+    /// engineers', not a lead's or a customer's who has a weekly row.
+    #[test]
+    fn the_team_mail_lists_goals_missed_by_the_team_and_engineers_only() {
+        let week: Week = "2026-W47".parse().unwrap();
+        let row = |engineer: &str, name: &str| ValueRow {
+            week,
+            engineer: engineer.into(),
+            name: name.into(),
+            values: vec![None; crate::metrics::columns::COLUMNS.len()],
+        };
+        let values = WeeklyValues {
+            engineers: vec![row("ann", "Ann Archer"), row("lee", "Lee Lead")],
+            team: vec![row(TEAM, "")],
+        };
+        let late = |engineer: &str| GoalRow {
+            week,
+            engineer: engineer.into(),
+            metric: Col::LateLogs.name(),
+            value: 2.0,
+            goal: 0.0,
+            met: false,
+        };
+        let goals = [late(TEAM), late("ann"), late("lee")];
+        let engineers: BTreeSet<String> = ["ann".to_string()].into();
+        let summary = Summary::team(week, &values, &goals, &[], &engineers);
+        let who: Vec<&str> = summary.missed.iter().map(|m| m.who.as_str()).collect();
+        assert_eq!(who, ["The team", "Ann Archer"]);
     }
 }

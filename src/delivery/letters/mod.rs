@@ -57,7 +57,7 @@ pub fn plan(report: &Report, wanted: &Wanted) -> Option<Plan> {
             .find(|(n, _)| n == name)
             .map(|(_, b)| b.clone())
     };
-    let team = Summary::team(week, &m.values, &m.goals, &m.feedback);
+    let team = Summary::team(week, &m.values, &m.goals, &m.feedback, &m.engineers);
     let mut letters = Vec::new();
     let mut warnings = Vec::new();
     let index = file("index.html").unwrap_or_default();
