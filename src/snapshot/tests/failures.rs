@@ -58,6 +58,32 @@ fn unwritable_data_folder_is_a_usage_failure_naming_it() {
 }
 
 #[test]
+fn a_manifest_claiming_more_rows_than_a_table_holds_is_damage_not_a_hang() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), &[full_ticket()], &meta()).unwrap();
+    let manifest = dir.path().join("snapshot.json");
+    let mut m: serde_json::Value = serde_json::from_slice(&fs::read(&manifest).unwrap()).unwrap();
+    for t in m["tables"].as_array_mut().unwrap() {
+        if t["name"] == "comments" {
+            t["rows"] = serde_json::json!(1_000_000_000_000_000_000u64);
+        }
+    }
+    fs::write(&manifest, serde_json::to_vec(&m).unwrap()).unwrap();
+    let entry = crate::snapshot::read_manifest(dir.path())
+        .unwrap()
+        .tables
+        .into_iter()
+        .find(|t| t.name == "comments")
+        .unwrap();
+    let err =
+        crate::snapshot::store::load_table_parts(dir.path(), &entry, 2, |_| Ok(())).unwrap_err();
+    assert!(
+        err.contains("has 2 rows, snapshot.json expects 1000000000000000000"),
+        "{err}"
+    );
+}
+
+#[test]
 fn half_replaced_set_is_an_input_failure() {
     let old = tempfile::tempdir().unwrap();
     let new = tempfile::tempdir().unwrap();
