@@ -15,7 +15,7 @@ use polars::prelude::{
     CsvReadOptions, CsvWriter, IntoLazy, LazyFrame, ParquetReader, SerReader, SerWriter,
 };
 use polars::sql::SQLContext;
-use sqlparser::ast::{Statement, TableFactor, Visit, Visitor};
+use sqlparser::ast::{Expr, Statement, TableFactor, Visit, Visitor};
 use sqlparser::dialect::GenericDialect;
 use sqlparser::parser::{Parser, ParserOptions};
 
@@ -124,18 +124,35 @@ pub fn run(cli: &Cli, args: &QueryArgs) -> anyhow::Result<()> {
 /// The SQL itself, or the text of a saved query when the argument names a `.sql` file
 /// (see `queries/`).
 fn query_text(arg: &str) -> anyhow::Result<String> {
-    if !arg.trim_end().ends_with(".sql") {
-        return Ok(arg.to_string());
-    }
-    let path = std::path::Path::new(arg.trim());
-    crate::input_file::read_to_string(path).map_err(|e| {
-        Failure::usage(format!(
-            "cannot read the query file {}: {e}",
-            crate::error::cut(&path.display().to_string(), 200)
+    let sql = if arg.trim_end().ends_with(".sql") {
+        let path = std::path::Path::new(arg.trim());
+        crate::input_file::read_to_string(path).map_err(|e| {
+            Failure::usage(format!(
+                "cannot read the query file {}: {e}",
+                crate::error::cut(&path.display().to_string(), 200)
+            ))
+        })?
+    } else {
+        arg.to_string()
+    };
+    if sql.len() > MAX_SQL_BYTES {
+        return Err(Failure::usage(format!(
+            "the SQL is {} bytes; a query may be at most {MAX_SQL_BYTES}; shorten it",
+            sql.len()
         ))
-        .into()
-    })
+        .into());
+    }
+    Ok(sql)
 }
+
+/// The longest SQL text `query` takes: far above any query a person writes, and short
+/// enough that its parsed tree is dropped without exhausting the stack.
+const MAX_SQL_BYTES: usize = 64 * 1024;
+
+/// The deepest nesting of expressions `query` takes (`1+1+…` nests one level a term,
+/// which the parser's own limit on brackets does not count): polars' SQL planner recurses
+/// once a level, and a deeper query would overflow the stack instead of failing.
+const MAX_EXPR_DEPTH: usize = 200;
 
 /// The tables `sql` reads, lowercased; `None` when the text does not parse here (polars
 /// then reports it). Refuses a query that calls a table function (`read_csv`,
@@ -159,6 +176,13 @@ fn tables_named(sql: &str) -> anyhow::Result<Option<BTreeSet<String>>> {
     // Only plain queries say every table they read in FROM and JOIN: for anything else
     // (SHOW TABLES, EXPLAIN, ...) every table is loaded, as polars may read any.
     let plain = statements.iter().all(|s| matches!(s, Statement::Query(_)));
+    if finder.too_deep {
+        return Err(Failure::usage(format!(
+            "the SQL nests expressions more than {MAX_EXPR_DEPTH} deep (a long chain of \
+             operators counts one level each); write it as a shorter expression"
+        ))
+        .into());
+    }
     match finder.function {
         None if plain && !finder.other => Ok(Some(finder.names)),
         None => Ok(None),
@@ -178,10 +202,27 @@ struct Tables {
     function: Option<String>,
     /// A table named in a way not read here: every table is loaded.
     other: bool,
+    /// How deep the visit is in expressions now, and whether it went past the limit.
+    depth: usize,
+    too_deep: bool,
 }
 
 impl Visitor for Tables {
     type Break = ();
+
+    fn pre_visit_expr(&mut self, _: &Expr) -> ControlFlow<()> {
+        self.depth += 1;
+        if self.depth > MAX_EXPR_DEPTH {
+            self.too_deep = true;
+            return ControlFlow::Break(());
+        }
+        ControlFlow::Continue(())
+    }
+
+    fn post_visit_expr(&mut self, _: &Expr) -> ControlFlow<()> {
+        self.depth -= 1;
+        ControlFlow::Continue(())
+    }
 
     fn pre_visit_table_factor(&mut self, factor: &TableFactor) -> ControlFlow<()> {
         let name = match factor {
@@ -274,5 +315,23 @@ mod tests {
             assert!(tables_named(sql).unwrap().is_none(), "{sql}");
         }
         assert!(tables_named("not sql at all").unwrap().is_none());
+    }
+
+    /// A flat chain of 3,000 additions nests as deep as 3,000 brackets: refused (exit 2)
+    /// before polars' planner would overflow the stack; 150 terms still run.
+    #[test]
+    fn long_operator_chains_and_huge_texts_are_refused() {
+        let chain = |n: usize| format!("SELECT {} AS x FROM tickets", vec!["1"; n].join("+"));
+        assert!(tables_named(&chain(150)).is_ok());
+        let err = tables_named(&chain(3000)).unwrap_err();
+        assert_eq!(crate::error::exit_code(&err), 2);
+        assert!(format!("{err:#}").contains("more than 200 deep"), "{err:#}");
+        let huge = chain(40_000);
+        let err = query_text(&huge).unwrap_err();
+        assert_eq!(crate::error::exit_code(&err), 2);
+        assert!(
+            format!("{err:#}").starts_with("the SQL is 80024 bytes; a query may be at most 65536"),
+            "{err:#}"
+        );
     }
 }
