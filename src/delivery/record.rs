@@ -15,6 +15,22 @@ use crate::error::Failure;
 /// The record's file name in the report folder.
 pub const FILE: &str = "delivery.json";
 
+/// Opens the record at `path` when there is one (`None` when there is none). Only a
+/// regular file is a record: a link, a FIFO or a folder in its place is an `InvalidInput`
+/// error saying what it is, never followed or waited on, since a record that cannot be
+/// trusted would mail people twice.
+pub fn open_record(path: &Path) -> std::io::Result<Option<std::fs::File>> {
+    match std::fs::symlink_metadata(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e),
+        Ok(meta) if meta.file_type().is_symlink() => Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "it is a symbolic link, not a regular file",
+        )),
+        Ok(_) => crate::input_file::open(path).map(Some),
+    }
+}
+
 /// What a message was.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -63,9 +79,13 @@ impl Record {
     /// is an error: guessing would mail people twice.
     pub fn load(folder: &Path) -> anyhow::Result<Record> {
         let path = folder.join(FILE);
-        let bytes = match std::fs::read(&path) {
-            Ok(b) => b,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Record::default()),
+        let read = |mut file: std::fs::File| {
+            let mut bytes = Vec::new();
+            std::io::Read::read_to_end(&mut file, &mut bytes).map(|_| bytes)
+        };
+        let bytes = match open_record(&path).and_then(|f| f.map(read).transpose()) {
+            Ok(Some(b)) => b,
+            Ok(None) => return Ok(Record::default()),
             Err(e) => {
                 return Err(Failure::delivery(format!(
                     "cannot read {} ({e}); nothing was sent: fix its permissions and run again",

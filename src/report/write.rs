@@ -15,8 +15,16 @@ use crate::error::Failure;
 /// folder's `delivery.json` is carried over into the new one. A failure
 /// leaves the previous report in place, or says where it is if it cannot be moved back.
 pub fn write(out: &Path, report: &Report) -> anyhow::Result<PathBuf> {
+    let delivered = out.join(&report.folder).join(crate::delivery::record::FILE);
+    let record = crate::delivery::record::open_record(&delivered).map_err(|e| {
+        Failure::input(format!(
+            "{} cannot be carried over ({e}); nothing was written: put the week's delivery \
+             record back as a file, or remove it to send every message again",
+            delivered.display()
+        ))
+    })?;
     // A folder that cannot be written is the run's setting, not a bug: exit 2, not 1.
-    write_folder(out, report).map_err(|e| {
+    write_folder(out, report, record).map_err(|e| {
         Failure::usage(format!(
             "{e:#}; check that --out {} is a writable folder with free space",
             out.display()
@@ -25,7 +33,12 @@ pub fn write(out: &Path, report: &Report) -> anyhow::Result<PathBuf> {
     })
 }
 
-fn write_folder(out: &Path, report: &Report) -> anyhow::Result<PathBuf> {
+/// `record`: the week's delivery record, opened, to carry over.
+fn write_folder(
+    out: &Path,
+    report: &Report,
+    record: Option<std::fs::File>,
+) -> anyhow::Result<PathBuf> {
     std::fs::create_dir_all(out)
         .with_context(|| format!("creating the output folder {}", out.display()))?;
     let tmp = tempfile::Builder::new()
@@ -61,10 +74,22 @@ fn write_folder(out: &Path, report: &Report) -> anyhow::Result<PathBuf> {
     let target = out.join(&report.folder);
     // What was delivered for this week stays with the week's folder (SPEC §7: once per
     // week), so a re-run never mails anyone twice.
-    let delivered = target.join(crate::delivery::record::FILE);
-    if delivered.exists() {
-        std::fs::copy(&delivered, tmp.path().join(crate::delivery::record::FILE))
-            .with_context(|| format!("carrying {} over", delivered.display()))?;
+    if let Some(mut record) = record {
+        let copy = tmp.path().join(crate::delivery::record::FILE);
+        // Synced like the staged files: the swap must not make a report whose record is
+        // lost to a power cut, or everyone would be mailed again.
+        std::fs::File::create(&copy)
+            .and_then(|mut f| {
+                std::io::copy(&mut record, &mut f)?;
+                f.sync_all()
+            })
+            .with_context(|| {
+                format!(
+                    "carrying the week's delivery record into {}",
+                    copy.display()
+                )
+            })?;
+        sync_folder(tmp.path()).with_context(|| format!("writing {}", tmp.path().display()))?;
     }
     // Where the disk allows, the new report and the previous one trade places in one step,
     // so no crash can leave the folder missing; the staging folder, now holding the previous
@@ -238,6 +263,45 @@ mod tests {
         assert_eq!(
             std::fs::read(target.join("clocks.csv")).unwrap(),
             b"new\r\n"
+        );
+    }
+
+    /// A FIFO or a link in the record's place is refused (exit 3) before anything is
+    /// written: copying from a FIFO waited for a writer forever, and a link was followed.
+    #[cfg(unix)]
+    #[test]
+    fn a_record_that_is_not_a_file_is_refused_not_waited_on() {
+        let out = tempfile::tempdir().unwrap();
+        let target = write(out.path(), &report(&[("clocks.csv", "old\r\n")])).unwrap();
+        let record = target.join("delivery.json");
+        rustix::fs::mknodat(
+            rustix::fs::CWD,
+            &record,
+            rustix::fs::FileType::Fifo,
+            rustix::fs::Mode::from_raw_mode(0o600),
+            0,
+        )
+        .unwrap();
+        let err = write(out.path(), &report(&[("clocks.csv", "new\r\n")])).unwrap_err();
+        assert_eq!(crate::error::exit_code(&err), 3);
+        let msg = format!("{err:#}");
+        assert!(
+            msg.contains("delivery.json cannot be carried over (it is a FIFO"),
+            "{msg}"
+        );
+        std::fs::remove_file(&record).unwrap();
+        let elsewhere = out.path().join("elsewhere.json");
+        std::fs::write(&elsewhere, "{\"sent\": []}\n").unwrap();
+        std::os::unix::fs::symlink(&elsewhere, &record).unwrap();
+        let err = write(out.path(), &report(&[("clocks.csv", "new\r\n")])).unwrap_err();
+        assert!(
+            format!("{err:#}").contains("(it is a symbolic link, not a regular file)"),
+            "{err:#}"
+        );
+        assert_eq!(
+            std::fs::read(target.join("clocks.csv")).unwrap(),
+            b"old\r\n",
+            "nothing was written"
         );
     }
 
