@@ -3,6 +3,7 @@
 //! mail program), and `webhook.json`, the body the webhook would get. Nothing is recorded
 //! as sent, and nothing needs a server or a secret.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
@@ -28,15 +29,16 @@ pub fn write(
     }
     std::fs::create_dir_all(&outbox).with_context(|| format!("creating {}", outbox.display()))?;
     let mut count = 0;
+    let mut names = Names::default();
     for letter in letters {
         // A letter exists only when mail is configured, and with it a sender.
         let from = from.context("a message to write needs [delivery] from")?;
         let mail = build(letter, from, &message_id(from))?;
-        let path = outbox.join(format!(
-            "{}-{}.eml",
+        let path = outbox.join(names.take(&format!(
+            "{}-{}",
             letter.kind.as_str(),
             file_safe(&letter.recipient())
-        ));
+        )));
         std::fs::write(&path, mail.formatted())
             .with_context(|| format!("writing {}", path.display()))?;
         count += 1;
@@ -65,6 +67,24 @@ fn file_safe(address: &str) -> String {
         .collect()
 }
 
+/// The `.eml` file names given so far: two addresses that make the same safe name
+/// (`a+b@x` and `a_b@x`) get `…-2.eml` for the second, so no message overwrites another.
+#[derive(Default)]
+struct Names(HashSet<String>);
+
+impl Names {
+    /// A file name for `stem` that no earlier message took.
+    fn take(&mut self, stem: &str) -> String {
+        let mut name = format!("{stem}.eml");
+        let mut n = 1;
+        while !self.0.insert(name.clone()) {
+            n += 1;
+            name = format!("{stem}-{n}.eml");
+        }
+        name
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -76,5 +96,24 @@ mod tests {
             "amara.perera@example.com"
         );
         assert_eq!(file_safe("a/b\\c\"d@x"), "a_b_c_d@x");
+    }
+
+    #[test]
+    fn two_addresses_with_one_safe_name_get_two_files() {
+        let mut names = Names::default();
+        let stem = |a: &str| format!("team-{}", file_safe(a));
+        assert_eq!(stem("a+b@example.com"), stem("a_b@example.com"));
+        assert_eq!(
+            names.take(&stem("a+b@example.com")),
+            "team-a_b@example.com.eml"
+        );
+        assert_eq!(
+            names.take(&stem("a_b@example.com")),
+            "team-a_b@example.com-2.eml"
+        );
+        assert_eq!(
+            names.take(&stem("a.b@example.com")),
+            "team-a.b@example.com.eml"
+        );
     }
 }
