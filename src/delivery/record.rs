@@ -21,7 +21,15 @@ pub const FILE: &str = "delivery.json";
 /// trusted would mail people twice.
 pub fn open_record(path: &Path) -> std::io::Result<Option<std::fs::File>> {
     match std::fs::symlink_metadata(path) {
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        // No week folder yet, or no folder where one should be (the writer says that).
+        Err(e)
+            if matches!(
+                e.kind(),
+                std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory
+            ) =>
+        {
+            Ok(None)
+        }
         Err(e) => Err(e),
         Ok(meta) if meta.file_type().is_symlink() => Err(std::io::Error::new(
             std::io::ErrorKind::InvalidInput,
