@@ -11,37 +11,65 @@ use crate::model::{PersonRef, Ticket, Ts};
 /// Person id → the latest address JIRA sent for them. Read before the report takes the
 /// tickets, only when something is to be delivered.
 pub fn jira_addresses<T: std::borrow::Borrow<Ticket>>(tickets: &[T]) -> BTreeMap<String, String> {
-    let mut latest: HashMap<&str, (Ts, &str)> = HashMap::new();
-    for t in tickets.iter().map(T::borrow) {
-        see(&mut latest, t.assignee.as_ref(), t.updated);
-        see(&mut latest, t.reporter.as_ref(), t.updated);
-        for c in &t.comments {
-            see(&mut latest, c.author.as_ref(), Some(c.updated));
-        }
-        for w in &t.worklogs {
-            see(&mut latest, w.author.as_ref(), Some(w.updated));
-        }
-        for c in &t.changes {
-            see(&mut latest, c.author.as_ref(), Some(c.at));
-        }
-    }
-    latest
-        .into_iter()
-        .map(|(id, (_, email))| (id.to_string(), email.to_string()))
-        .collect()
+    let mut latest = LatestAddresses::default();
+    latest.see(tickets);
+    latest.into_map()
 }
 
-/// Keeps `p`'s address when it is at least as recent as the one kept.
-fn see<'a>(latest: &mut HashMap<&'a str, (Ts, &'a str)>, p: Option<&'a PersonRef>, at: Option<Ts>) {
-    let (Some(p), Some(at)) = (p, at) else {
-        return;
-    };
-    let Some(email) = p.email.as_deref() else {
-        return;
-    };
-    let entry = latest.entry(p.id.as_str()).or_insert((at, email));
-    if at >= entry.0 {
-        *entry = (at, email);
+/// The latest address JIRA sent per person, gathered over runs of tickets read in order
+/// (a snapshot read in chunks): the same as [`jira_addresses`] over all of them at once.
+#[derive(Debug, Default)]
+pub struct LatestAddresses {
+    latest: HashMap<String, (Ts, String)>,
+}
+
+impl LatestAddresses {
+    /// Takes in the addresses of `tickets`, read after every ticket seen before.
+    pub fn see<T: std::borrow::Borrow<Ticket>>(&mut self, tickets: &[T]) {
+        for t in tickets.iter().map(T::borrow) {
+            self.see_one(t.assignee.as_ref(), t.updated);
+            self.see_one(t.reporter.as_ref(), t.updated);
+            for c in &t.comments {
+                self.see_one(c.author.as_ref(), Some(c.updated));
+            }
+            for w in &t.worklogs {
+                self.see_one(w.author.as_ref(), Some(w.updated));
+            }
+            for c in &t.changes {
+                self.see_one(c.author.as_ref(), Some(c.at));
+            }
+        }
+    }
+
+    /// Keeps `p`'s address when it is at least as recent as the one kept.
+    fn see_one(&mut self, p: Option<&PersonRef>, at: Option<Ts>) {
+        let (Some(p), Some(at)) = (p, at) else {
+            return;
+        };
+        let Some(email) = p.email.as_deref() else {
+            return;
+        };
+        match self.latest.get_mut(p.id.as_str()) {
+            Some((kept_at, _)) if at < *kept_at => {}
+            Some((kept_at, kept)) => {
+                *kept_at = at;
+                if kept != email {
+                    *kept = email.to_string();
+                }
+            }
+            None => {
+                self.latest
+                    .insert(p.id.to_string(), (at, email.to_string()));
+            }
+        }
+    }
+
+    /// Person id → address.
+    pub fn into_map(self) -> BTreeMap<String, String> {
+        self.latest
+            .into_iter()
+            .map(|(id, (_, email))| (id, email))
+            .collect()
     }
 }
 

@@ -27,7 +27,7 @@ use std::path::Path;
 
 use lettre::message::Mailbox;
 
-pub use address::jira_addresses;
+pub use address::{LatestAddresses, jira_addresses};
 pub use record::{Kind, Record, Sent};
 
 use crate::error::Failure;

@@ -23,16 +23,18 @@ pub struct People {
 impl People {
     /// Classifies everyone seen in `tickets` (with their timelines, cut at as-of).
     pub fn new(settings: &Settings, tickets: &[Ticket], timelines: &[Timeline]) -> People {
-        People::from_seen(settings, Seen::of(tickets), || {
-            // Every person who was ever assignee of a ticket (up to as-of).
-            let ids: BTreeSet<&str> = timelines
-                .iter()
-                .flat_map(|tl| tl.assignee.values())
-                .flatten()
-                .map(|a| a.id.as_str())
-                .collect();
-            ids.into_iter().map(str::to_string).collect()
-        })
+        People::from_seen(settings, Seen::of(tickets), || People::assignees(timelines))
+    }
+
+    /// Every person who was ever assignee of a ticket by `timelines` (cut at as-of).
+    pub fn assignees(timelines: &[Timeline]) -> BTreeSet<String> {
+        let ids: BTreeSet<&str> = timelines
+            .iter()
+            .flat_map(|tl| tl.assignee.values())
+            .flatten()
+            .map(|a| a.id.as_str())
+            .collect();
+        ids.into_iter().map(str::to_string).collect()
     }
 
     /// Classifies the people `seen` in tickets; `assignees` gives the ids that were ever a
@@ -176,7 +178,7 @@ impl Seen {
     }
 
     /// `later`'s sightings after this one's, as if one pass had read both runs in order.
-    fn merge(mut self, later: Seen) -> Seen {
+    pub fn merge(mut self, later: Seen) -> Seen {
         self.bots.extend(later.bots);
         for (id, (at, name)) in later.names {
             match self.names.get_mut(&id) {

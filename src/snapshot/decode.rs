@@ -85,26 +85,35 @@ pub(super) fn comments(
     index: &TicketIndex,
     run_rows: usize,
 ) -> Result<PerTicket<Comment>> {
-    per_ticket(df, index, run_rows, |df, owners, base, lists| {
-        let mut id = strs(df, "id")?;
-        let mut author = PersonIter::new(df, "author")?;
-        let mut created = times(df, "created")?;
-        let mut updated = times(df, "updated")?;
-        let mut public = bools(df, "public")?;
-        let mut body = strs(df, "body")?;
-        for (i, &owner) in owners.iter().enumerate() {
-            let row = base + i;
-            lists[owner].push(Comment {
-                id: need(id.next(), "id", row)?.into(),
-                author: author.next(),
-                created: ts(created.next(), "created", row)?,
-                updated: ts(updated.next(), "updated", row)?,
-                public: need(public.next(), "public", row)?,
-                body: need(body.next(), "body", row)?.to_owned(),
-            });
-        }
-        Ok(())
-    })
+    per_ticket(df, index, run_rows, comment_rows)
+}
+
+/// Decodes the comment rows of `df`, whose tickets are `owners` (indexes into `lists`, one
+/// per row); `base` is the first row's number in the whole table, for messages.
+pub(super) fn comment_rows(
+    df: &DataFrame,
+    owners: &[usize],
+    base: usize,
+    lists: &mut [Vec<Comment>],
+) -> Result<()> {
+    let mut id = strs(df, "id")?;
+    let mut author = PersonIter::new(df, "author")?;
+    let mut created = times(df, "created")?;
+    let mut updated = times(df, "updated")?;
+    let mut public = bools(df, "public")?;
+    let mut body = strs(df, "body")?;
+    for (i, &owner) in owners.iter().enumerate() {
+        let row = base + i;
+        lists[owner].push(Comment {
+            id: need(id.next(), "id", row)?.into(),
+            author: author.next(),
+            created: ts(created.next(), "created", row)?,
+            updated: ts(updated.next(), "updated", row)?,
+            public: need(public.next(), "public", row)?,
+            body: need(body.next(), "body", row)?.to_owned(),
+        });
+    }
+    Ok(())
 }
 
 /// Each ticket's worklogs.
@@ -113,28 +122,36 @@ pub(super) fn worklogs(
     index: &TicketIndex,
     run_rows: usize,
 ) -> Result<PerTicket<Worklog>> {
-    per_ticket(df, index, run_rows, |df, owners, base, lists| {
-        let mut id = strs(df, "id")?;
-        let mut author = PersonIter::new(df, "author")?;
-        let mut started = times(df, "started")?;
-        let mut created = times(df, "created")?;
-        let mut updated = times(df, "updated")?;
-        let mut seconds = ints(df, "seconds")?;
-        let mut comment = strs(df, "comment")?;
-        for (i, &owner) in owners.iter().enumerate() {
-            let row = base + i;
-            lists[owner].push(Worklog {
-                id: need(id.next(), "id", row)?.into(),
-                author: author.next(),
-                started: ts(started.next(), "started", row)?,
-                created: ts(created.next(), "created", row)?,
-                updated: ts(updated.next(), "updated", row)?,
-                seconds: need(seconds.next(), "seconds", row)?,
-                comment: need(comment.next(), "comment", row)?.into(),
-            });
-        }
-        Ok(())
-    })
+    per_ticket(df, index, run_rows, worklog_rows)
+}
+
+/// [`comment_rows`] for worklogs.
+pub(super) fn worklog_rows(
+    df: &DataFrame,
+    owners: &[usize],
+    base: usize,
+    lists: &mut [Vec<Worklog>],
+) -> Result<()> {
+    let mut id = strs(df, "id")?;
+    let mut author = PersonIter::new(df, "author")?;
+    let mut started = times(df, "started")?;
+    let mut created = times(df, "created")?;
+    let mut updated = times(df, "updated")?;
+    let mut seconds = ints(df, "seconds")?;
+    let mut comment = strs(df, "comment")?;
+    for (i, &owner) in owners.iter().enumerate() {
+        let row = base + i;
+        lists[owner].push(Worklog {
+            id: need(id.next(), "id", row)?.into(),
+            author: author.next(),
+            started: ts(started.next(), "started", row)?,
+            created: ts(created.next(), "created", row)?,
+            updated: ts(updated.next(), "updated", row)?,
+            seconds: need(seconds.next(), "seconds", row)?,
+            comment: need(comment.next(), "comment", row)?.into(),
+        });
+    }
+    Ok(())
 }
 
 /// Each ticket's changelog items.
@@ -143,42 +160,53 @@ pub(super) fn changes(
     index: &TicketIndex,
     run_rows: usize,
 ) -> Result<PerTicket<Change>> {
-    per_ticket(df, index, run_rows, |df, owners, base, lists| {
-        let mut history_id = strs(df, "history_id")?;
-        let mut author = PersonIter::new(df, "author")?;
-        let mut at = times(df, "at")?;
-        let mut field_id = strs(df, "field_id")?;
-        let mut field = strs(df, "field")?;
-        let mut from = strs(df, "from")?;
-        let mut from_string = strs(df, "from_string")?;
-        let mut to = strs(df, "to")?;
-        let mut to_string = strs(df, "to_string")?;
-        for (i, &owner) in owners.iter().enumerate() {
-            let row = base + i;
-            lists[owner].push(Change {
-                history_id: need(history_id.next(), "history_id", row)?.into(),
-                author: author.next(),
-                at: ts(at.next(), "at", row)?,
-                field_id: short(field_id.next()),
-                field: need(field.next(), "field", row)?.into(),
-                from: short(from.next()),
-                from_string: short(from_string.next()),
-                to: short(to.next()),
-                to_string: short(to_string.next()),
-            });
-        }
-        Ok(())
-    })
+    per_ticket(df, index, run_rows, change_rows)
+}
+
+/// [`comment_rows`] for changelog items.
+pub(super) fn change_rows(
+    df: &DataFrame,
+    owners: &[usize],
+    base: usize,
+    lists: &mut [Vec<Change>],
+) -> Result<()> {
+    let mut history_id = strs(df, "history_id")?;
+    let mut author = PersonIter::new(df, "author")?;
+    let mut at = times(df, "at")?;
+    let mut field_id = strs(df, "field_id")?;
+    let mut field = strs(df, "field")?;
+    let mut from = strs(df, "from")?;
+    let mut from_string = strs(df, "from_string")?;
+    let mut to = strs(df, "to")?;
+    let mut to_string = strs(df, "to_string")?;
+    for (i, &owner) in owners.iter().enumerate() {
+        let row = base + i;
+        lists[owner].push(Change {
+            history_id: need(history_id.next(), "history_id", row)?.into(),
+            author: author.next(),
+            at: ts(at.next(), "at", row)?,
+            field_id: short(field_id.next()),
+            field: need(field.next(), "field", row)?.into(),
+            from: short(from.next()),
+            from_string: short(from_string.next()),
+            to: short(to.next()),
+            to_string: short(to_string.next()),
+        });
+    }
+    Ok(())
 }
 
 /// Rows decoded per run: large enough that a run's setup is noise, small enough that both
 /// cores stay busy to the end.
 pub(super) const ROWS_PER_RUN: usize = 1 << 16;
 
-/// One child table's rows as a list per ticket, in runs of about `run_rows` rows (the
-/// caller passes [`ROWS_PER_RUN`]; tests cut tiny tables finer). `rows` decodes the rows of
-/// a frame (or a slice of it) whose tickets are `owners` (indexes into `lists`, one per
+/// Decodes rows of a child table: `rows(df, owners, base, lists)` decodes the rows of a
+/// frame (or a slice of it) whose tickets are `owners` (indexes into `lists`, one per
 /// row); `base` is the first row's number in the whole table, for messages.
+pub(super) type Rows<T> = fn(&DataFrame, &[usize], usize, &mut [Vec<T>]) -> Result<()>;
+
+/// One child table's rows as a list per ticket, in runs of about `run_rows` rows (the
+/// caller passes [`ROWS_PER_RUN`]; tests cut tiny tables finer).
 ///
 /// A stored snapshot keeps each ticket's rows together, in the tickets table's order; then
 /// runs of whole tickets are decoded on every core straight into their final lists. Rows in
@@ -187,19 +215,68 @@ fn per_ticket<T: Send>(
     df: &DataFrame,
     index: &TicketIndex,
     run_rows: usize,
-    rows: impl Fn(&DataFrame, &[usize], usize, &mut [Vec<T>]) -> Result<()> + Sync,
+    rows: Rows<T>,
 ) -> Result<PerTicket<T>> {
     // Every column is found and type-checked first, even for a table without rows, so a
     // damaged table is reported by its columns before its rows.
     rows(&df.slice(0, 0), &[], 0, &mut [])?;
-    let owners = owners(df, index, run_rows)?;
+    let owners = owners(df, index, 0, run_rows)?;
     let tickets = index.len();
     if !owners.is_sorted() {
         let mut lists = sized(&owners, tickets);
         rows(df, &owners, 0, &mut lists)?;
         return Ok(lists);
     }
-    let runs = ticket_runs(&owners, run_rows);
+    let mut out: PerTicket<T> = Vec::with_capacity(tickets);
+    for (first, lists) in sorted_runs(df, &owners, 0, run_rows, rows)? {
+        out.resize_with(first, Vec::new);
+        out.extend(lists);
+    }
+    out.resize_with(tickets, Vec::new);
+    Ok(out)
+}
+
+/// The rows of `part`, rows `base..` of a child table whose rows are grouped by ticket in
+/// the tickets table's order, as `(first, lists)`: the lists of the tickets `first..` up
+/// to the last ticket the part has rows of (tickets without rows get empty lists).
+/// `None` for a part without rows. Rows out of that order are an error naming the row.
+pub(super) fn span<T: Send>(
+    part: &DataFrame,
+    index: &TicketIndex,
+    base: usize,
+    rows: Rows<T>,
+) -> Result<Option<(usize, PerTicket<T>)>> {
+    rows(&part.slice(0, 0), &[], base, &mut [])?;
+    let owners = owners(part, index, base, ROWS_PER_RUN)?;
+    if let Some(at) = owners.windows(2).position(|w| w[1] < w[0]) {
+        bail!(
+            "row {}: its ticket comes before the ticket of the row above in the tickets \
+             table; rows must be grouped by ticket in the tickets table's order",
+            base + at + 2
+        );
+    }
+    let Some(&first) = owners.first() else {
+        return Ok(None);
+    };
+    let mut out: PerTicket<T> = Vec::with_capacity(owners[owners.len() - 1] - first + 1);
+    for (start, lists) in sorted_runs(part, &owners, base, ROWS_PER_RUN, rows)? {
+        out.resize_with(start - first, Vec::new);
+        out.extend(lists);
+    }
+    Ok(Some((first, out)))
+}
+
+/// The rows of `df` (rows `base..` of their table), whose `owners` are sorted, decoded in
+/// runs of whole tickets on every core: per run, its first ticket and the lists of its
+/// tickets, in row order.
+fn sorted_runs<T: Send>(
+    df: &DataFrame,
+    owners: &[usize],
+    base: usize,
+    run_rows: usize,
+    rows: Rows<T>,
+) -> Result<Vec<(usize, PerTicket<T>)>> {
+    let runs = ticket_runs(owners, run_rows);
     let decoded: Vec<Result<(usize, PerTicket<T>)>> = runs
         .par_iter()
         .map(|&(start, end)| {
@@ -209,21 +286,14 @@ fn per_ticket<T: Send>(
             rows(
                 &df.slice(start as i64, end - start),
                 &local,
-                start,
+                base + start,
                 &mut lists,
             )?;
             Ok((first, lists))
         })
         .collect();
-    let mut out: PerTicket<T> = Vec::with_capacity(tickets);
     // The first failing run in row order is the one reported.
-    for run in decoded {
-        let (first, lists) = run?;
-        out.resize_with(first, Vec::new);
-        out.extend(lists);
-    }
-    out.resize_with(tickets, Vec::new);
-    Ok(out)
+    decoded.into_iter().collect()
 }
 
 /// Row ranges of about `size` rows over `owners` (sorted), each cut where a ticket starts.
@@ -242,8 +312,13 @@ fn ticket_runs(owners: &[usize], size: usize) -> Vec<(usize, usize)> {
 }
 
 /// The ticket (row in the `tickets` table) each child row belongs to, looked up in runs of
-/// rows on every core.
-pub(super) fn owners(df: &DataFrame, index: &TicketIndex, run_rows: usize) -> Result<Vec<usize>> {
+/// rows on every core. Messages number the rows from `base + 1`.
+pub(super) fn owners(
+    df: &DataFrame,
+    index: &TicketIndex,
+    base: usize,
+    run_rows: usize,
+) -> Result<Vec<usize>> {
     let ids = column(df, "ticket_id")?
         .str()
         .map_err(|_| anyhow!("column `ticket_id` is not text"))?;
@@ -260,7 +335,7 @@ pub(super) fn owners(df: &DataFrame, index: &TicketIndex, run_rows: usize) -> Re
             let mut last: Option<(&str, usize)> = None;
             (start..start + len)
                 .map(|row| {
-                    let id = need(cells.next(), "ticket_id", row)?;
+                    let id = need(cells.next(), "ticket_id", base + row)?;
                     if let Some((last_id, owner)) = last
                         && last_id == id
                     {
@@ -269,7 +344,7 @@ pub(super) fn owners(df: &DataFrame, index: &TicketIndex, run_rows: usize) -> Re
                     let owner = index.get(id).copied().ok_or_else(|| {
                         anyhow!(
                             "row {}: ticket_id {id} is not in the tickets table",
-                            row + 1
+                            base + row + 1
                         )
                     })?;
                     last = Some((id, owner));

@@ -28,6 +28,7 @@
 //! at once) puts back the previous snapshot if a crash stopped a commit midway.
 
 mod cells;
+mod chunks;
 mod decode;
 mod encode;
 mod index;
@@ -45,11 +46,12 @@ use std::path::Path;
 use anyhow::{Context, Result, bail};
 use rayon::prelude::*;
 
+pub use chunks::Chunks;
 pub use lock::{Lock, lock, lock_existing, lock_out};
 pub use meta::{EXPORTS_KEPT, ExportRecord, Gone, Meta, Unfinished};
 pub use partial::{COMMIT_EVERY, Committer};
 pub use prune::{Whole, Window};
-pub use read::{read, read_window};
+pub use read::{Opened, Selected, open, read, read_window};
 
 use crate::error::Failure;
 use crate::model::{LatestById, Ticket, id_order, sort_by_id};

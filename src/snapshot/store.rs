@@ -127,56 +127,89 @@ pub(super) fn load_table(dir: &Path, entry: &TableEntry) -> std::result::Result<
 /// Rows of a part read by [`load_table_parts`]: polars writes row groups of this size.
 pub(super) const ROWS_PER_PART: usize = 512 * 512;
 
-/// Opens a table file, checks it against the manifest and reads it `rows` rows at a time
-/// (a multiple of the row groups polars writes, so each part decodes only its own), giving
-/// each part to `part` before the next is read: a caller that keeps a few rows of each
-/// never holds the whole table.
+/// A table's file opened once and checked against its manifest entry (size and SHA-256),
+/// then read `rows` rows at a time, so no part of it is held beyond the part in hand. The
+/// parts are read from the file checked, even if the folder's file is replaced meanwhile.
+pub(super) struct Parts {
+    path: PathBuf,
+    file: File,
+    total: usize,
+    rows: usize,
+    /// The next row to read; `None` once the file's end was reached.
+    next: Option<usize>,
+}
+
+impl Parts {
+    pub(super) fn open(
+        dir: &Path,
+        entry: &TableEntry,
+        rows: usize,
+    ) -> std::result::Result<Parts, String> {
+        let path = dir.join(format!("{}.parquet", entry.name));
+        let mut file = crate::input_file::open(&path)
+            .map_err(|e| format!("cannot open {}: {e}", path.display()))?;
+        let (bytes, sha256) =
+            hash(&mut file).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        if bytes != entry.bytes || sha256 != entry.sha256 {
+            return Err(format!(
+                "{} is not the file {MANIFEST} describes ({bytes} bytes, expected {})",
+                path.display(),
+                entry.bytes
+            ));
+        }
+        Ok(Parts {
+            path,
+            file,
+            total: entry.rows as usize,
+            rows: rows.max(1),
+            next: Some(0),
+        })
+    }
+
+    /// The next part and the number of its first row (from 0), or `None` after the last.
+    /// A file that ends before the row count its manifest entry gives, or goes past it,
+    /// is an error.
+    pub(super) fn next_part(&mut self) -> std::result::Result<Option<(usize, DataFrame)>, String> {
+        let Some(offset) = self.next else {
+            return Ok(None);
+        };
+        let path = self.path.display();
+        let file = self
+            .file
+            .try_clone()
+            .map_err(|e| format!("cannot read {path}: {e}"))?;
+        let df = ParquetReader::new(file)
+            .with_slice(Some((offset, self.rows)))
+            .finish()
+            .map_err(|e| format!("cannot read {path} as Parquet: {e}"))?;
+        let read = offset + df.height();
+        // A short part is the file's last: a row count claiming more stops here.
+        self.next = (df.height() == self.rows && read < self.total).then_some(read);
+        if self.next.is_none() && read != self.total {
+            return Err(format!(
+                "{path} has {read} rows, {MANIFEST} expects {}",
+                self.total
+            ));
+        }
+        Ok(Some((offset, df)))
+    }
+}
+
+/// Reads the table of `entry` in parts of `rows` rows (see [`Parts`]), handing each to
+/// `part`; the first error `part` returns stops the read and is returned.
 pub(super) fn load_table_parts(
     dir: &Path,
     entry: &TableEntry,
     rows: usize,
     mut part: impl FnMut(DataFrame) -> std::result::Result<(), String>,
 ) -> std::result::Result<(), String> {
-    let path = dir.join(format!("{}.parquet", entry.name));
-    let open = || {
-        crate::input_file::open(&path).map_err(|e| format!("cannot open {}: {e}", path.display()))
-    };
-    let (bytes, sha256) =
-        hash(&mut open()?).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    if bytes != entry.bytes || sha256 != entry.sha256 {
-        return Err(format!(
-            "{} is not the file {MANIFEST} describes ({bytes} bytes, expected {})",
-            path.display(),
-            entry.bytes
-        ));
-    }
-    let total = entry.rows as usize;
-    let mut read = 0;
-    // At least one part, so an empty table still shows its columns.
-    // The file's own end stops the loop too: a manifest claiming more rows than the file
-    // holds is damage to report, not 10^18 reads of nothing.
-    for offset in (0..total.max(1)).step_by(rows.max(1)) {
-        let df = ParquetReader::new(open()?)
-            .with_slice(Some((offset, rows)))
-            .finish()
-            .map_err(|e| format!("cannot read {} as Parquet: {e}", path.display()))?;
-        let height = df.height();
-        read += height;
+    let mut parts = Parts::open(dir, entry, rows)?;
+    while let Some((_, df)) = parts.next_part()? {
         part(df)?;
-        if height < rows {
-            break;
-        }
-    }
-    if read != total {
-        return Err(format!(
-            "{} has {read} rows, {MANIFEST} expects {total}",
-            path.display()
-        ));
     }
     Ok(())
 }
 
-/// A temporary file beside `file`, named so `*.parquet` globs and readers never see it.
 fn temp_for(dir: &Path, file: &str) -> Result<(NamedTempFile, PathBuf)> {
     let temp = tempfile::Builder::new()
         .prefix(&format!(".{file}."))
