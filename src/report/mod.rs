@@ -142,7 +142,8 @@ pub fn write(
     Ok(folder)
 }
 
-/// Every file of `report` rendered in memory, sorted by name (what [`write`] would write).
+/// Every file of `report` rendered in memory (what [`write`] would write), in the
+/// report's order: the tables, `run.json`, then the charts and pages by name.
 pub fn files(
     settings: &Settings,
     opts: &Options,
@@ -156,5 +157,5 @@ pub fn files(
         &sink,
         &mut Progress::quiet(),
     )?;
-    Ok(sink.into_files())
+    Ok(render::in_report_order(sink.into_files()))
 }

@@ -61,6 +61,22 @@ pub(super) fn render(
     Ok(index)
 }
 
+/// The files a sink holds in the report's order: the tables, `run.json`, then the charts
+/// and pages by name.
+pub(super) fn in_report_order(mut files: Vec<(String, Vec<u8>)>) -> Vec<(String, Vec<u8>)> {
+    let tables: Vec<&str> = tables_of(&Measured::default(), |_| true)
+        .into_iter()
+        .map(|(name, _)| name)
+        .collect();
+    let rank = |name: &str| match tables.iter().position(|t| *t == name) {
+        Some(i) => i,
+        None if name == "run.json" => tables.len(),
+        None => tables.len() + 1,
+    };
+    files.sort_by(|a, b| (rank(&a.0), &a.0).cmp(&(rank(&b.0), &b.0)));
+    files
+}
+
 /// The CSV tables of `m` as `(file name, bytes)`, in the report's order.
 pub fn csv_files(m: &Measured) -> Vec<(String, Vec<u8>)> {
     csv_files_where(m, |_| true)

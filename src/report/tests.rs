@@ -53,7 +53,7 @@ fn the_folder_holds_the_files_rendered_in_memory() {
     let out = tempfile::tempdir().unwrap();
     let folder = write(out.path(), &settings, &opts, &mut report, quiet).unwrap();
     assert_eq!(folder, out.path().join("2026-W47"));
-    let written = read_tree(&folder);
+    let written = render::in_report_order(read_tree(&folder));
     let names = |files: &[(String, Vec<u8>)]| -> Vec<String> {
         files.iter().map(|(n, _)| n.clone()).collect()
     };
