@@ -4,7 +4,8 @@
 //! ([`write`]).
 //!
 //! - `render`: measured values → files; `sink`: where they go (the staging folder, or
-//!   memory for `query` and the tests); `write`: the staging folder → the report folder;
+//!   memory; `query` renders its tables into memory through the same functions);
+//!   `write`: the staging folder → the report folder;
 //! - `tables`, `calls`, `handoffs`, `tickets`, `goals`, `csv`: the CSV tables;
 //! - `values`: the weekly rows as numbers; `charts`, `pages`: the pictures and pages.
 
