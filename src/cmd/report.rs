@@ -51,13 +51,13 @@ pub(crate) fn report_with(
         (Some(_), None) => crate::delivery::jira_addresses(&tickets),
         (None, _) => BTreeMap::new(),
     };
-    let built = render(settings, tickets, &opts, &mut progress)?;
+    let mut built = measure(settings, tickets, &opts, &mut progress)?;
     // A delivered report holds the lock on --out from writing the folder (which carries
     // delivery.json over) to the last record, so a second delivery of the week waits.
     let _out_lock = delivery
         .map(|_| crate::snapshot::lock_out(&args.out))
         .transpose()?;
-    let folder = report::write(&args.out, &built)?;
+    let folder = report::write(&args.out, settings, &opts, &mut built, &mut progress)?;
     progress.step("wrote the report folder");
     super::say(&format!("wrote {}", folder.display()));
     if let Some(setup) = delivery {
@@ -66,8 +66,8 @@ pub(crate) fn report_with(
     Ok(())
 }
 
-/// Renders the report of `tickets` in memory; warnings go to stderr once each.
-fn render(
+/// Measures the report of `tickets`; warnings go to stderr once each.
+fn measure(
     settings: &Settings,
     tickets: Vec<Ticket>,
     opts: &Options,

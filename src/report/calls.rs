@@ -1,12 +1,18 @@
 //! `calls.csv` (SPEC §4 "Calls"): one row per call worklog and per call note.
 
+use std::io::{self, Write};
+
 use crate::metrics::calls::Call;
 use crate::model::Ticket;
 use crate::report::csv::{Cell, table};
 
 /// `calls.csv`, rows ordered by `at`, then ticket key, then kind (worklog before notes),
 /// then engineer, so the bytes do not depend on the order the items arrive in.
-pub fn calls_csv(items: &[&Call], tickets: &[Ticket]) -> Vec<u8> {
+pub fn calls_csv<W: Write + ?Sized>(
+    out: &mut W,
+    items: &[&Call],
+    tickets: &[Ticket],
+) -> io::Result<()> {
     let mut rows: Vec<&Call> = items.to_vec();
     rows.sort_by(|a, b| {
         (a.at, &tickets[a.ticket].key, a.kind, &a.engineer).cmp(&(
@@ -17,6 +23,7 @@ pub fn calls_csv(items: &[&Call], tickets: &[Ticket]) -> Vec<u8> {
         ))
     });
     table(
+        out,
         &[
             "ticket", "kind", "at", "engineer", "minutes", "missing", "week",
         ],

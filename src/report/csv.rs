@@ -2,7 +2,8 @@
 //! numbers with at most 2 decimals, percentages with 1, formulas neutralised.
 
 use std::borrow::Cow;
-use std::fmt::Write;
+use std::fmt::Write as _;
+use std::io::{self, Write};
 
 use rayon::prelude::*;
 
@@ -99,67 +100,102 @@ fn neutralise_into(s: &str, out: &mut String) {
     out.push_str(s);
 }
 
-/// A table: a header and rows of cells, rendered to CSV bytes.
-pub fn table<'a>(header: &[&str], rows: impl IntoIterator<Item = Vec<Cell<'a>>>) -> Vec<u8> {
-    let mut w = writer();
-    w.write_record(header).expect("writing to memory");
-    write_rows(&mut w, header.len(), rows);
-    w.into_inner().expect("writing to memory")
+/// A table: a header and rows of cells, written as CSV into `out` as they come.
+pub fn table<'a, W: Write + ?Sized>(
+    out: &mut W,
+    header: &[&str],
+    rows: impl IntoIterator<Item = Vec<Cell<'a>>>,
+) -> io::Result<()> {
+    let mut w = writer(out);
+    w.write_record(header).map_err(io_error)?;
+    write_rows(&mut w, header.len(), rows)?;
+    w.flush()
 }
 
 /// Items rendered into rows at once on every core; large enough that joining the parts
 /// costs little.
 const ROWS_PER_TASK: usize = 4096;
 
+/// Runs of rows rendered while the previous runs are written: enough to keep every core
+/// busy, few enough that a table of millions of rows holds only a few megabytes at once.
+const TASKS_PER_BATCH: usize = 16;
+
 /// [`table`] of one row per item, rendered on every core in runs of consecutive items and
-/// joined in item order: the same bytes, sooner, for the tables with a row per clock or
-/// ticket.
-pub fn table_of<'a, T: Sync>(
+/// written in item order, one batch of runs while the next is rendered: the same bytes,
+/// sooner, for the tables with a row per clock or ticket, never held whole.
+pub fn table_of<'a, T: Sync, W: Write + Send + ?Sized>(
+    out: &mut W,
     header: &[&str],
     items: &'a [T],
     cells: impl Fn(&'a T) -> Vec<Cell<'a>> + Sync,
-) -> Vec<u8> {
-    let parts: Vec<Vec<u8>> = items
-        .par_chunks(ROWS_PER_TASK)
-        .map(|run| {
-            let mut w = writer();
-            write_rows(&mut w, header.len(), run.iter().map(&cells));
-            w.into_inner().expect("writing to memory")
-        })
-        .collect();
-    let mut w = writer();
-    w.write_record(header).expect("writing to memory");
-    let mut out = w.into_inner().expect("writing to memory");
-    out.reserve(parts.iter().map(Vec::len).sum());
-    for part in parts {
-        out.extend_from_slice(&part);
+) -> io::Result<()> {
+    table(out, header, std::iter::empty())?;
+    let render = |batch: &'a [T]| -> io::Result<Vec<Vec<u8>>> {
+        batch
+            .par_chunks(ROWS_PER_TASK)
+            .map(|run| {
+                let mut part = Vec::new();
+                let mut w = writer(&mut part);
+                write_rows(&mut w, header.len(), run.iter().map(&cells))?;
+                w.flush()?;
+                drop(w);
+                Ok(part)
+            })
+            .collect()
+    };
+    let mut rendered: Vec<Vec<u8>> = Vec::new();
+    for batch in items.chunks(ROWS_PER_TASK * TASKS_PER_BATCH) {
+        let (written, next) = rayon::join(|| write_parts(out, &rendered), || render(batch));
+        written?;
+        rendered = next?;
     }
+    write_parts(out, &rendered)
+}
+
+fn write_parts<W: Write + ?Sized>(out: &mut W, parts: &[Vec<u8>]) -> io::Result<()> {
+    parts.iter().try_for_each(|part| out.write_all(part))
+}
+
+/// The bytes `render` writes: a table in memory, through the same code that writes it to
+/// a file.
+pub fn to_vec(render: impl FnOnce(&mut Vec<u8>) -> io::Result<()>) -> Vec<u8> {
+    let mut out = Vec::new();
+    render(&mut out).expect("writing to memory cannot fail");
     out
 }
 
-fn writer() -> csv::Writer<Vec<u8>> {
+fn writer<W: Write>(out: W) -> csv::Writer<W> {
     csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
-        .from_writer(Vec::new())
+        .from_writer(out)
+}
+
+/// The writer's own error (never a CSV error: every record is written whole).
+fn io_error(e: csv::Error) -> io::Error {
+    match e.into_kind() {
+        csv::ErrorKind::Io(e) => e,
+        other => io::Error::other(format!("{other:?}")),
+    }
 }
 
 /// Each cell is rendered into one reused buffer and quoted by the writer as it is copied
 /// out, so a row allocates nothing beyond its cells.
-fn write_rows<'a>(
-    w: &mut csv::Writer<Vec<u8>>,
+fn write_rows<'a, W: Write>(
+    w: &mut csv::Writer<W>,
     width: usize,
     rows: impl IntoIterator<Item = Vec<Cell<'a>>>,
-) {
+) -> io::Result<()> {
     let mut buf = String::new();
     for row in rows {
         debug_assert_eq!(row.len(), width);
         for cell in &row {
             buf.clear();
             cell.render_into(&mut buf);
-            w.write_field(buf.as_bytes()).expect("writing to memory");
+            w.write_field(buf.as_bytes()).map_err(io_error)?;
         }
-        w.write_record(None::<&[u8]>).expect("writing to memory");
+        w.write_record(None::<&[u8]>).map_err(io_error)?;
     }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -187,16 +223,19 @@ mod tests {
         assert_eq!(Cell::Pct(Some(-12.34)).render(), "-12.3");
         // Each cell of a row is rendered into the same reused buffer.
         let week: Week = "2026-W47".parse().unwrap();
-        let bytes = table(
-            &["a", "b", "c", "d", "e"],
-            [vec![
-                Cell::Num(Some(12.50)),
-                Cell::Num(Some(-0.001)),
-                Cell::Pct(Some(200.0 / 3.0)),
-                Cell::Week(week),
-                Cell::Num(None),
-            ]],
-        );
+        let bytes = to_vec(|out| {
+            table(
+                out,
+                &["a", "b", "c", "d", "e"],
+                [vec![
+                    Cell::Num(Some(12.50)),
+                    Cell::Num(Some(-0.001)),
+                    Cell::Pct(Some(200.0 / 3.0)),
+                    Cell::Week(week),
+                    Cell::Num(None),
+                ]],
+            )
+        });
         assert_eq!(
             String::from_utf8(bytes).unwrap(),
             "a,b,c,d,e\r\n12.5,0,66.7,2026-W47,\r\n"
@@ -205,13 +244,16 @@ mod tests {
 
     #[test]
     fn formulas_are_neutralised_and_quoted() {
-        let bytes = table(
-            &["a", "b"],
-            [vec![
-                Cell::text("=HYPERLINK(\"x\")"),
-                Cell::text("plain, with comma"),
-            ]],
-        );
+        let bytes = to_vec(|out| {
+            table(
+                out,
+                &["a", "b"],
+                [vec![
+                    Cell::text("=HYPERLINK(\"x\")"),
+                    Cell::text("plain, with comma"),
+                ]],
+            )
+        });
         let text = String::from_utf8(bytes).unwrap();
         assert_eq!(
             text,
@@ -220,5 +262,35 @@ mod tests {
         assert_eq!(neutralise("-1+2"), "'-1+2");
         assert_eq!(neutralise("@sum"), "'@sum");
         assert_eq!(neutralise("ok"), "ok");
+    }
+
+    /// A table of more rows than one batch renders at once, written through a file and
+    /// into memory: the same bytes, each row once and in item order, worked out here row
+    /// by row.
+    #[test]
+    fn a_table_streamed_to_a_file_is_the_table_in_memory() {
+        let items: Vec<u64> = (0..(ROWS_PER_TASK * TASKS_PER_BATCH * 2 + 7) as u64).collect();
+        let cells = |n: &u64| vec![Cell::Int(*n as i64), Cell::text(format!("=r{n}"))];
+        let header = ["n", "text"];
+        let mut expected = String::from("n,text\r\n");
+        for n in &items {
+            expected.push_str(&format!("{n},'=r{n}\r\n"));
+        }
+        let memory = to_vec(|out| table_of(out, &header, &items, cells));
+        assert_eq!(String::from_utf8(memory).unwrap(), expected);
+
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.csv");
+        let mut file = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
+        table_of(&mut file, &header, &items, cells).unwrap();
+        file.into_inner().unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), expected);
+
+        // No items: the header alone, either way.
+        let empty: [u64; 0] = [];
+        assert_eq!(
+            to_vec(|out| table_of(out, &header, &empty, cells)),
+            b"n,text\r\n"
+        );
     }
 }

@@ -1,13 +1,16 @@
 //! `goals.csv` (SPEC §5 Goals): the goal rows `metrics::goals` evaluated, as CSV.
 
+use std::io::{self, Write};
+
 use crate::metrics::columns::column;
 pub use crate::metrics::goals::GoalRow;
 use crate::metrics::values::format_value;
 use crate::report::csv::{Cell, table};
 
-/// `goals.csv` bytes.
-pub fn goals_csv(rows: &[GoalRow]) -> Vec<u8> {
+/// `goals.csv`.
+pub fn goals_csv<W: Write + ?Sized>(out: &mut W, rows: &[GoalRow]) -> io::Result<()> {
     table(
+        out,
         &["week", "engineer", "metric", "value", "goal", "met"],
         rows.iter().map(|r| {
             let (_, def) = column(r.metric).expect("a goal names a column");
@@ -29,6 +32,7 @@ mod tests {
     use crate::metrics::columns::{Better, COLUMNS, Col};
     use crate::metrics::goals::evaluate;
     use crate::metrics::values::{ValueRow, WeeklyValues};
+    use crate::report::csv::to_vec;
     use crate::settings::Goal;
 
     const ACK: Col = Col::AckSlaPct;
@@ -78,7 +82,7 @@ mod tests {
             ],
         };
         let rows = evaluate(&values, &goals);
-        let csv = String::from_utf8(goals_csv(&rows)).unwrap();
+        let csv = String::from_utf8(to_vec(|out| goals_csv(out, &rows))).unwrap();
         assert_eq!(
             csv,
             "week,engineer,metric,value,goal,met\r\n\
@@ -100,6 +104,9 @@ mod tests {
             team: vec![],
         };
         assert!(evaluate(&values, &[]).is_empty());
-        assert_eq!(goals_csv(&[]), b"week,engineer,metric,value,goal,met\r\n");
+        assert_eq!(
+            to_vec(|out| goals_csv(out, &[])),
+            b"week,engineer,metric,value,goal,met\r\n"
+        );
     }
 }

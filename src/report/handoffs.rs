@@ -1,13 +1,20 @@
 //! `handoffs.csv` (SPEC §4 "Ownership continuity", §5): one row per handoff.
 
+use std::io::{self, Write};
+
 use crate::metrics::handoffs::Handoff;
 use crate::model::Ticket;
 use crate::report::csv::{Cell, table};
 
 /// `handoffs.csv`: `ticket, at, from, to, week`, rows in the order given (the caller cuts
 /// them to the window and sorts them).
-pub fn handoffs_csv(handoffs: &[&Handoff], tickets: &[Ticket]) -> Vec<u8> {
+pub fn handoffs_csv<W: Write + ?Sized>(
+    out: &mut W,
+    handoffs: &[&Handoff],
+    tickets: &[Ticket],
+) -> io::Result<()> {
     table(
+        out,
         &["ticket", "at", "from", "to", "week"],
         handoffs.iter().map(|h| {
             vec![

@@ -1,8 +1,11 @@
 //! From tickets to a report folder (SPEC §5): the measure stage ([`crate::measure`])
 //! computes the window's results; this module renders them — every CSV, the charts and
-//! the pages as bytes ([`render`]) — and writes the folder in one atomic step ([`write`]).
+//! the pages ([`render`]) — each straight into the folder it writes in one atomic step
+//! ([`write`]).
 //!
-//! - `render`: measured values → files; `write`: files → the folder on disk;
+//! - `render`: measured values → files; `sink`: where they go (the staging folder, or
+//!   memory; `query` renders its tables into memory through the same functions);
+//!   `write`: the staging folder → the report folder;
 //! - `tables`, `calls`, `handoffs`, `tickets`, `goals`, `csv`: the CSV tables;
 //! - `values`: the weekly rows as numbers; `charts`, `pages`: the pictures and pages.
 
@@ -13,9 +16,14 @@ pub mod goals;
 pub mod handoffs;
 pub mod pages;
 mod render;
+pub mod sink;
 pub mod tables;
+#[cfg(test)]
+mod tests;
 pub mod tickets;
 mod write;
+
+use std::path::{Path, PathBuf};
 
 use crate::measure::{self, Measured, Window};
 use crate::model::{Ticket, Ts};
@@ -24,7 +32,8 @@ use crate::settings::Settings;
 use crate::week::Week;
 
 pub use render::{csv_files, csv_files_where, review_page};
-pub use write::write;
+pub use sink::Sink;
+pub use write::atomically;
 
 /// What the user asked of `report`.
 #[derive(Debug, Clone)]
@@ -48,11 +57,14 @@ pub struct Options {
     pub whole: Option<crate::snapshot::Whole>,
 }
 
-/// A rendered report: the folder name, every file's bytes, and the measured results the
-/// files were rendered from, for the outputs that follow (delivery).
+/// A measured report: the folder name, the measured results its files are rendered from,
+/// and, once [`write`] has written them, the files the outputs that follow need
+/// (delivery attaches `index.html`).
 #[derive(Debug)]
 pub struct Report {
     pub folder: String,
+    /// The files kept in memory after the folder is written: `index.html` when the pages
+    /// were drawn. Every other file goes to disk as it is rendered and is let go.
     pub files: Vec<(String, Vec<u8>)>,
     /// Lines worth a warning on stderr (e.g. unknown statuses), each once.
     pub warnings: Vec<String>,
@@ -89,7 +101,8 @@ pub fn measured(
     })
 }
 
-/// Measures and renders a report of `tickets`, saying each step to `progress`.
+/// Measures the report of `tickets`, saying each step to `progress`; [`write`] renders
+/// its files.
 pub fn build(
     settings: &Settings,
     tickets: Vec<Ticket>,
@@ -97,15 +110,53 @@ pub fn build(
     progress: &mut Progress,
 ) -> anyhow::Result<Report> {
     let measured = measured(settings, tickets, opts, progress)?;
-    let files = render::render(settings, &measured, opts, progress)?;
     Ok(Report {
         folder: measured
             .window
             .last()
             .map(|w| w.to_string())
             .unwrap_or_default(),
-        files,
+        files: Vec::new(),
         warnings: measured.warnings(),
         measured,
     })
+}
+
+/// Renders every file of `report` straight into a staging folder in `out` and swaps it in
+/// as `out/<week>/` ([`atomically`]); keeps `index.html` in `report.files`. Returns the
+/// report folder.
+pub fn write(
+    out: &Path,
+    settings: &Settings,
+    opts: &Options,
+    report: &mut Report,
+    progress: &mut Progress,
+) -> anyhow::Result<PathBuf> {
+    let mut index = None;
+    let folder = atomically(out, &report.folder, |sink| {
+        index = render::render(settings, &report.measured, opts, sink, progress)?;
+        Ok(())
+    })?;
+    report.files = index
+        .map(|page| vec![("index.html".to_string(), page)])
+        .unwrap_or_default();
+    Ok(folder)
+}
+
+/// Every file of `report` rendered in memory (what [`write`] would write), in the
+/// report's order: the tables, `run.json`, then the charts and pages by name.
+pub fn files(
+    settings: &Settings,
+    opts: &Options,
+    report: &Report,
+) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
+    let sink = Sink::memory();
+    render::render(
+        settings,
+        &report.measured,
+        opts,
+        &sink,
+        &mut Progress::quiet(),
+    )?;
+    Ok(render::in_report_order(sink.into_files()))
 }

@@ -1,12 +1,16 @@
 //! Measured results → the report's files: the CSV tables, `run.json`, the charts and the
-//! pages, each rendered from the typed values, independent ones on every core.
+//! pages, each rendered from the typed values, independent ones on every core, each put
+//! into the sink ([`Sink`]) as it is rendered.
+
+use std::io::{self, Write};
 
 use anyhow::Context;
 use rayon::prelude::*;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use super::csv::num2;
+use super::csv::{num2, to_vec};
+use super::sink::{Sink, Unwritten};
 use super::{Options, calls, charts, goals, handoffs, pages, tables, tickets};
 use crate::measure::Measured;
 use crate::metrics::columns::Col;
@@ -15,8 +19,8 @@ use crate::progress::Progress;
 use crate::settings::{ClockKind, Settings, TicketType};
 use crate::week::Week;
 
-/// Renders one output file.
-type Render<'a> = Box<dyn Fn() -> Vec<u8> + Send + Sync + 'a>;
+/// Writes one CSV table into the writer it is given.
+type Render<'a> = Box<dyn Fn(&mut (dyn Write + Send)) -> io::Result<()> + Send + Sync + 'a>;
 
 #[derive(Serialize)]
 struct RunInfo<'a> {
@@ -27,25 +31,50 @@ struct RunInfo<'a> {
     config_sha256: String,
 }
 
-/// Every file of the report of `m`: the tables, `run.json`, then (when `opts.draw`) the
-/// charts and the pages.
+/// Puts every file of the report of `m` into `sink` as it is rendered: the tables,
+/// `run.json`, then (when `opts.draw`) the charts and the pages. Returns `index.html`, the
+/// page delivery attaches, when the pages were drawn.
 pub(super) fn render(
     settings: &Settings,
     m: &Measured,
     opts: &Options,
+    sink: &Sink,
     progress: &mut Progress,
-) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
-    let mut files = csv_files(m);
-    files.push(("run.json".to_string(), run_json(settings, m, &opts.input)?));
-    progress.step(&format!("rendered {} tables", files.len()));
-    if opts.draw {
-        let visuals = visuals(settings, m)?;
-        let charts = visuals.iter().filter(|(n, _)| n.ends_with(".png")).count();
-        let pages = visuals.iter().filter(|(n, _)| n.ends_with(".html")).count();
-        progress.step(&format!("drew {charts} charts and {pages} pages"));
-        files.extend(visuals);
+) -> anyhow::Result<Option<Vec<u8>>> {
+    let jobs = tables_of(m, |_| true);
+    let count = jobs.len() + 1;
+    // The tables are independent: each written into its file on every core (the largest
+    // also renders its rows on every core). The first failing file in the report's order
+    // is the one reported.
+    let written: Vec<Result<(), Unwritten>> = jobs
+        .into_par_iter()
+        .map(|(name, render)| sink.put(name, |w| render(w)))
+        .collect();
+    written.into_iter().collect::<Result<(), _>>()?;
+    sink.bytes("run.json", &run_json(settings, m, &opts.input)?)?;
+    progress.step(&format!("rendered {count} tables"));
+    if !opts.draw {
+        return Ok(None);
     }
-    Ok(files)
+    let (charts, pages, index) = visuals(settings, m, sink)?;
+    progress.step(&format!("drew {charts} charts and {pages} pages"));
+    Ok(index)
+}
+
+/// The files a sink holds in the report's order: the tables, `run.json`, then the charts
+/// and pages by name.
+pub(super) fn in_report_order(mut files: Vec<(String, Vec<u8>)>) -> Vec<(String, Vec<u8>)> {
+    let tables: Vec<&str> = tables_of(&Measured::default(), |_| true)
+        .into_iter()
+        .map(|(name, _)| name)
+        .collect();
+    let rank = |name: &str| match tables.iter().position(|t| *t == name) {
+        Some(i) => i,
+        None if name == "run.json" => tables.len(),
+        None => tables.len() + 1,
+    };
+    files.sort_by(|a, b| (rank(&a.0), &a.0).cmp(&(rank(&b.0), &b.0)));
+    files
 }
 
 /// The CSV tables of `m` as `(file name, bytes)`, in the report's order.
@@ -54,53 +83,74 @@ pub fn csv_files(m: &Measured) -> Vec<(String, Vec<u8>)> {
 }
 
 /// The CSV tables of `m` whose file name `want` accepts (`query` renders only the tables
-/// its SQL names), in the report's order.
+/// its SQL names), in the report's order, rendered in memory by the code that writes them
+/// into the report folder.
 pub fn csv_files_where(m: &Measured, want: impl Fn(&str) -> bool) -> Vec<(String, Vec<u8>)> {
+    tables_of(m, want)
+        .into_par_iter()
+        .map(|(name, render)| (name.to_string(), to_vec(|out| render(out))))
+        .collect()
+}
+
+/// The CSV tables of `m` whose file name `want` accepts, each as its name and how to write
+/// it, in the report's order.
+fn tables_of(m: &Measured, want: impl Fn(&str) -> bool) -> Vec<(&'static str, Render<'_>)> {
     let t = m.tickets.as_slice();
     let clocks: Vec<_> = m.clocks.iter().collect();
     let escalations: Vec<_> = m.escalations.iter().collect();
     let handoff_rows: Vec<_> = m.handoffs.iter().collect();
     let summaries: Vec<_> = m.summaries.iter().collect();
     let calls_rows: Vec<_> = m.calls.iter().collect();
-    // The tables are independent: rendered on every core, listed in this order.
-    let jobs: Vec<(&str, Render)> = vec![
-        ("clocks.csv", Box::new(|| tables::clocks(&clocks, t))),
+    // `clocks` serves two tables.
+    let clocks = std::sync::Arc::new(clocks);
+    let breached = clocks.clone();
+    let jobs: Vec<(&'static str, Render)> = vec![
+        (
+            "clocks.csv",
+            Box::new(move |w| tables::clocks(w, &clocks, t)),
+        ),
         (
             "breaches.csv",
-            Box::new(|| tables::breaches(&clocks, &m.all_escalations, t)),
+            Box::new(move |w| tables::breaches(w, &breached, &m.all_escalations, t)),
         ),
         (
             "escalations.csv",
-            Box::new(|| tables::escalations(&escalations, t)),
+            Box::new(move |w| tables::escalations(w, &escalations, t)),
         ),
         (
             "engineer_weekly.csv",
-            Box::new(|| tables::weekly_csv(&m.values.engineers)),
+            Box::new(move |w| tables::weekly_csv(w, &m.values.engineers)),
         ),
         (
             "team_weekly.csv",
-            Box::new(|| tables::weekly_csv(&m.values.team)),
+            Box::new(move |w| tables::weekly_csv(w, &m.values.team)),
         ),
         (
             "handoffs.csv",
-            Box::new(|| handoffs::handoffs_csv(&handoff_rows, t)),
+            Box::new(move |w| handoffs::handoffs_csv(w, &handoff_rows, t)),
         ),
         (
             "tickets.csv",
-            Box::new(|| tickets::tickets_csv(&summaries, t)),
+            Box::new(move |w| tickets::tickets_csv(w, &summaries, t)),
         ),
-        ("calls.csv", Box::new(|| calls::calls_csv(&calls_rows, t))),
-        ("feedback.csv", Box::new(|| tables::feedback(&m.feedback))),
-        ("goals.csv", Box::new(|| goals::goals_csv(&m.goals))),
+        (
+            "calls.csv",
+            Box::new(move |w| calls::calls_csv(w, &calls_rows, t)),
+        ),
+        (
+            "feedback.csv",
+            Box::new(move |w| tables::feedback(w, &m.feedback)),
+        ),
+        (
+            "goals.csv",
+            Box::new(move |w| goals::goals_csv(w, &m.goals)),
+        ),
         (
             "data_quality.csv",
-            Box::new(|| tables::data_quality(&m.problems)),
+            Box::new(move |w| tables::data_quality(w, &m.problems)),
         ),
     ];
-    let jobs: Vec<(&str, Render)> = jobs.into_iter().filter(|(name, _)| want(name)).collect();
-    jobs.into_par_iter()
-        .map(|(name, render)| (name.to_string(), render()))
-        .collect()
+    jobs.into_iter().filter(|(name, _)| want(name)).collect()
 }
 
 /// `run.json`: the as-of, the weeks, where the data came from, the version and a hash of
@@ -137,19 +187,36 @@ fn page_breaches(m: &Measured) -> Vec<pages::Breach> {
         .collect()
 }
 
-/// The charts (PNG and SVG) and the pages of `m`. Both read the measured values, each
-/// number as the CSVs write it, and ids and names as they are (never as a CSV cell's
-/// formula guard writes them).
-fn visuals(settings: &Settings, m: &Measured) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
+/// Draws the charts (PNG and SVG) and the pages of `m` into `sink`, each chart as it is
+/// drawn. Both read the measured values, each number as the CSVs write it, and ids and
+/// names as they are (never as a CSV cell's formula guard writes them). Returns how many
+/// charts and pages were drawn, and `index.html`.
+fn visuals(
+    settings: &Settings,
+    m: &Measured,
+    sink: &Sink,
+) -> anyhow::Result<(usize, usize, Option<Vec<u8>>)> {
     let (ack, goals, leads) = (
         ack_targets(settings),
         goal_lines(settings),
         escalation_leads(m),
     );
-    let mut out = charts::charts(&chart_inputs(m, &ack, &goals, &leads))?;
-    let svgs = charts::svgs(&out);
-    out.extend(pages_of(settings, m, &svgs)?);
-    Ok(out)
+    let inputs = chart_inputs(m, &ack, &goals, &leads);
+    let svgs = charts::draw_each(&inputs, |name, bytes| Ok(sink.bytes(name, bytes)?))?;
+    // The pages are a tenth of the report's bytes (the PNGs most of the rest): drawn at
+    // once, then written and let go, all but the team page.
+    let pages = pages_of(settings, m, &svgs)?;
+    let written: Vec<Result<(), Unwritten>> = pages
+        .par_iter()
+        .map(|(name, bytes)| sink.bytes(name, bytes))
+        .collect();
+    written.into_iter().collect::<Result<(), _>>()?;
+    let count = pages.len();
+    let index = pages
+        .into_iter()
+        .find(|(name, _)| name == "index.html")
+        .map(|(_, page)| page);
+    Ok((svgs.len(), count, index))
 }
 
 /// Engineer `m.engineer`'s self-review page: exactly the `index.html` that `report
@@ -283,7 +350,9 @@ mod tests {
     fn visuals_show_ids_and_names_as_they_are() {
         let settings = crate::config::defaults();
         let m = measured();
-        let files = visuals(&settings, &m).unwrap();
+        let sink = Sink::memory();
+        visuals(&settings, &m, &sink).unwrap();
+        let files = sink.into_files();
         let text = |name: &str| {
             let (_, bytes) = files.iter().find(|(n, _)| n == name).unwrap();
             String::from_utf8(bytes.clone()).unwrap()

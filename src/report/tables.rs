@@ -1,4 +1,6 @@
-//! The report's CSV tables, each a function from items to bytes.
+//! The report's CSV tables, each a function from items to CSV written into `out`.
+
+use std::io::{self, Write};
 
 use crate::metrics::columns::{COLUMNS, ColumnDef, Format};
 use crate::metrics::feedback::Point;
@@ -13,24 +15,35 @@ use crate::settings::ScoreWeights;
 const MS_PER_MIN: f64 = 60_000.0;
 
 /// `engineer_weekly.csv`: rows are already sorted by week, then engineer (byte order).
-pub fn engineer_weekly(weekly: &Weekly, people: &People, weights: &ScoreWeights) -> Vec<u8> {
-    weekly_csv(&value_rows(&weekly.engineers, people, weights))
+pub fn engineer_weekly<W: Write + ?Sized>(
+    out: &mut W,
+    weekly: &Weekly,
+    people: &People,
+    weights: &ScoreWeights,
+) -> io::Result<()> {
+    weekly_csv(out, &value_rows(&weekly.engineers, people, weights))
 }
 
 /// `team_weekly.csv`: one `(team)` row per week of the window.
-pub fn team_weekly(weekly: &Weekly, people: &People, weights: &ScoreWeights) -> Vec<u8> {
-    weekly_csv(&value_rows(&weekly.team, people, weights))
+pub fn team_weekly<W: Write + ?Sized>(
+    out: &mut W,
+    weekly: &Weekly,
+    people: &People,
+    weights: &ScoreWeights,
+) -> io::Result<()> {
+    weekly_csv(out, &value_rows(&weekly.team, people, weights))
 }
 
 /// A weekly table written from its values: `week, engineer, engineer_name`, then every
 /// column of `COLUMNS` in its format. The values are rounded already, so the file shows
 /// exactly the numbers the pages, goals and mail read.
-pub fn weekly_csv(rows: &[ValueRow]) -> Vec<u8> {
+pub fn weekly_csv<W: Write + ?Sized>(out: &mut W, rows: &[ValueRow]) -> io::Result<()> {
     let header: Vec<&str> = ["week", "engineer", "engineer_name"]
         .into_iter()
         .chain(COLUMNS.iter().map(|c| c.name))
         .collect();
     table(
+        out,
         &header,
         rows.iter().map(|r| {
             [
@@ -95,12 +108,21 @@ fn clock_cells<'a>(c: &'a Clock, tickets: &'a [Ticket]) -> Vec<Cell<'a>> {
 }
 
 /// `clocks.csv`: every clock of the window.
-pub fn clocks(clocks: &[&Clock], tickets: &[Ticket]) -> Vec<u8> {
-    table_of(CLOCK_HEADER, clocks, |c| clock_cells(c, tickets))
+pub fn clocks<W: Write + Send + ?Sized>(
+    out: &mut W,
+    clocks: &[&Clock],
+    tickets: &[Ticket],
+) -> io::Result<()> {
+    table_of(out, CLOCK_HEADER, clocks, |c| clock_cells(c, tickets))
 }
 
 /// `breaches.csv`: the breached clocks, with whether the ticket was escalated in time.
-pub fn breaches(clocks: &[&Clock], escalations: &[Escalation], tickets: &[Ticket]) -> Vec<u8> {
+pub fn breaches<W: Write + Send + ?Sized>(
+    out: &mut W,
+    clocks: &[&Clock],
+    escalations: &[Escalation],
+    tickets: &[Ticket],
+) -> io::Result<()> {
     let header: Vec<&str> = CLOCK_HEADER
         .iter()
         .copied()
@@ -108,7 +130,7 @@ pub fn breaches(clocks: &[&Clock], escalations: &[Escalation], tickets: &[Ticket
         .collect();
     let index = EscalationIndex::new(escalations);
     let breached: Vec<&Clock> = clocks.iter().copied().filter(|c| c.breached).collect();
-    table_of(&header, &breached, |c| {
+    table_of(out, &header, &breached, |c| {
         let mut cells = clock_cells(c, tickets);
         cells.push(Cell::Bool(index.escalated_within(c)));
         cells
@@ -116,8 +138,13 @@ pub fn breaches(clocks: &[&Clock], escalations: &[Escalation], tickets: &[Ticket
 }
 
 /// `escalations.csv`.
-pub fn escalations(escalations: &[&Escalation], tickets: &[Ticket]) -> Vec<u8> {
+pub fn escalations<W: Write + ?Sized>(
+    out: &mut W,
+    escalations: &[&Escalation],
+    tickets: &[Ticket],
+) -> io::Result<()> {
     table(
+        out,
         &[
             "ticket", "at", "by", "engineer", "trigger", "deadline", "lead_min", "class", "week",
         ],
@@ -138,8 +165,9 @@ pub fn escalations(escalations: &[&Escalation], tickets: &[Ticket]) -> Vec<u8> {
 }
 
 /// `data_quality.csv`.
-pub fn data_quality(problems: &[Problem]) -> Vec<u8> {
+pub fn data_quality<W: Write + ?Sized>(out: &mut W, problems: &[Problem]) -> io::Result<()> {
     table(
+        out,
         &["ticket", "problem", "detail"],
         problems.iter().map(|p| {
             vec![
@@ -152,8 +180,9 @@ pub fn data_quality(problems: &[Problem]) -> Vec<u8> {
 }
 
 /// `feedback.csv`: plus and improvement points with the tickets that show them.
-pub fn feedback(points: &[Point]) -> Vec<u8> {
+pub fn feedback<W: Write + ?Sized>(out: &mut W, points: &[Point]) -> io::Result<()> {
     table(
+        out,
         &["week", "engineer", "kind", "metric", "message", "tickets"],
         points.iter().map(|p| {
             vec![

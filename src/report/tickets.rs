@@ -1,6 +1,8 @@
 //! `tickets.csv` (SPEC §5): one row per ticket created by as-of, with its type, severity
 //! and product at as-of and its ownership history.
 
+use std::io::{self, Write};
+
 use crate::metrics::handoffs::TicketSummary;
 use crate::model::{Ticket, key_order};
 use crate::report::csv::{Cell, table_of};
@@ -8,10 +10,15 @@ use crate::report::csv::{Cell, table_of};
 /// `tickets.csv`: `key, type, severity, product, created, resolved, owners, handoffs,
 /// primary_owner, primary_share_pct, reopens`, sorted by `key_order`. `owners` are person
 /// ids joined with a space, in order of first assignment.
-pub fn tickets_csv(summaries: &[&TicketSummary], tickets: &[Ticket]) -> Vec<u8> {
+pub fn tickets_csv<W: Write + Send + ?Sized>(
+    out: &mut W,
+    summaries: &[&TicketSummary],
+    tickets: &[Ticket],
+) -> io::Result<()> {
     let mut rows: Vec<&TicketSummary> = summaries.to_vec();
     rows.sort_by(|a, b| key_order(&tickets[a.ticket].key, &tickets[b.ticket].key));
     table_of(
+        out,
         &[
             "key",
             "type",

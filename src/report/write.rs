@@ -1,21 +1,39 @@
-//! The report folder on disk: written whole into a staging folder beside it, flushed,
-//! then swapped in for the previous report in one step where the system allows, so a
-//! reader or a crash never sees half a report.
+//! The report folder on disk: its files put into a staging folder beside it as they are
+//! rendered, flushed, then swapped in for the previous report in one step where the system
+//! allows, so a reader or a crash never sees half a report.
 
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
-use rayon::prelude::*;
 
-use super::Report;
+use super::sink::{Sink, Unwritten};
 use crate::error::Failure;
 
-/// Writes the report into `out/<folder>/` atomically: the files go to a temporary folder
-/// beside it, which then replaces the old report (moved aside, then removed). The old
-/// folder's `delivery.json` is carried over into the new one. A failure
-/// leaves the previous report in place, or says where it is if it cannot be moved back.
-pub fn write(out: &Path, report: &Report) -> anyhow::Result<PathBuf> {
-    let delivered = out.join(&report.folder).join(crate::delivery::record::FILE);
+/// Why the staging folder did not become the report.
+enum Failed {
+    /// The files could not be rendered (the data's or the program's fault).
+    Render(anyhow::Error),
+    /// The folder could not be written (the disk's or `--out`'s).
+    Write(anyhow::Error),
+}
+
+impl From<anyhow::Error> for Failed {
+    fn from(e: anyhow::Error) -> Failed {
+        Failed::Write(e)
+    }
+}
+
+/// Writes the report folder `out/<folder>/` atomically: `fill` puts the files into a
+/// temporary folder beside it, which then replaces the old report (moved aside, then
+/// removed). The old folder's `delivery.json` is carried over into the new one. A failure
+/// (of `fill` or of the disk) removes the temporary folder and leaves the previous report
+/// in place, or says where it is if it cannot be moved back.
+pub fn atomically(
+    out: &Path,
+    folder: &str,
+    fill: impl FnOnce(&Sink) -> anyhow::Result<()>,
+) -> anyhow::Result<PathBuf> {
+    let delivered = out.join(folder).join(crate::delivery::record::FILE);
     let record = crate::delivery::record::open_record(&delivered).map_err(|e| {
         Failure::input(format!(
             "{} cannot be carried over ({e}); nothing was written: put the week's delivery \
@@ -23,55 +41,47 @@ pub fn write(out: &Path, report: &Report) -> anyhow::Result<PathBuf> {
             delivered.display()
         ))
     })?;
-    // A folder that cannot be written is the run's setting, not a bug: exit 2, not 1.
-    write_folder(out, report, record).map_err(|e| {
-        Failure::usage(format!(
+    match write_folder(out, folder, record, fill) {
+        Ok(target) => Ok(target),
+        Err(Failed::Render(e)) => Err(e),
+        // A folder that cannot be written is the run's setting, not a bug: exit 2, not 1.
+        Err(Failed::Write(e)) => Err(Failure::usage(format!(
             "{e:#}; check that --out {} is a writable folder with free space",
             out.display()
         ))
-        .into()
-    })
+        .into()),
+    }
 }
 
 /// `record`: the week's delivery record, opened, to carry over.
 fn write_folder(
     out: &Path,
-    report: &Report,
+    folder: &str,
     record: Option<std::fs::File>,
-) -> anyhow::Result<PathBuf> {
+    fill: impl FnOnce(&Sink) -> anyhow::Result<()>,
+) -> Result<PathBuf, Failed> {
     std::fs::create_dir_all(out)
         .with_context(|| format!("creating the output folder {}", out.display()))?;
     let tmp = tempfile::Builder::new()
         .prefix(".supportlens-tmp-")
         .tempdir_in(out)
         .with_context(|| format!("creating a temporary folder in {}", out.display()))?;
-    let paths: Vec<PathBuf> = report
-        .files
-        .iter()
-        .map(|(n, _)| tmp.path().join(n))
-        .collect();
-    let folders: std::collections::BTreeSet<&Path> =
-        paths.iter().filter_map(|p| p.parent()).collect();
-    for &folder in &folders {
-        std::fs::create_dir_all(folder)
-            .with_context(|| format!("creating {}", folder.display()))?;
-    }
-    // Hundreds of megabytes for a large report: written on every core. File names are
-    // distinct even where case is ignored (see `engineer_chart`), so no two writes share a
-    // file. The first failing file in report order is the one reported.
-    let written: Vec<anyhow::Result<()>> = paths
-        .par_iter()
-        .zip(&report.files)
-        .map(|(path, (_, bytes))| {
-            std::fs::write(path, bytes).with_context(|| format!("writing {}", path.display()))
-        })
-        .collect();
-    written.into_iter().collect::<anyhow::Result<()>>()?;
+    // Hundreds of megabytes for a large report: each file written as it is rendered, on
+    // every core. File names are distinct even where case is ignored (see
+    // `engineer_chart`), so no two writes share a file.
+    let sink = Sink::folder(tmp.path());
+    fill(&sink).map_err(|e| {
+        if e.chain().any(|cause| cause.is::<Unwritten>()) {
+            Failed::Write(e)
+        } else {
+            Failed::Render(e)
+        }
+    })?;
     // The files and the folders' entries reach the disk before the swap makes them the
     // report: a power cut after it must not leave a report folder of empty or missing files.
-    sync_staged(tmp.path(), &paths, &folders)
+    sync_staged(tmp.path(), &sink.written())
         .with_context(|| format!("writing {}", tmp.path().display()))?;
-    let target = out.join(&report.folder);
+    let target = out.join(folder);
     // What was delivered for this week stays with the week's folder (SPEC §7: once per
     // week), so a re-run never mails anyone twice.
     if let Some(mut record) = record {
@@ -126,8 +136,10 @@ fn write_folder(
             Some(_) => " (the previous report is back in place)".to_string(),
             None => String::new(),
         };
-        return Err(e)
-            .with_context(|| format!("moving the new report into {}{restored}", target.display()));
+        return Err(Failed::Write(anyhow::Error::new(e).context(format!(
+            "moving the new report into {}{restored}",
+            target.display()
+        ))));
     }
     if let Some(old) = old {
         let _ = std::fs::remove_dir_all(old);
@@ -139,14 +151,10 @@ fn write_folder(
 /// Flushes the staged report to the disk. On Linux one `syncfs` of the staging folder's file
 /// system does it for every file and folder at once: an `fsync` per file made a 46-file
 /// report a second slower on ext4. Elsewhere each file, then each folder, is synced.
-fn sync_staged(
-    tmp: &Path,
-    files: &[PathBuf],
-    folders: &std::collections::BTreeSet<&Path>,
-) -> std::io::Result<()> {
+fn sync_staged(tmp: &Path, files: &[PathBuf]) -> std::io::Result<()> {
     #[cfg(target_os = "linux")]
     {
-        let _ = (files, folders);
+        let _ = files;
         rustix::fs::syncfs(std::fs::File::open(tmp)?)?;
         Ok(())
     }
@@ -155,7 +163,9 @@ fn sync_staged(
         for file in files {
             std::fs::File::open(file)?.sync_all()?;
         }
-        for folder in folders.iter().copied().chain([tmp]) {
+        let folders: std::collections::BTreeSet<&Path> =
+            files.iter().filter_map(|p| p.parent()).collect();
+        for folder in folders.into_iter().chain([tmp]) {
             sync_folder(folder)?;
         }
         Ok(())
@@ -202,6 +212,17 @@ fn exchange(_: &Path, _: &Path) -> anyhow::Result<bool> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::report::Report;
+
+    /// The files of `report` written as its folder, as a rendered report's are.
+    fn write(out: &Path, report: &Report) -> anyhow::Result<PathBuf> {
+        atomically(out, &report.folder, |sink| {
+            for (name, bytes) in &report.files {
+                sink.bytes(name, bytes)?;
+            }
+            Ok(())
+        })
+    }
 
     fn report(files: &[(&str, &str)]) -> Report {
         Report {
@@ -303,6 +324,62 @@ mod tests {
             b"old\r\n",
             "nothing was written"
         );
+    }
+
+    /// What is left in `out`, sorted.
+    fn left_in(out: &Path) -> Vec<String> {
+        let mut left: Vec<String> = std::fs::read_dir(out)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        left.sort();
+        left
+    }
+
+    /// A file that cannot be written after others were (a folder in its place in the
+    /// staging folder) is exit 2 naming the file and --out; a render that fails after
+    /// files were written keeps its own error. Either way the previous report is untouched
+    /// and no staging folder is left behind.
+    #[test]
+    fn a_failure_part_way_leaves_the_previous_report() {
+        let out = tempfile::tempdir().unwrap();
+        let target = write(out.path(), &report(&[("clocks.csv", "old\r\n")])).unwrap();
+        let err = atomically(out.path(), "2026-W47", |sink| {
+            sink.bytes("clocks.csv", b"new\r\n")?;
+            sink.bytes("charts/a.png", b"png")?;
+            sink.bytes("charts", b"not a folder")?;
+            Ok(())
+        })
+        .unwrap_err();
+        assert_eq!(crate::error::exit_code(&err), 2);
+        let msg = format!("{err:#}");
+        assert!(msg.starts_with("writing "), "{msg}");
+        assert!(msg.contains("charts: "), "{msg}");
+        assert!(
+            msg.ends_with(&format!(
+                "; check that --out {} is a writable folder with free space",
+                out.path().display()
+            )),
+            "{msg}"
+        );
+        assert_eq!(
+            std::fs::read(target.join("clocks.csv")).unwrap(),
+            b"old\r\n"
+        );
+        assert_eq!(left_in(out.path()), ["2026-W47"]);
+
+        let err = atomically(out.path(), "2026-W47", |sink| {
+            sink.bytes("clocks.csv", b"new\r\n")?;
+            anyhow::bail!("drawing charts/engineer_x")
+        })
+        .unwrap_err();
+        assert_eq!(crate::error::exit_code(&err), 1);
+        assert_eq!(format!("{err:#}"), "drawing charts/engineer_x");
+        assert_eq!(
+            std::fs::read(target.join("clocks.csv")).unwrap(),
+            b"old\r\n"
+        );
+        assert_eq!(left_in(out.path()), ["2026-W47"]);
     }
 
     /// On Linux the swap is one step: two folders trade places and keep their contents.

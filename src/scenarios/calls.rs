@@ -5,6 +5,7 @@ use crate::metrics::calls::{Call, CallAcc, CallKind, VALUES, tally, ticket_calls
 use crate::metrics::testkit::{settings, ticket};
 use crate::model::Ticket;
 use crate::report::calls::calls_csv;
+use crate::report::csv::to_vec;
 use crate::settings::Settings;
 
 /// The call items of every ticket created by as-of, in ticket order.
@@ -103,7 +104,7 @@ fn pairing_authors_and_patterns() {
     let items = calls(&s, &tickets, "2026-11-20T00:00");
     let refs: Vec<&Call> = items.iter().collect();
     assert_eq!(
-        lines(calls_csv(&refs, &tickets)),
+        lines(to_vec(|out| calls_csv(out, &refs, &tickets))),
         [
             "SUP-21,notes,2026-11-16T10:00:00Z,ann,,,2026-W47",
             "SUP-25,worklog,2026-11-16T12:00:00Z,cat,15,,2026-W47",

@@ -17,7 +17,7 @@ use crate::metrics::tally::{Tally, Value};
 use crate::metrics::testkit;
 use crate::metrics::{Items, Prepared, TicketCtx};
 use crate::model::{Ticket, Ts};
-use crate::report::csv::{Cell, table};
+use crate::report::csv::{Cell, table, to_vec};
 use crate::report::tables::{self, value_cell};
 use crate::settings::Settings;
 use crate::week::Week;
@@ -27,7 +27,7 @@ pub fn clock_lines(settings: &Settings, tickets: &[Ticket], as_of: &str) -> Vec<
     let prepared = Prepared::new(settings, tickets, testkit::ts(as_of));
     let items = prepared.items(settings);
     let clocks: Vec<_> = items.clocks.iter().collect();
-    lines(tables::clocks(&clocks, tickets))
+    lines(to_vec(|out| tables::clocks(out, &clocks, tickets)))
 }
 
 /// The items of the tickets at as-of.
@@ -96,15 +96,18 @@ pub fn family_lines<I, A: Default>(
         .into_iter()
         .chain(value_names(family.values))
         .collect();
-    lines(table(
-        &header,
-        all.map(|(w, who, acc)| {
-            [Cell::text(w.to_string()), Cell::text(who)]
-                .into_iter()
-                .chain(value_cells(family.values, acc))
-                .collect()
-        }),
-    ))
+    lines(to_vec(|out| {
+        table(
+            out,
+            &header,
+            all.map(|(w, who, acc)| {
+                [Cell::text(w.to_string()), Cell::text(who)]
+                    .into_iter()
+                    .chain(value_cells(family.values, acc))
+                    .collect()
+            }),
+        )
+    }))
 }
 
 /// `week, engineer, engineer_name` and the SLA family's columns of the weekly tables, for
@@ -133,8 +136,8 @@ pub fn weekly_columns(
         crate::metrics::weekly::aggregate(&items, &window, &present, settings.team.timezone);
     let mut out = Vec::new();
     for bytes in [
-        tables::engineer_weekly(&weekly, &prepared.people, &settings.score),
-        tables::team_weekly(&weekly, &prepared.people, &settings.score),
+        to_vec(|out| tables::engineer_weekly(out, &weekly, &prepared.people, &settings.score)),
+        to_vec(|out| tables::team_weekly(out, &weekly, &prepared.people, &settings.score)),
     ] {
         let mut reader = csv::Reader::from_reader(bytes.as_slice());
         let header = reader.headers().unwrap().clone();

@@ -10,7 +10,7 @@ use crate::metrics::handoffs::{Continuity, ticket_continuity};
 use crate::metrics::ownership::ticket_ownership;
 use crate::metrics::testkit::{settings, ticket, ts};
 use crate::model::Ticket;
-use crate::report::csv::{Cell, table};
+use crate::report::csv::{Cell, table, to_vec};
 use crate::report::{handoffs::handoffs_csv, tickets::tickets_csv};
 use crate::settings::Settings;
 use crate::week::Week;
@@ -54,15 +54,18 @@ fn weekly(items: &Continuity, window: &[&str]) -> Vec<String> {
         .into_iter()
         .chain(value_names(VALUES))
         .collect();
-    lines(table(
-        &header,
-        all.map(|(w, e, acc)| {
-            [Cell::text(w.to_string()), Cell::text(e)]
-                .into_iter()
-                .chain(value_cells(VALUES, acc))
-                .collect::<Vec<Cell>>()
-        }),
-    ))
+    lines(to_vec(|out| {
+        table(
+            out,
+            &header,
+            all.map(|(w, e, acc)| {
+                [Cell::text(w.to_string()), Cell::text(e)]
+                    .into_iter()
+                    .chain(value_cells(VALUES, acc))
+                    .collect::<Vec<Cell>>()
+            }),
+        )
+    }))
 }
 
 /// SUP-1: handed from an engineer to the lead and on to another engineer, resolved after
@@ -108,7 +111,7 @@ fn handoffs_resolutions_and_reopens() {
 
     let handoffs: Vec<_> = items.handoffs.iter().collect();
     assert_eq!(
-        lines(handoffs_csv(&handoffs, &tickets)),
+        lines(to_vec(|out| handoffs_csv(out, &handoffs, &tickets))),
         [
             "SUP-10,2026-11-24T10:00:00Z,ann,bob,2026-W48",
             "SUP-1,2026-11-16T10:00:00Z,ann,lee,2026-W47",
@@ -174,7 +177,7 @@ fn handoffs_resolutions_and_reopens() {
     // staff time): bob 21/24. SUP-10 cat 24 h, ann 1 h, bob 23 h: cat 24/48.
     let summaries: Vec<_> = items.tickets.iter().collect();
     assert_eq!(
-        lines(tickets_csv(&summaries, &tickets)),
+        lines(to_vec(|out| tickets_csv(out, &summaries, &tickets))),
         [
             "SUP-1,incident,high,apim,2026-11-16T09:00:00Z,2026-11-18T10:00:00Z,ann lee bob,2,bob,49.0,0",
             "SUP-2,query,normal,iam,2026-11-16T09:00:00Z,2026-11-17T13:00:00Z,ann bob,1,bob,87.5,0",
@@ -249,7 +252,7 @@ fn untagged_at_week_end() {
     // 09:00 to as-of (Thu 00:00) 135 h: cat 135/159.
     let summaries: Vec<_> = items.tickets.iter().collect();
     assert_eq!(
-        lines(tickets_csv(&summaries, &tickets)),
+        lines(to_vec(|out| tickets_csv(out, &summaries, &tickets))),
         [
             "SUP-4,incident,high,apim,2026-11-19T09:00:00Z,,ann cat,1,cat,84.9,0",
             "SUP-5,query,normal,,2026-11-16T09:00:00Z,2026-11-18T12:00:00Z,bob,0,bob,100.0,0",
@@ -289,7 +292,7 @@ fn created_done_and_unassigned_resolution() {
     );
     let summaries: Vec<_> = items.tickets.iter().collect();
     assert_eq!(
-        lines(tickets_csv(&summaries, &tickets)),
+        lines(to_vec(|out| tickets_csv(out, &summaries, &tickets))),
         [
             "SUP-7,incident,high,,2026-11-16T09:00:00Z,,cat,0,cat,100.0,1",
             "SUP-8,query,normal,,2026-11-16T09:00:00Z,2026-11-16T10:00:00Z,,0,,,0",

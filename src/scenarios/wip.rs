@@ -8,7 +8,7 @@ use crate::metrics::testkit::{settings, ticket, ts};
 use crate::metrics::weekly::TEAM;
 use crate::metrics::wip::{self, TicketWip, WipAcc};
 use crate::model::{Ticket, fmt_ts};
-use crate::report::csv::{Cell, table};
+use crate::report::csv::{Cell, table, to_vec};
 use crate::settings::Settings;
 use crate::week::{self, Week};
 
@@ -88,15 +88,18 @@ fn lines(rows: &BTreeMap<(Week, String), WipAcc>) -> Vec<String> {
         .into_iter()
         .chain(value_names(wip::VALUES))
         .collect();
-    let bytes = table(
-        &header,
-        engineers.into_iter().map(|((w, p), acc)| {
-            [Cell::text(w.to_string()), Cell::text(p)]
-                .into_iter()
-                .chain(value_cells(wip::VALUES, acc))
-                .collect()
-        }),
-    );
+    let bytes = to_vec(|out| {
+        table(
+            out,
+            &header,
+            engineers.into_iter().map(|((w, p), acc)| {
+                [Cell::text(w.to_string()), Cell::text(p)]
+                    .into_iter()
+                    .chain(value_cells(wip::VALUES, acc))
+                    .collect()
+            }),
+        )
+    });
     let text = String::from_utf8(bytes).unwrap();
     let mut out: Vec<String> = text.lines().map(str::to_string).collect();
     assert_eq!(

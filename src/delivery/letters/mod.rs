@@ -50,6 +50,8 @@ pub struct Wanted<'a> {
 pub fn plan(report: &Report, wanted: &Wanted) -> Option<Plan> {
     let m = &report.measured;
     let week = m.window.last()?;
+    // The team page stays in the report once written (`report::write`); the other files
+    // went to disk as they were rendered.
     let file = |name: &str| {
         report
             .files

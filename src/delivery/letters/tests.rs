@@ -334,7 +334,8 @@ fn the_attached_page_is_the_self_review_page() {
             ..opts.clone()
         };
         let own = crate::report::build(&settings, read(), &review, quiet).unwrap();
-        let index = &own.files.iter().find(|(n, _)| n == "index.html").unwrap().1;
+        let files = crate::report::files(&settings, &review, &own).unwrap();
+        let index = &files.iter().find(|(n, _)| n == "index.html").unwrap().1;
         assert!(
             letter.attachment.1 == *index,
             "the page mailed to {id} differs from their self-review's index.html"

@@ -91,23 +91,51 @@ fn register_font() -> anyhow::Result<()> {
         .map_err(|e| anyhow!(e))
 }
 
-/// Every chart the inputs allow, as `(file name, bytes)`: for each, `<name>.png` then
-/// `<name>.svg`.
-pub fn charts(inputs: &Inputs) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
+/// Draws every chart the inputs allow on every core, handing each file to `put` as soon as
+/// it is drawn (`<name>.png`, then `<name>.svg`), so the report's PNGs are never held all
+/// at once. Returns the SVGs as `(<name>.svg, text)` in the order of `specs`, for the
+/// pages that embed them.
+pub fn draw_each(
+    inputs: &Inputs,
+    put: impl Fn(&str, &[u8]) -> anyhow::Result<()> + Sync,
+) -> anyhow::Result<Vec<(String, String)>> {
     let weeks = week_labels(inputs);
     // Charts are independent: drawn on every core, listed in the order of `specs`.
-    let drawn: Vec<(String, Vec<u8>, String)> = specs(inputs)?
+    specs(inputs)?
         .par_iter()
         .map(|(name, chart)| {
             let draw = || Ok::<_, anyhow::Error>((png_of(chart, &weeks)?, svg_of(chart, &weeks)?));
             let (png, svg) = draw().with_context(|| format!("drawing {name}"))?;
-            Ok((name.clone(), png, svg))
+            put(&format!("{name}.png"), &png)?;
+            let svg_name = format!("{name}.svg");
+            put(&svg_name, svg.as_bytes())?;
+            Ok((svg_name, svg))
         })
-        .collect::<anyhow::Result<_>>()?;
-    let mut files = Vec::with_capacity(drawn.len() * 2);
-    for (name, png, svg) in drawn {
-        files.push((format!("{name}.png"), png));
-        files.push((format!("{name}.svg"), svg.into_bytes()));
+        .collect()
+}
+
+/// Every chart the inputs allow, as `(file name, bytes)`: for each, `<name>.png` then
+/// `<name>.svg` ([`draw_each`] kept in memory).
+pub fn charts(inputs: &Inputs) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
+    let pngs = std::sync::Mutex::new(std::collections::BTreeMap::new());
+    let svgs = draw_each(inputs, |name, bytes| {
+        if name.ends_with(".png") {
+            let mut pngs = pngs
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            pngs.insert(name.to_string(), bytes.to_vec());
+        }
+        Ok(())
+    })?;
+    let mut pngs = pngs
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let mut files = Vec::with_capacity(svgs.len() * 2);
+    for (svg_name, svg) in svgs {
+        let png_name = format!("{}.png", svg_name.trim_end_matches(".svg"));
+        let png = pngs.remove(&png_name).unwrap_or_default();
+        files.push((png_name, png));
+        files.push((svg_name, svg.into_bytes()));
     }
     Ok(files)
 }
@@ -151,15 +179,6 @@ fn specs(inputs: &Inputs) -> anyhow::Result<Vec<(String, Chart)>> {
         );
     }
     Ok(specs)
-}
-
-/// The SVG files of `charts`' output as text, for the pages ([`crate::report::pages`]).
-pub fn svgs(files: &[(String, Vec<u8>)]) -> Vec<(String, String)> {
-    files
-        .iter()
-        .filter(|(name, _)| name.ends_with(".svg"))
-        .map(|(name, bytes)| (name.clone(), String::from_utf8_lossy(bytes).into_owned()))
-        .collect()
 }
 
 /// Draws one chart as SVG text; [`png_of`] draws it as PNG through the same code.

@@ -193,13 +193,15 @@ fn report(settings: &Settings, tickets: Vec<Ticket>, whole: Option<Whole>, args:
         draw: false,
         whole,
     };
-    report::build(
+    let mut r = report::build(
         settings,
         tickets,
         &opts,
         &mut crate::progress::Progress::quiet(),
     )
-    .unwrap()
+    .unwrap();
+    r.files = report::files(settings, &opts, &r).unwrap();
+    r
 }
 
 struct Args {
