@@ -65,7 +65,14 @@ pub fn run(cli: &Cli, args: &QueryArgs) -> anyhow::Result<()> {
             ctx.register(table, df.lazy());
         }
     }
-    drop(lock);
+    // A snapshot read in chunks stays locked until every chunk is read.
+    let lock = match &tickets {
+        crate::measure::Input::Chunks(_) => lock,
+        crate::measure::Input::Tickets(_) => {
+            drop(lock);
+            None
+        }
+    };
     // The items the SQL names: the CSV tables the same flags would write; nothing drawn,
     // nothing measured when it names none.
     let items: Vec<(&str, &str)> = ITEM_TABLES.into_iter().filter(|(t, _)| wants(t)).collect();
@@ -74,6 +81,7 @@ pub fn run(cli: &Cli, args: &QueryArgs) -> anyhow::Result<()> {
     if !items.is_empty() || opts.engineer.is_some() {
         let mut progress = Progress::new();
         let measured = crate::report::measured(&settings, tickets, &opts, &mut progress)?;
+        drop(lock);
         for w in &measured.warnings() {
             eprintln!("supportlens: warning: {}", crate::error::cut(w, 300));
         }

@@ -7,7 +7,8 @@ use chrono::Datelike;
 use crate::cli::{Cli, ReportArgs, WindowArgs};
 use crate::delivery::{Mode, Setup};
 use crate::error::{Failure, shown};
-use crate::model::{Ticket, Ts, parse_ts};
+use crate::measure::Input;
+use crate::model::{Ts, parse_ts};
 use crate::progress::Progress;
 use crate::report::{self, Options, Report};
 use crate::settings::Settings;
@@ -43,15 +44,24 @@ pub(crate) fn report_with(
 ) -> anyhow::Result<()> {
     let mut progress = Progress::new();
     let (tickets, opts, lock) = inputs(cli, settings, &args.window)?;
-    // The tickets are in memory: another run may use the folder while this one computes.
-    drop(lock);
+    // Tickets in memory: another run may use the folder while this one computes. A
+    // snapshot read in chunks stays locked until every chunk is read.
+    let lock = match &tickets {
+        Input::Tickets(_) => {
+            drop(lock);
+            None
+        }
+        Input::Chunks(_) => lock,
+    };
     // Addresses are read before the report takes the tickets, and only when needed.
-    let jira = match (delivery, &opts.whole) {
-        (Some(_), Some(whole)) => whole.addresses.clone(),
-        (Some(_), None) => crate::delivery::jira_addresses(&tickets),
-        (None, _) => BTreeMap::new(),
+    let jira = match (delivery, &opts.whole, &tickets) {
+        (Some(_), Some(whole), _) => whole.addresses.clone(),
+        (Some(_), None, Input::Tickets(tickets)) => crate::delivery::jira_addresses(tickets),
+        // A snapshot read in chunks always comes with `whole`.
+        (Some(_), None, Input::Chunks(_)) | (None, _, _) => BTreeMap::new(),
     };
     let mut built = measure(settings, tickets, &opts, &mut progress)?;
+    drop(lock);
     // A delivered report holds the lock on --out from writing the folder (which carries
     // delivery.json over) to the last record, so a second delivery of the week waits.
     let _out_lock = delivery
@@ -69,7 +79,7 @@ pub(crate) fn report_with(
 /// Measures the report of `tickets`; warnings go to stderr once each.
 fn measure(
     settings: &Settings,
-    tickets: Vec<Ticket>,
+    tickets: Input,
     opts: &Options,
     progress: &mut Progress,
 ) -> anyhow::Result<Report> {
@@ -86,12 +96,13 @@ fn measure(
 }
 
 /// The tickets and report options the window flags describe, and the data folder's lock
-/// when they came from the snapshot (held until the caller drops it).
+/// when they came from the snapshot (held until the caller drops it: a snapshot read in
+/// chunks, [`Input::Chunks`], must stay locked until measured).
 pub(crate) fn inputs(
     cli: &Cli,
     settings: &Settings,
     args: &WindowArgs,
-) -> anyhow::Result<(Vec<Ticket>, Options, Option<snapshot::Lock>)> {
+) -> anyhow::Result<(Input, Options, Option<snapshot::Lock>)> {
     let week = args
         .week
         .as_deref()
@@ -111,31 +122,42 @@ pub(crate) fn inputs(
     let (tickets, default_as_of, input, lock) = if args.input.is_empty() {
         // A reader never creates the folder or its lock: no snapshot is exit 3 first.
         let lock = snapshot::lock_existing(&cli.data)?;
-        // Only the tickets the window can see are read whole (README "Window pruning").
+        // Only the tickets the window can see are read whole (README "Window pruning"),
+        // and a large snapshot's a chunk at a time (README "Large snapshots").
         let prune = std::env::var("SUPPORTLENS_PRUNE").as_deref() != Ok("0");
-        let (tickets, meta, whole) = snapshot::read_window(
-            &cli.data,
-            |meta, latest_update| {
-                let as_of = as_of_flag.or(meta.exported_at).or(latest_update)?;
-                prune
-                    .then(|| window_start(settings, week, args.weeks, as_of))
-                    .flatten()
-                    .map(|start| snapshot::Window {
-                        start,
-                        as_of,
-                        settings,
-                    })
-            },
-            &mut progress,
-        )?;
-        progress.step(&match &whole {
-            Some(w) => format!(
-                "decoded {} tickets whole; left out {} the window cannot see",
-                tickets.len(),
-                w.left_out
-            ),
-            None => format!("decoded all {} tickets", tickets.len()),
+        let chunk = snapshot::tickets_per_chunk()?;
+        let opened = snapshot::open(&cli.data, &mut progress)?;
+        let default_as_of = opened.meta().exported_at.or(opened.latest_update());
+        let window = as_of_flag.or(default_as_of).and_then(|as_of| {
+            window_start(settings, week, args.weeks, as_of).map(|start| snapshot::Window {
+                start,
+                as_of,
+                settings,
+            })
         });
+        let mut selected = opened.select(window, prune, chunk, &mut progress)?;
+        let whole = selected.take_whole();
+        let meta = selected.meta().clone();
+        let tickets = if selected.is_chunked() {
+            progress.step(&format!(
+                "will read {} tickets whole, {chunk} at a time; left out {} the window \
+                 cannot see",
+                selected.len(),
+                whole.as_ref().map_or(0, |w| w.left_out)
+            ));
+            Input::Chunks(selected)
+        } else {
+            let tickets = selected.read_all()?;
+            progress.step(&match &whole {
+                Some(w) => format!(
+                    "decoded {} tickets whole; left out {} the window cannot see",
+                    tickets.len(),
+                    w.left_out
+                ),
+                None => format!("decoded all {} tickets", tickets.len()),
+            });
+            Input::Tickets(tickets)
+        };
         pruned = whole;
         if let Some(u) = &meta.unfinished {
             eprintln!(
@@ -147,14 +169,14 @@ pub(crate) fn inputs(
             );
         }
         gone = meta.gone;
-        let as_of = meta.exported_at.or_else(|| report::latest_update(&tickets));
         let input = format!("snapshot {}", cli.data.display());
-        (tickets, as_of, input, Some(lock))
+        (tickets, default_as_of, input, Some(lock))
     } else {
         let tickets = crate::jira::read_files(&args.input, &settings.types.severity_field)?;
         let as_of = report::latest_update(&tickets);
         let names: Vec<String> = args.input.iter().map(|p| p.display().to_string()).collect();
-        (tickets, as_of, format!("files {}", names.join(" ")), None)
+        let input = format!("files {}", names.join(" "));
+        (Input::Tickets(tickets), as_of, input, None)
     };
     let Some(as_of) = as_of_flag.or(default_as_of) else {
         return Err(Failure::input(format!(

@@ -11,6 +11,7 @@ mod scope;
 #[cfg(test)]
 mod tests;
 
+use std::borrow::Cow;
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
@@ -23,11 +24,11 @@ use crate::metrics::goals::{self, GoalRow};
 use crate::metrics::handoffs::{Handoff, TicketSummary};
 use crate::metrics::quality::Problem;
 use crate::metrics::values::WeeklyValues;
-use crate::metrics::{Clock, Escalation, People, Prepared, quality, seen, weekly};
+use crate::metrics::{self, Clock, Escalation, Items, People, Prepared, quality, seen, weekly};
 use crate::model::{Ticket, Ts};
 use crate::progress::Progress;
 use crate::settings::Settings;
-use crate::snapshot::Gone;
+use crate::snapshot::{Gone, Selected};
 use crate::week::{self, Week};
 
 /// The weeks a report covers.
@@ -159,19 +160,81 @@ pub struct Request<'a> {
     /// Tickets the last full export no longer found in JIRA.
     pub gone: &'a [Gone],
     /// Who is who across the whole snapshot, when the tickets are only the part of it the
-    /// window sees (the tickets left out still name people); `None`: from the tickets.
+    /// window sees (the tickets left out still name people), or come in chunks; `None`:
+    /// from the tickets, which must then come at once.
     pub whole_people: Option<People>,
     /// The engineer a self-review will be cut to.
     pub review: Option<&'a str>,
 }
 
-/// Measures the whole team's `tickets` as `request` asks, saying each step to
+/// The tickets a report measures: all in memory, or a snapshot handing them out a chunk
+/// at a time (see `snapshot::Chunks`; the caller holds the folder's lock until measured).
+pub enum Input {
+    Tickets(Vec<Ticket>),
+    Chunks(Selected),
+}
+
+impl From<Vec<Ticket>> for Input {
+    fn from(tickets: Vec<Ticket>) -> Input {
+        Input::Tickets(tickets)
+    }
+}
+
+impl Input {
+    /// How many tickets are measured.
+    pub fn len(&self) -> usize {
+        match self {
+            Input::Tickets(t) => t.len(),
+            Input::Chunks(s) => s.len(),
+        }
+    }
+
+    /// Whether there is no ticket to measure.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// Measures the whole team's tickets from `input` as `request` asks, saying each step to
 /// `progress`. `request.review` is checked first: an id nobody has is a usage error
-/// before anything is measured. The tickets are taken, so their comments, worklogs and
-/// changes are released as soon as every item is measured.
+/// before anything is measured. Tickets are taken a chunk at a time (all at once from
+/// memory): each chunk's items, data checks and sightings are measured, then its comments,
+/// worklogs and changes are released before the next is read; the weekly rows are
+/// aggregated over every chunk's items.
 pub fn measure(
     settings: &Settings,
-    mut tickets: Vec<Ticket>,
+    input: impl Into<Input>,
+    request: Request,
+    progress: &mut Progress,
+) -> anyhow::Result<Measured> {
+    match input.into() {
+        Input::Tickets(tickets) => {
+            let mut one = Some(tickets);
+            measure_chunks(settings, || Ok(one.take()), request, progress)
+        }
+        Input::Chunks(selected) => {
+            let mut chunks = selected.chunks()?;
+            measure_chunks(settings, || chunks.next_chunk(), request, progress)
+        }
+    }
+}
+
+/// What the chunks measured so far add up to.
+#[derive(Default)]
+struct Sum {
+    /// Every ticket measured, its events released.
+    tickets: Vec<Ticket>,
+    items: Items,
+    problems: BTreeSet<quality::Problem>,
+    /// Per ticket, whether the window sees it.
+    seen: Vec<bool>,
+    /// Authors' (week, person) sightings.
+    authoring: BTreeSet<(Week, String)>,
+}
+
+fn measure_chunks(
+    settings: &Settings,
+    mut next: impl FnMut() -> anyhow::Result<Option<Vec<Ticket>>>,
     request: Request,
     progress: &mut Progress,
 ) -> anyhow::Result<Measured> {
@@ -186,41 +249,75 @@ pub fn measure(
     let (Some(first), Some(last)) = (window.weeks.first(), window.last()) else {
         return Err(Failure::usage("--weeks must be at least 1").into());
     };
-    let mut prepared = Prepared::with_people(settings, &tickets, as_of, whole_people);
-    if let Some(id) = review.filter(|id| !prepared.people.is_known(id)) {
-        return Err(Failure::usage(format!(
-            "--engineer {}: nobody with that id is in [team] or in the data; give a person \
-             id as engineer_weekly.csv shows it (an accountId on Cloud, a user name on Server)",
-            crate::error::cut(id, 80)
-        ))
-        .into());
+    let given = whole_people.is_some();
+    let mut people = whole_people;
+    let mut sum = Sum::default();
+    let mut chunk = 0usize;
+    while let Some(mut tickets) = next()? {
+        chunk += 1;
+        // People classified from the first chunk alone would be wrong for the next.
+        if chunk > 1 && !given {
+            anyhow::bail!("tickets came in chunks without who is who across all of them");
+        }
+        let offset = sum.tickets.len();
+        let mut prepared =
+            Prepared::with_people(settings, &tickets, as_of, people.as_ref(), offset);
+        if let Some(id) = review.filter(|id| !prepared.people.is_known(id)) {
+            return Err(Failure::usage(format!(
+                "--engineer {}: nobody with that id is in [team] or in the data; give a person \
+                 id as engineer_weekly.csv shows it (an accountId on Cloud, a user name on Server)",
+                crate::error::cut(id, 80)
+            ))
+            .into());
+        }
+        progress.step(&format!(
+            "rebuilt the timelines of {} tickets",
+            offset + tickets.len()
+        ));
+        let items = prepared.items(settings);
+        progress.step(&format!(
+            "measured {} clocks, {} escalations, {} calls, {} worklogs",
+            sum.items.clocks.len() + items.clocks.len(),
+            sum.items.escalations.len() + items.escalations.len(),
+            sum.items.calls.len() + items.calls.len(),
+            sum.items.logged.len() + items.logged.len()
+        ));
+        sum.problems.extend(quality::found(&prepared, settings));
+        // tickets.csv lists the tickets the window sees (SPEC §5).
+        sum.seen.extend(seen::seen_in(
+            &prepared,
+            settings,
+            first.start(tz),
+            last.end(tz),
+        ));
+        // The data checks and the seen check are the timelines' last readers: freed (millions
+        // of small frees, on every core) before presence adds its own, which keeps them out of
+        // the peak.
+        std::mem::take(&mut prepared.timelines)
+            .into_par_iter()
+            .for_each(drop);
+        sum.authoring
+            .extend(prepared.authoring(settings, &window.weeks));
+        if let Cow::Owned(classified) = prepared.people {
+            people = Some(classified);
+        }
+        // The events are done with too: released before the next chunk is read.
+        tickets.par_iter_mut().for_each(Ticket::release_events);
+        sum.tickets.append(&mut tickets);
+        sum.items.append(items);
     }
-    progress.step(&format!(
-        "rebuilt the timelines of {} tickets",
-        tickets.len()
-    ));
-    let items = prepared.items(settings);
-    progress.step(&format!(
-        "measured {} clocks, {} escalations, {} calls, {} worklogs",
-        items.clocks.len(),
-        items.escalations.len(),
-        items.calls.len(),
-        items.logged.len()
-    ));
-    let problems = quality::problems(&prepared, settings, gone);
-    // tickets.csv lists the tickets the window sees (SPEC §5).
-    let seen = seen::seen_in(&prepared, settings, first.start(tz), last.end(tz));
-    // The data checks and the seen check are the timelines' last readers: freed (millions
-    // of small frees, on every core) before presence adds its own, which keeps them out of
-    // the peak.
-    std::mem::take(&mut prepared.timelines)
-        .into_par_iter()
-        .for_each(drop);
-    let present = prepared.presence(settings, &items, &window.weeks);
+    let Sum {
+        tickets,
+        items,
+        problems,
+        seen,
+        mut authoring,
+    } = sum;
+    let people = people.unwrap_or_else(|| People::new(settings, &[], &[]));
+    let problems = quality::with_gone(problems, gone);
+    authoring.extend(metrics::owning(&people, settings, &items, &window.weeks));
+    let present = authoring;
     progress.step("checked the data and found who was at work each week");
-    // The events are done with too: released before the rest is measured.
-    let people = prepared.people;
-    tickets.par_iter_mut().for_each(Ticket::release_events);
     progress.step("released the tickets' events");
     let weekly = weekly::aggregate(&items, &window.weeks, &present, tz);
     progress.step(&format!(

@@ -28,6 +28,7 @@ pub mod values;
 pub mod weekly;
 pub mod wip;
 
+use std::borrow::Cow;
 use std::collections::BTreeSet;
 
 use rayon::prelude::*;
@@ -44,7 +45,8 @@ pub use people::People;
 /// What every per-ticket computation needs: the ticket, its timeline and changelog in
 /// applied order (both cut at as-of), and who is who.
 pub struct TicketCtx<'a> {
-    /// Position of the ticket in the report's ticket list; items refer to tickets by it.
+    /// Position of the ticket in the report's whole ticket list (not only this run's or
+    /// chunk's); items refer to tickets by it.
     pub index: usize,
     pub ticket: &'a Ticket,
     pub timeline: &'a Timeline,
@@ -69,6 +71,30 @@ pub struct Items {
     pub logged: Vec<timelog::Logged>,
 }
 
+impl Items {
+    /// Appends `later`'s items (of tickets after all of this one's) to each list.
+    pub fn append(&mut self, later: Items) {
+        let Items {
+            clocks,
+            escalations,
+            owned,
+            continuity,
+            wip_intervals,
+            assignments,
+            calls,
+            logged,
+        } = later;
+        self.clocks.extend(clocks);
+        self.escalations.extend(escalations);
+        self.owned.extend(owned);
+        self.continuity.extend(continuity);
+        self.wip_intervals.extend(wip_intervals);
+        self.assignments.extend(assignments);
+        self.calls.extend(calls);
+        self.logged.extend(logged);
+    }
+}
+
 /// One kind of item of every run, in run order, in one exactly sized vector; each run's
 /// vector is freed once moved.
 fn join<T>(parts: &mut [Items], field: fn(&mut Items) -> &mut Vec<T>) -> Vec<T> {
@@ -83,33 +109,42 @@ fn join<T>(parts: &mut [Items], field: fn(&mut Items) -> &mut Vec<T>) -> Vec<T> 
 /// The tickets with their timelines and people, ready for the metric families.
 pub struct Prepared<'a> {
     pub tickets: &'a [Ticket],
+    /// The position of `tickets[0]` in the report's whole ticket list (not 0 for a chunk
+    /// of a snapshot read in chunks).
+    pub offset: usize,
     pub timelines: Vec<Timeline>,
-    pub people: People,
+    pub people: Cow<'a, People>,
     pub as_of: Ts,
 }
 
 impl<'a> Prepared<'a> {
     /// Builds every ticket's timeline (cut at as-of) and classifies people.
     pub fn new(settings: &Settings, tickets: &'a [Ticket], as_of: Ts) -> Prepared<'a> {
-        Prepared::with_people(settings, tickets, as_of, None)
+        Prepared::with_people(settings, tickets, as_of, None, 0)
     }
 
-    /// As [`Prepared::new`], with `people` already known when given (who is who across a
-    /// whole snapshot of which `tickets` are a part): they are not classified again.
+    /// As [`Prepared::new`] for `tickets` at `offset` in the whole list, with `people`
+    /// already known when given (who is who across a whole snapshot of which `tickets` are
+    /// a part): they are not classified again.
     pub fn with_people(
         settings: &Settings,
         tickets: &'a [Ticket],
         as_of: Ts,
-        people: Option<People>,
+        people: Option<&'a People>,
+        offset: usize,
     ) -> Prepared<'a> {
         let timelines: Vec<Timeline> = tickets
             .par_iter()
             .with_min_len(TICKETS_PER_TASK)
             .map(|t| Timeline::build(t, &settings.types.severity_field, as_of))
             .collect();
-        let people = people.unwrap_or_else(|| People::new(settings, tickets, &timelines));
+        let people = match people {
+            Some(p) => Cow::Borrowed(p),
+            None => Cow::Owned(People::new(settings, tickets, &timelines)),
+        };
         Prepared {
             tickets,
+            offset,
             timelines,
             people,
             as_of,
@@ -119,7 +154,7 @@ impl<'a> Prepared<'a> {
     pub(crate) fn ctx(&self, index: usize) -> TicketCtx<'_> {
         let ticket = &self.tickets[index];
         TicketCtx {
-            index,
+            index: self.offset + index,
             ticket,
             timeline: &self.timelines[index],
             changes: ordered_changes(ticket, self.as_of),
@@ -197,29 +232,22 @@ impl<'a> Prepared<'a> {
         items: &Items,
         window: &[Week],
     ) -> BTreeSet<(Week, String)> {
+        let mut present = self.authoring(settings, window);
+        present.extend(owning(&self.people, settings, items, window));
+        present
+    }
+
+    /// The (week, staff member) pairs of the window where the person authored a comment (by
+    /// `created`) or a worklog (by `started`) on one of these tickets.
+    pub fn authoring(&self, settings: &Settings, window: &[Week]) -> BTreeSet<(Week, String)> {
         let tz = settings.team.timezone;
         let (Some(first), Some(last)) = (window.first(), window.last()) else {
             return BTreeSet::new();
         };
         let (from, to) = (first.start(tz), last.end(tz));
-        // Owners' weeks and authors' weeks, found on every core with borrowed ids; each
-        // distinct (week, person) is copied once at the end.
-        let owning = items
-            .owned
-            .par_iter()
-            .with_min_len(TICKETS_PER_TASK)
-            .filter(|o| o.end > from && o.start < to && self.people.is_staff(&o.person))
-            .flat_map_iter(|o| {
-                let mut weeks = Vec::new();
-                let mut week = Week::of(o.start.max(from), tz);
-                while week <= *last && week.start(tz) < o.end {
-                    weeks.push((week, o.person.as_str()));
-                    week = week.next();
-                }
-                weeks
-            });
-        // A week lookup per comment and worklog.
-        let authoring = self
+        // Found on every core with borrowed ids; each distinct (week, person) is copied once
+        // at the end. A week lookup per comment and worklog.
+        let mut seen: Vec<(Week, &str)> = self
             .tickets
             .par_iter()
             .with_min_len(TICKETS_PER_TASK)
@@ -242,12 +270,48 @@ impl<'a> Prepared<'a> {
                 found.sort_unstable();
                 found.dedup();
                 found
-            });
-        let mut seen: Vec<(Week, &str)> = owning.chain(authoring).collect();
-        seen.par_sort_unstable();
-        seen.dedup();
-        seen.into_iter()
-            .map(|(week, id)| (week, id.to_string()))
-            .collect()
+            })
+            .collect();
+        owned_pairs(&mut seen)
     }
+}
+
+/// The (week, staff member) pairs of the window where the person owned a ticket at some
+/// instant, by `items` (of any number of tickets).
+pub fn owning(
+    people: &People,
+    settings: &Settings,
+    items: &Items,
+    window: &[Week],
+) -> BTreeSet<(Week, String)> {
+    let tz = settings.team.timezone;
+    let (Some(first), Some(last)) = (window.first(), window.last()) else {
+        return BTreeSet::new();
+    };
+    let (from, to) = (first.start(tz), last.end(tz));
+    let mut seen: Vec<(Week, &str)> = items
+        .owned
+        .par_iter()
+        .with_min_len(TICKETS_PER_TASK)
+        .filter(|o| o.end > from && o.start < to && people.is_staff(&o.person))
+        .flat_map_iter(|o| {
+            let mut weeks = Vec::new();
+            let mut week = Week::of(o.start.max(from), tz);
+            while week <= *last && week.start(tz) < o.end {
+                weeks.push((week, o.person.as_str()));
+                week = week.next();
+            }
+            weeks
+        })
+        .collect();
+    owned_pairs(&mut seen)
+}
+
+/// Distinct borrowed (week, person) pairs, each copied once.
+fn owned_pairs(seen: &mut Vec<(Week, &str)>) -> BTreeSet<(Week, String)> {
+    seen.par_sort_unstable();
+    seen.dedup();
+    seen.iter()
+        .map(|(week, id)| (*week, id.to_string()))
+        .collect()
 }

@@ -35,6 +35,12 @@ pub const GONE: &str = "gone from JIRA";
 /// Every finding over all tickets, plus the tickets `gone` from JIRA, sorted by ticket,
 /// problem and detail.
 pub fn problems(prepared: &Prepared, settings: &Settings, gone: &[Gone]) -> Vec<Problem> {
+    with_gone(found(prepared, settings), gone)
+}
+
+/// The findings of `prepared`'s tickets, sorted and deduplicated: a part of
+/// [`problems`] for tickets measured in chunks.
+pub fn found(prepared: &Prepared, settings: &Settings) -> BTreeSet<Problem> {
     // Tickets are checked on every core; the findings are then sorted and deduplicated.
     let found: Vec<Vec<Problem>> = prepared
         .tickets
@@ -43,9 +49,13 @@ pub fn problems(prepared: &Prepared, settings: &Settings, gone: &[Gone]) -> Vec<
         .with_min_len(256)
         .map(|(t, tl)| ticket_problems(t, tl, &prepared.people, settings))
         .collect();
-    let mut out: BTreeSet<Problem> = found.into_iter().flatten().collect();
-    out.extend(gone.iter().map(gone_problem));
-    out.into_iter().collect()
+    found.into_iter().flatten().collect()
+}
+
+/// The rows of `data_quality.csv`: the findings of every ticket, and the tickets `gone`.
+pub fn with_gone(mut found: BTreeSet<Problem>, gone: &[Gone]) -> Vec<Problem> {
+    found.extend(gone.iter().map(gone_problem));
+    found.into_iter().collect()
 }
 
 /// A ticket JIRA no longer returns: it stays in the snapshot and in every metric (its

@@ -81,7 +81,7 @@ pub fn latest_update(tickets: &[Ticket]) -> Option<Ts> {
 /// self-review), saying each step to `progress`.
 pub fn measured(
     settings: &Settings,
-    tickets: Vec<Ticket>,
+    tickets: impl Into<measure::Input>,
     opts: &Options,
     progress: &mut Progress,
 ) -> anyhow::Result<Measured> {
@@ -105,7 +105,7 @@ pub fn measured(
 /// its files.
 pub fn build(
     settings: &Settings,
-    tickets: Vec<Ticket>,
+    tickets: impl Into<measure::Input>,
     opts: &Options,
     progress: &mut Progress,
 ) -> anyhow::Result<Report> {

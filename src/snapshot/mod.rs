@@ -57,6 +57,28 @@ use crate::error::Failure;
 use crate::model::{LatestById, Ticket, id_order, sort_by_id};
 use store::{FORMAT, MANIFEST, Manifest};
 
+/// Tickets a report reads whole at once; a snapshot with more is read a chunk of this many
+/// at a time (issue 17): `SUPPORTLENS_CHUNK_TICKETS` sets another size (README "Large
+/// snapshots").
+pub const TICKETS_PER_CHUNK: usize = 100_000;
+
+/// [`TICKETS_PER_CHUNK`], or the size `SUPPORTLENS_CHUNK_TICKETS` gives; a value that is
+/// not a whole number of at least 1 is a usage error (exit 2).
+pub fn tickets_per_chunk() -> Result<usize> {
+    match std::env::var("SUPPORTLENS_CHUNK_TICKETS") {
+        Err(_) => Ok(TICKETS_PER_CHUNK),
+        Ok(v) => match v.trim().parse::<usize>() {
+            Ok(n) if n >= 1 => Ok(n),
+            _ => Err(Failure::usage(format!(
+                "SUPPORTLENS_CHUNK_TICKETS={} is not a whole number of tickets (at least 1); \
+                 unset it for the default of {TICKETS_PER_CHUNK}",
+                crate::error::shown(&v)
+            ))
+            .into()),
+        },
+    }
+}
+
 /// The side files of the snapshot's index (see `index`), written after the tables.
 const INDEX: &str = "index";
 const PEOPLE: &str = "people";
