@@ -16,7 +16,7 @@ use polars::prelude::BooleanChunked;
 
 use super::decode::{self, PerTicket, Rows, TicketIndex};
 use super::read::Selected;
-use super::store::{self, Parts};
+use super::store::Parts;
 use crate::model::{Change, Comment, Ticket, Worklog, id_order};
 
 /// The tickets of a [`Selected`] snapshot, a chunk at a time, in stored (id) order.
@@ -38,7 +38,7 @@ impl<'s> Chunks<'s> {
         let (all, _) =
             decode::ticket_ids(&selected.tickets).map_err(|e| selected.bad_rows("tickets", e))?;
         let child = |name: &'static str| -> Result<Parts> {
-            Parts::open(&selected.dir, selected.entry(name)?, store::ROWS_PER_PART)
+            Parts::open(&selected.dir, selected.entry(name)?, selected.part_rows)
                 .map_err(|m| selected.damaged(&m))
         };
         Ok(Chunks {

@@ -192,6 +192,7 @@ impl Opened {
             whole,
             kept,
             chunk,
+            part_rows: store::ROWS_PER_PART,
         };
         if let (true, None, Some(w)) = (selected.is_chunked(), &selected.whole, window) {
             selected.whole = Some(selected.people_pass(&w, progress)?);
@@ -212,6 +213,8 @@ pub struct Selected {
     kept: usize,
     /// Rows of the tickets table per chunk; `usize::MAX` reads all at once.
     pub(super) chunk: usize,
+    /// Rows of a child table read at once ([`store::ROWS_PER_PART`]; tests cut finer).
+    pub(super) part_rows: usize,
 }
 
 impl Selected {

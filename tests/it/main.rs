@@ -1,6 +1,7 @@
 //! supportlens's integration tests, one binary (as ripgrep and uv keep theirs): each module
 //! runs the real executable, or the library's readers, against files and loopback servers.
 
+mod chunks;
 mod cli;
 mod delivery;
 mod export;

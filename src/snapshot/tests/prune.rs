@@ -7,7 +7,7 @@ use crate::report::{self, Options, Report};
 use crate::settings::Settings;
 
 /// Window 2026-W47: Monday 2026-11-16 00:00 to 2026-11-23 00:00 UTC; as-of 11-25.
-const START: &str = "2026-11-16T00:00";
+pub(super) const START: &str = "2026-11-16T00:00";
 
 fn done_before(key: &str) -> testkit::TicketBuilder {
     ticket(key, "Incident", "High", "2026-11-02T09:00")
@@ -31,7 +31,7 @@ fn last_author(mut t: Ticket, name: &str, app: bool) -> Ticket {
 /// Keys in `LEFT_OUT` are the ones week 47 can leave out; every other ticket is read.
 const LEFT_OUT: [&str; 6] = ["SUP-1", "SUP-2", "SUP-3", "SUP-4", "SUP-5", "SUP-6"];
 
-fn tickets() -> Vec<Ticket> {
+pub(super) fn tickets() -> Vec<Ticket> {
     let mut comment_edited = done_before("SUP-16").build();
     comment_edited.comments[0].updated = ts(START);
     let mut touched = done_before("SUP-17").build();
@@ -148,7 +148,7 @@ fn tickets() -> Vec<Ticket> {
     ]
 }
 
-fn settings(engineers: bool) -> Settings {
+pub(super) fn settings(engineers: bool) -> Settings {
     let mut s = testkit::settings();
     if !engineers {
         // Engineers are then every assignee ever seen, left-out tickets included.
@@ -157,7 +157,7 @@ fn settings(engineers: bool) -> Settings {
     s
 }
 
-fn snapshot(tickets: &[Ticket]) -> tempfile::TempDir {
+pub(super) fn snapshot(tickets: &[Ticket]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let meta = Meta {
         severity_field: Some("priority".into()),
@@ -167,7 +167,7 @@ fn snapshot(tickets: &[Ticket]) -> tempfile::TempDir {
     dir
 }
 
-fn window<'s>(settings: &'s Settings, start: &str, as_of: &str) -> Window<'s> {
+pub(super) fn window<'s>(settings: &'s Settings, start: &str, as_of: &str) -> Window<'s> {
     Window {
         start: ts(start),
         as_of: ts(as_of),

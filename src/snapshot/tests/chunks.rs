@@ -1,0 +1,213 @@
+//! A snapshot read a chunk at a time: the same tickets as one read, in the same order, for
+//! every chunk size and child-table part size, pruned or not; who is who from a first pass
+//! when the snapshot has no `people.parquet`; and a table out of the stored order is a
+//! damaged snapshot (exit 3), never a wrong report.
+
+use sha2::{Digest, Sha256};
+
+use super::prune::{START, settings, snapshot, tickets, window};
+use super::*;
+use crate::progress::Progress;
+
+const AS_OF: &str = "2026-11-25T00:00";
+
+/// The tickets a report reads whole, read `chunk` tickets and `part_rows` child rows at a
+/// time, and what the read says of people.
+fn chunked(
+    dir: &Path,
+    w: Option<Window>,
+    prune: bool,
+    chunk: usize,
+    part_rows: usize,
+) -> Result<(Vec<Ticket>, Option<Whole>, bool)> {
+    let opened = open(dir, &mut Progress::quiet())?;
+    let mut selected = opened.select(w, prune, chunk, &mut Progress::quiet())?;
+    selected.part_rows = part_rows;
+    let whole = selected.take_whole();
+    if !selected.is_chunked() {
+        return Ok((selected.read_all()?, whole, false));
+    }
+    let mut out = Vec::new();
+    let mut chunks = selected.chunks()?;
+    while let Some(tickets) = chunks.next_chunk()? {
+        // A chunk is at most `chunk` rows of the tickets table.
+        assert!(
+            tickets.len() <= chunk,
+            "{} tickets in a chunk of {chunk}",
+            tickets.len()
+        );
+        out.extend(tickets);
+    }
+    Ok((out, whole, true))
+}
+
+#[test]
+fn every_chunk_and_part_size_reads_the_tickets_of_one_read() {
+    let all = tickets();
+    let n = all.len();
+    let dir = snapshot(&all);
+    let s = settings(true);
+    let w = window(&s, START, AS_OF);
+    let whole_read = read(dir.path()).unwrap().0;
+    assert_eq!(whole_read.len(), n);
+    let (pruned_read, pruned_whole, _) = chunked(dir.path(), Some(w), true, usize::MAX, 4).unwrap();
+    let left_out = pruned_whole.unwrap().left_out;
+    assert!(left_out > 0 && pruned_read.len() == n - left_out);
+    for chunk in [1, 2, 3, 5, n - 1, n] {
+        for part_rows in [1, 2, 3, 1 << 18] {
+            let what = format!("chunk {chunk}, part {part_rows}");
+            let (got, whole, was_chunked) =
+                chunked(dir.path(), Some(w), false, chunk, part_rows).unwrap();
+            assert_eq!(was_chunked, chunk < n, "{what}");
+            assert_eq!(got, whole_read, "{what}");
+            // Read in chunks, who is who comes from people.parquet, nothing left out.
+            assert_eq!(
+                whole.map(|w| w.left_out),
+                (chunk < n).then_some(0),
+                "{what}"
+            );
+            let (got, whole, _) = chunked(dir.path(), Some(w), true, chunk, part_rows).unwrap();
+            assert_eq!(got, pruned_read, "pruned, {what}");
+            assert_eq!(whole.unwrap().left_out, left_out, "pruned, {what}");
+        }
+    }
+    // Without a window nothing is measured: the tickets come at once.
+    let (got, _, was_chunked) = chunked(dir.path(), None, false, 1, 1).unwrap();
+    assert!(!was_chunked);
+    assert_eq!(got, whole_read);
+}
+
+/// Drops the index from the snapshot in `dir`, as a snapshot written before it had one.
+fn drop_index(dir: &Path) {
+    let mut manifest: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(dir.join(MANIFEST)).unwrap()).unwrap();
+    manifest.as_object_mut().unwrap().remove("index");
+    manifest["tables"]
+        .as_array_mut()
+        .unwrap()
+        .retain(|e| e["name"] != "index" && e["name"] != "people");
+    fs::write(dir.join(MANIFEST), manifest.to_string()).unwrap();
+    fs::remove_file(dir.join("index.parquet")).unwrap();
+    fs::remove_file(dir.join("people.parquet")).unwrap();
+}
+
+/// Without people.parquet, a read in chunks finds who is who in a first pass: the same
+/// people and addresses as classifying every ticket at once.
+#[test]
+fn a_snapshot_without_people_parquet_is_read_in_chunks_after_a_people_pass() {
+    let mut all = tickets();
+    // An address JIRA sent, changed later on another ticket: the latest one wins.
+    let mut first = all[0].clone();
+    first.assignee.as_mut().unwrap().email = Some("ann@old.example".into());
+    all[0] = first;
+    let last = all.len() - 1;
+    if let Some(a) = all[last].assignee.as_mut() {
+        a.email = Some("late@example.com".into());
+    }
+    for engineers in [true, false] {
+        let dir = snapshot(&all);
+        drop_index(dir.path());
+        let s = settings(engineers);
+        let w = window(&s, START, AS_OF);
+        let whole_read = read(dir.path()).unwrap().0;
+        let timelines: Vec<crate::timeline::Timeline> = whole_read
+            .iter()
+            .map(|t| crate::timeline::Timeline::build(t, &s.types.severity_field, w.as_of))
+            .collect();
+        let expected = crate::metrics::People::new(&s, &whole_read, &timelines);
+        for chunk in [1, 4] {
+            let (got, whole, was_chunked) = chunked(dir.path(), Some(w), true, chunk, 2).unwrap();
+            assert!(was_chunked);
+            assert_eq!(got, whole_read);
+            let whole = whole.expect("who is who across the snapshot");
+            assert_eq!(whole.left_out, 0, "no index, nothing left out");
+            let staff: Vec<&str> = whole.people.staff().collect();
+            assert_eq!(staff, expected.staff().collect::<Vec<_>>(), "{engineers}");
+            assert!(!staff.is_empty());
+            for t in &whole_read {
+                let ids = t
+                    .comments
+                    .iter()
+                    .filter_map(|c| c.author.as_ref())
+                    .chain(t.assignee.as_ref())
+                    .chain(t.reporter.as_ref());
+                for p in ids {
+                    assert_eq!(whole.people.name(&p.id), expected.name(&p.id), "{}", p.id);
+                    assert_eq!(whole.people.is_bot(&p.id), expected.is_bot(&p.id));
+                }
+            }
+            assert_eq!(
+                whole.addresses,
+                crate::delivery::jira_addresses(&whole_read)
+            );
+        }
+    }
+}
+
+/// Rewrites table `name` of the snapshot in `dir` through `change`, with the manifest made
+/// to match, as a snapshot written by something else would be.
+fn rewrite(dir: &Path, name: &str, change: impl FnOnce(DataFrame) -> DataFrame) {
+    let path = dir.join(format!("{name}.parquet"));
+    let df = ParquetReader::new(fs::File::open(&path).unwrap())
+        .finish()
+        .unwrap();
+    let mut df = change(df);
+    ParquetWriter::new(fs::File::create(&path).unwrap())
+        .finish(&mut df)
+        .unwrap();
+    let bytes = fs::read(&path).unwrap();
+    let sha: String = Sha256::digest(&bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let mut manifest: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(dir.join(MANIFEST)).unwrap()).unwrap();
+    for e in manifest["tables"].as_array_mut().unwrap() {
+        if e["name"] == name {
+            e["bytes"] = bytes.len().into();
+            e["sha256"] = sha.clone().into();
+            e["rows"] = df.height().into();
+        }
+    }
+    fs::write(dir.join(MANIFEST), manifest.to_string()).unwrap();
+}
+
+fn damaged_text(dir: &Path, chunk: usize) -> String {
+    let s = settings(true);
+    let err = chunked(dir, Some(window(&s, START, AS_OF)), false, chunk, 2).unwrap_err();
+    assert_eq!(kind(&err), Some(Kind::Input));
+    let text = format!("{err:#}");
+    assert!(text.contains("incomplete or damaged"), "{text}");
+    text
+}
+
+/// Child rows not grouped in the tickets table's order cannot be read in chunks: a
+/// damaged snapshot naming the table and the row, where one read still sorts them out.
+#[test]
+fn child_rows_out_of_ticket_order_are_a_damaged_snapshot_in_chunks() {
+    let all = tickets();
+    let dir = snapshot(&all);
+    rewrite(dir.path(), "comments", |df| df.reverse());
+    let text = damaged_text(dir.path(), 3);
+    assert!(text.contains("comments.parquet"), "{text}");
+    assert!(text.contains("grouped by ticket"), "{text}");
+    // At once, the rows are sorted out as before.
+    let (tickets_read, _) = read(dir.path()).unwrap();
+    assert_eq!(tickets_read.len(), all.len());
+}
+
+/// A tickets table not sorted by id cannot be read in chunks (items point into the whole
+/// list by place): damaged, where one read sorts it.
+#[test]
+fn a_tickets_table_out_of_id_order_is_a_damaged_snapshot_in_chunks() {
+    let all = tickets();
+    let dir = snapshot(&all);
+    // Every child table emptied, so only the tickets' order is wrong.
+    for name in ["comments", "worklogs", "changes"] {
+        rewrite(dir.path(), name, |df| df.slice(0, 0));
+    }
+    rewrite(dir.path(), "tickets", |df| df.reverse());
+    let text = damaged_text(dir.path(), 2);
+    assert!(text.contains("not sorted by ticket id"), "{text}");
+    assert_eq!(read(dir.path()).unwrap().0.len(), all.len());
+}
