@@ -308,7 +308,7 @@ fn measure_chunks(
     }
     let Sum {
         tickets,
-        items,
+        mut items,
         problems,
         seen,
         mut authoring,
@@ -317,6 +317,9 @@ fn measure_chunks(
     let problems = quality::with_gone(problems, gone);
     authoring.extend(metrics::owning(&people, settings, &items, &window.weeks));
     let present = authoring;
+    // Ownership stretches were read for presence only: freed before the weekly rows and
+    // feedback points index the other items (the peak of a large report).
+    items.owned = Vec::new();
     progress.step("checked the data and found who was at work each week");
     progress.step("released the tickets' events");
     let weekly = weekly::aggregate(&items, &window.weeks, &present, tz);
