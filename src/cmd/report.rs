@@ -145,7 +145,7 @@ pub(crate) fn inputs(
                 selected.len(),
                 whole.as_ref().map_or(0, |w| w.left_out)
             ));
-            Input::Chunks(selected)
+            Input::Chunks(Box::new(selected))
         } else {
             let tickets = selected.read_all()?;
             progress.step(&match &whole {

@@ -171,7 +171,7 @@ pub struct Request<'a> {
 /// at a time (see `snapshot::Chunks`; the caller holds the folder's lock until measured).
 pub enum Input {
     Tickets(Vec<Ticket>),
-    Chunks(Selected),
+    Chunks(Box<Selected>),
 }
 
 impl From<Vec<Ticket>> for Input {
