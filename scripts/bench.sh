@@ -24,6 +24,11 @@
 # stitch` (untimed), so the report is still measured; a killed 104-week report skips
 # write_floor ("-").
 #
+# REUSE=1 keeps a workload's snapshot from an earlier run ($BENCH_DIR/<workload>/runs/data)
+# and times only what reads it (read_floor, the reports, write_floor): parse_floor,
+# borrow_floor and import print "-". For XL, whose JSON takes ~16 GB and an hour of steps,
+# this reruns the report figures in minutes.
+#
 # SUPPORTLENS_BIN and FLOORS_BIN name binaries to measure instead of building them (a
 # copy of a release build, so that another build in the same target folder cannot
 # replace them halfway through).
@@ -177,7 +182,13 @@ for preset in "${presets[@]}"; do
     read -r tickets engineers weeks <<<"$(shape "$preset")"
     dir="$BENCH_DIR/$preset"
     input="$dir/input"
-    if [ ! -s "$input/issues.jsonl" ] || [ "$(cat "$input/.shape" 2>/dev/null)" != "$tickets $engineers $weeks" ]; then
+    work="$dir/runs"
+    data="$work/data"
+    reuse=0
+    if [ "${REUSE:-0}" = 1 ] && [ -s "$data/snapshot.json" ] && [ "$(cat "$input/.shape" 2>/dev/null)" = "$tickets $engineers $weeks" ]; then
+        reuse=1
+    fi
+    if [ "$reuse" = 0 ] && { [ ! -s "$input/issues.jsonl" ] || [ "$(cat "$input/.shape" 2>/dev/null)" != "$tickets $engineers $weeks" ]; }; then
         rm -rf "$input"
         mkdir -p "$dir"
         # its JSON takes ~8 KB a ticket; 40 % more is kept free for one part of it (when
@@ -192,17 +203,21 @@ for preset in "${presets[@]}"; do
         "$bin" generate --tickets "$tickets" --engineers "$engineers" --weeks "$weeks" --seed 1 --out "$input" >/dev/null
         echo "$tickets $engineers $weeks" >"$input/.shape"
     fi
-    work="$dir/runs"
-    rm -rf "$work"
-    mkdir -p "$work"
     config="$input/supportlens.toml"
-    data="$work/data"
-    echo "timing $preset ($RUNS runs each)" >&2
-    time_runs parse_floor ":" "$floors" parse "$input/issues.jsonl"
-    time_runs borrow_floor ":" "$floors" borrow "$input/issues.jsonl"
-    time_runs import "rm -rf '$data'" "$bin" --config "$config" --data "$data" import "$input/issues.jsonl"
-    if killed import; then
-        import_in_parts
+    if [ "$reuse" = 1 ]; then
+        # everything of the earlier run but its snapshot
+        find "$work" -mindepth 1 -maxdepth 1 ! -name data -exec rm -rf {} +
+        echo "timing $preset ($RUNS runs each) on the snapshot kept in $data (REUSE=1)" >&2
+    else
+        rm -rf "$work"
+        mkdir -p "$work"
+        echo "timing $preset ($RUNS runs each)" >&2
+        time_runs parse_floor ":" "$floors" parse "$input/issues.jsonl"
+        time_runs borrow_floor ":" "$floors" borrow "$input/issues.jsonl"
+        time_runs import "rm -rf '$data'" "$bin" --config "$config" --data "$data" import "$input/issues.jsonl"
+        if killed import; then
+            import_in_parts
+        fi
     fi
     if [ -s "$data/snapshot.json" ]; then
         time_runs read_floor ":" "$floors" read "$data"
@@ -224,7 +239,7 @@ for preset in "${presets[@]}"; do
         fi
     done
     result[$preset.tickets]="$tickets"
-    result[$preset.json_mib]="$(du -m "$input/issues.jsonl" | cut -f1)"
+    result[$preset.json_mib]="$(du -m "$input/issues.jsonl" 2>/dev/null | cut -f1 || echo -)"
     result[$preset.snapshot_mib]="$(du -cm "$data"/*.parquet 2>/dev/null | tail -1 | cut -f1)"
 done
 
