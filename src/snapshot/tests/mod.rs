@@ -6,6 +6,7 @@ mod crash;
 mod decode;
 mod failures;
 mod prune;
+mod review;
 mod round_trip;
 
 use std::fs;
