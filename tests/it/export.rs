@@ -1001,3 +1001,57 @@ fn a_failed_incremental_export_keeps_its_resume_point_until_the_next_run_complet
         );
     }
 }
+
+/// Review (issue 17 item 2): a bad SUPPORTLENS_CHUNK_TICKETS is a usage error (exit 2);
+/// `run` should say so before it exports, as it checks delivery's settings first, not
+/// after a whole export has been written.
+#[test]
+fn review_run_refuses_a_bad_chunk_size_before_exporting() {
+    let site = site(Flavor::Cloud);
+    site.cmd("run")
+        .env("SUPPORTLENS_CHUNK_TICKETS", "0")
+        .args(["--weeks", "2", "--out", "reports"])
+        .assert()
+        .code(2);
+    assert!(
+        !site.dir.path().join("data").join("snapshot.json").exists(),
+        "the export ran before the usage error"
+    );
+}
+
+/// Review: `run` read in chunks writes the report `run` writes at once.
+#[test]
+fn review_run_in_chunks_matches_run_at_once() {
+    let site = site(Flavor::Cloud);
+    for (chunk, out) in [(None, "once"), (Some("2"), "chunks")] {
+        let mut cmd = site.cmd("run");
+        cmd.env_remove("SUPPORTLENS_CHUNK_TICKETS");
+        if let Some(c) = chunk {
+            cmd.env("SUPPORTLENS_CHUNK_TICKETS", c);
+        }
+        cmd.args(["--weeks", "4", "--out", out]).assert().success();
+    }
+    let read = |out: &str| {
+        let dir = std::fs::read_dir(site.dir.path().join(out))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .find(|p| p.is_dir())
+            .unwrap();
+        let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "csv"))
+            .map(|p| {
+                (
+                    p.file_name().unwrap().to_string_lossy().into_owned(),
+                    std::fs::read(&p).unwrap(),
+                )
+            })
+            .collect();
+        files.sort();
+        files
+    };
+    let (once, chunks) = (read("once"), read("chunks"));
+    assert!(!once.is_empty());
+    assert_eq!(once, chunks);
+}
