@@ -189,3 +189,50 @@ fn a_chunk_size_that_is_no_whole_number_is_exit_2_before_reading() {
         assert!(!dir.path().join("out").exists());
     }
 }
+
+/// Review: a `query` that names no item table reads no chunk, so (as read at once) it must
+/// not keep the data folder locked while its output is written: an `import` meanwhile
+/// runs, it is not turned away with exit 5.
+#[test]
+fn review_a_query_of_snapshot_tables_lets_the_lock_go_in_chunks_too() {
+    use std::process::{Command as Std, Stdio};
+    let dir = tempfile::tempdir().unwrap();
+    let config = setup(dir.path());
+    let exe = assert_cmd::cargo::cargo_bin("supportlens");
+    for chunk in [None, Some("7")] {
+        let mut query = Std::new(&exe);
+        query
+            .current_dir(dir.path())
+            .env_remove("SUPPORTLENS_CHUNK_TICKETS")
+            .arg("--config")
+            .arg(&config)
+            .args(["--data", "data", "query", "--csv", "SELECT * FROM comments"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null());
+        if let Some(c) = chunk {
+            query.env("SUPPORTLENS_CHUNK_TICKETS", c);
+        }
+        // Its output is not read yet: the query stays blocked writing it.
+        let mut child = query.spawn().unwrap();
+        std::thread::sleep(std::time::Duration::from_secs(3));
+        let import = bin(dir.path(), &config)
+            .args(["--data", "data", "import"])
+            .arg(root().join("sample-data/issues.jsonl"))
+            .output()
+            .unwrap();
+        let mut out = Vec::new();
+        std::io::Read::read_to_end(child.stdout.as_mut().unwrap(), &mut out).unwrap();
+        child.wait().unwrap();
+        assert!(
+            out.len() > 1 << 16,
+            "the output fills a pipe: {}",
+            out.len()
+        );
+        assert_eq!(
+            import.status.code(),
+            Some(0),
+            "chunk {chunk:?}: {}",
+            String::from_utf8_lossy(&import.stderr)
+        );
+    }
+}
