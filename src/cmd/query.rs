@@ -11,14 +11,13 @@ use std::io::{Cursor, Write};
 use std::ops::ControlFlow;
 
 use anyhow::Context;
-use polars::prelude::{
-    CsvReadOptions, CsvWriter, IntoLazy, LazyFrame, ParquetReader, SerReader, SerWriter,
-};
+use polars::prelude::{CsvReadOptions, CsvWriter, IntoLazy, LazyFrame, SerReader, SerWriter};
 use polars::sql::SQLContext;
 use sqlparser::ast::{Expr, Statement, TableFactor, Visit, Visitor};
 use sqlparser::dialect::GenericDialect;
 use sqlparser::parser::{Parser, ParserOptions};
 
+use super::report::Measuring;
 use crate::cli::{Cli, QueryArgs};
 use crate::error::{Failure, shown};
 use crate::progress::Progress;
@@ -51,17 +50,21 @@ pub fn run(cli: &Cli, args: &QueryArgs) -> anyhow::Result<()> {
     let mut ctx = SQLContext::new();
     // The snapshot is read (manifest and checksums checked) under the lock, and its raw
     // tables loaded before the lock goes, so tables and items describe the same snapshot.
-    let (tickets, opts, lock) = super::report::inputs(cli, &settings, &args.window)?;
+    // The items the SQL names: the CSV tables the same flags would write; nothing drawn,
+    // nothing measured (no ticket read) when it names none. `--engineer` is checked
+    // against the people as `report` checks it, even when the SQL names no item.
+    let items: Vec<(&str, &str)> = ITEM_TABLES.into_iter().filter(|(t, _)| wants(t)).collect();
+    let measuring = if !items.is_empty() || args.window.engineer.is_some() {
+        Measuring::Tickets
+    } else {
+        Measuring::Nothing
+    };
+    let (tickets, opts, lock) = super::report::inputs(cli, &settings, &args.window, measuring)?;
     let from_snapshot = lock.is_some();
     if from_snapshot {
         for table in SNAPSHOT_TABLES.into_iter().filter(|t| wants(t)) {
-            let path = cli.data.join(format!("{table}.parquet"));
-            let df = ParquetReader::new(
-                crate::input_file::open(&path)
-                    .with_context(|| format!("opening {}", path.display()))?,
-            )
-            .finish()
-            .with_context(|| format!("reading {}", path.display()))?;
+            // Checked against the manifest like every read of the snapshot (exit 3 if not).
+            let df = crate::snapshot::load_table(&cli.data, table)?;
             ctx.register(table, df.lazy());
         }
     }
@@ -73,12 +76,7 @@ pub fn run(cli: &Cli, args: &QueryArgs) -> anyhow::Result<()> {
             None
         }
     };
-    // The items the SQL names: the CSV tables the same flags would write; nothing drawn,
-    // nothing measured when it names none.
-    let items: Vec<(&str, &str)> = ITEM_TABLES.into_iter().filter(|(t, _)| wants(t)).collect();
-    // `--engineer` is checked against the people as `report` checks it, even when the SQL
-    // names no item.
-    if !items.is_empty() || opts.engineer.is_some() {
+    if measuring == Measuring::Tickets {
         let mut progress = Progress::new();
         let measured = crate::report::measured(&settings, tickets, &opts, &mut progress)?;
         drop(lock);

@@ -43,7 +43,7 @@ pub(crate) fn report_with(
     delivery: Option<&Setup>,
 ) -> anyhow::Result<()> {
     let mut progress = Progress::new();
-    let (tickets, opts, lock) = inputs(cli, settings, &args.window)?;
+    let (tickets, opts, lock) = inputs(cli, settings, &args.window, Measuring::Tickets)?;
     // Tickets in memory: another run may use the folder while this one computes. A
     // snapshot read in chunks stays locked until every chunk is read.
     let lock = match &tickets {
@@ -102,6 +102,7 @@ pub(crate) fn inputs(
     cli: &Cli,
     settings: &Settings,
     args: &WindowArgs,
+    measured: Measuring,
 ) -> anyhow::Result<(Input, Options, Option<snapshot::Lock>)> {
     let week = args
         .week
@@ -135,28 +136,15 @@ pub(crate) fn inputs(
                 settings,
             })
         });
-        let mut selected = opened.select(window, prune, chunk, &mut progress)?;
-        let whole = selected.take_whole();
-        let meta = selected.meta().clone();
-        let tickets = if selected.is_chunked() {
-            progress.step(&format!(
-                "will read {} tickets whole, {chunk} at a time; left out {} the window \
-                 cannot see",
-                selected.len(),
-                whole.as_ref().map_or(0, |w| w.left_out)
-            ));
-            Input::Chunks(Box::new(selected))
-        } else {
-            let tickets = selected.read_all()?;
-            progress.step(&match &whole {
-                Some(w) => format!(
-                    "decoded {} tickets whole; left out {} the window cannot see",
-                    tickets.len(),
-                    w.left_out
-                ),
-                None => format!("decoded all {} tickets", tickets.len()),
-            });
-            Input::Tickets(tickets)
+        let meta = opened.meta().clone();
+        let (tickets, whole) = match measured {
+            // Nothing is measured (a query of the snapshot's own tables): no ticket is read.
+            Measuring::Nothing => (Input::Tickets(Vec::new()), None),
+            Measuring::Tickets => tickets_of(
+                opened.select(window, prune, chunk, &mut progress)?,
+                chunk,
+                &mut progress,
+            )?,
         };
         pruned = whole;
         if let Some(u) = &meta.unfinished {
@@ -195,6 +183,45 @@ pub(crate) fn inputs(
         whole: pruned,
     };
     Ok((tickets, opts, lock))
+}
+
+/// Whether the caller measures the tickets `inputs` reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Measuring {
+    Tickets,
+    /// Nothing is measured: a snapshot's tickets are not read at all.
+    Nothing,
+}
+
+/// The tickets of `selected`: read at once, or handed to the measure stage a chunk at a
+/// time; and who is who across the snapshot when they do not tell it alone.
+fn tickets_of(
+    mut selected: snapshot::Selected,
+    chunk: usize,
+    progress: &mut Progress,
+) -> anyhow::Result<(Input, Option<snapshot::Whole>)> {
+    let whole = selected.take_whole();
+    let tickets = if selected.is_chunked() {
+        progress.step(&format!(
+            "will read {} tickets whole, {chunk} rows of the tickets table at a time; left \
+             out {} the window cannot see",
+            selected.len(),
+            whole.as_ref().map_or(0, |w| w.left_out)
+        ));
+        Input::Chunks(Box::new(selected))
+    } else {
+        let tickets = selected.read_all()?;
+        progress.step(&match &whole {
+            Some(w) => format!(
+                "decoded {} tickets whole; left out {} the window cannot see",
+                tickets.len(),
+                w.left_out
+            ),
+            None => format!("decoded all {} tickets", tickets.len()),
+        });
+        Input::Tickets(tickets)
+    };
+    Ok((tickets, whole))
 }
 
 /// The start of the window `report::build` will cover (its first week's Monday 00:00),

@@ -14,6 +14,8 @@ pub fn run(cli: &Cli, args: &RunArgs) -> anyhow::Result<()> {
         Mode::Send
     };
     let delivery = Setup::new(&settings, mode)?;
+    // So is the report's chunk size (README "Large snapshots"): not after a whole export.
+    crate::snapshot::tickets_per_chunk()?;
     super::export::export_with(&cli.data, &settings, args.export.full)?;
     // No --week or --as-of: the report ends with the last week the export's start closed.
     let report = ReportArgs {

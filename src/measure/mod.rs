@@ -200,41 +200,10 @@ impl Input {
 /// before anything is measured. Tickets are taken a chunk at a time (all at once from
 /// memory): each chunk's items, data checks and sightings are measured, then its comments,
 /// worklogs and changes are released before the next is read; the weekly rows are
-/// aggregated over every chunk's items.
+/// aggregated over every chunk's items, once the snapshot's reader is let go.
 pub fn measure(
     settings: &Settings,
     input: impl Into<Input>,
-    request: Request,
-    progress: &mut Progress,
-) -> anyhow::Result<Measured> {
-    match input.into() {
-        Input::Tickets(tickets) => {
-            let mut one = Some(tickets);
-            measure_chunks(settings, || Ok(one.take()), request, progress)
-        }
-        Input::Chunks(selected) => {
-            let mut chunks = selected.chunks()?;
-            measure_chunks(settings, || chunks.next_chunk(), request, progress)
-        }
-    }
-}
-
-/// What the chunks measured so far add up to.
-#[derive(Default)]
-struct Sum {
-    /// Every ticket measured, its events released.
-    tickets: Vec<Ticket>,
-    items: Items,
-    problems: BTreeSet<quality::Problem>,
-    /// Per ticket, whether the window sees it.
-    seen: Vec<bool>,
-    /// Authors' (week, person) sightings.
-    authoring: BTreeSet<(Week, String)>,
-}
-
-fn measure_chunks(
-    settings: &Settings,
-    mut next: impl FnMut() -> anyhow::Result<Option<Vec<Ticket>>>,
     request: Request,
     progress: &mut Progress,
 ) -> anyhow::Result<Measured> {
@@ -245,12 +214,95 @@ fn measure_chunks(
         whole_people,
         review,
     } = request;
+    if window.weeks.is_empty() {
+        return Err(Failure::usage("--weeks must be at least 1").into());
+    }
+    // Who is who known up front (always so in chunks): the id is checked before a ticket
+    // is read.
+    if let (Some(people), Some(id)) = (&whole_people, review) {
+        check_review(people, id)?;
+    }
+    let (sum, people) = match input.into() {
+        Input::Tickets(tickets) => {
+            let mut one = Some(tickets);
+            let next = || Ok(one.take());
+            gather(
+                settings,
+                next,
+                window,
+                as_of,
+                whole_people,
+                review,
+                progress,
+            )?
+        }
+        Input::Chunks(selected) => {
+            let gathered = {
+                let mut chunks = selected.chunks()?;
+                let next = || chunks.next_chunk();
+                gather(
+                    settings,
+                    next,
+                    window,
+                    as_of,
+                    whole_people,
+                    review,
+                    progress,
+                )?
+            };
+            // The tickets table and its reader are done with before the weekly rows.
+            drop(selected);
+            gathered
+        }
+    };
+    finish(settings, sum, people, window, as_of, gone, progress)
+}
+
+/// An id nobody has is a usage error (exit 2).
+fn check_review(people: &People, id: &str) -> anyhow::Result<()> {
+    if people.is_known(id) {
+        return Ok(());
+    }
+    Err(Failure::usage(format!(
+        "--engineer {}: nobody with that id is in [team] or in the data; give a person \
+         id as engineer_weekly.csv shows it (an accountId on Cloud, a user name on Server)",
+        crate::error::cut(id, 80)
+    ))
+    .into())
+}
+
+/// What the chunks measured add up to.
+#[derive(Default)]
+struct Sum {
+    /// Every ticket measured, its events released.
+    tickets: Vec<Ticket>,
+    /// Every item but the ownership stretches (read for presence only, per chunk).
+    items: Items,
+    problems: BTreeSet<quality::Problem>,
+    /// Per ticket, whether the window sees it.
+    seen: Vec<bool>,
+    /// (week, staff member) pairs where the person owned a ticket or authored a comment or
+    /// worklog.
+    present: BTreeSet<(Week, String)>,
+}
+
+/// Measures the chunks `next` hands out, one after the other, and who is who: `people`
+/// when given, else classified from the tickets, which must then come in one chunk.
+fn gather(
+    settings: &Settings,
+    mut next: impl FnMut() -> anyhow::Result<Option<Vec<Ticket>>>,
+    window: &Window,
+    as_of: Ts,
+    people: Option<People>,
+    review: Option<&str>,
+    progress: &mut Progress,
+) -> anyhow::Result<(Sum, People)> {
     let tz = settings.team.timezone;
     let (Some(first), Some(last)) = (window.weeks.first(), window.last()) else {
         return Err(Failure::usage("--weeks must be at least 1").into());
     };
-    let given = whole_people.is_some();
-    let mut people = whole_people;
+    let given = people.is_some();
+    let mut people = people;
     let mut sum = Sum::default();
     let mut chunk = 0usize;
     while let Some(mut tickets) = next()? {
@@ -262,19 +314,14 @@ fn measure_chunks(
         let offset = sum.tickets.len();
         let mut prepared =
             Prepared::with_people(settings, &tickets, as_of, people.as_ref(), offset);
-        if let Some(id) = review.filter(|id| !prepared.people.is_known(id)) {
-            return Err(Failure::usage(format!(
-                "--engineer {}: nobody with that id is in [team] or in the data; give a person \
-                 id as engineer_weekly.csv shows it (an accountId on Cloud, a user name on Server)",
-                crate::error::cut(id, 80)
-            ))
-            .into());
+        if let (false, Some(id)) = (given, review) {
+            check_review(&prepared.people, id)?;
         }
         progress.step(&format!(
             "rebuilt the timelines of {} tickets",
             offset + tickets.len()
         ));
-        let items = prepared.items(settings);
+        let mut items = prepared.items(settings);
         progress.step(&format!(
             "measured {} clocks, {} escalations, {} calls, {} worklogs",
             sum.items.clocks.len() + items.clocks.len(),
@@ -296,8 +343,16 @@ fn measure_chunks(
         std::mem::take(&mut prepared.timelines)
             .into_par_iter()
             .for_each(drop);
-        sum.authoring
+        sum.present
             .extend(prepared.authoring(settings, &window.weeks));
+        sum.present.extend(metrics::owning(
+            &prepared.people,
+            settings,
+            &items,
+            &window.weeks,
+        ));
+        // Ownership stretches were read for presence only.
+        items.owned = Vec::new();
         if let Cow::Owned(classified) = prepared.people {
             people = Some(classified);
         }
@@ -306,20 +361,30 @@ fn measure_chunks(
         sum.tickets.append(&mut tickets);
         sum.items.append(items);
     }
+    let people = people.unwrap_or_else(|| People::new(settings, &[], &[]));
+    Ok((sum, people))
+}
+
+/// The weekly rows, goals and feedback of everything `sum` gathered, and the items cut to
+/// the window.
+fn finish(
+    settings: &Settings,
+    sum: Sum,
+    people: People,
+    window: &Window,
+    as_of: Ts,
+    gone: &[Gone],
+    progress: &mut Progress,
+) -> anyhow::Result<Measured> {
+    let tz = settings.team.timezone;
     let Sum {
         tickets,
-        mut items,
+        items,
         problems,
         seen,
-        mut authoring,
+        present,
     } = sum;
-    let people = people.unwrap_or_else(|| People::new(settings, &[], &[]));
     let problems = quality::with_gone(problems, gone);
-    authoring.extend(metrics::owning(&people, settings, &items, &window.weeks));
-    let present = authoring;
-    // Ownership stretches were read for presence only: freed before the weekly rows and
-    // feedback points index the other items (the peak of a large report).
-    items.owned = Vec::new();
     progress.step("checked the data and found who was at work each week");
     progress.step("released the tickets' events");
     let weekly = weekly::aggregate(&items, &window.weeks, &present, tz);

@@ -57,6 +57,19 @@ use crate::error::Failure;
 use crate::model::{LatestById, Ticket, id_order, sort_by_id};
 use store::{FORMAT, MANIFEST, Manifest};
 
+/// Table `name` (`tickets`, `comments`, `worklogs` or `changes`) of the snapshot in `dir`
+/// as stored, checked against `snapshot.json` (size, SHA-256, rows): what `query` shows of
+/// the snapshot itself. A missing or damaged table is a `Failure::input` (exit 3).
+pub fn load_table(dir: &Path, name: &str) -> Result<polars::prelude::DataFrame> {
+    let manifest = read_manifest(dir)?;
+    let entry = manifest
+        .tables
+        .iter()
+        .find(|e| e.name == name)
+        .ok_or_else(|| damaged(dir, &format!("{MANIFEST} lists no {name} table")))?;
+    store::load_table(dir, entry).map_err(|m| damaged(dir, &m))
+}
+
 /// Tickets a report reads whole at once; a snapshot with more is read a chunk of this many
 /// at a time (issue 17): `SUPPORTLENS_CHUNK_TICKETS` sets another size (README "Large
 /// snapshots").

@@ -157,6 +157,23 @@ impl Parts {
                 entry.bytes
             ));
         }
+        // The file's own row count (its footer) must be the manifest's: a part that ends
+        // exactly at a count claiming fewer rows would otherwise stop the read short.
+        let stored = file
+            .try_clone()
+            .map_err(|e| format!("cannot read {}: {e}", path.display()))
+            .and_then(|f| {
+                ParquetReader::new(f)
+                    .num_rows()
+                    .map_err(|e| format!("cannot read {} as Parquet: {e}", path.display()))
+            })?;
+        if stored as u64 != entry.rows {
+            return Err(format!(
+                "{} has {stored} rows, {MANIFEST} expects {}",
+                path.display(),
+                entry.rows
+            ));
+        }
         Ok(Parts {
             path,
             file,

@@ -148,7 +148,7 @@ fn reports_read_in_chunks_match_reports_read_at_once() {
             let stderr = report(data, Some(chunk), prune, &out, &args);
             let case = format!("{what}, {data}, {chunk} a chunk, prune {prune}");
             // Read in chunks, unless the tickets the window sees fit in one.
-            let chunked = stderr.contains(&format!("{chunk} at a time"));
+            let chunked = stderr.contains(&format!("{chunk} rows of the tickets table at a time"));
             assert!(
                 chunked || read_at_once(&stderr) <= chunk.parse().unwrap(),
                 "{case}: {stderr}"
@@ -190,11 +190,11 @@ fn a_chunk_size_that_is_no_whole_number_is_exit_2_before_reading() {
     }
 }
 
-/// Review: a `query` that names no item table reads no chunk, so (as read at once) it must
+/// A `query` that names no item table reads no chunk, so (as read at once) it must
 /// not keep the data folder locked while its output is written: an `import` meanwhile
 /// runs, it is not turned away with exit 5.
 #[test]
-fn review_a_query_of_snapshot_tables_lets_the_lock_go_in_chunks_too() {
+fn a_query_of_snapshot_tables_reads_no_ticket_and_lets_the_lock_go() {
     use std::process::{Command as Std, Stdio};
     let dir = tempfile::tempdir().unwrap();
     let config = setup(dir.path());

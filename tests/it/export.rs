@@ -1002,11 +1002,11 @@ fn a_failed_incremental_export_keeps_its_resume_point_until_the_next_run_complet
     }
 }
 
-/// Review (issue 17 item 2): a bad SUPPORTLENS_CHUNK_TICKETS is a usage error (exit 2);
+/// A bad SUPPORTLENS_CHUNK_TICKETS is a usage error (exit 2);
 /// `run` should say so before it exports, as it checks delivery's settings first, not
 /// after a whole export has been written.
 #[test]
-fn review_run_refuses_a_bad_chunk_size_before_exporting() {
+fn run_refuses_a_bad_chunk_size_before_exporting() {
     let site = site(Flavor::Cloud);
     site.cmd("run")
         .env("SUPPORTLENS_CHUNK_TICKETS", "0")
@@ -1019,9 +1019,9 @@ fn review_run_refuses_a_bad_chunk_size_before_exporting() {
     );
 }
 
-/// Review: `run` read in chunks writes the report `run` writes at once.
+/// `run` read in chunks writes the report `run` writes at once.
 #[test]
-fn review_run_in_chunks_matches_run_at_once() {
+fn run_in_chunks_matches_run_at_once() {
     let site = site(Flavor::Cloud);
     for (chunk, out) in [(None, "once"), (Some("2"), "chunks")] {
         let mut cmd = site.cmd("run");

@@ -2,11 +2,11 @@
 //! every field, with values, nulls and empty strings.
 
 mod chunks;
+mod counts;
 mod crash;
 mod decode;
 mod failures;
 mod prune;
-mod review;
 mod round_trip;
 
 use std::fs;

@@ -1,6 +1,5 @@
-//! Review of the read in chunks (issue 17 item 2): inputs where a read in chunks and a
-//! read at once disagree. Each test asserts the behaviour the contract asks for, so it
-//! fails while the finding stands.
+//! Row counts in `snapshot.json` that do not match a child table's file, read in chunks:
+//! a damaged snapshot (exit 3) like a read at once, never rows silently read short.
 
 use super::prune::{START, settings, snapshot, tickets, window};
 use super::*;
@@ -54,28 +53,6 @@ fn a_row_count_that_claims_fewer_rows_is_damaged_in_chunks_too() {
             panic!("read in chunks: {read} of {comments} comments, and no error");
         }
     }
-}
-
-/// What a read in chunks keeps for the whole measure stage beside the tickets' row
-/// objects: the whole tickets table and an index of every id. Run by hand on a bench
-/// snapshot: `REVIEW_TICKETS=…/tickets.parquet cargo test --lib size_held -- --ignored`.
-#[test]
-#[ignore]
-fn size_held_while_measuring() {
-    let path = std::env::var("REVIEW_TICKETS").unwrap();
-    let df = ParquetReader::new(fs::File::open(&path).unwrap())
-        .finish()
-        .unwrap();
-    let (index, _) = crate::snapshot::decode::ticket_ids(&df).unwrap();
-    let index_bytes = index.capacity() * (std::mem::size_of::<(&str, usize)>() + 1);
-    let (tickets, _) = crate::snapshot::decode::tickets(&df).unwrap();
-    eprintln!(
-        "{} tickets: table {} MiB, id index about {} MiB (decoded tickets held by Sum as well)",
-        df.height(),
-        df.estimated_size() >> 20,
-        index_bytes >> 20
-    );
-    drop(tickets);
 }
 
 /// A manifest claiming more child rows than the file holds, the file a whole number of
