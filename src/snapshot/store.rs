@@ -94,8 +94,9 @@ pub(super) fn stage_manifest(dir: &Path, manifest: &Manifest) -> Result<Staged> 
     Ok(Staged { temp, target })
 }
 
-/// Opens a table file, checks it against the manifest and reads it.
-pub(super) fn load_table(dir: &Path, entry: &TableEntry) -> std::result::Result<DataFrame, String> {
+/// The table file of `entry`, opened and checked against it (size and SHA-256), and its
+/// path for messages.
+fn open_checked(dir: &Path, entry: &TableEntry) -> std::result::Result<(PathBuf, File), String> {
     let path = dir.join(format!("{}.parquet", entry.name));
     let mut file = crate::input_file::open(&path)
         .map_err(|e| format!("cannot open {}: {e}", path.display()))?;
@@ -108,6 +109,12 @@ pub(super) fn load_table(dir: &Path, entry: &TableEntry) -> std::result::Result<
             entry.bytes
         ));
     }
+    Ok((path, file))
+}
+
+/// Opens a table file, checks it against the manifest and reads it.
+pub(super) fn load_table(dir: &Path, entry: &TableEntry) -> std::result::Result<DataFrame, String> {
+    let (path, mut file) = open_checked(dir, entry)?;
     file.rewind()
         .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     let df = ParquetReader::new(file)
@@ -145,18 +152,7 @@ impl Parts {
         entry: &TableEntry,
         rows: usize,
     ) -> std::result::Result<Parts, String> {
-        let path = dir.join(format!("{}.parquet", entry.name));
-        let mut file = crate::input_file::open(&path)
-            .map_err(|e| format!("cannot open {}: {e}", path.display()))?;
-        let (bytes, sha256) =
-            hash(&mut file).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-        if bytes != entry.bytes || sha256 != entry.sha256 {
-            return Err(format!(
-                "{} is not the file {MANIFEST} describes ({bytes} bytes, expected {})",
-                path.display(),
-                entry.bytes
-            ));
-        }
+        let (path, file) = open_checked(dir, entry)?;
         // The file's own row count (its footer) must be the manifest's: a part that ends
         // exactly at a count claiming fewer rows would otherwise stop the read short.
         let stored = file
