@@ -60,7 +60,7 @@ impl<'s> Chunks<'s> {
         if self.next >= height {
             return Ok(None);
         }
-        let (lo, hi) = (self.next, (self.next + sel.chunk).min(height));
+        let (lo, hi) = (self.next, self.next.saturating_add(sel.chunk).min(height));
         self.next = hi;
         let keep = |row: usize| sel.keep.as_ref().is_none_or(|k| k[row]);
         let mut part = sel.tickets.slice(lo as i64, hi - lo);
