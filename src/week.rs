@@ -3,9 +3,10 @@
 use std::fmt;
 use std::str::FromStr;
 
-use chrono::{Datelike, NaiveDate, TimeZone, Weekday};
+use chrono::{Datelike, NaiveDate, Weekday};
 use chrono_tz::Tz;
 
+use crate::calendar::zone;
 use crate::error::shown;
 use crate::model::Ts;
 
@@ -42,7 +43,7 @@ pub struct Week {
 impl Week {
     /// The week containing instant `t` in zone `tz`.
     pub fn of(t: Ts, tz: Tz) -> Week {
-        Week::of_date(t.with_timezone(&tz).date_naive())
+        Week::of_date(zone::local_date(t, tz))
     }
 
     pub fn of_date(d: NaiveDate) -> Week {
@@ -84,9 +85,9 @@ pub fn local_midnight(d: NaiveDate, tz: Tz) -> Ts {
     let naive = d.and_hms_opt(0, 0, 0).expect("midnight exists");
     let mut probe = naive;
     loop {
-        match tz.from_local_datetime(&probe) {
-            chrono::LocalResult::Single(t) => return t.to_utc(),
-            chrono::LocalResult::Ambiguous(a, _) => return a.to_utc(),
+        match zone::from_local(tz, &probe) {
+            chrono::LocalResult::Single(t) => return t,
+            chrono::LocalResult::Ambiguous(a, _) => return a,
             chrono::LocalResult::None => probe += chrono::Duration::minutes(1),
         }
     }

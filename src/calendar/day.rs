@@ -5,7 +5,7 @@
 use chrono::{Datelike, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, Offset, TimeZone};
 use chrono_tz::GapInfo;
 
-use super::Calendar;
+use super::{Calendar, zone};
 
 const DAY_SECS: u32 = 86_400;
 const DAY_MS: i64 = 86_400_000;
@@ -38,7 +38,7 @@ impl Calendar {
             (date, secs)
         };
         let local = date.and_time(NaiveTime::from_num_seconds_from_midnight_opt(secs, 0)?);
-        let mapped = match self.tz.from_local_datetime(&local) {
+        let mapped = match zone::from_local(self.tz, &local) {
             LocalResult::Single(t) => Mapped {
                 ms: t.timestamp_millis(),
                 single: true,
@@ -49,7 +49,7 @@ impl Calendar {
                 let inside_repeat = || {
                     let before = local - chrono::Duration::seconds(1);
                     matches!(
-                        self.tz.from_local_datetime(&before),
+                        zone::from_local(self.tz, &before),
                         LocalResult::Ambiguous(..)
                     )
                 };
@@ -104,7 +104,7 @@ impl<'a> OpenIntervals<'a> {
         // A date's intervals lie between its own midnight and the next one (give or take a
         // repeated hour), so starting a date early is enough to see every interval reaching `from`.
         let first = chrono::DateTime::from_timestamp_millis(from)
-            .map(|t| t.with_timezone(&cal.tz).date_naive())
+            .map(|t| zone::local_date(t, cal.tz))
             .and_then(|d| d.pred_opt());
         let next = first.and_then(|d| Some((d, cal.local_instant(d, 0, Edge::Start)?)));
         OpenIntervals {

@@ -1,0 +1,217 @@
+//! A zone's UTC offsets, looked up without chrono-tz's search per conversion. Weeks, local
+//! dates and business calendars convert millions of instants between UTC and a team's wall
+//! clock per report; chrono-tz answers each by a binary search over the zone's whole history
+//! (hundreds of spans). This module learns the zone's offset changes once per thread, about
+//! 48 days at a time, from chrono-tz itself, and then answers from the span of constant offset
+//! the last conversion fell in. The answers are chrono-tz's: same offset, same local date, and
+//! the same single, repeated (fold) or missing (gap) instants for a local time.
+//!
+//! # How changes are found
+//!
+//! A table of a zone is built by reading chrono-tz's offset every [`STEP`] (4 h 33 min) and,
+//! where two readings differ, bisecting to the exact second of the change. So a zone that
+//! changed its offset and back again within one step would be missed; chrono-tz 0.10's
+//! tables have no such pair: its two closest offset changes since 1900 are 7 days apart
+//! (Brazil in 2000, Gaza and Hebron in later years), and the business calendar already
+//! assumes no zone changes its offset twice in a day. A local time that more than two
+//! instants read (no zone has one) is answered by chrono-tz directly.
+
+#[cfg(test)]
+mod tests;
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+use chrono::{DateTime, Duration, LocalResult, NaiveDate, NaiveDateTime, Offset, TimeZone};
+use chrono_tz::Tz;
+
+use crate::model::Ts;
+
+/// Seconds of UTC one table covers (about 48.5 days).
+const CHUNK: i64 = 1 << 22;
+/// Seconds between two readings of chrono-tz while a table is built (4 h 33 min 4 s).
+const STEP: i64 = CHUNK / 256;
+/// A day: no zone's offset reaches it (chrono's offsets are below a day), so every instant
+/// a wall-clock time reads lies within a day of that time taken as UTC.
+const DAY: i64 = 86_400;
+/// Instants within this many seconds of 1970 (about 190,000 years) use the tables; anything
+/// further is answered by chrono-tz, so a table never reads outside chrono's dates.
+const REACH: i64 = 6_000_000_000_000;
+/// Tables one thread keeps before it starts afresh (about 550 years of one zone).
+const MAX_CHUNKS: usize = 4096;
+/// 1970-01-01 counted in days from 0001-01-01 as day 1, as chrono counts.
+const EPOCH_DAYS_FROM_CE: i64 = 719_163;
+
+/// The offset changes of one zone within one chunk of UTC time.
+struct Chunk {
+    /// The offset at the chunk's first second.
+    first: i32,
+    /// (the second a new offset starts, that offset), ascending.
+    changes: Vec<(i64, i32)>,
+}
+
+/// The UTC seconds `[from, until)` during which `tz` keeps the offset `offset`.
+#[derive(Debug, Clone, Copy)]
+struct Span {
+    tz: Tz,
+    from: i64,
+    until: i64,
+    offset: i32,
+}
+
+/// One thread's tables and, per zone, the span last looked up.
+#[derive(Default)]
+struct Cache {
+    chunks: HashMap<(Tz, i64), Chunk>,
+    last: Vec<Span>,
+}
+
+thread_local! {
+    static CACHE: RefCell<Cache> = RefCell::new(Cache::default());
+}
+
+/// chrono-tz's own answer: the offset of `tz` at UTC second `secs`, in seconds east of UTC.
+fn chrono_offset(tz: Tz, secs: i64) -> i32 {
+    let Some(t) = DateTime::from_timestamp(secs, 0) else {
+        unreachable!("only seconds within REACH are read, and chrono holds them all")
+    };
+    tz.offset_from_utc_datetime(&t.naive_utc())
+        .fix()
+        .local_minus_utc()
+}
+
+impl Chunk {
+    /// Reads chrono-tz over chunk `index` of `tz` (seconds `index * CHUNK ..`).
+    fn build(tz: Tz, index: i64) -> Chunk {
+        let start = index * CHUNK;
+        let last = start + CHUNK - 1;
+        let first = chrono_offset(tz, start);
+        let mut changes = Vec::new();
+        let (mut at, mut offset) = (start, first);
+        while at < last {
+            let next = (at + STEP).min(last);
+            let reading = chrono_offset(tz, next);
+            // Each pass finds the first change after `at`; a second change before `next`
+            // (none in chrono-tz's tables) is found by the pass after it.
+            while reading != offset {
+                let (mut same, mut other) = (at, next);
+                while other - same > 1 {
+                    let mid = same + (other - same) / 2;
+                    if chrono_offset(tz, mid) == offset {
+                        same = mid;
+                    } else {
+                        other = mid;
+                    }
+                }
+                offset = chrono_offset(tz, other);
+                changes.push((other, offset));
+                at = other;
+            }
+            at = next;
+        }
+        Chunk { first, changes }
+    }
+}
+
+impl Cache {
+    /// The span of constant offset holding UTC second `t` (cut at chunk borders).
+    fn span(&mut self, tz: Tz, t: i64) -> Span {
+        if let Some(s) = self.last.iter().find(|s| s.tz == tz)
+            && s.from <= t
+            && t < s.until
+        {
+            return *s;
+        }
+        let index = t.div_euclid(CHUNK);
+        if self.chunks.len() >= MAX_CHUNKS {
+            self.chunks.clear();
+        }
+        let chunk = self
+            .chunks
+            .entry((tz, index))
+            .or_insert_with(|| Chunk::build(tz, index));
+        let start = index * CHUNK;
+        let i = chunk.changes.partition_point(|&(at, _)| at <= t);
+        let (from, offset) = match i {
+            0 => (start, chunk.first),
+            _ => chunk.changes[i - 1],
+        };
+        let until = chunk.changes.get(i).map_or(start + CHUNK, |&(at, _)| at);
+        let span = Span {
+            tz,
+            from,
+            until,
+            offset,
+        };
+        match self.last.iter_mut().find(|s| s.tz == tz) {
+            Some(s) => *s = span,
+            None => self.last.push(span),
+        }
+        span
+    }
+}
+
+fn within_reach(secs: i64) -> bool {
+    (-REACH..REACH).contains(&secs)
+}
+
+/// The offset of `tz` at UTC second `secs`, in seconds east of UTC (chrono-tz's
+/// `offset_from_utc_datetime`).
+pub fn offset_at(tz: Tz, secs: i64) -> i32 {
+    if !within_reach(secs) {
+        return match DateTime::from_timestamp(secs, 0) {
+            Some(t) => tz.offset_from_utc_datetime(&t.naive_utc()).fix(),
+            None => tz.offset_from_utc_datetime(&NaiveDateTime::MAX).fix(),
+        }
+        .local_minus_utc();
+    }
+    CACHE.with_borrow_mut(|cache| cache.span(tz, secs).offset)
+}
+
+/// The date on `tz`'s wall clock at instant `t`: `t.with_timezone(&tz).date_naive()`.
+pub fn local_date(t: Ts, tz: Tz) -> NaiveDate {
+    let secs = t.timestamp();
+    if !within_reach(secs) {
+        return t.with_timezone(&tz).date_naive();
+    }
+    let days = (secs + i64::from(offset_at(tz, secs))).div_euclid(DAY) + EPOCH_DAYS_FROM_CE;
+    i32::try_from(days)
+        .ok()
+        .and_then(NaiveDate::from_num_days_from_ce_opt)
+        .unwrap_or_else(|| unreachable!("a date within REACH fits chrono's dates"))
+}
+
+/// The instants whose wall clock in `tz` reads `local`, as chrono-tz's
+/// `from_local_datetime` gives them: one, two in a repeated hour (earliest first), or none in
+/// a skipped one.
+pub fn from_local(tz: Tz, local: &NaiveDateTime) -> LocalResult<Ts> {
+    let l = local.and_utc().timestamp();
+    if !within_reach(l - 2 * DAY) || !within_reach(l + 2 * DAY) {
+        return tz.from_local_datetime(local).map(|t| t.to_utc());
+    }
+    let at = |offset: i32| local.and_utc() - Duration::seconds(offset.into());
+    CACHE.with_borrow_mut(|cache| {
+        let span = cache.span(tz, l);
+        if span.from <= l - DAY && l + DAY < span.until {
+            return LocalResult::Single(at(span.offset));
+        }
+        // An instant t reads `local` when t + offset(t) == l, and lies within a day of l:
+        // each span of that stretch offers one candidate, l - its offset.
+        let mut found = Vec::with_capacity(2);
+        let mut t = l - DAY;
+        while t <= l + DAY {
+            let s = cache.span(tz, t);
+            let candidate = l - i64::from(s.offset);
+            if s.from <= candidate && candidate < s.until {
+                found.push(s.offset);
+            }
+            t = s.until;
+        }
+        match found[..] {
+            [] => LocalResult::None,
+            [one] => LocalResult::Single(at(one)),
+            [earlier, later] => LocalResult::Ambiguous(at(earlier), at(later)),
+            _ => tz.from_local_datetime(local).map(|t| t.to_utc()),
+        }
+    })
+}
