@@ -82,15 +82,16 @@ impl Week {
 
 /// Local midnight of `d` as an instant; a midnight inside a DST gap maps to the gap's end.
 pub fn local_midnight(d: NaiveDate, tz: Tz) -> Ts {
-    let naive = d.and_hms_opt(0, 0, 0).expect("midnight exists");
-    let mut probe = naive;
-    loop {
-        match zone::from_local(tz, &probe) {
-            chrono::LocalResult::Single(t) => return t,
-            chrono::LocalResult::Ambiguous(a, _) => return a,
-            chrono::LocalResult::None => probe += chrono::Duration::minutes(1),
+    let midnight = zone::midnight_secs(d);
+    // A midnight in a gap: the first whole minute after it that exists.
+    let mut probe = midnight;
+    let secs = loop {
+        match zone::local_to_utc(tz, probe) {
+            chrono::LocalResult::Single(t) | chrono::LocalResult::Ambiguous(t, _) => break t,
+            chrono::LocalResult::None => probe += 60,
         }
-    }
+    };
+    Ts::from_timestamp(secs, 0).expect("a week's Monday is within chrono's dates")
 }
 
 impl fmt::Display for Week {

@@ -37,19 +37,18 @@ impl Calendar {
         } else {
             (date, secs)
         };
-        let local = date.and_time(NaiveTime::from_num_seconds_from_midnight_opt(secs, 0)?);
-        let mapped = match zone::from_local(self.tz, &local) {
+        let wall = zone::midnight_secs(date) + i64::from(secs);
+        let mapped = match zone::local_to_utc(self.tz, wall) {
             LocalResult::Single(t) => Mapped {
-                ms: t.timestamp_millis(),
+                ms: t * 1000,
                 single: true,
             },
             LocalResult::Ambiguous(earliest, latest) => {
                 // An end at the very first repeated second closes before the clock goes back:
                 // `00:00-01:00` is one hour, not two, when 01:00-02:00 repeats.
                 let inside_repeat = || {
-                    let before = local - chrono::Duration::seconds(1);
                     matches!(
-                        zone::from_local(self.tz, &before),
+                        zone::local_to_utc(self.tz, wall - 1),
                         LocalResult::Ambiguous(..)
                     )
                 };
@@ -58,14 +57,17 @@ impl Calendar {
                     _ => earliest,
                 };
                 Mapped {
-                    ms: t.timestamp_millis(),
+                    ms: t * 1000,
                     single: false,
                 }
             }
-            LocalResult::None => Mapped {
-                ms: self.gap_end_ms(&local),
-                single: false,
-            },
+            LocalResult::None => {
+                let local = date.and_time(NaiveTime::from_num_seconds_from_midnight_opt(secs, 0)?);
+                Mapped {
+                    ms: self.gap_end_ms(&local),
+                    single: false,
+                }
+            }
         };
         Some(mapped)
     }

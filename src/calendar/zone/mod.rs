@@ -20,9 +20,10 @@
 mod tests;
 
 use std::cell::RefCell;
-use std::collections::HashMap;
 
-use chrono::{DateTime, Duration, LocalResult, NaiveDate, NaiveDateTime, Offset, TimeZone};
+use chrono::{
+    DateTime, Datelike, Duration, LocalResult, NaiveDate, NaiveDateTime, Offset, TimeZone,
+};
 use chrono_tz::Tz;
 
 use crate::model::Ts;
@@ -35,10 +36,12 @@ const STEP: i64 = CHUNK / 256;
 /// a wall-clock time reads lies within a day of that time taken as UTC.
 const DAY: i64 = 86_400;
 /// Instants within this many seconds of 1970 (about 190,000 years) use the tables; anything
-/// further is answered by chrono-tz, so a table never reads outside chrono's dates.
+/// further is answered by chrono-tz, so a table never reads outside chrono's dates (a
+/// conversion reads up to two days either side).
 const REACH: i64 = 6_000_000_000_000;
-/// Tables one thread keeps before it starts afresh (about 550 years of one zone).
-const MAX_CHUNKS: usize = 4096;
+/// Tables one thread keeps before it starts afresh (about 34 years of one zone; a lookup
+/// that misses its span searches them in order).
+const MAX_CHUNKS: usize = 256;
 /// 1970-01-01 counted in days from 0001-01-01 as day 1, as chrono counts.
 const EPOCH_DAYS_FROM_CE: i64 = 719_163;
 
@@ -60,14 +63,22 @@ struct Span {
 }
 
 /// One thread's tables and, per zone, the span last looked up.
-#[derive(Default)]
 struct Cache {
-    chunks: HashMap<(Tz, i64), Chunk>,
+    /// ((zone, chunk index), its table); a report reads a few dozen.
+    chunks: Vec<((Tz, i64), Chunk)>,
     last: Vec<Span>,
+    /// The local date last computed, as days since 1970-01-01.
+    last_date: (i64, NaiveDate),
 }
 
 thread_local! {
-    static CACHE: RefCell<Cache> = RefCell::new(Cache::default());
+    static CACHE: RefCell<Cache> = const {
+        RefCell::new(Cache {
+            chunks: Vec::new(),
+            last: Vec::new(),
+            last_date: (0, NaiveDate::from_ymd_opt(1970, 1, 1).expect("a valid date")),
+        })
+    };
 }
 
 /// chrono-tz's own answer: the offset of `tz` at UTC second `secs`, in seconds east of UTC.
@@ -123,13 +134,17 @@ impl Cache {
             return *s;
         }
         let index = t.div_euclid(CHUNK);
-        if self.chunks.len() >= MAX_CHUNKS {
-            self.chunks.clear();
-        }
-        let chunk = self
-            .chunks
-            .entry((tz, index))
-            .or_insert_with(|| Chunk::build(tz, index));
+        let at = match self.chunks.iter().position(|(key, _)| *key == (tz, index)) {
+            Some(at) => at,
+            None => {
+                if self.chunks.len() >= MAX_CHUNKS {
+                    self.chunks.clear();
+                }
+                self.chunks.push(((tz, index), Chunk::build(tz, index)));
+                self.chunks.len() - 1
+            }
+        };
+        let chunk = &self.chunks[at].1;
         let start = index * CHUNK;
         let i = chunk.changes.partition_point(|&(at, _)| at <= t);
         let (from, offset) = match i {
@@ -174,11 +189,17 @@ pub fn local_date(t: Ts, tz: Tz) -> NaiveDate {
     if !within_reach(secs) {
         return t.with_timezone(&tz).date_naive();
     }
-    let days = (secs + i64::from(offset_at(tz, secs))).div_euclid(DAY) + EPOCH_DAYS_FROM_CE;
-    i32::try_from(days)
-        .ok()
-        .and_then(NaiveDate::from_num_days_from_ce_opt)
-        .unwrap_or_else(|| unreachable!("a date within REACH fits chrono's dates"))
+    CACHE.with_borrow_mut(|cache| {
+        let days = (secs + i64::from(cache.span(tz, secs).offset)).div_euclid(DAY);
+        if cache.last_date.0 != days {
+            let date = i32::try_from(days + EPOCH_DAYS_FROM_CE)
+                .ok()
+                .and_then(NaiveDate::from_num_days_from_ce_opt)
+                .unwrap_or_else(|| unreachable!("a date within REACH fits chrono's dates"));
+            cache.last_date = (days, date);
+        }
+        cache.last_date.1
+    })
 }
 
 /// The instants whose wall clock in `tz` reads `local`, as chrono-tz's
@@ -186,32 +207,56 @@ pub fn local_date(t: Ts, tz: Tz) -> NaiveDate {
 /// a skipped one.
 pub fn from_local(tz: Tz, local: &NaiveDateTime) -> LocalResult<Ts> {
     let l = local.and_utc().timestamp();
-    if !within_reach(l - 2 * DAY) || !within_reach(l + 2 * DAY) {
+    if !within_reach(l) {
         return tz.from_local_datetime(local).map(|t| t.to_utc());
     }
-    let at = |offset: i32| local.and_utc() - Duration::seconds(offset.into());
+    local_to_utc(tz, l).map(|t| local.and_utc() - Duration::seconds(l - t))
+}
+
+/// [`from_local`] in whole seconds: the UTC seconds since 1970 whose wall clock in `tz`
+/// reads `local`, a wall-clock time counted in seconds from 1970-01-01 00:00 on that clock
+/// (see [`midnight_secs`]).
+pub fn local_to_utc(tz: Tz, local: i64) -> LocalResult<i64> {
+    if !within_reach(local) {
+        let Some(wall) = DateTime::from_timestamp(local, 0) else {
+            return LocalResult::None;
+        };
+        return tz
+            .from_local_datetime(&wall.naive_utc())
+            .map(|t| t.timestamp());
+    }
     CACHE.with_borrow_mut(|cache| {
-        let span = cache.span(tz, l);
-        if span.from <= l - DAY && l + DAY < span.until {
-            return LocalResult::Single(at(span.offset));
+        let span = cache.span(tz, local);
+        if span.from <= local - DAY && local + DAY < span.until {
+            return LocalResult::Single(local - i64::from(span.offset));
         }
-        // An instant t reads `local` when t + offset(t) == l, and lies within a day of l:
-        // each span of that stretch offers one candidate, l - its offset.
+        // An instant t reads `local` when t + offset(t) == local, and lies within a day of
+        // it: each span of that stretch offers one candidate, local - its offset.
         let mut found = Vec::with_capacity(2);
-        let mut t = l - DAY;
-        while t <= l + DAY {
+        let mut t = local - DAY;
+        while t <= local + DAY {
             let s = cache.span(tz, t);
-            let candidate = l - i64::from(s.offset);
+            let candidate = local - i64::from(s.offset);
             if s.from <= candidate && candidate < s.until {
-                found.push(s.offset);
+                found.push(candidate);
             }
             t = s.until;
         }
         match found[..] {
             [] => LocalResult::None,
-            [one] => LocalResult::Single(at(one)),
-            [earlier, later] => LocalResult::Ambiguous(at(earlier), at(later)),
-            _ => tz.from_local_datetime(local).map(|t| t.to_utc()),
+            [one] => LocalResult::Single(one),
+            [earlier, later] => LocalResult::Ambiguous(earlier, later),
+            _ => {
+                let wall = DateTime::from_timestamp(local, 0).map(|t| t.naive_utc());
+                wall.map_or(LocalResult::None, |wall| {
+                    tz.from_local_datetime(&wall).map(|t| t.timestamp())
+                })
+            }
         }
     })
+}
+
+/// Midnight of `date` as a wall-clock time in seconds, as [`local_to_utc`] takes it.
+pub fn midnight_secs(date: NaiveDate) -> i64 {
+    (i64::from(date.num_days_from_ce()) - EPOCH_DAYS_FROM_CE) * DAY
 }

@@ -6,7 +6,7 @@ use chrono::{DateTime, LocalResult, NaiveDate, NaiveDateTime, Offset, TimeZone};
 use chrono_tz::{TZ_VARIANTS, Tz};
 use proptest::prelude::*;
 
-use super::{from_local, local_date, offset_at};
+use super::{from_local, local_date, local_to_utc, midnight_secs, offset_at};
 use crate::model::{Ts, parse_ts};
 
 fn chrono_from_local(tz: Tz, local: &NaiveDateTime) -> LocalResult<Ts> {
@@ -175,6 +175,32 @@ fn dst_edges_worked_by_hand() {
     assert_eq!(
         local_date(utc("2011-12-30T10:00:00Z"), apia),
         day(2011, 12, 31)
+    );
+}
+
+#[test]
+fn whole_seconds_read_the_same_instants() {
+    let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+    assert_eq!(midnight_secs(day(1970, 1, 1)), 0);
+    assert_eq!(midnight_secs(day(2026, 11, 23)), 1_795_392_000);
+    assert_eq!(midnight_secs(day(1900, 1, 1)), -2_208_988_800);
+    let london = Tz::Europe__London;
+    // 2026-10-25 01:30 on the clock, twice: 00:30Z and 01:30Z.
+    let wall = midnight_secs(day(2026, 10, 25)) + 5400;
+    assert_eq!(
+        local_to_utc(london, wall),
+        LocalResult::Ambiguous(
+            utc("2026-10-25T00:30:00Z").timestamp(),
+            utc("2026-10-25T01:30:00Z").timestamp()
+        )
+    );
+    assert_eq!(
+        local_to_utc(london, midnight_secs(day(2026, 3, 29)) + 5400),
+        LocalResult::None
+    );
+    assert_eq!(
+        local_to_utc(Tz::Asia__Kathmandu, midnight_secs(day(2026, 11, 23))),
+        LocalResult::Single(utc("2026-11-22T18:15:00Z").timestamp())
     );
 }
 
