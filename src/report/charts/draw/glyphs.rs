@@ -46,7 +46,7 @@ impl<'a> CachedText<'a> {
 struct Glyph {
     id: GlyphId,
     advance: f32,
-    /// (x, y, coverage) in the order ab_glyph yields them.
+    /// (x, y, coverage) in the order ab_glyph yields them, those of no coverage left out.
     pixels: Vec<(i32, i32, f32)>,
 }
 
@@ -73,7 +73,13 @@ impl Glyph {
         if let Some(q) = font.outline_glyph(font.scaled_glyph(c)) {
             let rect = q.px_bounds();
             let y_shift = ((size as f32) / 2.0 + rect.min.y) as i32;
-            q.draw(|x, y, a| pixels.push((x as i32, y as i32 + y_shift, a)));
+            // A pixel of no coverage leaves the bitmap as it is (its alpha is 0), so it is
+            // not kept; see `draw_text`.
+            q.draw(|x, y, a| {
+                if a > 0.0 {
+                    pixels.push((x as i32, y as i32 + y_shift, a));
+                }
+            });
         }
         Glyph {
             id,
@@ -183,6 +189,11 @@ impl DrawingBackend for CachedText<'_> {
         let color = style.color();
         if color.alpha == 0.0 {
             return Ok(());
+        }
+        // Dropping the glyphs' uncovered pixels is exact only for a colour whose alpha is a
+        // plain positive number: the bitmap then skips them (alpha <= 0) untouched.
+        if !(color.alpha.is_finite() && color.alpha > 0.0) {
+            return self.inner.draw_text(text, style, pos);
         }
         let ((min_x, min_y), (max_x, max_y)) = style
             .layout_box(text)
