@@ -2,8 +2,9 @@
 //! dates and business calendars convert millions of instants between UTC and a team's wall
 //! clock per report; chrono-tz answers each by a binary search over the zone's whole history
 //! (hundreds of spans). This module learns the zone's offset changes once per thread, about
-//! 48 days at a time, from chrono-tz itself, and then answers from the span of constant offset
-//! the last conversion fell in. The answers are chrono-tz's: same offset, same local date, and
+//! 48 days at a time over the years the conversions reach, from chrono-tz itself, and then
+//! answers from the span of constant offset the last conversion fell in, or by a search over
+//! the few changes of those years. The answers are chrono-tz's: same offset, same local date, and
 //! the same single, repeated (fold) or missing (gap) instants for a local time.
 //!
 //! # How changes are found
@@ -39,34 +40,38 @@ const DAY: i64 = 86_400;
 /// further is answered by chrono-tz, so a table never reads outside chrono's dates (a
 /// conversion reads up to two days either side).
 const REACH: i64 = 6_000_000_000_000;
-/// Tables one thread keeps before it starts afresh (about 34 years of one zone; a lookup
-/// that misses its span searches them in order).
-const MAX_CHUNKS: usize = 256;
+/// Chunks one zone's table spans at most (about 68 years); a lookup further away starts
+/// the table afresh there.
+const MAX_CHUNKS: i64 = 512;
+/// Zones one thread keeps tables of.
+const MAX_ZONES: usize = 16;
 /// 1970-01-01 counted in days from 0001-01-01 as day 1, as chrono counts.
 const EPOCH_DAYS_FROM_CE: i64 = 719_163;
 
-/// The offset changes of one zone within one chunk of UTC time.
-struct Chunk {
-    /// The offset at the chunk's first second.
-    first: i32,
-    /// (the second a new offset starts, that offset), ascending.
-    changes: Vec<(i64, i32)>,
-}
-
-/// The UTC seconds `[from, until)` during which `tz` keeps the offset `offset`.
+/// The UTC seconds `[from, until)` during which a zone keeps the offset `offset`.
 #[derive(Debug, Clone, Copy)]
 struct Span {
-    tz: Tz,
     from: i64,
     until: i64,
     offset: i32,
 }
 
-/// One thread's tables and, per zone, the span last looked up.
+/// One zone's offset changes over consecutive chunks `[lo, hi)`, read from chrono-tz.
+struct Table {
+    tz: Tz,
+    lo: i64,
+    hi: i64,
+    /// The offset at the first second of chunk `lo`.
+    first: i32,
+    /// (the second a new offset starts, that offset), ascending.
+    changes: Vec<(i64, i32)>,
+    /// The span last looked up.
+    last: Span,
+}
+
+/// One thread's tables, one per zone met.
 struct Cache {
-    /// ((zone, chunk index), its table); a report reads a few dozen.
-    chunks: Vec<((Tz, i64), Chunk)>,
-    last: Vec<Span>,
+    tables: Vec<Table>,
     /// The local date last computed, as days since 1970-01-01.
     last_date: (i64, NaiveDate),
 }
@@ -74,8 +79,7 @@ struct Cache {
 thread_local! {
     static CACHE: RefCell<Cache> = const {
         RefCell::new(Cache {
-            chunks: Vec::new(),
-            last: Vec::new(),
+            tables: Vec::new(),
             last_date: (0, NaiveDate::from_ymd_opt(1970, 1, 1).expect("a valid date")),
         })
     };
@@ -91,78 +95,120 @@ fn chrono_offset(tz: Tz, secs: i64) -> i32 {
         .local_minus_utc()
 }
 
-impl Chunk {
-    /// Reads chrono-tz over chunk `index` of `tz` (seconds `index * CHUNK ..`).
-    fn build(tz: Tz, index: i64) -> Chunk {
-        let start = index * CHUNK;
-        let last = start + CHUNK - 1;
-        let first = chrono_offset(tz, start);
-        let mut changes = Vec::new();
-        let (mut at, mut offset) = (start, first);
-        while at < last {
-            let next = (at + STEP).min(last);
-            let reading = chrono_offset(tz, next);
-            // Each pass finds the first change after `at`; a second change before `next`
-            // (none in chrono-tz's tables) is found by the pass after it.
-            while reading != offset {
-                let (mut same, mut other) = (at, next);
-                while other - same > 1 {
-                    let mid = same + (other - same) / 2;
-                    if chrono_offset(tz, mid) == offset {
-                        same = mid;
-                    } else {
-                        other = mid;
-                    }
+/// Reads chrono-tz over chunk `index` of `tz` (seconds `index * CHUNK ..`): the offset at
+/// its first second and the changes within it.
+fn read_chunk(tz: Tz, index: i64) -> (i32, Vec<(i64, i32)>) {
+    let start = index * CHUNK;
+    let last = start + CHUNK - 1;
+    let first = chrono_offset(tz, start);
+    let mut changes = Vec::new();
+    let (mut at, mut offset) = (start, first);
+    while at < last {
+        let next = (at + STEP).min(last);
+        let reading = chrono_offset(tz, next);
+        // Each pass finds the first change after `at`; a second change before `next`
+        // (none in chrono-tz's tables) is found by the pass after it.
+        while reading != offset {
+            let (mut same, mut other) = (at, next);
+            while other - same > 1 {
+                let mid = same + (other - same) / 2;
+                if chrono_offset(tz, mid) == offset {
+                    same = mid;
+                } else {
+                    other = mid;
                 }
-                offset = chrono_offset(tz, other);
-                changes.push((other, offset));
-                at = other;
             }
-            at = next;
+            offset = chrono_offset(tz, other);
+            changes.push((other, offset));
+            at = other;
         }
-        Chunk { first, changes }
+        at = next;
     }
+    (first, changes)
 }
 
-impl Cache {
-    /// The span of constant offset holding UTC second `t` (cut at chunk borders).
-    fn span(&mut self, tz: Tz, t: i64) -> Span {
-        if let Some(s) = self.last.iter().find(|s| s.tz == tz)
-            && s.from <= t
-            && t < s.until
-        {
-            return *s;
+impl Table {
+    fn new(tz: Tz, index: i64) -> Table {
+        let (first, changes) = read_chunk(tz, index);
+        Table {
+            tz,
+            lo: index,
+            hi: index + 1,
+            first,
+            changes,
+            last: Span {
+                from: 0,
+                until: 0,
+                offset: 0,
+            },
+        }
+    }
+
+    /// Reads chunks until `index` is among them.
+    fn extend_to(&mut self, index: i64) {
+        while self.hi <= index {
+            let (first, changes) = read_chunk(self.tz, self.hi);
+            let before = self.changes.last().map_or(self.first, |&(_, o)| o);
+            if first != before {
+                self.changes.push((self.hi * CHUNK, first));
+            }
+            self.changes.extend(changes);
+            self.hi += 1;
+        }
+        while self.lo > index {
+            self.lo -= 1;
+            let (first, mut changes) = read_chunk(self.tz, self.lo);
+            let after = changes.last().map_or(first, |&(_, o)| o);
+            if after != self.first {
+                changes.push(((self.lo + 1) * CHUNK, self.first));
+            }
+            changes.append(&mut self.changes);
+            self.changes = changes;
+            self.first = first;
+        }
+    }
+
+    /// The span of constant offset holding UTC second `t`, cut at the chunks read.
+    fn span(&mut self, t: i64) -> Span {
+        if self.last.from <= t && t < self.last.until {
+            return self.last;
         }
         let index = t.div_euclid(CHUNK);
-        let at = match self.chunks.iter().position(|(key, _)| *key == (tz, index)) {
-            Some(at) => at,
-            None => {
-                if self.chunks.len() >= MAX_CHUNKS {
-                    self.chunks.clear();
-                }
-                self.chunks.push(((tz, index), Chunk::build(tz, index)));
-                self.chunks.len() - 1
-            }
-        };
-        let chunk = &self.chunks[at].1;
-        let start = index * CHUNK;
-        let i = chunk.changes.partition_point(|&(at, _)| at <= t);
+        if self.lo.min(index) + MAX_CHUNKS <= self.hi.max(index + 1) {
+            *self = Table::new(self.tz, index);
+        } else {
+            self.extend_to(index);
+        }
+        let i = self.changes.partition_point(|&(at, _)| at <= t);
         let (from, offset) = match i {
-            0 => (start, chunk.first),
-            _ => chunk.changes[i - 1],
+            0 => (self.lo * CHUNK, self.first),
+            _ => self.changes[i - 1],
         };
-        let until = chunk.changes.get(i).map_or(start + CHUNK, |&(at, _)| at);
-        let span = Span {
-            tz,
+        let until = self.changes.get(i).map_or(self.hi * CHUNK, |&(at, _)| at);
+        self.last = Span {
             from,
             until,
             offset,
         };
-        match self.last.iter_mut().find(|s| s.tz == tz) {
-            Some(s) => *s = span,
-            None => self.last.push(span),
-        }
-        span
+        self.last
+    }
+}
+
+impl Cache {
+    /// The span of constant offset of `tz` holding UTC second `t`.
+    fn span(&mut self, tz: Tz, t: i64) -> Span {
+        let at = match self.tables.iter().position(|table| table.tz == tz) {
+            Some(at) => at,
+            None => {
+                // A report meets one or two zones; a test that tours them all starts afresh.
+                if self.tables.len() >= MAX_ZONES {
+                    self.tables.clear();
+                }
+                self.tables.push(Table::new(tz, t.div_euclid(CHUNK)));
+                self.tables.len() - 1
+            }
+        };
+        self.tables[at].span(t)
     }
 }
 
@@ -237,7 +283,9 @@ pub fn local_to_utc(tz: Tz, local: i64) -> LocalResult<i64> {
         while t <= local + DAY {
             let s = cache.span(tz, t);
             let candidate = local - i64::from(s.offset);
-            if s.from <= candidate && candidate < s.until {
+            // From `t` on only: a span read again after the table grew may reach back over
+            // the stretch already looked at.
+            if s.from.max(t) <= candidate && candidate < s.until {
                 found.push(candidate);
             }
             t = s.until;

@@ -80,6 +80,33 @@ fn every_quarter_hour_matches_chrono_tz() {
 }
 
 #[test]
+fn walking_back_in_time_matches_chrono_tz() {
+    // Lookups that go back in time make the table read earlier chunks and join them on.
+    for tz in [
+        Tz::Europe__London,
+        Tz::Australia__Lord_Howe,
+        Tz::America__Sao_Paulo,
+    ] {
+        let mut secs = year_start(2030) - 1;
+        while secs > year_start(2012) {
+            let t = DateTime::from_timestamp(secs, 0).unwrap();
+            assert_eq!(
+                local_date(t, tz),
+                t.with_timezone(&tz).date_naive(),
+                "{tz} {t}"
+            );
+            let wall = t.naive_utc();
+            assert_eq!(
+                from_local(tz, &wall),
+                chrono_from_local(tz, &wall),
+                "{tz} {wall}"
+            );
+            secs -= 6_301;
+        }
+    }
+}
+
+#[test]
 fn odd_second_offsets_before_standard_time_match_chrono_tz() {
     // Local mean times of the 19th century have offsets in odd seconds (Amsterdam +00:19:32
     // to 1937, Dublin -00:25:21 to 1916): stepping by a prime meets them at odd seconds.
