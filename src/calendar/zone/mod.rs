@@ -169,10 +169,19 @@ impl Table {
     }
 
     /// The span of constant offset holding UTC second `t`, cut at the chunks read.
+    #[inline]
     fn span(&mut self, t: i64) -> Span {
         if self.last.from <= t && t < self.last.until {
             return self.last;
         }
+        self.look_up(t)
+    }
+
+    /// [`Table::span`] outside the last span: kept out of line so that the common case
+    /// stays a comparison.
+    #[cold]
+    #[inline(never)]
+    fn look_up(&mut self, t: i64) -> Span {
         let index = t.div_euclid(CHUNK);
         if self.lo.min(index) + MAX_CHUNKS <= self.hi.max(index + 1) {
             *self = Table::new(self.tz, index);
@@ -196,19 +205,25 @@ impl Table {
 
 impl Cache {
     /// The span of constant offset of `tz` holding UTC second `t`.
+    #[inline]
     fn span(&mut self, tz: Tz, t: i64) -> Span {
         let at = match self.tables.iter().position(|table| table.tz == tz) {
             Some(at) => at,
-            None => {
-                // A report meets one or two zones; a test that tours them all starts afresh.
-                if self.tables.len() >= MAX_ZONES {
-                    self.tables.clear();
-                }
-                self.tables.push(Table::new(tz, t.div_euclid(CHUNK)));
-                self.tables.len() - 1
-            }
+            None => self.add(tz, t),
         };
         self.tables[at].span(t)
+    }
+
+    /// Starts the table of a zone not met before, at UTC second `t`; its index.
+    #[cold]
+    #[inline(never)]
+    fn add(&mut self, tz: Tz, t: i64) -> usize {
+        // A report meets one or two zones; a test that tours them all starts afresh.
+        if self.tables.len() >= MAX_ZONES {
+            self.tables.clear();
+        }
+        self.tables.push(Table::new(tz, t.div_euclid(CHUNK)));
+        self.tables.len() - 1
     }
 }
 
