@@ -3,9 +3,10 @@
 //! clock per report; chrono-tz answers each by a binary search over the zone's whole history
 //! (hundreds of spans). This module learns the zone's offset changes once per thread, about
 //! 48 days at a time over the years the conversions reach, from chrono-tz itself, and then
-//! answers from the span of constant offset the last conversion fell in, or by a search over
-//! the few changes of those years. The answers are chrono-tz's: same offset, same local date, and
-//! the same single, repeated (fold) or missing (gap) instants for a local time.
+//! answers from the span of constant offset the last conversion fell in, or by a search
+//! over the few changes of those years. The answers are chrono-tz's: same offset, same
+//! local date, and the same single, repeated (fold) or missing (gap) instants for a local
+//! time.
 //!
 //! # How changes are found
 //!
