@@ -3,9 +3,10 @@
 use std::fmt;
 use std::str::FromStr;
 
-use chrono::{Datelike, NaiveDate, TimeZone, Weekday};
+use chrono::{Datelike, NaiveDate, Weekday};
 use chrono_tz::Tz;
 
+use crate::calendar::zone;
 use crate::error::shown;
 use crate::model::Ts;
 
@@ -42,7 +43,7 @@ pub struct Week {
 impl Week {
     /// The week containing instant `t` in zone `tz`.
     pub fn of(t: Ts, tz: Tz) -> Week {
-        Week::of_date(t.with_timezone(&tz).date_naive())
+        Week::of_date(zone::local_date(t, tz))
     }
 
     pub fn of_date(d: NaiveDate) -> Week {
@@ -81,15 +82,16 @@ impl Week {
 
 /// Local midnight of `d` as an instant; a midnight inside a DST gap maps to the gap's end.
 pub fn local_midnight(d: NaiveDate, tz: Tz) -> Ts {
-    let naive = d.and_hms_opt(0, 0, 0).expect("midnight exists");
-    let mut probe = naive;
-    loop {
-        match tz.from_local_datetime(&probe) {
-            chrono::LocalResult::Single(t) => return t.to_utc(),
-            chrono::LocalResult::Ambiguous(a, _) => return a.to_utc(),
-            chrono::LocalResult::None => probe += chrono::Duration::minutes(1),
+    let midnight = zone::midnight_secs(d);
+    // A midnight in a gap: the first whole minute after it that exists.
+    let mut probe = midnight;
+    let secs = loop {
+        match zone::local_to_utc(tz, probe) {
+            chrono::LocalResult::Single(t) | chrono::LocalResult::Ambiguous(t, _) => break t,
+            chrono::LocalResult::None => probe += 60,
         }
-    }
+    };
+    Ts::from_timestamp(secs, 0).expect("a week's Monday is within chrono's dates")
 }
 
 impl fmt::Display for Week {

@@ -5,7 +5,7 @@
 use chrono::{Datelike, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, Offset, TimeZone};
 use chrono_tz::GapInfo;
 
-use super::Calendar;
+use super::{Calendar, zone};
 
 const DAY_SECS: u32 = 86_400;
 const DAY_MS: i64 = 86_400_000;
@@ -37,19 +37,18 @@ impl Calendar {
         } else {
             (date, secs)
         };
-        let local = date.and_time(NaiveTime::from_num_seconds_from_midnight_opt(secs, 0)?);
-        let mapped = match self.tz.from_local_datetime(&local) {
+        let wall = zone::midnight_secs(date) + i64::from(secs);
+        let mapped = match zone::local_to_utc(self.tz, wall) {
             LocalResult::Single(t) => Mapped {
-                ms: t.timestamp_millis(),
+                ms: t * 1000,
                 single: true,
             },
             LocalResult::Ambiguous(earliest, latest) => {
                 // An end at the very first repeated second closes before the clock goes back:
                 // `00:00-01:00` is one hour, not two, when 01:00-02:00 repeats.
                 let inside_repeat = || {
-                    let before = local - chrono::Duration::seconds(1);
                     matches!(
-                        self.tz.from_local_datetime(&before),
+                        zone::local_to_utc(self.tz, wall - 1),
                         LocalResult::Ambiguous(..)
                     )
                 };
@@ -58,14 +57,17 @@ impl Calendar {
                     _ => earliest,
                 };
                 Mapped {
-                    ms: t.timestamp_millis(),
+                    ms: t * 1000,
                     single: false,
                 }
             }
-            LocalResult::None => Mapped {
-                ms: self.gap_end_ms(&local),
-                single: false,
-            },
+            LocalResult::None => {
+                let local = date.and_time(NaiveTime::from_num_seconds_from_midnight_opt(secs, 0)?);
+                Mapped {
+                    ms: self.gap_end_ms(&local),
+                    single: false,
+                }
+            }
         };
         Some(mapped)
     }
@@ -104,7 +106,7 @@ impl<'a> OpenIntervals<'a> {
         // A date's intervals lie between its own midnight and the next one (give or take a
         // repeated hour), so starting a date early is enough to see every interval reaching `from`.
         let first = chrono::DateTime::from_timestamp_millis(from)
-            .map(|t| t.with_timezone(&cal.tz).date_naive())
+            .map(|t| zone::local_date(t, cal.tz))
             .and_then(|d| d.pred_opt());
         let next = first.and_then(|d| Some((d, cal.local_instant(d, 0, Edge::Start)?)));
         OpenIntervals {

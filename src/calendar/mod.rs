@@ -36,13 +36,16 @@
 //! Work is proportional to the number of local dates spanned: one zone lookup per date, plus
 //! one per range on the rare dates whose length is not 24 h (a DST change). Nothing loops per
 //! second or minute. The per-date shortcut assumes no zone changes its offset twice within a
-//! single day, which holds for every zone of the tz database from 1900 to 2100.
+//! single day, which holds for every zone of the tz database from 1900 to 2100. Zone lookups
+//! go through [`zone`], which answers as chrono-tz does from the span of constant offset last
+//! used instead of searching the zone's whole history each time.
 
 mod day;
 #[cfg(test)]
 mod proptests;
 #[cfg(test)]
 mod tests;
+pub mod zone;
 
 use std::collections::BTreeSet;
 

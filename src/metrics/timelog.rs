@@ -14,6 +14,7 @@
 
 use std::collections::BTreeSet;
 
+use crate::calendar::zone;
 use crate::metrics::TicketCtx;
 use crate::metrics::columns::Col;
 use crate::metrics::tally::{Tally, Value, count, pct};
@@ -41,7 +42,7 @@ pub struct Logged {
 /// The staff worklogs of one ticket started by as-of, in the ticket's order.
 pub fn ticket_timelog(ctx: &TicketCtx, settings: &Settings, as_of: Ts) -> Vec<Logged> {
     let tz = settings.team.timezone;
-    let local_date = |t: Ts| t.with_timezone(&tz).date_naive();
+    let local_date = |t: Ts| zone::local_date(t, tz);
     ctx.ticket
         .worklogs
         .iter()

@@ -11,7 +11,10 @@ use super::{FONT, num};
 
 pub(super) type Drawn<DB> = Result<(), DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
 
+mod glyphs;
 mod sheet;
+
+pub use glyphs::CachedText;
 
 /// The pixel size of a chart over `weeks` weeks.
 pub fn size(chart: &Chart, weeks: usize) -> (u32, u32) {

@@ -198,7 +198,8 @@ fn png_of(chart: &Chart, weeks: &[String]) -> anyhow::Result<Vec<u8>> {
     let (w, h) = draw::size(chart, weeks.len());
     let mut rgb = vec![0u8; w as usize * h as usize * 3];
     {
-        let root = BitMapBackend::with_buffer(&mut rgb, (w, h)).into_drawing_area();
+        let backend = BitMapBackend::with_buffer(&mut rgb, (w, h));
+        let root = draw::CachedText::new(backend).into_drawing_area();
         draw::draw(chart, weeks, &root).map_err(|e| anyhow!("{e}"))?;
         root.present().map_err(|e| anyhow!("{e}"))?;
     }

@@ -1,0 +1,324 @@
+//! The PNG backend: plotters' bitmap backend, except that text is drawn from glyphs
+//! rasterised once per thread for each (font, size, character) instead of once per letter
+//! drawn. A report draws the same few dozen characters at four sizes on every one of its
+//! charts (week labels, axis numbers, titles), and rasterising them was a quarter of the
+//! drawing time.
+//!
+//! The pixels are plotters' own: plotters (0.3, with `ab_glyph`) rasterises each character
+//! at the origin and only then shifts it by the whole pixels its advance and kerning add up
+//! to, so a glyph's coverage depends on the font, the size and the character alone. Text is
+//! laid out here by the same steps in the same floating-point order, and every pixel goes
+//! to the bitmap's `draw_pixel` with the same colour, in the same order, as plotters'
+//! default `draw_text` sends it.
+//!
+//! The face is the one plotters draws with: the text styles of `draw` are all made as
+//! `(FONT, size).into_font()`, and plotters' `FontDesc::style` keeps the face a description
+//! was made with, so even `bold()` text is drawn in the regular face (its SVG says bold).
+//! The tests compare every pixel of every fixture chart with plotters' own drawing, so a
+//! style drawn in another face would fail them.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use ab_glyph::{Font, FontRef, GlyphId, PxScaleFont, ScaleFont};
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, VPos};
+use plotters_backend::{
+    BackendColor, BackendCoord, BackendStyle, BackendTextStyle, DrawingErrorKind,
+};
+
+use super::super::FONT;
+
+/// A bitmap backend whose text comes from cached glyphs; everything else is the bitmap's.
+pub struct CachedText<'a> {
+    inner: BitMapBackend<'a>,
+}
+
+impl<'a> CachedText<'a> {
+    /// Draws on `inner`.
+    pub fn new(inner: BitMapBackend<'a>) -> CachedText<'a> {
+        CachedText { inner }
+    }
+}
+
+/// One character at one size: its coverage, already lowered by plotters' baseline shift.
+struct Glyph {
+    id: GlyphId,
+    advance: f32,
+    /// (x, y, coverage) in the order ab_glyph yields them, those of no coverage left out.
+    pixels: Vec<(i32, i32, f32)>,
+}
+
+/// (size as bits, character).
+type Key = (u64, char);
+
+thread_local! {
+    static GLYPHS: RefCell<HashMap<Key, Glyph>> = RefCell::new(HashMap::new());
+}
+
+/// The regular face of the embedded font, as plotters registered it (`register_font`).
+fn regular() -> Option<&'static FontRef<'static>> {
+    static FONT_REF: OnceLock<Option<FontRef<'static>>> = OnceLock::new();
+    FONT_REF
+        .get_or_init(|| FontRef::try_from_slice(dejavu::sans::regular()).ok())
+        .as_ref()
+}
+
+impl Glyph {
+    /// Rasterises `c` as plotters' `FontDataInternal::draw` does.
+    fn raster(font: &PxScaleFont<&FontRef<'static>>, size: f64, c: char) -> Glyph {
+        let id = font.glyph_id(c);
+        let mut pixels = Vec::new();
+        if let Some(q) = font.outline_glyph(font.scaled_glyph(c)) {
+            let rect = q.px_bounds();
+            let y_shift = ((size as f32) / 2.0 + rect.min.y) as i32;
+            // A pixel of no coverage leaves the bitmap as it is (its alpha is 0), so it is
+            // not kept; see `draw_text`.
+            q.draw(|x, y, a| {
+                if a > 0.0 {
+                    pixels.push((x as i32, y as i32 + y_shift, a));
+                }
+            });
+        }
+        Glyph {
+            id,
+            advance: font.h_advance(id),
+            pixels,
+        }
+    }
+}
+
+impl DrawingBackend for CachedText<'_> {
+    type ErrorType = <BitMapBackend<'static> as DrawingBackend>::ErrorType;
+
+    fn get_size(&self) -> (u32, u32) {
+        self.inner.get_size()
+    }
+
+    fn ensure_prepared(&mut self) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+        self.inner.ensure_prepared()
+    }
+
+    fn present(&mut self) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+        self.inner.present()
+    }
+
+    fn draw_pixel(
+        &mut self,
+        point: BackendCoord,
+        color: BackendColor,
+    ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+        self.inner.draw_pixel(point, color)
+    }
+
+    fn draw_line<S: BackendStyle>(
+        &mut self,
+        from: BackendCoord,
+        to: BackendCoord,
+        style: &S,
+    ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+        self.inner.draw_line(from, to, style)
+    }
+
+    fn draw_rect<S: BackendStyle>(
+        &mut self,
+        upper_left: BackendCoord,
+        bottom_right: BackendCoord,
+        style: &S,
+        fill: bool,
+    ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+        self.inner.draw_rect(upper_left, bottom_right, style, fill)
+    }
+
+    fn draw_path<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(
+        &mut self,
+        path: I,
+        style: &S,
+    ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+        self.inner.draw_path(path, style)
+    }
+
+    fn draw_circle<S: BackendStyle>(
+        &mut self,
+        center: BackendCoord,
+        radius: u32,
+        style: &S,
+        fill: bool,
+    ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+        self.inner.draw_circle(center, radius, style, fill)
+    }
+
+    fn fill_polygon<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(
+        &mut self,
+        vert: I,
+        style: &S,
+    ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+        self.inner.fill_polygon(vert, style)
+    }
+
+    fn estimate_text_size<TStyle: BackendTextStyle>(
+        &self,
+        text: &str,
+        style: &TStyle,
+    ) -> Result<(u32, u32), DrawingErrorKind<Self::ErrorType>> {
+        self.inner.estimate_text_size(text, style)
+    }
+
+    fn blit_bitmap(
+        &mut self,
+        pos: BackendCoord,
+        size: (u32, u32),
+        src: &[u8],
+    ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+        self.inner.blit_bitmap(pos, size, src)
+    }
+
+    /// plotters' default `draw_text`, with the glyphs taken from the cache.
+    fn draw_text<TStyle: BackendTextStyle>(
+        &mut self,
+        text: &str,
+        style: &TStyle,
+        pos: BackendCoord,
+    ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+        // Another family would be another font: leave it to plotters.
+        let font = match regular() {
+            Some(font) if style.family().as_str() == FONT => font,
+            _ => return self.inner.draw_text(text, style, pos),
+        };
+        let color = style.color();
+        if color.alpha == 0.0 {
+            return Ok(());
+        }
+        // Dropping the glyphs' uncovered pixels is exact only for a colour whose alpha is a
+        // plain positive number: the bitmap then skips them (alpha <= 0) untouched.
+        if !(color.alpha.is_finite() && color.alpha > 0.0) {
+            return self.inner.draw_text(text, style, pos);
+        }
+        let ((min_x, min_y), (max_x, max_y)) = style
+            .layout_box(text)
+            .map_err(|e| DrawingErrorKind::FontError(Box::new(e)))?;
+        let (width, height) = (max_x - min_x, max_y - min_y);
+        let dx = match style.anchor().h_pos {
+            HPos::Left => 0,
+            HPos::Right => -width,
+            HPos::Center => -width / 2,
+        };
+        let dy = match style.anchor().v_pos {
+            VPos::Top => 0,
+            VPos::Center => -height / 2,
+            VPos::Bottom => -height,
+        };
+        let trans = style.transform();
+        let (w, h) = self.get_size();
+        let size = style.size();
+        let scaled = font.as_scaled(size as f32);
+        GLYPHS.with_borrow_mut(|glyphs| {
+            let mut x_shift = 0f32;
+            let mut prev: Option<GlyphId> = None;
+            for c in text.chars() {
+                let glyph = glyphs
+                    .entry((size.to_bits(), c))
+                    .or_insert_with(|| Glyph::raster(&scaled, size, c));
+                if let Some(p) = prev {
+                    x_shift += scaled.kern(p, glyph.id);
+                }
+                prev = Some(glyph.id);
+                let shift = x_shift as i32;
+                for &(x, y, a) in &glyph.pixels {
+                    let (x, y) = trans.transform(x + shift + dx - min_x, y + dy - min_y);
+                    let (x, y) = (pos.0 + x, pos.1 + y);
+                    if x >= 0 && x < w as i32 && y >= 0 && y < h as i32 {
+                        self.inner.draw_pixel((x, y), color.mix(f64::from(a)))?;
+                    }
+                }
+                x_shift += glyph.advance;
+            }
+            Ok(())
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use plotters::style::text_anchor::Pos;
+
+    use super::super::super::fixture::Fixture;
+    use super::super::super::{register_font, specs};
+    use super::super::{bold, draw, size, text};
+    use super::*;
+
+    /// The RGB pixels `paint` leaves on a white `w` x `h` bitmap, drawn through plotters'
+    /// own backend and through [`CachedText`].
+    fn both<F>(w: u32, h: u32, paint: F) -> (Vec<u8>, Vec<u8>)
+    where
+        F: Fn(&mut dyn FnMut(&str, TextStyle<'_>, (i32, i32))),
+    {
+        let mut plain = vec![255u8; (w * h * 3) as usize];
+        let mut cached = plain.clone();
+        {
+            let root = BitMapBackend::with_buffer(&mut plain, (w, h)).into_drawing_area();
+            paint(&mut |s, style, at| root.draw_text(s, &style, at).unwrap());
+            root.present().unwrap();
+        }
+        {
+            let backend = CachedText::new(BitMapBackend::with_buffer(&mut cached, (w, h)));
+            let root = backend.into_drawing_area();
+            paint(&mut |s, style, at| root.draw_text(s, &style, at).unwrap());
+            root.present().unwrap();
+        }
+        (plain, cached)
+    }
+
+    #[test]
+    fn text_is_drawn_pixel_for_pixel_as_plotters_draws_it() {
+        register_font().unwrap();
+        let (plain, cached) = both(420, 300, |put| {
+            // Kerned pairs, a character drawn twice at two sizes, overlapping strings,
+            // anchors, turned text, a colour with alpha, a character the font lacks, text
+            // running off the edge.
+            put("AVATAR To Wo 2026-W47", text(14.0), (5, 5));
+            put("AVATAR To Wo 2026-W47", bold(22.0), (5, 30));
+            put("Pyjama Ångström … 1,234.5", text(15.0), (5, 60));
+            put("overlapping", text(14.0), (7, 62));
+            let centred = text(16.0).pos(Pos::new(HPos::Center, VPos::Center));
+            put("centred text", centred, (210, 120));
+            let right = text(13.5).pos(Pos::new(HPos::Right, VPos::Bottom));
+            put("right-bottom", right, (415, 150));
+            let turned = text(15.0).transform(FontTransform::Rotate270);
+            put("turned axis title", turned, (20, 290));
+            let red = RGBColor(200, 30, 30).mix(0.4);
+            put("faint red", text(14.0).color(&red), (100, 200));
+            put("missing \u{10FFFF} glyph", text(14.0), (100, 230));
+            put("off the edge to the right", bold(22.0), (330, 270));
+        });
+        assert!(plain.iter().any(|&b| b != 255), "the text drew nothing");
+        assert!(plain == cached, "the cached glyphs changed pixels");
+    }
+
+    #[test]
+    fn every_fixture_chart_has_plotters_pixels() {
+        let f = Fixture::new();
+        let inputs = f.inputs();
+        let weeks: Vec<String> = inputs.weeks.iter().map(ToString::to_string).collect();
+        let charts = specs(&inputs).unwrap();
+        assert!(charts.len() >= 4);
+        for (name, chart) in &charts {
+            let (w, h) = size(chart, weeks.len());
+            let mut plain = vec![0u8; (w * h * 3) as usize];
+            let mut cached = plain.clone();
+            {
+                let root = BitMapBackend::with_buffer(&mut plain, (w, h)).into_drawing_area();
+                draw(chart, &weeks, &root).unwrap();
+                root.present().unwrap();
+            }
+            {
+                let backend = CachedText::new(BitMapBackend::with_buffer(&mut cached, (w, h)));
+                let root = backend.into_drawing_area();
+                draw(chart, &weeks, &root).unwrap();
+                root.present().unwrap();
+            }
+            assert!(plain == cached, "{name}: the cached glyphs changed pixels");
+        }
+    }
+}
