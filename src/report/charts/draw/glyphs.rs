@@ -50,8 +50,9 @@ struct Glyph {
     pixels: Vec<(i32, i32, f32)>,
 }
 
-/// (size as bits, character).
-type Key = (u64, char);
+/// (size as bits, glyph): characters the font lacks all draw its one missing-glyph box,
+/// kept once, so names in any script cannot grow the cache past the font's glyphs.
+type Key = (u64, GlyphId);
 
 thread_local! {
     static GLYPHS: RefCell<HashMap<Key, Glyph>> = RefCell::new(HashMap::new());
@@ -67,10 +68,10 @@ fn regular() -> Option<&'static FontRef<'static>> {
 
 impl Glyph {
     /// Rasterises `c` as plotters' `FontDataInternal::draw` does.
-    fn raster(font: &PxScaleFont<&FontRef<'static>>, size: f64, c: char) -> Glyph {
-        let id = font.glyph_id(c);
+    fn raster(font: &PxScaleFont<&FontRef<'static>>, size: f64, id: GlyphId) -> Glyph {
         let mut pixels = Vec::new();
-        if let Some(q) = font.outline_glyph(font.scaled_glyph(c)) {
+        // As `scaled_glyph` places a character's glyph: at the origin, at the font's scale.
+        if let Some(q) = font.outline_glyph(id.with_scale(font.scale())) {
             let rect = q.px_bounds();
             let y_shift = ((size as f32) / 2.0 + rect.min.y) as i32;
             // A pixel of no coverage leaves the bitmap as it is (its alpha is 0), so it is
@@ -217,9 +218,10 @@ impl DrawingBackend for CachedText<'_> {
             let mut x_shift = 0f32;
             let mut prev: Option<GlyphId> = None;
             for c in text.chars() {
+                let id = scaled.glyph_id(c);
                 let glyph = glyphs
-                    .entry((size.to_bits(), c))
-                    .or_insert_with(|| Glyph::raster(&scaled, size, c));
+                    .entry((size.to_bits(), id))
+                    .or_insert_with(|| Glyph::raster(&scaled, size, id));
                 if let Some(p) = prev {
                     x_shift += scaled.kern(p, glyph.id);
                 }
@@ -320,5 +322,26 @@ mod tests {
             }
             assert!(plain == cached, "{name}: the cached glyphs changed pixels");
         }
+    }
+
+    /// Names in a script the font lacks (Chinese display names from JIRA) draw its one
+    /// missing-glyph box, the same pixels as plotters, and cost the cache one entry per
+    /// size, not one per character.
+    #[test]
+    fn characters_the_font_lacks_share_one_cached_glyph() {
+        register_font().unwrap();
+        let name: String = ('\u{4E00}'..='\u{4FFF}').collect();
+        let entries = || GLYPHS.with_borrow(HashMap::len);
+        let before = entries();
+        let (plain, cached) = both(400, 60, |put| put(&name, text(13.0), (5, 5)));
+        assert!(plain == cached, "the cached glyphs changed pixels");
+        assert!(plain.iter().any(|&b| b != 255), "the boxes drew nothing");
+        // 512 characters, all missing: one new entry at most (this thread may have drawn
+        // the box at this size before).
+        assert!(
+            entries() - before <= 1,
+            "{} entries added",
+            entries() - before
+        );
     }
 }
