@@ -41,9 +41,12 @@ const DAY: i64 = 86_400;
 /// further is answered by chrono-tz, so a table never reads outside chrono's dates (a
 /// conversion reads up to two days either side).
 const REACH: i64 = 6_000_000_000_000;
-/// Chunks one zone's table spans at most (about 68 years); a lookup further away starts
-/// the table afresh there.
+/// Chunks one zone's table spans at most (about 68 years); a lookup further away uses the
+/// zone's other table, or starts one there.
 const MAX_CHUNKS: i64 = 512;
+/// Tables one thread keeps of one zone: two, so instants of two eras (a placeholder date
+/// of 1900 among tickets of 2026) each keep theirs instead of rebuilding one in turn.
+const TABLES_PER_ZONE: usize = 2;
 /// Zones one thread keeps tables of.
 const MAX_ZONES: usize = 16;
 /// 1970-01-01 counted in days from 0001-01-01 as day 1, as chrono counts.
@@ -70,7 +73,7 @@ struct Table {
     last: Span,
 }
 
-/// One thread's tables, one per zone met.
+/// One thread's tables, up to [`TABLES_PER_ZONE`] per zone met.
 struct Cache {
     tables: Vec<Table>,
     /// The local date last computed, as days since 1970-01-01.
@@ -145,6 +148,13 @@ impl Table {
         }
     }
 
+    /// Whether chunk `index` can join the table without it spanning more than
+    /// [`MAX_CHUNKS`].
+    #[inline]
+    fn reaches(&self, index: i64) -> bool {
+        self.lo.min(index) + MAX_CHUNKS > self.hi.max(index + 1)
+    }
+
     /// Reads chunks until `index` is among them.
     fn extend_to(&mut self, index: i64) {
         while self.hi <= index {
@@ -184,10 +194,10 @@ impl Table {
     #[inline(never)]
     fn look_up(&mut self, t: i64) -> Span {
         let index = t.div_euclid(CHUNK);
-        if self.lo.min(index) + MAX_CHUNKS <= self.hi.max(index + 1) {
-            *self = Table::new(self.tz, index);
-        } else {
+        if self.reaches(index) {
             self.extend_to(index);
+        } else {
+            *self = Table::new(self.tz, index);
         }
         let i = self.changes.partition_point(|&(at, _)| at <= t);
         let (from, offset) = match i {
@@ -208,22 +218,32 @@ impl Cache {
     /// The span of constant offset of `tz` holding UTC second `t`.
     #[inline]
     fn span(&mut self, tz: Tz, t: i64) -> Span {
-        let at = match self.tables.iter().position(|table| table.tz == tz) {
+        let index = t.div_euclid(CHUNK);
+        let at = match self
+            .tables
+            .iter()
+            .position(|table| table.tz == tz && table.reaches(index))
+        {
             Some(at) => at,
-            None => self.add(tz, t),
+            None => self.add(tz, index),
         };
         self.tables[at].span(t)
     }
 
-    /// Starts the table of a zone not met before, at UTC second `t`; its index.
+    /// Starts a table of `tz` at chunk `index`, which no table of it reaches; its index.
+    /// The zone's oldest table makes way when it has [`TABLES_PER_ZONE`].
     #[cold]
     #[inline(never)]
-    fn add(&mut self, tz: Tz, t: i64) -> usize {
+    fn add(&mut self, tz: Tz, index: i64) -> usize {
+        let mut own = self.tables.iter().enumerate().filter(|(_, t)| t.tz == tz);
+        if let (Some((oldest, _)), true) = (own.next(), own.count() + 1 >= TABLES_PER_ZONE) {
+            self.tables.remove(oldest);
+        }
         // A report meets one or two zones; a test that tours them all starts afresh.
         if self.tables.len() >= MAX_ZONES {
             self.tables.clear();
         }
-        self.tables.push(Table::new(tz, t.div_euclid(CHUNK)));
+        self.tables.push(Table::new(tz, index));
         self.tables.len() - 1
     }
 }

@@ -6,7 +6,7 @@ use chrono::{DateTime, LocalResult, NaiveDate, NaiveDateTime, Offset, TimeZone};
 use chrono_tz::{TZ_VARIANTS, Tz};
 use proptest::prelude::*;
 
-use super::{from_local, local_date, local_to_utc, midnight_secs, offset_at};
+use super::{CACHE, from_local, local_date, local_to_utc, midnight_secs, offset_at};
 use crate::model::{Ts, parse_ts};
 
 fn chrono_from_local(tz: Tz, local: &NaiveDateTime) -> LocalResult<Ts> {
@@ -229,6 +229,39 @@ fn whole_seconds_read_the_same_instants() {
         local_to_utc(Tz::Asia__Kathmandu, midnight_secs(day(2026, 11, 23))),
         LocalResult::Single(utc("2026-11-22T18:15:00Z").timestamp())
     );
+}
+
+/// Instants of two eras more than a table apart, in turn (a placeholder date of 1900 among
+/// tickets of 2026): chrono-tz's answers, each era from a table of its own that stays, not
+/// one table rebuilt at every turn.
+#[test]
+fn two_eras_in_turn_keep_a_table_each() {
+    let tz: Tz = "Europe/London".parse().unwrap();
+    let tables = || CACHE.with_borrow(|c| c.tables.iter().filter(|t| t.tz == tz).count());
+    let eras = [year_start(1900) + 13_000_000, year_start(2026) + 11_000_000];
+    for turn in 0..400i64 {
+        let secs = eras[(turn % 2) as usize] + turn * 3_607;
+        let t = DateTime::from_timestamp(secs, 0).unwrap();
+        let theirs = tz.offset_from_utc_datetime(&t.naive_utc()).fix();
+        assert_eq!(offset_at(tz, secs), theirs.local_minus_utc(), "{t}");
+        assert_eq!(local_date(t, tz), t.with_timezone(&tz).date_naive(), "{t}");
+        assert!(tables() <= 2, "{} tables of one zone", tables());
+    }
+    assert_eq!(tables(), 2);
+    // Both tables still hold their first chunk: neither was started afresh.
+    let firsts: Vec<i64> = CACHE.with_borrow(|c| {
+        c.tables
+            .iter()
+            .filter(|t| t.tz == tz)
+            .map(|t| t.lo)
+            .collect()
+    });
+    let chunk = |secs: i64| secs.div_euclid(super::CHUNK);
+    let mut want = vec![chunk(eras[0]), chunk(eras[1])];
+    want.sort();
+    let mut got = firsts;
+    got.sort();
+    assert!(got[0] <= want[0] && got[1] <= want[1], "{got:?} {want:?}");
 }
 
 #[test]
