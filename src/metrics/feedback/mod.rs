@@ -206,17 +206,56 @@ pub fn points(rows: &[Row], items: &Items, tickets: &[Ticket], tz: Tz) -> Vec<Po
         .map(|r| r.week)
         .min()
         .zip(rows.iter().map(|r| r.week).max());
-    let clocks = ByRow::new(&items.clocks, &wanted, |c| (c.week, &c.engineer));
-    let escalations = ByRow::new(&items.escalations, &wanted, |e| (e.week, &e.engineer));
-    let resolutions = ByRow::new(&continuity.resolutions, &wanted, |r| (r.week, &r.engineer));
-    let handoffs_out = ByRow::new(&continuity.handoffs, &wanted, |h| (h.week, &h.from));
-    let reopens = ByRow::new(&continuity.reopens, &wanted, |r| (r.week, &r.engineer));
-    let calls = ByRow::new(&items.calls, &wanted, |c| (c.week, &c.engineer));
-    let logged = ByRow::new(&items.logged, &wanted, |l| (l.week, &l.engineer));
-    let assignments = ByRow::new(&items.assignments, &wanted, |a| (a.week, &a.person));
-    let parallel = span.map_or_else(HashMap::new, |span| {
-        wip::parallel_tickets(&items.wip_intervals, &people, span, tz)
+    // The indexes are independent: built side by side on every core.
+    let (mut clocks, mut escalations, mut resolutions, mut handoffs_out) = (None, None, None, None);
+    let (mut reopens, mut calls, mut logged, mut assignments, mut parallel) =
+        (None, None, None, None, None);
+    rayon::scope(|s| {
+        let wanted = &wanted;
+        s.spawn(|_| clocks = Some(ByRow::new(&items.clocks, wanted, |c| (c.week, &c.engineer))));
+        s.spawn(|_| {
+            escalations = Some(ByRow::new(&items.escalations, wanted, |e| {
+                (e.week, &e.engineer)
+            }));
+        });
+        s.spawn(|_| {
+            resolutions = Some(ByRow::new(&continuity.resolutions, wanted, |r| {
+                (r.week, &r.engineer)
+            }));
+        });
+        s.spawn(|_| {
+            handoffs_out = Some(ByRow::new(&continuity.handoffs, wanted, |h| {
+                (h.week, &h.from)
+            }));
+        });
+        s.spawn(|_| {
+            reopens = Some(ByRow::new(&continuity.reopens, wanted, |r| {
+                (r.week, &r.engineer)
+            }));
+        });
+        s.spawn(|_| calls = Some(ByRow::new(&items.calls, wanted, |c| (c.week, &c.engineer))));
+        s.spawn(|_| logged = Some(ByRow::new(&items.logged, wanted, |l| (l.week, &l.engineer))));
+        s.spawn(|_| {
+            assignments = Some(ByRow::new(&items.assignments, wanted, |a| {
+                (a.week, &a.person)
+            }));
+        });
+        s.spawn(|_| {
+            parallel = Some(span.map_or_else(HashMap::new, |span| {
+                wip::parallel_tickets(&items.wip_intervals, &people, span, tz)
+            }));
+        });
     });
+    let built = "every index is built in the scope";
+    let clocks = clocks.expect(built);
+    let escalations = escalations.expect(built);
+    let resolutions = resolutions.expect(built);
+    let handoffs_out = handoffs_out.expect(built);
+    let reopens = reopens.expect(built);
+    let calls = calls.expect(built);
+    let logged = logged.expect(built);
+    let assignments = assignments.expect(built);
+    let parallel = parallel.expect(built);
     // Rows are independent: judged on every core, collected in row order.
     rows.par_iter()
         .flat_map_iter(|&row| {
