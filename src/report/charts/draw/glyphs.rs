@@ -182,9 +182,15 @@ impl DrawingBackend for CachedText<'_> {
         style: &TStyle,
         pos: BackendCoord,
     ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
-        // Another family would be another font: leave it to plotters.
+        // Another family or style could be another face (the bold one is registered too):
+        // only the regular face's glyphs are cached, the rest is left to plotters.
         let font = match regular() {
-            Some(font) if style.family().as_str() == FONT => font,
+            Some(font)
+                if style.family().as_str() == FONT
+                    && matches!(style.style(), FontStyle::Normal) =>
+            {
+                font
+            }
             _ => return self.inner.draw_text(text, style, pos),
         };
         let color = style.color();
@@ -342,6 +348,23 @@ mod tests {
             entries() - before <= 1,
             "{} entries added",
             entries() - before
+        );
+    }
+
+    /// A style made with the bold style itself draws plotters' bold face, not the cached
+    /// regular one (`bold()` keeps the regular face, and is drawn as plotters draws it).
+    #[test]
+    fn a_bold_face_style_is_drawn_by_plotters() {
+        register_font().unwrap();
+        let (plain, cached) = both(300, 80, |put| {
+            let face = TextStyle::from((FONT, 22.0, FontStyle::Bold).into_font());
+            put("Bold face W47", face, (5, 5));
+            put("Bold face W47", bold(22.0), (5, 40));
+        });
+        assert!(plain.iter().any(|&b| b != 255), "the text drew nothing");
+        assert!(
+            plain == cached,
+            "the bold face was drawn from the regular glyphs"
         );
     }
 }
