@@ -207,48 +207,24 @@ pub fn measure(
     request: Request,
     progress: &mut Progress,
 ) -> anyhow::Result<Measured> {
-    let Request {
-        window,
-        as_of,
-        gone,
-        whole_people,
-        review,
-    } = request;
+    let (window, as_of, gone) = (request.window, request.as_of, request.gone);
     if window.weeks.is_empty() {
         return Err(Failure::usage("--weeks must be at least 1").into());
     }
     // Who is who known up front (always so in chunks): the id is checked before a ticket
     // is read.
-    if let (Some(people), Some(id)) = (&whole_people, review) {
+    if let (Some(people), Some(id)) = (&request.whole_people, request.review) {
         check_review(people, id)?;
     }
     let (sum, people) = match input.into() {
         Input::Tickets(tickets) => {
             let mut one = Some(tickets);
-            let next = || Ok(one.take());
-            gather(
-                settings,
-                next,
-                window,
-                as_of,
-                whole_people,
-                review,
-                progress,
-            )?
+            gather(settings, || Ok(one.take()), request, progress)?
         }
         Input::Chunks(selected) => {
             let gathered = {
                 let mut chunks = selected.chunks()?;
-                let next = || chunks.next_chunk();
-                gather(
-                    settings,
-                    next,
-                    window,
-                    as_of,
-                    whole_people,
-                    review,
-                    progress,
-                )?
+                gather(settings, || chunks.next_chunk(), request, progress)?
             };
             // The tickets table and its reader are done with before the weekly rows.
             drop(selected);
@@ -286,17 +262,22 @@ struct Sum {
     present: BTreeSet<(Week, String)>,
 }
 
-/// Measures the chunks `next` hands out, one after the other, and who is who: `people`
-/// when given, else classified from the tickets, which must then come in one chunk.
+/// Measures the chunks `next` hands out, one after the other, and who is who:
+/// `request.whole_people` when given, else classified from the tickets, which must then
+/// come in one chunk.
 fn gather(
     settings: &Settings,
     mut next: impl FnMut() -> anyhow::Result<Option<Vec<Ticket>>>,
-    window: &Window,
-    as_of: Ts,
-    people: Option<People>,
-    review: Option<&str>,
+    request: Request,
     progress: &mut Progress,
 ) -> anyhow::Result<(Sum, People)> {
+    let Request {
+        window,
+        as_of,
+        whole_people: people,
+        review,
+        ..
+    } = request;
     let tz = settings.team.timezone;
     let (Some(first), Some(last)) = (window.weeks.first(), window.last()) else {
         return Err(Failure::usage("--weeks must be at least 1").into());
