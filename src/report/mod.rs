@@ -19,7 +19,7 @@ mod render;
 pub mod sink;
 pub mod tables;
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 pub mod tickets;
 mod write;
 

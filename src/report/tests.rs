@@ -5,6 +5,30 @@ use std::path::Path;
 
 use super::*;
 
+/// The bundled sample data's settings, and the options of its 8-week report ending
+/// 2026-W47 with charts and pages (the README's first command).
+pub(crate) fn sample() -> (Settings, Options) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let settings = crate::config::load(Some(&root.join("sample-data/supportlens.toml"))).unwrap();
+    let opts = Options {
+        week: None,
+        weeks: 8,
+        as_of: crate::model::parse_ts("2026-11-23T00:00:00Z").unwrap(),
+        input: "sample".into(),
+        engineer: None,
+        gone: Vec::new(),
+        draw: true,
+        whole: None,
+    };
+    (settings, opts)
+}
+
+/// The sample data's tickets, read as `report --input sample-data/` reads them.
+pub(crate) fn sample_tickets(settings: &Settings) -> Vec<Ticket> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    crate::jira::read_files(&[root.join("sample-data")], &settings.types.severity_field).unwrap()
+}
+
 /// Every file under `dir` as `(path relative to it, bytes)`, sorted by path.
 fn read_tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
     let mut files = Vec::new();
@@ -32,21 +56,8 @@ fn read_tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
 /// memory are the same files with the same bytes; `index.html` stays in the report.
 #[test]
 fn the_folder_holds_the_files_rendered_in_memory() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let settings = crate::config::load(Some(&root.join("sample-data/supportlens.toml"))).unwrap();
-    let tickets =
-        crate::jira::read_files(&[root.join("sample-data")], &settings.types.severity_field)
-            .unwrap();
-    let opts = Options {
-        week: None,
-        weeks: 8,
-        as_of: crate::model::parse_ts("2026-11-23T00:00:00Z").unwrap(),
-        input: "sample".into(),
-        engineer: None,
-        gone: Vec::new(),
-        draw: true,
-        whole: None,
-    };
+    let (settings, opts) = sample();
+    let tickets = sample_tickets(&settings);
     let quiet = &mut Progress::quiet();
     let mut report = build(&settings, tickets, &opts, quiet).unwrap();
     let memory = files(&settings, &opts, &report).unwrap();

@@ -276,22 +276,8 @@ fn an_engineer_with_a_bad_address_is_a_warning_and_the_others_get_their_page() {
 /// of `report --engineer` for them, and it names no other person of the team.
 #[test]
 fn the_attached_page_is_the_self_review_page() {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let settings = crate::config::load(Some(&root.join("sample-data/supportlens.toml"))).unwrap();
-    let read = || {
-        crate::jira::read_files(&[root.join("sample-data")], &settings.types.severity_field)
-            .unwrap()
-    };
-    let opts = crate::report::Options {
-        week: None,
-        weeks: 8,
-        as_of: crate::model::parse_ts("2026-11-23T00:00:00Z").unwrap(),
-        input: "sample".into(),
-        engineer: None,
-        gone: Vec::new(),
-        draw: true,
-        whole: None,
-    };
+    let (settings, opts) = crate::report::tests::sample();
+    let read = || crate::report::tests::sample_tickets(&settings);
     let quiet = &mut crate::progress::Progress::quiet();
     let team = crate::report::build(&settings, read(), &opts, quiet).unwrap();
     let m = &team.measured;
