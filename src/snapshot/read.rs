@@ -269,9 +269,10 @@ impl Selected {
     pub fn read_all(self) -> Result<Vec<Ticket>> {
         let pruned = self.keep.as_ref().is_some_and(|k| k.iter().any(|k| !k));
         const CHILDREN: [&str; 3] = ["comments", "worklogs", "changes"];
-        let (all, _) =
-            decode::ticket_ids(&self.tickets).map_err(|e| self.bad_rows("tickets", e))?;
         let children: Vec<Result<DataFrame>> = if let (true, Some(keep)) = (pruned, &self.keep) {
+            // Child rows find their ticket's row among all tickets, kept or not.
+            let (all, _) =
+                decode::ticket_ids(&self.tickets).map_err(|e| self.bad_rows("tickets", e))?;
             // Each child table is read a row group at a time, and only the rows of tickets
             // read whole are kept, so no table is ever held whole. (Row numbers in messages
             // about these rows count the kept rows.)
@@ -315,7 +316,6 @@ impl Selected {
                 .map(|name| load(&self.dir, &self.manifest, name))
                 .collect()
         };
-        drop(all);
         let mut children = children.into_iter().collect::<Result<Vec<DataFrame>>>()?;
         let changes_df = children.pop().expect("three child tables");
         let worklogs_df = children.pop().expect("three child tables");
