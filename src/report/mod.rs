@@ -33,7 +33,7 @@ use crate::week::Week;
 
 pub use render::{csv_files, csv_files_where, review_page};
 pub use sink::Sink;
-pub use write::atomically;
+pub use write::{atomically, sweep_leftovers};
 
 /// What the user asked of `report`.
 #[derive(Debug, Clone)]

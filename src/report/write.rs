@@ -33,7 +33,20 @@ pub fn atomically(
     folder: &str,
     fill: impl FnOnce(&Sink) -> anyhow::Result<()>,
 ) -> anyhow::Result<PathBuf> {
-    let delivered = out.join(folder).join(crate::delivery::record::FILE);
+    // What stands where the report goes must be a report folder (or a link, replaced):
+    // a file or FIFO there would be swapped into the staging folder and left behind.
+    let target = out.join(folder);
+    if let Ok(meta) = std::fs::symlink_metadata(&target) {
+        let kind = meta.file_type();
+        if !kind.is_dir() && !kind.is_symlink() {
+            return Err(Failure::usage(format!(
+                "{} is not a report folder; nothing was written: move it away and run again",
+                target.display()
+            ))
+            .into());
+        }
+    }
+    let delivered = target.join(crate::delivery::record::FILE);
     let record = crate::delivery::record::open_record(&delivered).map_err(|e| {
         Failure::input(format!(
             "{} cannot be carried over ({e}); nothing was written: put the week's delivery \
@@ -105,7 +118,10 @@ fn write_folder(
     // so no crash can leave the folder missing; the staging folder, now holding the previous
     // report, removes itself.
     if target.exists() && exchange(tmp.path(), &target)? {
-        drop(tmp);
+        let left = tmp.path().to_path_buf();
+        if let Err(e) = tmp.close() {
+            left_behind("the previous report, moved to", &left, &e);
+        }
         let _ = sync_folder(out);
         return Ok(target);
     }
@@ -141,11 +157,48 @@ fn write_folder(
             target.display()
         ))));
     }
-    if let Some(old) = old {
-        let _ = std::fs::remove_dir_all(old);
+    if let Some(old) = old
+        && let Err(e) = std::fs::remove_dir_all(&old)
+    {
+        left_behind("the previous report, moved to", &old, &e);
     }
     let _ = sync_folder(out);
     Ok(target)
+}
+
+/// A folder of ours in `--out` (`what` it holds, then its path) could not be removed whole:
+/// said once, so the space it takes is not lost unseen. The new report is in place.
+fn left_behind(what: &str, path: &Path, e: &std::io::Error) {
+    eprintln!(
+        "supportlens: warning: {what} {} could not be removed ({e}); the new report is in \
+         place: remove that folder by hand",
+        path.display()
+    );
+}
+
+/// Removes what interrupted runs left in `out`: staging folders (`.supportlens-tmp-*`,
+/// partly rendered) and previous reports moved aside (`.supportlens-old-*`). Call it only
+/// while holding the lock on `out` ([`crate::snapshot::lock_out`]), so no run is writing
+/// them. Links are removed, never followed; what cannot be removed is said once.
+pub fn sweep_leftovers(out: &Path) {
+    let Ok(entries) = std::fs::read_dir(out) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if !(name.starts_with(".supportlens-tmp-") || name.starts_with(".supportlens-old-")) {
+            continue;
+        }
+        let path = entry.path();
+        let removed = match entry.file_type() {
+            Ok(kind) if kind.is_dir() => std::fs::remove_dir_all(&path),
+            _ => std::fs::remove_file(&path),
+        };
+        if let Err(e) = removed {
+            left_behind("what an interrupted run left in", &path, &e);
+        }
+    }
 }
 
 /// Flushes the staged report to the disk. On Linux one `syncfs` of the staging folder's file
@@ -402,6 +455,54 @@ mod tests {
         assert!(
             format!("{err:#}").contains("replacing the previous report"),
             "{err:#}"
+        );
+    }
+
+    /// A file or a FIFO where the week's folder goes is exit 2 naming it before anything
+    /// is written: it stays as it was, and no staging folder is left holding it.
+    #[test]
+    fn a_file_or_fifo_in_place_of_the_week_folder_is_refused() {
+        for fifo in [false, true] {
+            let out = tempfile::tempdir().unwrap();
+            let week = out.path().join("2026-W47");
+            if fifo {
+                rustix::fs::mkfifoat(rustix::fs::CWD, &week, rustix::fs::Mode::from(0o600))
+                    .unwrap();
+            } else {
+                std::fs::write(&week, "notes").unwrap();
+            }
+            let err = write(out.path(), &report(&[("clocks.csv", "new\r\n")])).unwrap_err();
+            assert_eq!(crate::error::exit_code(&err), 2, "{err:#}");
+            let text = format!("{err:#}");
+            assert!(text.contains("2026-W47 is not a report folder"), "{text}");
+            assert_eq!(left_in(out.path()), ["2026-W47"]);
+            if !fifo {
+                assert_eq!(std::fs::read_to_string(&week).unwrap(), "notes");
+            }
+        }
+    }
+
+    /// What interrupted runs leave in --out (staging folders, previous reports moved aside,
+    /// also as a file or a link) is removed; reports and anything else stay, and a link's
+    /// target is untouched.
+    #[test]
+    fn leftovers_of_interrupted_runs_are_swept() {
+        let out = tempfile::tempdir().unwrap();
+        let elsewhere = tempfile::tempdir().unwrap();
+        std::fs::write(elsewhere.path().join("keep.csv"), "kept").unwrap();
+        let o = out.path();
+        std::fs::create_dir_all(o.join(".supportlens-tmp-abc123/charts")).unwrap();
+        std::fs::write(o.join(".supportlens-tmp-abc123/charts/a.png"), "x").unwrap();
+        std::fs::create_dir(o.join(".supportlens-old-4242")).unwrap();
+        std::fs::write(o.join(".supportlens-tmp-file"), "x").unwrap();
+        std::os::unix::fs::symlink(elsewhere.path(), o.join(".supportlens-old-link")).unwrap();
+        std::fs::create_dir(o.join("2026-W47")).unwrap();
+        std::fs::write(o.join("notes.txt"), "mine").unwrap();
+        sweep_leftovers(o);
+        assert_eq!(left_in(o), ["2026-W47", "notes.txt"]);
+        assert_eq!(
+            std::fs::read_to_string(elsewhere.path().join("keep.csv")).unwrap(),
+            "kept"
         );
     }
 }
