@@ -62,11 +62,13 @@ pub(crate) fn report_with(
     };
     let mut built = measure(settings, tickets, &opts, &mut progress)?;
     drop(lock);
-    // A delivered report holds the lock on --out from writing the folder (which carries
-    // delivery.json over) to the last record, so a second delivery of the week waits.
-    let _out_lock = delivery
-        .map(|_| crate::snapshot::lock_out(&args.out))
-        .transpose()?;
+    // Every report holds the lock on --out from writing its folder (which carries the
+    // week's delivery.json over) and, when delivered, to the last record: a report written
+    // meanwhile could carry over a record from before a message was sent, and everyone
+    // would be mailed again (SPEC §7). Another holder is exit 5. Under it, what interrupted
+    // runs left in --out is removed.
+    let _out_lock = crate::snapshot::lock_out(&args.out)?;
+    report::sweep_leftovers(&args.out);
     let folder = report::write(&args.out, settings, &opts, &mut built, &mut progress)?;
     progress.step("wrote the report folder");
     super::say(&format!("wrote {}", folder.display()));

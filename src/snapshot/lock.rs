@@ -64,9 +64,10 @@ pub fn lock(dir: &Path) -> Result<Lock> {
     Ok(lock)
 }
 
-/// The lock on the report folder `--out` (`<out>/.lock`), held by a report that is
-/// delivered from writing it to recording the last message, so two deliveries of one
-/// week never both send (SPEC §7: nobody is mailed twice). Another holder is exit 5.
+/// The lock on the report folder `--out` (`<out>/.lock`), held by every report while it
+/// writes its folder and, when delivered, until the last message is recorded, so two
+/// deliveries of one week never both send and no report carries over a record older than
+/// a message sent (SPEC §7: nobody is mailed twice). Another holder is exit 5.
 pub fn lock_out(dir: &Path) -> Result<Lock> {
     acquire(dir, "--out", "report folder")
 }

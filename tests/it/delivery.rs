@@ -599,3 +599,28 @@ fn run_delivers_after_writing_the_report_and_only_once() {
     assert_eq!(server.messages().len(), 1);
     assert_eq!(hook.requests().len(), 1);
 }
+
+/// A report written while another run holds the lock on --out (a delivery recording what
+/// it sent) is exit 5 and writes nothing: carrying over the week's record from before a
+/// message was sent would make the next delivery mail everyone again (SPEC §7).
+#[test]
+fn a_report_is_refused_while_another_run_holds_out() {
+    let dir = site(&delivery_config("smtp://127.0.0.1:9", true, false));
+    report(dir.path(), "", &[]).success();
+    let record = folder(dir.path()).join("delivery.json");
+    std::fs::write(&record, "[]\n").unwrap();
+    let held = supportlens::snapshot::lock_out(&dir.path().join("out")).unwrap();
+    let run = report(dir.path(), "", &[]).code(5);
+    let stderr = String::from_utf8_lossy(&run.get_output().stderr).into_owned();
+    assert!(stderr.contains("using the report folder out"), "{stderr}");
+    assert_eq!(std::fs::read_to_string(&record).unwrap(), "[]\n");
+    let leftovers: Vec<String> = std::fs::read_dir(dir.path().join("out"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".supportlens-"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+    drop(held);
+    report(dir.path(), "", &[]).success();
+    assert_eq!(std::fs::read_to_string(&record).unwrap(), "[]\n");
+}

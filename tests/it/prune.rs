@@ -20,12 +20,12 @@ fn bin(dir: &Path) -> Command {
 
 /// Every CSV and `run.json` of the one report folder under `out`, by name.
 fn tables(out: &Path) -> Vec<(String, Vec<u8>)> {
+    // The week's folder, beside the `.lock` every report holds while it writes.
     let folder = std::fs::read_dir(out)
         .unwrap()
-        .next()
-        .unwrap()
-        .unwrap()
-        .path();
+        .map(|e| e.unwrap().path())
+        .find(|p| p.is_dir())
+        .unwrap();
     let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(&folder)
         .unwrap()
         .map(|e| e.unwrap().path())
