@@ -7,10 +7,10 @@
 //!   it gets nothing, not even the login;
 //! - `smtp://host[:port]` to a loopback address: plain, a relay on this machine.
 //!
-//! Certificates are checked against the system's roots (rustls with ring, the stack reqwest
-//! already uses). Credentials come from `SUPPORTLENS_SMTP_USER` and
-//! `SUPPORTLENS_SMTP_PASSWORD` only. Each message goes over a connection of its own, so
-//! one refused recipient does not hold up the others.
+//! Certificates are checked against the system's roots, or `SSL_CERT_FILE` when set
+//! (rustls with ring and rustls-native-certs, the stack reqwest already uses). Credentials
+//! come from `SUPPORTLENS_SMTP_USER` and `SUPPORTLENS_SMTP_PASSWORD` only. Each message
+//! goes over a connection of its own, so one refused recipient does not hold up the others.
 
 use std::time::Duration;
 
@@ -119,6 +119,13 @@ impl Mailer {
                 // other failure (connect, TLS, login, timeout) is the server's.
                 if (e.is_permanent() || e.is_transient()) && !is_login_failure(&e) {
                     Err(Refusal::Message(text))
+                } else if text.contains("invalid peer certificate") {
+                    // rustls's words for a certificate it cannot check: the usual cause is a
+                    // relay with a certificate from the site's own CA.
+                    Err(Refusal::Server(format!(
+                        "{text}; if the server's certificate comes from your own CA, give \
+                         that CA's PEM file in SSL_CERT_FILE"
+                    )))
                 } else {
                     Err(Refusal::Server(text))
                 }

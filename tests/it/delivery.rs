@@ -15,18 +15,18 @@ use smtp::SmtpServer;
 use supportlens::settings::Flavor;
 use webhook_receiver::Receiver;
 
-const USER: &str = "mailer@example.com";
-const PASSWORD: &str = "pw-Smtp-9f8e7d-SECRET";
+pub(crate) const USER: &str = "mailer@example.com";
+pub(crate) const PASSWORD: &str = "pw-Smtp-9f8e7d-SECRET";
 const HOOK_TOKEN: &str = "B000/XXXXhookTOKENsecretXXXX";
-const LEAD: &str = "lead@example.com";
-const WEEK: &str = "2026-W47";
+pub(crate) const LEAD: &str = "lead@example.com";
+pub(crate) const WEEK: &str = "2026-W47";
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
 /// A folder with the sample config plus `delivery` appended.
-fn site(delivery: &str) -> tempfile::TempDir {
+pub(crate) fn site(delivery: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let sample = std::fs::read_to_string(root().join("sample-data/supportlens.toml")).unwrap();
     std::fs::write(
@@ -37,7 +37,7 @@ fn site(delivery: &str) -> tempfile::TempDir {
     dir
 }
 
-fn delivery_config(smtp: &str, engineers: bool, webhook: bool) -> String {
+pub(crate) fn delivery_config(smtp: &str, engineers: bool, webhook: bool) -> String {
     format!(
         "smtp = \"{smtp}\"\nfrom = \"supportlens <reports@example.com>\"\nleads = [\"{LEAD}\"]\n\
          engineers = {engineers}\nwebhook = {webhook}\n"
@@ -47,9 +47,24 @@ fn delivery_config(smtp: &str, engineers: bool, webhook: bool) -> String {
 /// `supportlens report` of the sample data with `extra` flags, as cron would run it (no
 /// terminal), with the SMTP login and the webhook URL in the environment.
 fn report(dir: &Path, hook: &str, extra: &[&str]) -> assert_cmd::assert::Assert {
+    report_with(dir, hook, extra, &[])
+}
+
+/// [`report`] with more variables set in its environment; the CA variables of the test's
+/// own environment are not passed on, so the binary trusts the system's roots unless `env`
+/// says otherwise.
+pub(crate) fn report_with(
+    dir: &Path,
+    hook: &str,
+    extra: &[&str],
+    env: &[(&str, &Path)],
+) -> assert_cmd::assert::Assert {
     Command::cargo_bin("supportlens")
         .unwrap()
         .current_dir(dir)
+        .env_remove("SSL_CERT_FILE")
+        .env_remove("SSL_CERT_DIR")
+        .envs(env.iter().copied())
         .env_remove("SUPPORTLENS_PROGRESS")
         .env("SUPPORTLENS_SMTP_USER", USER)
         .env("SUPPORTLENS_SMTP_PASSWORD", PASSWORD)
@@ -62,7 +77,7 @@ fn report(dir: &Path, hook: &str, extra: &[&str]) -> assert_cmd::assert::Assert 
         .assert()
 }
 
-fn folder(dir: &Path) -> PathBuf {
+pub(crate) fn folder(dir: &Path) -> PathBuf {
     dir.join("out").join(WEEK)
 }
 
@@ -164,7 +179,7 @@ fn all_files(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
     out
 }
 
-fn assert_no_secret(dir: &Path, outputs: &[&[u8]]) {
+pub(crate) fn assert_no_secret(dir: &Path, outputs: &[&[u8]]) {
     let secrets = [PASSWORD, HOOK_TOKEN];
     for (path, bytes) in all_files(dir) {
         let text = String::from_utf8_lossy(&bytes);
@@ -180,7 +195,7 @@ fn assert_no_secret(dir: &Path, outputs: &[&[u8]]) {
     }
 }
 
-fn record(dir: &Path) -> Vec<Value> {
+pub(crate) fn record(dir: &Path) -> Vec<Value> {
     let path = folder(dir).join("delivery.json");
     let v: Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
     v["sent"].as_array().unwrap().clone()

@@ -10,3 +10,4 @@ mod jira_fixtures;
 mod prune;
 mod snapshots;
 mod support;
+mod tls;

@@ -47,6 +47,22 @@ fn script() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/it/support/smtp_server.py")
 }
 
+/// How a test server speaks TLS: its certificate and key (`tests/fixtures/tls/`, issued for
+/// `localhost` and `127.0.0.1` by a test CA whose key was thrown away), and the mode.
+#[derive(Clone, Copy, Debug)]
+pub enum Tls {
+    /// Offers STARTTLS and takes no mail or login before it.
+    StartTls,
+    /// TLS from the first byte (SMTPS).
+    Implicit,
+}
+
+/// The test CA that issued the TLS server's certificate: a client trusts the server only
+/// with this file as `SSL_CERT_FILE`.
+pub fn test_ca() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tls/ca.pem")
+}
+
 /// A running aiosmtpd; stopped when dropped.
 pub struct SmtpServer {
     child: Child,
@@ -57,11 +73,32 @@ pub struct SmtpServer {
 impl SmtpServer {
     /// Starts a server; with `login`, it requires that user and password.
     pub fn start(python: &Path, login: Option<(&str, &str)>) -> SmtpServer {
+        Self::start_with(python, login, None)
+    }
+
+    /// Starts a server that speaks TLS as `tls` says; with `login`, it requires that user
+    /// and password (after STARTTLS, in that mode).
+    pub fn start_tls(python: &Path, login: Option<(&str, &str)>, tls: Tls) -> SmtpServer {
+        Self::start_with(python, login, Some(tls))
+    }
+
+    fn start_with(python: &Path, login: Option<(&str, &str)>, tls: Option<Tls>) -> SmtpServer {
         let dir = tempfile::tempdir().unwrap();
         let mut cmd = Command::new(python);
         cmd.arg(script()).arg("serve").arg(dir.path());
         if let Some((user, password)) = login {
             cmd.args(["--user", user, "--password", password]);
+        }
+        if let Some(tls) = tls {
+            let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tls");
+            let mode = match tls {
+                Tls::StartTls => "starttls",
+                Tls::Implicit => "implicit",
+            };
+            cmd.args(["--tls", mode, "--cert"])
+                .arg(fixtures.join("server.pem"))
+                .arg("--key")
+                .arg(fixtures.join("server.key"));
         }
         let mut child = cmd
             .stdout(Stdio::piped())
@@ -79,6 +116,14 @@ impl SmtpServer {
     /// `smtp://127.0.0.1:<port>`: plain, as supportlens allows to loopback only.
     pub fn url(&self) -> String {
         format!("smtp://127.0.0.1:{}", self.port)
+    }
+
+    /// The user names that tried to log in so far, in order (whether or not they were let
+    /// in; never the password).
+    pub fn logins(&self) -> Vec<String> {
+        std::fs::read_to_string(self.dir.path().join("logins.txt"))
+            .map(|s| s.lines().map(str::to_owned).collect())
+            .unwrap_or_default()
     }
 
     /// From now on, refuse these recipients with 550 (an empty list accepts everyone).

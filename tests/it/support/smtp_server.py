@@ -1,12 +1,17 @@
 """A real SMTP server for supportlens's delivery tests: aiosmtpd (PyPI) on 127.0.0.1.
 
-    python smtp_server.py serve DIR [--user U --password P]
+    python smtp_server.py serve DIR [--user U --password P] [--tls starttls|implicit
+                                    --cert PEM --key PEM]
         Listens on an ephemeral port of 127.0.0.1 and prints it on the first line of stdout.
         Each accepted message is written to DIR as NNN.eml (the bytes received) and
         NNN.json (envelope and the message as Python's email package parses it). A
         recipient listed (one per line) in DIR/refuse.txt is refused with 550, read at
-        every RCPT so a test can change it between runs. With --user/--password the
-        server requires that login (AUTH PLAIN or LOGIN, without TLS: loopback only).
+        every RCPT so a test can change it between runs. Every login tried is appended
+        to DIR/logins.txt (the user name only). With --user/--password the
+        server requires that login (AUTH PLAIN or LOGIN; without --tls it is taken in the
+        clear: loopback only). With --tls starttls the server offers STARTTLS and takes no
+        mail and no login before it; with --tls implicit it speaks TLS from the first byte
+        (SMTPS). Each message's JSON then says whether it came over TLS ("tls").
 
     python smtp_server.py parse FILE.eml
         Prints the same JSON for a message file (the dry run's outbox).
@@ -62,9 +67,10 @@ def describe(raw: bytes) -> dict:
 
 
 class Handler:
-    def __init__(self, folder: str):
+    def __init__(self, folder: str, implicit_tls: bool):
         self.folder = folder
         self.count = 0
+        self.implicit_tls = implicit_tls
 
     def refused(self) -> set:
         try:
@@ -89,28 +95,43 @@ class Handler:
         summary["envelope_from"] = envelope.mail_from
         summary["envelope_to"] = list(envelope.rcpt_tos)
         summary["login"] = session.auth_data if isinstance(session.auth_data, str) else None
+        # SMTPS is TLS from the first byte; after STARTTLS the session holds its TLS state.
+        summary["tls"] = self.implicit_tls or session.ssl is not None
         with open(base + ".json.tmp", "w", encoding="utf-8") as f:
             json.dump(summary, f)
         os.replace(base + ".json.tmp", base + ".json")
         return "250 OK"
 
 
-def serve(folder: str, user, password) -> None:
-    handler = Handler(folder)
+def serve(folder: str, user, password, tls=None, cert=None, key=None) -> None:
+    handler = Handler(folder, tls == "implicit")
+    context = None
+    if tls is not None:
+        import ssl
+
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(cert, key)
+    # STARTTLS is offered (and required) only on a plain connection.
+    starttls = dict(tls_context=context, require_starttls=True) if tls == "starttls" else {}
 
     def authenticator(server, session, envelope, mechanism, auth_data):
+        # Who tried to log in (never the password), so a test can show none was tried.
+        with open(os.path.join(folder, "logins.txt"), "a", encoding="utf-8") as f:
+            f.write(auth_data.login.decode("utf-8", "replace") + "\n")
         ok = auth_data.login == user.encode() and auth_data.password == password.encode()
         return AuthResult(success=ok, auth_data=auth_data.login.decode() if ok else None)
 
     def factory():
         if user is None:
-            return SMTP(handler, hostname="test.localhost")
+            return SMTP(handler, hostname="test.localhost", **starttls)
         return SMTP(
             handler,
             hostname="test.localhost",
             authenticator=authenticator,
             auth_required=True,
-            auth_require_tls=False,
+            # aiosmtpd counts only STARTTLS as TLS; SMTPS is TLS throughout.
+            auth_require_tls=tls == "starttls",
+            **starttls,
         )
 
     # aiosmtpd warns about AUTH without TLS; this server only listens on loopback.
@@ -119,7 +140,8 @@ def serve(folder: str, user, password) -> None:
     warnings.simplefilter("ignore")
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
-    server = loop.run_until_complete(loop.create_server(factory, "127.0.0.1", 0))
+    implicit = context if tls == "implicit" else None
+    server = loop.run_until_complete(loop.create_server(factory, "127.0.0.1", 0, ssl=implicit))
     print(server.sockets[0].getsockname()[1], flush=True)
     loop.run_forever()
 
@@ -131,10 +153,18 @@ def main() -> None:
             print(json.dumps(describe(f.read())))
         return
     if args[:1] != ["serve"]:
-        sys.exit("usage: smtp_server.py serve DIR [--user U --password P] | parse FILE")
+        sys.exit(
+            "usage: smtp_server.py serve DIR [--user U --password P] "
+            "[--tls starttls|implicit --cert PEM --key PEM] | parse FILE"
+        )
     folder = args[1]
     opts = dict(zip(args[2::2], args[3::2]))
-    serve(folder, opts.get("--user"), opts.get("--password"))
+    tls = opts.get("--tls")
+    if tls not in (None, "starttls", "implicit"):
+        sys.exit("--tls is starttls or implicit")
+    serve(
+        folder, opts.get("--user"), opts.get("--password"), tls, opts.get("--cert"), opts.get("--key")
+    )
 
 
 if __name__ == "__main__":
