@@ -398,7 +398,10 @@ fn finish(
     } = items;
     let key = |i: usize| tickets[i].key.as_str();
     clocks.retain(|c| window.contains(c.week));
-    clocks.sort_by(|a, b| (a.start, key(a.ticket), a.kind).cmp(&(b.start, key(b.ticket), b.kind)));
+    // A stable sort on every core: the order of equal keys is the order found, as before.
+    clocks.par_sort_by(|a, b| {
+        (a.start, key(a.ticket), a.kind).cmp(&(b.start, key(b.ticket), b.kind))
+    });
     let mut escalations: Vec<Escalation> = all_escalations
         .iter()
         .filter(|e| window.contains(e.week))

@@ -70,18 +70,24 @@ impl<'s> Chunks<'s> {
                 .filter(&mask)
                 .map_err(|e| sel.bad_rows("tickets", e.into()))?;
         }
-        let (tickets, _) = decode::tickets(&part).map_err(|e| sel.bad_rows("tickets", e))?;
-        drop(part);
         let index = &self.all;
-        let (comments, (worklogs, changes)) = rayon::join(
-            || self.comments.take(index, lo, hi, sel),
+        // The chunk's tickets and its three child tables are decoded side by side.
+        let (tickets, (comments, (worklogs, changes))) = rayon::join(
+            || decode::tickets(&part).map_err(|e| sel.bad_rows("tickets", e)),
             || {
                 rayon::join(
-                    || self.worklogs.take(index, lo, hi, sel),
-                    || self.changes.take(index, lo, hi, sel),
+                    || self.comments.take(index, lo, hi, sel),
+                    || {
+                        rayon::join(
+                            || self.worklogs.take(index, lo, hi, sel),
+                            || self.changes.take(index, lo, hi, sel),
+                        )
+                    },
                 )
             },
         );
+        let (tickets, _) = tickets?;
+        drop(part);
         let (mut comments, mut worklogs, mut changes) = (comments?, worklogs?, changes?);
         let rows = (lo..hi).filter(|&row| keep(row));
         let mut out = Vec::with_capacity(tickets.len());
