@@ -11,6 +11,9 @@
 //!                          REPORT holds into the new folder OUT, from one buffer in memory
 //!                          (what `report` cannot avoid on the way out, before drawing or
 //!                          formatting anything); OUT is left for the caller to remove
+//!   floors write --synced REPORT OUT  the same, then flush OUT's file system to the disk
+//!                          (one `syncfs`), as `report` does before it swaps the week's folder
+//!                          into place
 //!   floors png REPORT      decode the report's PNG charts, then encode them again as
 //!                          `report` does (fast compression) on every core, and print the
 //!                          encoding's own time: what the PNG files cost beyond drawing
@@ -43,11 +46,15 @@ fn main() {
         Some("borrow") if args.len() > 1 => parse(&args[1..], borrowed),
         Some("read") if args.len() == 2 => read(Path::new(&args[1])),
         Some("write") if args.len() == 3 => write(Path::new(&args[1]), Path::new(&args[2])),
+        Some("write") if args.len() == 4 && args[1] == "--synced" => {
+            write(Path::new(&args[2]), Path::new(&args[3]))
+                .and_then(|()| synced(Path::new(&args[3])))
+        }
         Some("png") if args.len() == 2 => png(Path::new(&args[1])),
         Some("stitch") if args.len() > 2 => stitch(Path::new(&args[1]), &args[2..]),
         _ => Err(
             "usage: floors parse FILE... | floors borrow FILE... | floors read DATA_DIR \
-                  | floors write REPORT_DIR OUT_DIR | floors png REPORT_DIR \
+                  | floors write [--synced] REPORT_DIR OUT_DIR | floors png REPORT_DIR \
                   | floors stitch OUT_DIR DATA_DIR..."
                 .to_string(),
         ),
@@ -159,6 +166,19 @@ fn write(report: &Path, out: &Path) -> Result<(), String> {
         .collect::<Result<(), String>>()?;
     let total: u64 = sizes.iter().map(|(_, n)| n).sum();
     println!("wrote {} files, {} MiB", sizes.len(), total >> 20);
+    Ok(())
+}
+
+/// Flushes the file system holding `out` to the disk, as `report` flushes its staged folder.
+fn synced(out: &Path) -> Result<(), String> {
+    let folder = File::open(out).map_err(|e| format!("{}: {e}", out.display()))?;
+    #[cfg(target_os = "linux")]
+    rustix::fs::syncfs(&folder).map_err(|e| format!("syncfs {}: {e}", out.display()))?;
+    #[cfg(not(target_os = "linux"))]
+    folder
+        .sync_all()
+        .map_err(|e| format!("{}: {e}", out.display()))?;
+    println!("flushed {} to the disk", out.display());
     Ok(())
 }
 
