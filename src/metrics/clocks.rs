@@ -170,11 +170,14 @@ pub fn ticket_clocks(ctx: &TicketCtx, settings: &Settings, as_of: Ts) -> Vec<Clo
     });
     // Changelog first, then comments, at equal instants: a stable merge keeps both orders.
     let mut events: Vec<Event> = Vec::new();
+    // The timeline's status track holds exactly the changelog's status items up to as-of,
+    // in applied order: read there, not found again among every item.
     let status_changes = ctx
+        .timeline
+        .status
         .changes
         .iter()
-        .filter(|c| c.is_field("status"))
-        .map(|c| Event::Status(c.at, c.to_string.as_deref().unwrap_or("")));
+        .map(|(at, to)| Event::Status(*at, to.as_str()));
     let mut comment_events = comments
         .iter()
         .map(|c| {

@@ -9,7 +9,7 @@
 use std::collections::BTreeMap;
 
 use crate::metrics::ownership::Owned;
-use crate::metrics::{TicketCtx, UNASSIGNED};
+use crate::metrics::{TicketCtx, UNASSIGNED, append};
 use crate::model::Ts;
 use crate::settings::{Settings, TicketType};
 use crate::timeline::{Assignee, Track};
@@ -101,11 +101,11 @@ pub struct Continuity {
 impl Continuity {
     /// Appends another ticket's items.
     pub fn extend(&mut self, other: Continuity) {
-        self.handoffs.extend(other.handoffs);
-        self.resolutions.extend(other.resolutions);
-        self.reopens.extend(other.reopens);
-        self.owned_weeks.extend(other.owned_weeks);
-        self.tickets.extend(other.tickets);
+        append(&mut self.handoffs, other.handoffs);
+        append(&mut self.resolutions, other.resolutions);
+        append(&mut self.reopens, other.reopens);
+        append(&mut self.owned_weeks, other.owned_weeks);
+        append(&mut self.tickets, other.tickets);
     }
 }
 

@@ -84,14 +84,24 @@ impl Items {
             calls,
             logged,
         } = later;
-        self.clocks.extend(clocks);
-        self.escalations.extend(escalations);
-        self.owned.extend(owned);
+        append(&mut self.clocks, clocks);
+        append(&mut self.escalations, escalations);
+        append(&mut self.owned, owned);
         self.continuity.extend(continuity);
-        self.wip_intervals.extend(wip_intervals);
-        self.assignments.extend(assignments);
-        self.calls.extend(calls);
-        self.logged.extend(logged);
+        append(&mut self.wip_intervals, wip_intervals);
+        append(&mut self.assignments, assignments);
+        append(&mut self.calls, calls);
+        append(&mut self.logged, logged);
+    }
+}
+
+/// Appends `later` to `list`; into an empty list it is moved whole rather than copied (the
+/// first chunk's items are most of a report's memory, and copying them touched as much again).
+pub(crate) fn append<T>(list: &mut Vec<T>, later: Vec<T>) {
+    if list.is_empty() {
+        *list = later;
+    } else {
+        list.extend(later);
     }
 }
 
@@ -180,10 +190,13 @@ impl<'a> Prepared<'a> {
         // Each kind of item is joined into a vector reserved whole up front, and each run's
         // vector is freed as soon as it is moved: at no time are all items held twice.
         let mut parts = parts;
-        let mut continuity = handoffs::Continuity::default();
-        for part in &mut parts {
-            continuity.extend(std::mem::take(&mut part.continuity));
-        }
+        let continuity = handoffs::Continuity {
+            handoffs: join(&mut parts, |p| &mut p.continuity.handoffs),
+            resolutions: join(&mut parts, |p| &mut p.continuity.resolutions),
+            reopens: join(&mut parts, |p| &mut p.continuity.reopens),
+            owned_weeks: join(&mut parts, |p| &mut p.continuity.owned_weeks),
+            tickets: join(&mut parts, |p| &mut p.continuity.tickets),
+        };
         Items {
             clocks: join(&mut parts, |p| &mut p.clocks),
             escalations: join(&mut parts, |p| &mut p.escalations),
