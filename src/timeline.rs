@@ -33,6 +33,12 @@ impl<T: Clone> Track<T> {
         }
     }
 
+    /// The position at instant t of the value [`Track::at`] gives, among [`Track::values`]:
+    /// 0 for the initial value, i + 1 for `changes[i]`.
+    pub fn position_at(&self, t: Ts) -> usize {
+        self.changes.partition_point(|(at, _)| *at <= t)
+    }
+
     /// Every value the field held, initial first.
     pub fn values(&self) -> impl Iterator<Item = &T> {
         std::iter::once(&self.initial).chain(self.changes.iter().map(|(_, v)| v))
@@ -202,6 +208,24 @@ impl Timeline {
         to: Ts,
         keep: impl Fn(&str) -> bool,
     ) -> Vec<(&str, Ts, Ts)> {
+        let status = &self.status;
+        self.assignee_stretches_by(from, to, |i| {
+            keep(
+                i.checked_sub(1)
+                    .map_or(&status.initial, |i| &status.changes[i].1),
+            )
+        })
+    }
+
+    /// [`Timeline::assignee_stretches`] with `keep` asked of the status's position among
+    /// the status track's values (see [`Track::position_at`]), for callers that classified
+    /// those values once.
+    pub fn assignee_stretches_by(
+        &self,
+        from: Ts,
+        to: Ts,
+        mut keep: impl FnMut(usize) -> bool,
+    ) -> Vec<(&str, Ts, Ts)> {
         // Both tracks are sorted: walking them side by side gives every instant where the
         // answer may change, and at each the number of changes of either track dated at or
         // before it (what `Track::at` would search for).
@@ -220,10 +244,7 @@ impl Timeline {
                 let keeps = match kept {
                     Some((i, k)) if i == si => k,
                     _ => {
-                        let value = si
-                            .checked_sub(1)
-                            .map_or(&self.status.initial, |i| &status[i].1);
-                        let k = keep(value);
+                        let k = keep(si);
                         kept = Some((si, k));
                         k
                     }

@@ -34,7 +34,7 @@ use std::collections::BTreeSet;
 use rayon::prelude::*;
 
 use crate::model::{Change, Ticket, Ts};
-use crate::settings::Settings;
+use crate::settings::{Settings, StatusClass};
 use crate::timeline::{Timeline, ordered_changes};
 use crate::week::Week;
 
@@ -52,6 +52,28 @@ pub struct TicketCtx<'a> {
     pub timeline: &'a Timeline,
     pub changes: Vec<&'a Change>,
     pub people: &'a People,
+    /// See [`TicketCtx::status_classes`].
+    status_classes: std::cell::OnceCell<Vec<StatusClass>>,
+}
+
+impl TicketCtx<'_> {
+    /// The class of each value of the timeline's status track, in [`Track::values`] order
+    /// (so indexed by [`Track::position_at`]): classified once per ticket, however many
+    /// families ask. `settings` is the report's, the same at every call.
+    ///
+    /// [`Track::values`]: crate::timeline::Track::values
+    /// [`Track::position_at`]: crate::timeline::Track::position_at
+    pub fn status_classes(&self, settings: &Settings) -> &[StatusClass] {
+        self.status_classes.get_or_init(|| {
+            let status = &self.timeline.status;
+            status.values().map(|s| settings.status_class(s)).collect()
+        })
+    }
+
+    /// The class of the status at instant t.
+    pub fn status_class_at(&self, settings: &Settings, t: Ts) -> StatusClass {
+        self.status_classes(settings)[self.timeline.status.position_at(t)]
+    }
 }
 
 /// Tickets a worker takes at once: large enough that merging the parts costs little, small
@@ -169,6 +191,7 @@ impl<'a> Prepared<'a> {
             timeline: &self.timelines[index],
             changes: ordered_changes(ticket, self.as_of),
             people: &self.people,
+            status_classes: std::cell::OnceCell::new(),
         }
     }
 
@@ -327,4 +350,42 @@ fn owned_pairs(seen: &mut Vec<(Week, &str)>) -> BTreeSet<(Week, String)> {
     seen.iter()
         .map(|(week, id)| (*week, id.to_string()))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::metrics::testkit::{settings, ticket, ts};
+
+    /// The classes found once per ticket are those of the status at each instant, found
+    /// by name: at creation, at and between changes (two at one instant), and after.
+    #[test]
+    fn status_classes_once_match_the_lookup_by_name() {
+        let s = settings();
+        let t = ticket("SUP-1", "Incident", "High", "2026-11-16T09:00")
+            .status("2026-11-16T10:00", "In Progress")
+            .status("2026-11-16T11:00", "Waiting for Customer")
+            .status("2026-11-16T11:00", "Resolved")
+            .status("2026-11-16T12:00", "Nowhere listed")
+            .build();
+        let tickets = [t];
+        let prepared = Prepared::new(&s, &tickets, ts("2026-11-17T00:00"));
+        let ctx = prepared.ctx(0);
+        let by_name: Vec<StatusClass> = (ctx.timeline.status.values())
+            .map(|v| s.status_class(v))
+            .collect();
+        assert_eq!(ctx.status_classes(&s), by_name);
+        assert_eq!(by_name.len(), 5);
+        for at in [
+            "09:00", "09:30", "10:00", "10:59", "11:00", "11:30", "12:00", "23:00",
+        ] {
+            let t = ts(&format!("2026-11-16T{at}"));
+            let want = s.status_class(ctx.timeline.status.at(t));
+            assert_eq!(ctx.status_class_at(&s, t), want, "{at}");
+        }
+        assert_eq!(
+            ctx.status_class_at(&s, ts("2026-11-16T11:00")),
+            StatusClass::Done
+        );
+    }
 }

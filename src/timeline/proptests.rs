@@ -234,5 +234,9 @@ proptest! {
         );
         // Asked once per status value in force, at most.
         prop_assert!(asked.get() <= tl.status.changes.len() + 1);
+        for h in 0..10 {
+            let at = tl.status.position_at(hour(h));
+            prop_assert_eq!(tl.status.values().nth(at), Some(tl.status.at(hour(h))));
+        }
     }
 }
