@@ -65,7 +65,19 @@ pub struct Timeline {
 /// The changelog items of a ticket in the order they apply: by instant, then history id,
 /// then item position. Items after `as_of` are dropped.
 pub fn ordered_changes(ticket: &Ticket, as_of: Ts) -> Vec<&Change> {
-    let mut items: Vec<&Change> = ticket.changes.iter().filter(|c| c.at <= as_of).collect();
+    ordered_changes_where(ticket, as_of, |_| true)
+}
+
+/// [`ordered_changes`] of the items for which `keep` holds: the same as those items of
+/// the whole ordered list, in its order, for less sorting.
+pub fn ordered_changes_where(
+    ticket: &Ticket,
+    as_of: Ts,
+    keep: impl Fn(&Change) -> bool,
+) -> Vec<&Change> {
+    let mut items: Vec<&Change> = (ticket.changes.iter())
+        .filter(|c| c.at <= as_of && keep(c))
+        .collect();
     // The sort is stable, so items of one instant and history keep their position order
     // without carrying their positions along (one vector, no second pass).
     items.sort_by(|a, b| {

@@ -33,9 +33,9 @@ use std::collections::BTreeSet;
 
 use rayon::prelude::*;
 
-use crate::model::{Change, Ticket, Ts};
+use crate::model::{Ticket, Ts};
 use crate::settings::{Settings, StatusClass};
-use crate::timeline::{Timeline, ordered_changes};
+use crate::timeline::Timeline;
 use crate::week::Week;
 
 pub use clocks::{Clock, UNASSIGNED};
@@ -50,7 +50,6 @@ pub struct TicketCtx<'a> {
     pub index: usize,
     pub ticket: &'a Ticket,
     pub timeline: &'a Timeline,
-    pub changes: Vec<&'a Change>,
     pub people: &'a People,
     /// See [`TicketCtx::status_classes`].
     status_classes: std::cell::OnceCell<Vec<StatusClass>>,
@@ -189,7 +188,6 @@ impl<'a> Prepared<'a> {
             index: self.offset + index,
             ticket,
             timeline: &self.timelines[index],
-            changes: ordered_changes(ticket, self.as_of),
             people: &self.people,
             status_classes: std::cell::OnceCell::new(),
         }
@@ -240,9 +238,9 @@ impl<'a> Prepared<'a> {
         }
         let ctx = self.ctx(index);
         let clocks = clocks::ticket_clocks(&ctx, settings, self.as_of);
-        items
-            .escalations
-            .extend(escalations::ticket_escalations(&ctx, settings, &clocks));
+        items.escalations.extend(escalations::ticket_escalations(
+            &ctx, settings, &clocks, self.as_of,
+        ));
         items.clocks.extend(clocks);
         let owned = ownership::ticket_ownership(&ctx, settings, self.as_of);
         items.continuity.extend(handoffs::ticket_continuity(

@@ -205,6 +205,17 @@ proptest! {
         let slow: Vec<*const Change> =
             ordered_reference(&t, hour(cut)).into_iter().map(|c| c as *const _).collect();
         prop_assert_eq!(fast, slow);
+        let labels = |c: &Change| c.is_field("labels");
+        let some: Vec<*const Change> = ordered_changes_where(&t, hour(cut), labels)
+            .into_iter()
+            .map(|c| c as *const _)
+            .collect();
+        let of_all: Vec<*const Change> = ordered_reference(&t, hour(cut))
+            .into_iter()
+            .filter(|c| labels(c))
+            .map(|c| c as *const _)
+            .collect();
+        prop_assert_eq!(some, of_all);
     }
 
     #[test]
