@@ -42,8 +42,8 @@ pub use clocks::{Clock, UNASSIGNED};
 pub use escalations::{Escalation, EscalationClass};
 pub use people::People;
 
-/// What every per-ticket computation needs: the ticket, its timeline and changelog in
-/// applied order (both cut at as-of), and who is who.
+/// What every per-ticket computation needs: the ticket, its timeline (cut at as-of), who
+/// is who, and the classes of the ticket's statuses once asked for.
 pub struct TicketCtx<'a> {
     /// Position of the ticket in the report's whole ticket list (not only this run's or
     /// chunk's); items refer to tickets by it.
