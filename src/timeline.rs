@@ -33,6 +33,12 @@ impl<T: Clone> Track<T> {
         }
     }
 
+    /// The position at instant t of the value [`Track::at`] gives, among [`Track::values`]:
+    /// 0 for the initial value, i + 1 for `changes[i]`.
+    pub fn position_at(&self, t: Ts) -> usize {
+        self.changes.partition_point(|(at, _)| *at <= t)
+    }
+
     /// Every value the field held, initial first.
     pub fn values(&self) -> impl Iterator<Item = &T> {
         std::iter::once(&self.initial).chain(self.changes.iter().map(|(_, v)| v))
@@ -59,18 +65,26 @@ pub struct Timeline {
 /// The changelog items of a ticket in the order they apply: by instant, then history id,
 /// then item position. Items after `as_of` are dropped.
 pub fn ordered_changes(ticket: &Ticket, as_of: Ts) -> Vec<&Change> {
-    let mut items: Vec<(usize, &Change)> = ticket
-        .changes
-        .iter()
-        .enumerate()
-        .filter(|(_, c)| c.at <= as_of)
+    ordered_changes_where(ticket, as_of, |_| true)
+}
+
+/// [`ordered_changes`] of the items for which `keep` holds: the same as those items of
+/// the whole ordered list, in its order, for less sorting.
+pub fn ordered_changes_where(
+    ticket: &Ticket,
+    as_of: Ts,
+    keep: impl Fn(&Change) -> bool,
+) -> Vec<&Change> {
+    let mut items: Vec<&Change> = (ticket.changes.iter())
+        .filter(|c| c.at <= as_of && keep(c))
         .collect();
-    items.sort_by(|(ia, a), (ib, b)| {
+    // The sort is stable, so items of one instant and history keep their position order
+    // without carrying their positions along (one vector, no second pass).
+    items.sort_by(|a, b| {
         a.at.cmp(&b.at)
             .then_with(|| id_order(&a.history_id, &b.history_id))
-            .then(ia.cmp(ib))
     });
-    items.into_iter().map(|(_, c)| c).collect()
+    items
 }
 
 fn split_labels(s: Option<&str>) -> Vec<String> {
@@ -101,7 +115,7 @@ impl Timeline {
         // The whole changelog in applied order, sorted once; its prefix up to as-of is what
         // the timeline replays.
         let all = ordered_changes(ticket, Ts::MAX_UTC);
-        let changes = &all[..all.partition_point(|c| c.at <= as_of)];
+        let cut = all.partition_point(|c| c.at <= as_of);
         let field_of = |c: &Change| -> Option<Field> {
             if c.is_field("status") {
                 Some(Field::Status)
@@ -117,17 +131,47 @@ impl Timeline {
                 None
             }
         };
+        // One pass classifies each item once: it finds the first change of every field (in
+        // the whole changelog, so a report at an early as-of still starts from the right
+        // value) and replays the items up to as-of.
+        let mut first: [Option<&Change>; 5] = [None; 5];
+        let mut status = Vec::new();
+        let mut assignees = Vec::new();
+        let mut issue_type = Vec::new();
+        let mut severity = Vec::new();
+        let mut labels = Vec::new();
+        for (i, c) in all.iter().copied().enumerate() {
+            if i >= cut && first.iter().all(Option::is_some) {
+                break;
+            }
+            let Some(field) = field_of(c) else { continue };
+            first[field as usize].get_or_insert(c);
+            if i >= cut {
+                continue;
+            }
+            match field {
+                Field::Status => {
+                    status.push((c.at, c.to_string.as_deref().unwrap_or_default().into()))
+                }
+                Field::Assignee => {
+                    assignees.push((c.at, assignee(c.to.as_deref(), c.to_string.as_deref())))
+                }
+                Field::IssueType => {
+                    issue_type.push((c.at, c.to_string.as_deref().unwrap_or_default().into()))
+                }
+                Field::Severity => severity.push((c.at, lower(c.to_string.as_deref()))),
+                Field::Labels => labels.push((c.at, split_labels(c.to_string.as_deref()))),
+            }
+        }
         // The value at creation is the `from` side of the first change of the field, else
-        // the current value; the first change is looked for in the whole changelog, so a
-        // report at an early as-of still starts from the right value.
-        let first = |f: Field| all.iter().copied().find(|c| field_of(c) == Some(f));
-
-        let mut tl = Timeline {
+        // the current value.
+        let first = |f: Field| first[f as usize];
+        Timeline {
             status: Track {
                 initial: first(Field::Status)
                     .map(|c| Short::from(c.from_string.as_deref().unwrap_or_default()))
                     .unwrap_or_else(|| ticket.status.as_str().into()),
-                changes: Vec::new(),
+                changes: status,
             },
             assignee: Track {
                 initial: match first(Field::Assignee) {
@@ -137,55 +181,29 @@ impl Timeline {
                         name: p.name.clone(),
                     }),
                 },
-                changes: Vec::new(),
+                changes: assignees,
             },
             issue_type: Track {
                 initial: first(Field::IssueType)
                     .map(|c| Short::from(c.from_string.as_deref().unwrap_or_default()))
                     .unwrap_or_else(|| ticket.issue_type.as_str().into()),
-                changes: Vec::new(),
+                changes: issue_type,
             },
             severity: Track {
                 initial: match first(Field::Severity) {
                     Some(c) => lower(c.from_string.as_deref()),
                     None => ticket.severity.as_deref().map(Short::from),
                 },
-                changes: Vec::new(),
+                changes: severity,
             },
             labels: Track {
                 initial: match first(Field::Labels) {
                     Some(c) => split_labels(c.from_string.as_deref()),
                     None => ticket.labels.clone(),
                 },
-                changes: Vec::new(),
+                changes: labels,
             },
-        };
-        for c in changes {
-            match field_of(c) {
-                Some(Field::Status) => tl
-                    .status
-                    .changes
-                    .push((c.at, c.to_string.as_deref().unwrap_or_default().into())),
-                Some(Field::Assignee) => tl
-                    .assignee
-                    .changes
-                    .push((c.at, assignee(c.to.as_deref(), c.to_string.as_deref()))),
-                Some(Field::IssueType) => tl
-                    .issue_type
-                    .changes
-                    .push((c.at, c.to_string.as_deref().unwrap_or_default().into())),
-                Some(Field::Severity) => tl
-                    .severity
-                    .changes
-                    .push((c.at, lower(c.to_string.as_deref()))),
-                Some(Field::Labels) => tl
-                    .labels
-                    .changes
-                    .push((c.at, split_labels(c.to_string.as_deref()))),
-                None => {}
-            }
         }
-        tl
     }
 
     /// The assignee id at instant t.
@@ -202,31 +220,69 @@ impl Timeline {
         to: Ts,
         keep: impl Fn(&str) -> bool,
     ) -> Vec<(&str, Ts, Ts)> {
-        // Both tracks are sorted: merging them gives every instant where the answer may
-        // change.
-        let mut cuts: Vec<Ts> = self
-            .assignee
-            .changes
-            .iter()
-            .map(|(t, _)| *t)
-            .chain(self.status.changes.iter().map(|(t, _)| *t))
-            .filter(|t| *t > from && *t < to)
-            .collect();
-        cuts.sort();
-        cuts.dedup();
+        let status = &self.status;
+        self.assignee_stretches_by(from, to, |i| {
+            keep(
+                i.checked_sub(1)
+                    .map_or(&status.initial, |i| &status.changes[i].1),
+            )
+        })
+    }
+
+    /// [`Timeline::assignee_stretches`] with `keep` asked of the status's position among
+    /// the status track's values (see [`Track::position_at`]), for callers that classified
+    /// those values once.
+    pub fn assignee_stretches_by(
+        &self,
+        from: Ts,
+        to: Ts,
+        mut keep: impl FnMut(usize) -> bool,
+    ) -> Vec<(&str, Ts, Ts)> {
+        // Both tracks are sorted: walking them side by side gives every instant where the
+        // answer may change, and at each the number of changes of either track dated at or
+        // before it (what `Track::at` would search for).
+        let (status, assignees) = (&self.status.changes, &self.assignee.changes);
+        let mut si = status.partition_point(|(at, _)| *at <= from);
+        let mut ai = assignees.partition_point(|(at, _)| *at <= from);
+        // `keep` is asked once per status value in force, not once per stretch.
+        let mut kept: Option<(usize, bool)> = None;
         let mut out: Vec<(&str, Ts, Ts)> = Vec::new();
         let mut start = from;
-        for end in cuts.into_iter().chain(std::iter::once(to)) {
-            if end > start
-                && keep(self.status.at(start))
-                && let Some(person) = self.assignee_at(start)
-            {
-                match out.last_mut() {
-                    Some(last) if last.0 == person && last.2 == start => last.2 = end,
-                    _ => out.push((person, start, end)),
+        loop {
+            let next_status = status.get(si).map_or(to, |(at, _)| *at);
+            let next_assignee = assignees.get(ai).map_or(to, |(at, _)| *at);
+            let end = next_status.min(next_assignee).min(to);
+            if end > start {
+                let keeps = match kept {
+                    Some((i, k)) if i == si => k,
+                    _ => {
+                        let k = keep(si);
+                        kept = Some((si, k));
+                        k
+                    }
+                };
+                let person = ai
+                    .checked_sub(1)
+                    .map_or(&self.assignee.initial, |i| &assignees[i].1)
+                    .as_ref()
+                    .map(|a| a.id.as_str());
+                if keeps && let Some(person) = person {
+                    match out.last_mut() {
+                        Some(last) if last.0 == person && last.2 == start => last.2 = end,
+                        _ => out.push((person, start, end)),
+                    }
                 }
             }
+            if end >= to {
+                break;
+            }
             start = end;
+            while status.get(si).is_some_and(|(at, _)| *at <= start) {
+                si += 1;
+            }
+            while assignees.get(ai).is_some_and(|(at, _)| *at <= start) {
+                ai += 1;
+            }
         }
         out
     }
@@ -234,3 +290,6 @@ impl Timeline {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod proptests;

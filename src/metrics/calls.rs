@@ -103,24 +103,18 @@ pub fn ticket_calls(ctx: &TicketCtx, settings: &Settings, as_of: Ts) -> Vec<Call
         missing: false,
         week: Week::of(at, tz),
     };
-    let mut worklogs: Vec<Call> = ctx
-        .ticket
-        .worklogs
-        .iter()
-        .filter(|w| w.started <= as_of && patterns.worklog_pattern.is_match(&w.comment))
-        .filter_map(|w| {
-            staff_id(ctx, w.author.as_ref())
-                .map(|id| item(CallKind::Worklog, w.started, id, Some(w.seconds)))
-        })
+    // The patterns are matched last: a comment body is long, and most are by customers.
+    let mut worklogs: Vec<Call> = (ctx.ticket.worklogs.iter())
+        .filter(|w| w.started <= as_of)
+        .filter_map(|w| staff_id(ctx, w.author.as_ref()).map(|id| (w, id)))
+        .filter(|(w, _)| patterns.worklog_pattern.is_match(&w.comment))
+        .map(|(w, id)| item(CallKind::Worklog, w.started, id, Some(w.seconds)))
         .collect();
-    let mut notes: Vec<Call> = ctx
-        .ticket
-        .comments
-        .iter()
-        .filter(|c| c.created <= as_of && patterns.notes_pattern.is_match(&c.body))
-        .filter_map(|c| {
-            staff_id(ctx, c.author.as_ref()).map(|id| item(CallKind::Notes, c.created, id, None))
-        })
+    let mut notes: Vec<Call> = (ctx.ticket.comments.iter())
+        .filter(|c| c.created <= as_of)
+        .filter_map(|c| staff_id(ctx, c.author.as_ref()).map(|id| (c, id)))
+        .filter(|(c, _)| patterns.notes_pattern.is_match(&c.body))
+        .map(|(c, id)| item(CallKind::Notes, c.created, id, None))
         .collect();
     let worklogs_missing = unpaired(&worklogs, &notes);
     let notes_missing = unpaired(&notes, &worklogs);

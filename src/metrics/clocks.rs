@@ -109,14 +109,9 @@ fn close(
 ) -> Clock {
     let breached = o.deadline.is_some_and(|d| end > d);
     let at = o.deadline.map_or(end, |d| d.min(end));
-    let engineer = match stopped_by {
-        Some(author) => author.to_string(),
-        None => ctx
-            .timeline
-            .assignee_at(at)
-            .unwrap_or(UNASSIGNED)
-            .to_string(),
-    };
+    let engineer = Short::from(
+        stopped_by.unwrap_or_else(|| ctx.timeline.assignee_at(at).unwrap_or(UNASSIGNED)),
+    );
     Clock {
         ticket: ctx.index,
         kind,
@@ -130,15 +125,15 @@ fn close(
         target_secs: o.target,
         clock: o.clock,
         breached,
-        engineer: engineer.into(),
+        engineer,
         week: Week::of(o.start, settings.team.timezone),
     }
 }
 
 /// One thing that happens to a ticket, in the order SPEC §1 applies them.
 enum Event<'a> {
-    /// A status change of one changelog item, to the named status.
-    Status(Ts, &'a str),
+    /// A status change of one changelog item, to a status of the class given.
+    Status(Ts, StatusClass),
     /// A public comment by a staff member.
     StaffComment(Ts, &'a str),
 }
@@ -170,11 +165,12 @@ pub fn ticket_clocks(ctx: &TicketCtx, settings: &Settings, as_of: Ts) -> Vec<Clo
     });
     // Changelog first, then comments, at equal instants: a stable merge keeps both orders.
     let mut events: Vec<Event> = Vec::new();
-    let status_changes = ctx
-        .changes
-        .iter()
-        .filter(|c| c.is_field("status"))
-        .map(|c| Event::Status(c.at, c.to_string.as_deref().unwrap_or("")));
+    // The timeline's status track holds exactly the changelog's status items up to as-of,
+    // in applied order: read there, not found again among every item.
+    let classes = ctx.status_classes(settings);
+    let status_changes = (ctx.timeline.status.changes.iter())
+        .zip(&classes[1..])
+        .map(|((at, _), class)| Event::Status(*at, *class));
     let mut comment_events = comments
         .iter()
         .map(|c| {
@@ -196,7 +192,7 @@ pub fn ticket_clocks(ctx: &TicketCtx, settings: &Settings, as_of: Ts) -> Vec<Clo
     events.extend(comment_events);
 
     let mut out = Vec::new();
-    let mut status = settings.status_class(&ctx.timeline.status.initial);
+    let mut status = classes[0];
     // Ack clocks running now. Normally at most one; a ticket created already done and then
     // reopened before any response has two, and the SPEC ends each by its own rule.
     let mut acks: Vec<Open> = open(ctx, settings, ClockKind::Ack, created)
@@ -205,9 +201,8 @@ pub fn ticket_clocks(ctx: &TicketCtx, settings: &Settings, as_of: Ts) -> Vec<Clo
     let mut gap: Option<Open> = None;
     for ev in events {
         match ev {
-            Event::Status(at, to) => {
+            Event::Status(at, next) => {
                 let prev = status;
-                let next: StatusClass = settings.status_class(to);
                 status = next;
                 if !prev.is_done() && next.is_done() {
                     for o in acks.drain(..) {

@@ -4,6 +4,7 @@
 use crate::metrics::{Clock, TicketCtx, UNASSIGNED};
 use crate::model::{Short, Ts};
 use crate::settings::Settings;
+use crate::timeline::ordered_changes_where;
 use crate::week::Week;
 
 /// How far ahead of the pending deadline an escalation came.
@@ -94,20 +95,21 @@ impl EscalationIndex {
     }
 }
 
-/// Every escalation of one ticket, given its clocks.
+/// Every escalation of one ticket up to as-of, given its clocks.
 pub fn ticket_escalations(
     ctx: &TicketCtx,
     settings: &Settings,
     clocks: &[Clock],
+    as_of: Ts,
 ) -> Vec<Escalation> {
     let mut out = Vec::new();
-    let mut assignee: Option<String> = ctx
-        .timeline
-        .assignee
-        .initial
-        .as_ref()
-        .map(|a| a.id.to_string());
-    let changes = &ctx.changes;
+    let mut assignee: Option<&str> =
+        (ctx.timeline.assignee.initial.as_ref()).map(|a| a.id.as_str());
+    // Only label and assignee items can escalate: only they are put in applied order. A
+    // history's items stay together in that order, as in the whole changelog's.
+    let changes = ordered_changes_where(ctx.ticket, as_of, |c| {
+        c.is_field("labels") || c.is_field("assignee")
+    });
     let mut i = 0;
     while i < changes.len() {
         // One history, however many items.
@@ -120,23 +122,16 @@ pub fn ticket_escalations(
             j += 1;
         }
         let history = &changes[i..j];
-        let before = assignee.clone();
+        let before = assignee;
         let mut trigger = None;
         for c in history {
             if c.is_field("labels") {
-                let from: Vec<&str> = c
-                    .from_string
-                    .as_deref()
-                    .unwrap_or("")
-                    .split_whitespace()
-                    .collect();
-                let added = c
-                    .to_string
-                    .as_deref()
-                    .unwrap_or("")
+                let from = c.from_string.as_deref().unwrap_or("");
+                let added = (c.to_string.as_deref().unwrap_or(""))
                     .split_whitespace()
                     .any(|l| {
-                        !from.contains(&l) && settings.escalation.labels.iter().any(|e| e == l)
+                        settings.escalation.labels.iter().any(|e| e == l)
+                            && !from.split_whitespace().any(|f| f == l)
                     });
                 if added {
                     trigger = Some(Trigger::Label);
@@ -146,10 +141,16 @@ pub fn ticket_escalations(
                 if to.is_some_and(|id| ctx.people.is_lead(id)) && trigger.is_none() {
                     trigger = Some(Trigger::Lead);
                 }
-                assignee = to.map(str::to_string);
+                assignee = to;
             }
         }
         if let Some(trigger) = trigger {
+            // The history's first item of all (its author is the escalation's `by`): the
+            // first of the changelog with the history's instant and id, as the stable order
+            // keeps them.
+            let first = (ctx.ticket.changes.iter())
+                .find(|c| c.at == first.at && c.history_id == first.history_id)
+                .unwrap_or(first);
             out.push(measure(
                 ctx, settings, clocks, first.at, first, trigger, before,
             ));
@@ -166,7 +167,7 @@ fn measure(
     at: Ts,
     first: &crate::model::Change,
     trigger: Trigger,
-    before: Option<String>,
+    before: Option<&str>,
 ) -> Escalation {
     let pending = clocks
         .iter()
@@ -195,7 +196,7 @@ fn measure(
             .author
             .as_ref()
             .map_or(String::new(), |p| p.id.to_string()),
-        engineer: before.as_deref().unwrap_or(UNASSIGNED).into(),
+        engineer: before.unwrap_or(UNASSIGNED).into(),
         trigger,
         deadline,
         lead_ms,

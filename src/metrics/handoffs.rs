@@ -9,7 +9,7 @@
 use std::collections::BTreeMap;
 
 use crate::metrics::ownership::Owned;
-use crate::metrics::{TicketCtx, UNASSIGNED};
+use crate::metrics::{TicketCtx, UNASSIGNED, append};
 use crate::model::Ts;
 use crate::settings::{Settings, TicketType};
 use crate::timeline::{Assignee, Track};
@@ -101,11 +101,11 @@ pub struct Continuity {
 impl Continuity {
     /// Appends another ticket's items.
     pub fn extend(&mut self, other: Continuity) {
-        self.handoffs.extend(other.handoffs);
-        self.resolutions.extend(other.resolutions);
-        self.reopens.extend(other.reopens);
-        self.owned_weeks.extend(other.owned_weeks);
-        self.tickets.extend(other.tickets);
+        append(&mut self.handoffs, other.handoffs);
+        append(&mut self.resolutions, other.resolutions);
+        append(&mut self.reopens, other.reopens);
+        append(&mut self.owned_weeks, other.owned_weeks);
+        append(&mut self.tickets, other.tickets);
     }
 }
 
@@ -122,7 +122,8 @@ pub fn ticket_continuity(
     };
     let tl = ctx.timeline;
     let tz = settings.team.timezone;
-    let done = |status: &str| settings.status_class(status).is_done();
+    let classes = ctx.status_classes(settings);
+    let done_at = |t: Ts| ctx.status_class_at(settings, t).is_done();
     let is_staff = |id: &str| ctx.people.is_staff(id);
     let assignee_at = |t: Ts| tl.assignee_at(t).unwrap_or(UNASSIGNED).to_string();
     let mut out = Continuity::default();
@@ -143,7 +144,7 @@ pub fn ticket_continuity(
             continue;
         }
         if let Some(from) = last_staff.filter(|from| *from != id)
-            && !done(tl.status.at(t))
+            && !done_at(t)
         {
             out.handoffs.push(Handoff {
                 ticket: ctx.index,
@@ -164,11 +165,11 @@ pub fn ticket_continuity(
     let mut staff_seen: Vec<&str> = Vec::new();
     note_staff(&mut staff_seen, &tl.assignee.initial, ctx);
     let mut cursor = 0;
-    let mut is_done = done(&tl.status.initial);
+    let mut is_done = classes[0].is_done();
     // A ticket created already done counts as having become done at creation.
     let mut last_done: Option<(Ts, String)> = is_done.then(|| (created, assignee_at(created)));
-    for (t, status) in &tl.status.changes {
-        let now_done = done(status);
+    for ((t, _), class) in tl.status.changes.iter().zip(&classes[1..]) {
+        let now_done = class.is_done();
         if now_done && !is_done {
             while let Some((_, a)) = tl.assignee.changes.get(cursor).filter(|(at, _)| at <= t) {
                 note_staff(&mut staff_seen, a, ctx);
@@ -276,7 +277,7 @@ fn summary(
         }
     }
     let primary = primary.filter(|_| total > 0);
-    let done_now = settings.status_class(tl.status.at(as_of)).is_done();
+    let done_now = ctx.status_class_at(settings, as_of).is_done();
     TicketSummary {
         ticket: ctx.index,
         ticket_type: settings.ticket_type(tl.issue_type.at(as_of)),

@@ -33,25 +33,46 @@ use std::collections::BTreeSet;
 
 use rayon::prelude::*;
 
-use crate::model::{Change, Ticket, Ts};
-use crate::settings::Settings;
-use crate::timeline::{Timeline, ordered_changes};
+use crate::model::{Ticket, Ts};
+use crate::settings::{Settings, StatusClass};
+use crate::timeline::Timeline;
 use crate::week::Week;
 
 pub use clocks::{Clock, UNASSIGNED};
 pub use escalations::{Escalation, EscalationClass};
 pub use people::People;
 
-/// What every per-ticket computation needs: the ticket, its timeline and changelog in
-/// applied order (both cut at as-of), and who is who.
+/// What every per-ticket computation needs: the ticket, its timeline (cut at as-of), who
+/// is who, and the classes of the ticket's statuses once asked for.
 pub struct TicketCtx<'a> {
     /// Position of the ticket in the report's whole ticket list (not only this run's or
     /// chunk's); items refer to tickets by it.
     pub index: usize,
     pub ticket: &'a Ticket,
     pub timeline: &'a Timeline,
-    pub changes: Vec<&'a Change>,
     pub people: &'a People,
+    /// See [`TicketCtx::status_classes`].
+    status_classes: std::cell::OnceCell<Vec<StatusClass>>,
+}
+
+impl TicketCtx<'_> {
+    /// The class of each value of the timeline's status track, in [`Track::values`] order
+    /// (so indexed by [`Track::position_at`]): classified once per ticket, however many
+    /// families ask. `settings` is the report's, the same at every call.
+    ///
+    /// [`Track::values`]: crate::timeline::Track::values
+    /// [`Track::position_at`]: crate::timeline::Track::position_at
+    pub fn status_classes(&self, settings: &Settings) -> &[StatusClass] {
+        self.status_classes.get_or_init(|| {
+            let status = &self.timeline.status;
+            status.values().map(|s| settings.status_class(s)).collect()
+        })
+    }
+
+    /// The class of the status at instant t.
+    pub fn status_class_at(&self, settings: &Settings, t: Ts) -> StatusClass {
+        self.status_classes(settings)[self.timeline.status.position_at(t)]
+    }
 }
 
 /// Tickets a worker takes at once: large enough that merging the parts costs little, small
@@ -84,14 +105,24 @@ impl Items {
             calls,
             logged,
         } = later;
-        self.clocks.extend(clocks);
-        self.escalations.extend(escalations);
-        self.owned.extend(owned);
+        append(&mut self.clocks, clocks);
+        append(&mut self.escalations, escalations);
+        append(&mut self.owned, owned);
         self.continuity.extend(continuity);
-        self.wip_intervals.extend(wip_intervals);
-        self.assignments.extend(assignments);
-        self.calls.extend(calls);
-        self.logged.extend(logged);
+        append(&mut self.wip_intervals, wip_intervals);
+        append(&mut self.assignments, assignments);
+        append(&mut self.calls, calls);
+        append(&mut self.logged, logged);
+    }
+}
+
+/// Appends `later` to `list`; into an empty list it is moved whole rather than copied (the
+/// first chunk's items are most of a report's memory, and copying them touched as much again).
+pub(crate) fn append<T>(list: &mut Vec<T>, later: Vec<T>) {
+    if list.is_empty() {
+        *list = later;
+    } else {
+        list.extend(later);
     }
 }
 
@@ -157,8 +188,8 @@ impl<'a> Prepared<'a> {
             index: self.offset + index,
             ticket,
             timeline: &self.timelines[index],
-            changes: ordered_changes(ticket, self.as_of),
             people: &self.people,
+            status_classes: std::cell::OnceCell::new(),
         }
     }
 
@@ -180,10 +211,13 @@ impl<'a> Prepared<'a> {
         // Each kind of item is joined into a vector reserved whole up front, and each run's
         // vector is freed as soon as it is moved: at no time are all items held twice.
         let mut parts = parts;
-        let mut continuity = handoffs::Continuity::default();
-        for part in &mut parts {
-            continuity.extend(std::mem::take(&mut part.continuity));
-        }
+        let continuity = handoffs::Continuity {
+            handoffs: join(&mut parts, |p| &mut p.continuity.handoffs),
+            resolutions: join(&mut parts, |p| &mut p.continuity.resolutions),
+            reopens: join(&mut parts, |p| &mut p.continuity.reopens),
+            owned_weeks: join(&mut parts, |p| &mut p.continuity.owned_weeks),
+            tickets: join(&mut parts, |p| &mut p.continuity.tickets),
+        };
         Items {
             clocks: join(&mut parts, |p| &mut p.clocks),
             escalations: join(&mut parts, |p| &mut p.escalations),
@@ -204,9 +238,9 @@ impl<'a> Prepared<'a> {
         }
         let ctx = self.ctx(index);
         let clocks = clocks::ticket_clocks(&ctx, settings, self.as_of);
-        items
-            .escalations
-            .extend(escalations::ticket_escalations(&ctx, settings, &clocks));
+        items.escalations.extend(escalations::ticket_escalations(
+            &ctx, settings, &clocks, self.as_of,
+        ));
         items.clocks.extend(clocks);
         let owned = ownership::ticket_ownership(&ctx, settings, self.as_of);
         items.continuity.extend(handoffs::ticket_continuity(
@@ -314,4 +348,42 @@ fn owned_pairs(seen: &mut Vec<(Week, &str)>) -> BTreeSet<(Week, String)> {
     seen.iter()
         .map(|(week, id)| (*week, id.to_string()))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::metrics::testkit::{settings, ticket, ts};
+
+    /// The classes found once per ticket are those of the status at each instant, found
+    /// by name: at creation, at and between changes (two at one instant), and after.
+    #[test]
+    fn status_classes_once_match_the_lookup_by_name() {
+        let s = settings();
+        let t = ticket("SUP-1", "Incident", "High", "2026-11-16T09:00")
+            .status("2026-11-16T10:00", "In Progress")
+            .status("2026-11-16T11:00", "Waiting for Customer")
+            .status("2026-11-16T11:00", "Resolved")
+            .status("2026-11-16T12:00", "Nowhere listed")
+            .build();
+        let tickets = [t];
+        let prepared = Prepared::new(&s, &tickets, ts("2026-11-17T00:00"));
+        let ctx = prepared.ctx(0);
+        let by_name: Vec<StatusClass> = (ctx.timeline.status.values())
+            .map(|v| s.status_class(v))
+            .collect();
+        assert_eq!(ctx.status_classes(&s), by_name);
+        assert_eq!(by_name.len(), 5);
+        for at in [
+            "09:00", "09:30", "10:00", "10:59", "11:00", "11:30", "12:00", "23:00",
+        ] {
+            let t = ts(&format!("2026-11-16T{at}"));
+            let want = s.status_class(ctx.timeline.status.at(t));
+            assert_eq!(ctx.status_class_at(&s, t), want, "{at}");
+        }
+        assert_eq!(
+            ctx.status_class_at(&s, ts("2026-11-16T11:00")),
+            StatusClass::Done
+        );
+    }
 }

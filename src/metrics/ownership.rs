@@ -22,15 +22,14 @@ pub fn ticket_ownership(ctx: &TicketCtx, settings: &Settings, as_of: Ts) -> Vec<
     let Some(created) = ctx.ticket.created.filter(|c| *c <= as_of) else {
         return Vec::new();
     };
-    tl.assignee_stretches(created, as_of, |status| {
-        !settings.status_class(status).is_done()
-    })
-    .into_iter()
-    .map(|(person, start, end)| Owned {
-        ticket: ctx.index,
-        person: person.into(),
-        start,
-        end,
-    })
-    .collect()
+    let classes = ctx.status_classes(settings);
+    tl.assignee_stretches_by(created, as_of, |i| !classes[i].is_done())
+        .into_iter()
+        .map(|(person, start, end)| Owned {
+            ticket: ctx.index,
+            person: person.into(),
+            start,
+            end,
+        })
+        .collect()
 }

@@ -2,7 +2,7 @@
 //! for each person id.
 
 use std::borrow::Borrow;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use rayon::prelude::*;
 
@@ -14,6 +14,10 @@ use crate::timeline::Timeline;
 #[derive(Debug, Clone, Default)]
 pub struct People {
     staff: BTreeSet<String>,
+    /// `staff` again, for the membership test every comment, worklog and assignment of a
+    /// report asks: one hash of the id instead of a dozen comparisons down the tree (ids
+    /// come from the input, so the hasher stays std's keyed one).
+    staff_index: HashSet<String>,
     leads: BTreeSet<String>,
     bots: BTreeSet<String>,
     /// id -> (instant seen, display name): the latest sighting wins.
@@ -63,6 +67,7 @@ impl People {
             .chain(people.leads.iter().cloned())
             .filter(|id| !people.bots.contains(id))
             .collect();
+        people.staff_index = people.staff.iter().cloned().collect();
         people
     }
 
@@ -72,7 +77,7 @@ impl People {
     }
 
     pub fn is_staff(&self, id: &str) -> bool {
-        self.staff.contains(id)
+        self.staff_index.contains(id)
     }
 
     pub fn is_lead(&self, id: &str) -> bool {
@@ -212,6 +217,22 @@ mod tests {
 
     /// Sightings of runs joined in order give what one pass over all of them gives: the
     /// latest sighting's name, a tie going to the later sighting, and every bot.
+    /// The hashed membership test answers as the sorted staff list does, for members,
+    /// people filtered out of it (a lead who is also an engineer stays, a bot goes) and
+    /// near misses.
+    #[test]
+    fn staff_test_agrees_with_the_staff_list() {
+        let mut s = crate::metrics::testkit::settings();
+        s.team.leads.push("ann".into());
+        s.team.bots.push("bob".into());
+        let people = People::from_seen(&s, Seen::default(), BTreeSet::new);
+        let listed: Vec<&str> = people.staff().collect();
+        assert_eq!(listed, ["ann", "cat", "lee"]);
+        for id in ["ann", "bob", "cat", "lee", "bot", "", "Ann", "ann ", "zed"] {
+            assert_eq!(people.is_staff(id), listed.contains(&id), "{id}");
+        }
+    }
+
     #[test]
     fn joined_runs_match_one_pass() {
         let sightings = [
