@@ -89,8 +89,8 @@ const CLOCK_HEADER: &[&str] = &[
     "week",
 ];
 
-fn clock_cells<'a>(c: &'a Clock, tickets: &'a [Ticket]) -> Vec<Cell<'a>> {
-    vec![
+fn clock_cells<'a>(c: &'a Clock, tickets: &'a [Ticket]) -> [Cell<'a>; 13] {
+    [
         Cell::text(&tickets[c.ticket].key),
         Cell::text(c.kind.as_str()),
         Cell::text(c.ticket_type.as_str()),
@@ -131,7 +131,8 @@ pub fn breaches<W: Write + Send + ?Sized>(
     let index = EscalationIndex::new(escalations);
     let breached: Vec<&Clock> = clocks.iter().copied().filter(|c| c.breached).collect();
     table_of(out, &header, &breached, |c| {
-        let mut cells = clock_cells(c, tickets);
+        let mut cells = Vec::with_capacity(header.len());
+        cells.extend(clock_cells(c, tickets));
         cells.push(Cell::Bool(index.escalated_within(c)));
         cells
     })
@@ -191,7 +192,7 @@ pub fn feedback<W: Write + ?Sized>(out: &mut W, points: &[Point]) -> io::Result<
                 Cell::text(p.kind.as_str()),
                 Cell::text(p.metric),
                 Cell::text(&p.message),
-                Cell::text(p.tickets.join(" ")),
+                Cell::Words(&p.tickets),
             ]
         }),
     )
