@@ -58,6 +58,16 @@ pub fn pct1_bytes(x: f64, out: &mut Vec<u8>) {
     }
 }
 
+/// Appends the decimal digits of `n` to `out`, as `n.to_string()` writes them.
+pub fn int_bytes(n: i64, out: &mut Vec<u8>) {
+    let mut d = Digits::empty();
+    d.push_digits(n.unsigned_abs());
+    if n < 0 {
+        d.push_byte(b'-');
+    }
+    out.extend_from_slice(d.as_bytes());
+}
+
 /// [`num2`] through `format!`: for the numbers [`Digits`] leaves to it (NaN, infinities,
 /// magnitudes from 2^46 up), and the definition the fast path is tested against.
 fn num2_text(x: f64, out: &mut String) {
@@ -140,16 +150,21 @@ impl Digits {
 
     /// The whole part (at least one digit), then the sign: a number that rounds to zero
     /// has none (never `-0`).
-    fn push_whole(&mut self, mut whole: u64, steps: u64, x: f64) {
-        loop {
-            self.push(whole % 10);
-            whole /= 10;
-            if whole == 0 {
-                break;
-            }
-        }
+    fn push_whole(&mut self, whole: u64, steps: u64, x: f64) {
+        self.push_digits(whole);
         if steps != 0 && x.is_sign_negative() {
             self.push_byte(b'-');
+        }
+    }
+
+    /// The digits of `n`, at least one.
+    fn push_digits(&mut self, mut n: u64) {
+        loop {
+            self.push(n % 10);
+            n /= 10;
+            if n == 0 {
+                break;
+            }
         }
     }
 
@@ -174,6 +189,9 @@ pub fn round2(x: f64) -> f64 {
 pub fn round1(x: f64) -> f64 {
     round_decimals(x, 10.0, ONE_DECIMAL_EXACT)
 }
+
+/// More than the rounding error of a fraction scaled by 100 (at most 2^-47).
+const EXACT_ENOUGH: f64 = 1.0 / (1u64 << 46) as f64;
 
 /// From 2^46 up, neighbouring doubles are more than 0.01 apart, so the double nearest to
 /// `x` rounded to 2 decimals is `x` itself.
@@ -202,15 +220,22 @@ fn steps(x: f64, scale: f64, exact_from: f64) -> Option<u64> {
     if !a.is_finite() || a >= exact_from {
         return None;
     }
-    // a = whole + frac exactly; frac × scale = p + err exactly.
-    let whole = a.trunc();
+    // a = whole + frac exactly; frac × scale = p + err exactly. Truncating casts, exact
+    // below 2^53 and for p ≥ 0, are trunc and floor without a call into libm.
+    let whole = a as u64 as f64;
     let frac = a - whole;
     let p = frac * scale;
-    let err = frac.mul_add(scale, -p);
-    let low = p.floor();
+    let low = p as u64 as f64;
     // p - low is exact (Sterbenz), and so is that minus 0.5 once it is ≥ 0.25; below 0.25
-    // the sum is negative whatever `err` is (|err| < 2^-46), so its sign is exact.
-    let above = (p - low - 0.5) + err;
+    // the sum is negative whatever `err` is (|err| ≤ half an ulp of p < 128, 2^-47), so its
+    // sign is exact. Only a distance to the tie within 2^-46 needs `err` (a fused
+    // multiply-add, a libm call on a CPU without FMA) to decide the side.
+    let near = (p - low) - 0.5;
+    let above = if near.abs() > EXACT_ENOUGH {
+        near
+    } else {
+        near + frac.mul_add(scale, -p)
+    };
     let up = match above.partial_cmp(&0.0) {
         Some(std::cmp::Ordering::Greater) => true,
         Some(std::cmp::Ordering::Less) => false,
@@ -387,6 +412,30 @@ mod tests {
             if x.is_finite() && x.abs() < 1e300 {
                 check_text(x);
             }
+        }
+    }
+
+    #[test]
+    fn integers_are_their_display() {
+        let mut rng = fastrand::Rng::with_seed(3);
+        let edges = [
+            0,
+            1,
+            -1,
+            9,
+            10,
+            -10,
+            99,
+            100,
+            i64::MAX,
+            i64::MIN,
+            i64::MIN + 1,
+        ];
+        let random = (0..100_000).map(|_| rng.i64(..) >> rng.u32(0..64));
+        for n in edges.into_iter().chain(random) {
+            let mut bytes = b"x".to_vec();
+            int_bytes(n, &mut bytes);
+            assert_eq!(bytes, format!("x{n}").into_bytes());
         }
     }
 

@@ -380,20 +380,14 @@ mod tests {
         assert_eq!(one, b"x\r\n\"\"\r\n-3\r\n");
     }
 
-    /// Timestamps by integer arithmetic against chrono's calendar (`push_ts`) over any
-    /// instant, both ends of the years 0 to 9999 and a leap second.
+    /// Times written by one writer (the date of the last time reused when the day is the
+    /// same) against `push_ts`: any instant, runs of instants minutes apart across
+    /// midnights, both ends of the years 0 to 9999 and a leap second.
     #[test]
-    fn timestamps_are_chronos() {
-        let check = |t: Ts| {
-            let mut bytes = Vec::new();
-            row::push_ts_bytes(t, &mut bytes);
-            assert_eq!(String::from_utf8(bytes).unwrap(), crate::model::fmt_ts(t));
-        };
+    fn times_are_push_ts() {
         let leap = Ts::from_timestamp(1_483_228_799, 1_000_000_000).unwrap();
-        check(leap);
-        let mut bytes = Vec::new();
-        row::push_ts_bytes(leap, &mut bytes);
-        assert_eq!(bytes, b"2016-12-31T23:59:59Z");
+        assert_eq!(Cell::Time(Some(leap)).csv_text(), "2016-12-31T23:59:59Z");
+        let mut times = vec![leap, leap + chrono::TimeDelta::seconds(1)];
         for secs in [
             -62_167_219_201,
             -62_167_219_200,
@@ -402,12 +396,24 @@ mod tests {
             -1,
             0,
         ] {
-            check(Ts::from_timestamp(secs, 0).unwrap());
+            times.push(Ts::from_timestamp(secs, 0).unwrap());
         }
         let mut rng = fastrand::Rng::with_seed(11);
-        for _ in 0..1_000_000 {
-            check(instant(&mut rng));
+        for _ in 0..200_000 {
+            let t = instant(&mut rng);
+            times.push(t);
+            for _ in 0..rng.usize(0..4) {
+                let step = chrono::TimeDelta::seconds(rng.i64(-7_200..7_200));
+                times.push(t.checked_add_signed(step).unwrap_or(t));
+            }
         }
+        let rows: Vec<Vec<Cell>> = times.iter().map(|t| vec![Cell::Time(Some(*t))]).collect();
+        let expected: String = times
+            .iter()
+            .map(|t| format!("{}\r\n", crate::model::fmt_ts(*t)))
+            .collect();
+        let got = to_vec(|out| table(out, &["t"], rows));
+        assert_eq!(String::from_utf8(got).unwrap(), format!("t\r\n{expected}"));
     }
 
     /// A table of more rows than one batch renders at once, written through a file and

@@ -6,8 +6,10 @@
 
 use std::io::Write as _;
 
+use chrono::{Datelike, NaiveDate, Timelike};
+
 use super::Cell;
-use crate::format::{num2_bytes, pct1_bytes};
+use crate::format::{int_bytes, num2_bytes, pct1_bytes};
 use crate::model::{Ts, push_ts};
 use crate::week::Week;
 
@@ -18,6 +20,8 @@ pub(super) struct Rows {
     quoting: bool,
     /// The last week label written, neutralised: consecutive rows mostly share one.
     week: Option<(Week, Vec<u8>)>,
+    /// The last date written, `YYYY-MM-DD`: the times of a row mostly fall on one day.
+    date: Option<(NaiveDate, [u8; 10])>,
 }
 
 impl Default for Rows {
@@ -26,6 +30,7 @@ impl Default for Rows {
             out: Vec::new(),
             quoting: true,
             week: None,
+            date: None,
         }
     }
 }
@@ -102,9 +107,7 @@ impl Rows {
         match cell {
             Cell::Text(s) => self.text(s.as_bytes(), true),
             Cell::Words(words) => self.words(words),
-            Cell::Int(n) => {
-                let _ = write!(self.out, "{n}");
-            }
+            Cell::Int(n) => int_bytes(*n, &mut self.out),
             Cell::Num(x) => {
                 if let Some(x) = x {
                     num2_bytes(*x, &mut self.out);
@@ -120,7 +123,7 @@ impl Rows {
                 .extend_from_slice(if *b { b"true" } else { b"false" }),
             Cell::Time(t) => {
                 if let Some(t) = t {
-                    push_ts_bytes(*t, &mut self.out);
+                    self.time(*t);
                 }
             }
             Cell::Week(w) => self.week(*w),
@@ -196,48 +199,44 @@ fn needs_quotes(b: u8) -> bool {
     matches!(b, b',' | b'"' | b'\r' | b'\n')
 }
 
-/// [`push_ts`] into bytes: the civil date from the day count by integer arithmetic
-/// (H. Hinnant's `civil_from_days`) instead of chrono's calendar fields, and the digits
-/// written into one fixed template. Years outside 0..=9999 go to [`push_ts`].
-pub(super) fn push_ts_bytes(t: Ts, out: &mut Vec<u8>) {
-    let secs = t.timestamp();
-    let (days, sec_of_day) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
-    let (year, month, day) = civil_from_days(days);
-    if !(0..=9999).contains(&year) {
-        let mut text = String::new();
-        push_ts(t, &mut text);
-        out.extend_from_slice(text.as_bytes());
-        return;
+impl Rows {
+    /// [`push_ts`] of `t`: the date from the last time's when they fall on the same day,
+    /// the time of day by integer arithmetic. Years outside 0..=9999 go to [`push_ts`].
+    fn time(&mut self, t: Ts) {
+        let n = t.naive_utc();
+        let day = n.date();
+        let date = match self.date {
+            Some((last, text)) if last == day => text,
+            _ => {
+                let year = day.year();
+                if !(0..=9999).contains(&year) {
+                    let mut text = String::new();
+                    push_ts(t, &mut text);
+                    self.out.extend_from_slice(text.as_bytes());
+                    return;
+                }
+                let mut text = *b"0000-00-00";
+                let year = year as u32;
+                two_digits(&mut text[0..2], year / 100);
+                two_digits(&mut text[2..4], year % 100);
+                two_digits(&mut text[5..7], day.month());
+                two_digits(&mut text[8..10], day.day());
+                self.date = Some((day, text));
+                text
+            }
+        };
+        self.out.extend_from_slice(&date);
+        // A leap second counts as second 59, as `push_ts` writes it.
+        let secs = n.time().num_seconds_from_midnight();
+        let mut text = *b"T00:00:00Z";
+        two_digits(&mut text[1..3], secs / 3600);
+        two_digits(&mut text[4..6], secs / 60 % 60);
+        two_digits(&mut text[7..9], secs % 60);
+        self.out.extend_from_slice(&text);
     }
-    let mut b = *b"0000-00-00T00:00:00Z";
-    let year = year as u32;
-    two_digits(&mut b[0..2], year / 100);
-    two_digits(&mut b[2..4], year % 100);
-    two_digits(&mut b[5..7], month);
-    two_digits(&mut b[8..10], day);
-    let sec_of_day = sec_of_day as u32;
-    two_digits(&mut b[11..13], sec_of_day / 3600);
-    two_digits(&mut b[14..16], sec_of_day / 60 % 60);
-    two_digits(&mut b[17..19], sec_of_day % 60);
-    out.extend_from_slice(&b);
 }
 
 fn two_digits(slot: &mut [u8], v: u32) {
     slot[0] = b'0' + (v / 10) as u8;
     slot[1] = b'0' + (v % 10) as u8;
-}
-
-/// The proleptic Gregorian (year, month, day) of the day `days` after 1970-01-01.
-fn civil_from_days(days: i64) -> (i64, u32, u32) {
-    // Days since 0000-03-01, in 400-year eras of 146,097 days.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (year, month, day)
 }
