@@ -139,18 +139,19 @@ pub fn breaches<W: Write + Send + ?Sized>(
 }
 
 /// `escalations.csv`.
-pub fn escalations<W: Write + ?Sized>(
+pub fn escalations<W: Write + Send + ?Sized>(
     out: &mut W,
     escalations: &[&Escalation],
     tickets: &[Ticket],
 ) -> io::Result<()> {
-    table(
+    table_of(
         out,
         &[
             "ticket", "at", "by", "engineer", "trigger", "deadline", "lead_min", "class", "week",
         ],
-        escalations.iter().map(|e| {
-            vec![
+        escalations,
+        |e| {
+            [
                 Cell::text(&tickets[e.ticket].key),
                 Cell::Time(Some(e.at)),
                 Cell::text(&e.by),
@@ -161,7 +162,7 @@ pub fn escalations<W: Write + ?Sized>(
                 Cell::text(e.class.as_str()),
                 Cell::Week(e.week),
             ]
-        }),
+        },
     )
 }
 
@@ -181,12 +182,13 @@ pub fn data_quality<W: Write + ?Sized>(out: &mut W, problems: &[Problem]) -> io:
 }
 
 /// `feedback.csv`: plus and improvement points with the tickets that show them.
-pub fn feedback<W: Write + ?Sized>(out: &mut W, points: &[Point]) -> io::Result<()> {
-    table(
+pub fn feedback<W: Write + Send + ?Sized>(out: &mut W, points: &[Point]) -> io::Result<()> {
+    table_of(
         out,
         &["week", "engineer", "kind", "metric", "message", "tickets"],
-        points.iter().map(|p| {
-            vec![
+        points,
+        |p| {
+            [
                 Cell::Week(p.week),
                 Cell::text(&p.engineer),
                 Cell::text(p.kind.as_str()),
@@ -194,6 +196,6 @@ pub fn feedback<W: Write + ?Sized>(out: &mut W, points: &[Point]) -> io::Result<
                 Cell::text(&p.message),
                 Cell::Words(&p.tickets),
             ]
-        }),
+        },
     )
 }
