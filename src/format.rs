@@ -20,6 +20,57 @@ pub fn pct1(x: f64) -> String {
 
 /// Appends [`num2`] of `x` to `out`.
 pub fn num2_into(x: f64, out: &mut String) {
+    match Digits::num2(x) {
+        Some(d) => out.push_str(d.as_str()),
+        None => num2_text(x, out),
+    }
+}
+
+/// Appends [`pct1`] of `x` to `out`.
+pub fn pct1_into(x: f64, out: &mut String) {
+    match Digits::pct1(x) {
+        Some(d) => out.push_str(d.as_str()),
+        None => pct1_text(x, out),
+    }
+}
+
+/// Appends the bytes of [`num2`] of `x` to `out` (the CSV writer's buffer).
+pub fn num2_bytes(x: f64, out: &mut Vec<u8>) {
+    match Digits::num2(x) {
+        Some(d) => out.extend_from_slice(d.as_bytes()),
+        None => {
+            let mut text = String::new();
+            num2_text(x, &mut text);
+            out.extend_from_slice(text.as_bytes());
+        }
+    }
+}
+
+/// Appends the bytes of [`pct1`] of `x` to `out` (the CSV writer's buffer).
+pub fn pct1_bytes(x: f64, out: &mut Vec<u8>) {
+    match Digits::pct1(x) {
+        Some(d) => out.extend_from_slice(d.as_bytes()),
+        None => {
+            let mut text = String::new();
+            pct1_text(x, &mut text);
+            out.extend_from_slice(text.as_bytes());
+        }
+    }
+}
+
+/// Appends the decimal digits of `n` to `out`, as `n.to_string()` writes them.
+pub fn int_bytes(n: i64, out: &mut Vec<u8>) {
+    let mut d = Digits::empty();
+    d.push_digits(n.unsigned_abs());
+    if n < 0 {
+        d.push_byte(b'-');
+    }
+    out.extend_from_slice(d.as_bytes());
+}
+
+/// [`num2`] through `format!`: for the numbers [`Digits`] leaves to it (NaN, infinities,
+/// magnitudes from 2^46 up), and the definition the fast path is tested against.
+fn num2_text(x: f64, out: &mut String) {
     let start = out.len();
     let _ = write!(out, "{x:.2}");
     if out[start..].contains('.') {
@@ -29,8 +80,8 @@ pub fn num2_into(x: f64, out: &mut String) {
     fix_zero(out, start);
 }
 
-/// Appends [`pct1`] of `x` to `out`.
-pub fn pct1_into(x: f64, out: &mut String) {
+/// [`pct1`] through `format!`, as [`num2_text`] is for [`num2`].
+fn pct1_text(x: f64, out: &mut String) {
     let start = out.len();
     let _ = write!(out, "{x:.1}");
     fix_zero(out, start);
@@ -44,6 +95,91 @@ fn fix_zero(out: &mut String, start: usize) {
     }
 }
 
+/// The text of a rounded number built from its count of hundredths or tenths, right to
+/// left in a buffer on the stack: the same text `format!` writes, without its exact
+/// (big-integer) float path, which a large report would take millions of times.
+pub struct Digits {
+    buf: [u8; 24],
+    start: usize,
+}
+
+impl Digits {
+    /// [`num2`] of `x`, or None when `x` is NaN, infinite or at least 2^46 in magnitude.
+    fn num2(x: f64) -> Option<Digits> {
+        let n = steps(x, 100.0, TWO_DECIMALS_EXACT)?;
+        let mut d = Digits::empty();
+        let (whole, cents) = (n / 100, n % 100);
+        // Trailing zeros dropped: .50 → .5, .00 → nothing.
+        if cents % 10 != 0 {
+            d.push(cents % 10);
+            d.push(cents / 10);
+            d.push_byte(b'.');
+        } else if cents != 0 {
+            d.push(cents / 10);
+            d.push_byte(b'.');
+        }
+        d.push_whole(whole, n, x);
+        Some(d)
+    }
+
+    /// [`pct1`] of `x`, or None when `x` is NaN, infinite or at least 2^49 in magnitude.
+    fn pct1(x: f64) -> Option<Digits> {
+        let n = steps(x, 10.0, ONE_DECIMAL_EXACT)?;
+        let mut d = Digits::empty();
+        d.push(n % 10);
+        d.push_byte(b'.');
+        d.push_whole(n / 10, n, x);
+        Some(d)
+    }
+
+    fn empty() -> Digits {
+        Digits {
+            buf: [0; 24],
+            start: 24,
+        }
+    }
+
+    fn push_byte(&mut self, b: u8) {
+        self.start -= 1;
+        self.buf[self.start] = b;
+    }
+
+    fn push(&mut self, digit: u64) {
+        self.push_byte(b'0' + digit as u8);
+    }
+
+    /// The whole part (at least one digit), then the sign: a number that rounds to zero
+    /// has none (never `-0`).
+    fn push_whole(&mut self, whole: u64, steps: u64, x: f64) {
+        self.push_digits(whole);
+        if steps != 0 && x.is_sign_negative() {
+            self.push_byte(b'-');
+        }
+    }
+
+    /// The digits of `n`, at least one.
+    fn push_digits(&mut self, mut n: u64) {
+        loop {
+            self.push(n % 10);
+            n /= 10;
+            if n == 0 {
+                break;
+            }
+        }
+    }
+
+    /// The text's bytes (ASCII).
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.buf[self.start..]
+    }
+
+    /// The text.
+    pub fn as_str(&self) -> &str {
+        // Digits, a point and a sign only: always UTF-8.
+        std::str::from_utf8(self.as_bytes()).unwrap_or_default()
+    }
+}
+
 /// The number [`num2`] writes for `x`: `x` rounded to 2 decimals.
 pub fn round2(x: f64) -> f64 {
     round_decimals(x, 100.0, TWO_DECIMALS_EXACT)
@@ -54,6 +190,9 @@ pub fn round1(x: f64) -> f64 {
     round_decimals(x, 10.0, ONE_DECIMAL_EXACT)
 }
 
+/// More than the rounding error of a fraction scaled by 100 (at most 2^-47).
+const EXACT_ENOUGH: f64 = 1.0 / (1u64 << 46) as f64;
+
 /// From 2^46 up, neighbouring doubles are more than 0.01 apart, so the double nearest to
 /// `x` rounded to 2 decimals is `x` itself.
 const TWO_DECIMALS_EXACT: f64 = (1u64 << 46) as f64;
@@ -62,32 +201,49 @@ const ONE_DECIMAL_EXACT: f64 = (1u64 << 49) as f64;
 
 /// `x` rounded to 1/`scale` as `format!("{x:.N$}")` rounds it: the decimal nearest to the
 /// exact binary value of `x`, ties to even, returned as the double nearest to that decimal
-/// (so `-0.001` gives `0.0`, and 1.005, stored as 1.00499999…, gives 1.0). Worked out
-/// without writing text: the fraction is scaled with its exact rounding error (a fused
-/// multiply-add), which decides the cases `(x * 100.0).round()` gets wrong.
+/// (so `-0.001` gives `0.0`, and 1.005, stored as 1.00499999…, gives 1.0).
 fn round_decimals(x: f64, scale: f64, exact_from: f64) -> f64 {
+    match steps(x, scale, exact_from) {
+        // One division of two exact doubles gives the nearest double.
+        Some(n) => (n as f64 / scale).copysign(x) + 0.0,
+        None => x + 0.0,
+    }
+}
+
+/// |`x`| rounded to a whole number of 1/`scale` steps as `format!("{x:.N$}")` rounds it
+/// (the decimal nearest to the exact binary value, ties to even), as that count; None when
+/// `x` is NaN, infinite or at least `exact_from` in magnitude. Worked out without writing
+/// text: the fraction is scaled with its exact rounding error (a fused multiply-add),
+/// which decides the cases `(x * 100.0).round()` gets wrong.
+fn steps(x: f64, scale: f64, exact_from: f64) -> Option<u64> {
     let a = x.abs();
     if !a.is_finite() || a >= exact_from {
-        return x + 0.0;
+        return None;
     }
-    // a = whole + frac exactly; frac × scale = p + err exactly.
-    let whole = a.trunc();
+    // a = whole + frac exactly; frac × scale = p + err exactly. Truncating casts, exact
+    // below 2^53 and for p ≥ 0, are trunc and floor without a call into libm.
+    let whole = a as u64 as f64;
     let frac = a - whole;
     let p = frac * scale;
-    let err = frac.mul_add(scale, -p);
-    let low = p.floor();
+    let low = p as u64 as f64;
     // p - low is exact (Sterbenz), and so is that minus 0.5 once it is ≥ 0.25; below 0.25
-    // the sum is negative whatever `err` is (|err| < 2^-46), so its sign is exact.
-    let above = (p - low - 0.5) + err;
+    // the sum is negative whatever `err` is (|err| ≤ half an ulp of p < 128, 2^-47), so its
+    // sign is exact. Only a distance to the tie within 2^-46 needs `err` (a fused
+    // multiply-add, a libm call on a CPU without FMA) to decide the side.
+    let near = (p - low) - 0.5;
+    let above = if near.abs() > EXACT_ENOUGH {
+        near
+    } else {
+        near + frac.mul_add(scale, -p)
+    };
     let up = match above.partial_cmp(&0.0) {
         Some(std::cmp::Ordering::Greater) => true,
         Some(std::cmp::Ordering::Less) => false,
         // An exact tie (x = 0.125 for 2 decimals): to even, as `format!` does.
         _ => low % 2.0 != 0.0,
     };
-    // whole × scale + n < 2^53: exact, and one division gives the nearest double.
-    let n = whole * scale + low + f64::from(u8::from(up));
-    (n / scale).copysign(x) + 0.0
+    // whole × scale + n < 2^53: exact, and so is the conversion to an integer.
+    Some((whole * scale + low + f64::from(u8::from(up))) as u64)
 }
 
 #[cfg(test)]
@@ -154,7 +310,152 @@ mod tests {
         }
     }
 
+    /// The fast text of `x` against the text `format!` writes (`num2_text`, `pct1_text`),
+    /// through every entry point.
+    fn check_text(x: f64) {
+        let mut slow = String::new();
+        num2_text(x, &mut slow);
+        assert_eq!(num2(x), slow, "{x:e}");
+        let mut bytes = b"a".to_vec();
+        num2_bytes(x, &mut bytes);
+        assert_eq!(bytes, format!("a{slow}").into_bytes(), "{x:e}");
+        let mut slow = String::new();
+        pct1_text(x, &mut slow);
+        assert_eq!(pct1(x), slow, "{x:e}");
+        let mut bytes = b"a".to_vec();
+        pct1_bytes(x, &mut bytes);
+        assert_eq!(bytes, format!("a{slow}").into_bytes(), "{x:e}");
+    }
+
+    /// Hand-worked text of the fast path: ties to even, trailing zeros, signs.
+    #[test]
+    fn digits_by_hand() {
+        assert_eq!(num2(0.125), "0.12");
+        assert_eq!(num2(0.375), "0.38");
+        assert_eq!(num2(2.675), "2.67"); // stored as 2.67499999…
+        assert_eq!(num2(1.005), "1");
+        assert_eq!(num2(-1.5), "-1.5");
+        assert_eq!(num2(-0.0), "0");
+        assert_eq!(num2(-0.005), "-0.01"); // stored as -0.005000000000000000104…
+        assert_eq!(num2(-0.0049), "0");
+        assert_eq!(num2(100.0), "100");
+        assert_eq!(num2(1234.1), "1234.1");
+        assert_eq!(num2(0.07), "0.07");
+        assert_eq!(pct1(0.05), "0.1"); // stored as 0.05000000000000000277…
+        assert_eq!(pct1(0.25), "0.2");
+        assert_eq!(pct1(-0.0), "0.0");
+        assert_eq!(pct1(-2.25), "-2.2");
+        assert_eq!(num2(f64::NAN), "NaN");
+        assert_eq!(num2(f64::NEG_INFINITY), "-inf");
+        assert_eq!(pct1(f64::INFINITY), "inf");
+        assert_eq!(num2(1e20), "100000000000000000000");
+    }
+
+    /// Ties, near ties, zeros, non-finite values and both sides of where the fast path
+    /// hands over to `format!`.
+    #[test]
+    fn fast_text_is_the_formatted_text_at_the_edges() {
+        for x in [
+            0.0,
+            -0.0,
+            f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::MAX,
+        ] {
+            check_text(x);
+            check_text(-x);
+        }
+        for edge in [
+            TWO_DECIMALS_EXACT,
+            ONE_DECIMAL_EXACT,
+            1e15,
+            9.007_199_254_740_992e15,
+        ] {
+            let mut x = edge;
+            for _ in 0..64 {
+                check_text(x);
+                check_text(-x);
+                x = x.next_down();
+            }
+            x = edge;
+            for _ in 0..64 {
+                check_text(x);
+                x = x.next_up();
+            }
+        }
+        for k in -40_000..40_000 {
+            for x in [
+                f64::from(k) / 8.0,
+                f64::from(k) * 0.005,
+                f64::from(k) * 0.05,
+            ] {
+                check_text(x);
+                check_text(x.next_up());
+                check_text(x.next_down());
+            }
+            check_text(f64::from(k) * 1e-5);
+            check_text(f64::from(k) * 1234.567);
+        }
+    }
+
+    /// Two million values of the shapes a report writes (minutes from milliseconds, shares,
+    /// hours) and of any shape, from a fixed seed.
+    #[test]
+    fn fast_text_is_the_formatted_text_over_millions() {
+        let mut rng = fastrand::Rng::with_seed(17);
+        for _ in 0..500_000 {
+            check_text(rng.i64(-10_000_000_000..10_000_000_000) as f64 / 60_000.0);
+            check_text(rng.u32(..) as f64 / rng.u32(1..) as f64 * 100.0);
+            check_text(rng.i64(..) as f64 / 3.0 * 10f64.powi(rng.i32(-20..20)));
+            let x = f64::from_bits(rng.u64(..));
+            if x.is_finite() && x.abs() < 1e300 {
+                check_text(x);
+            }
+        }
+    }
+
+    #[test]
+    fn integers_are_their_display() {
+        let mut rng = fastrand::Rng::with_seed(3);
+        let edges = [
+            0,
+            1,
+            -1,
+            9,
+            10,
+            -10,
+            99,
+            100,
+            i64::MAX,
+            i64::MIN,
+            i64::MIN + 1,
+        ];
+        let random = (0..100_000).map(|_| rng.i64(..) >> rng.u32(0..64));
+        for n in edges.into_iter().chain(random) {
+            let mut bytes = b"x".to_vec();
+            int_bytes(n, &mut bytes);
+            assert_eq!(bytes, format!("x{n}").into_bytes());
+        }
+    }
+
     proptest! {
+        #[test]
+        fn fast_text_is_the_formatted_text(bits in any::<u64>()) {
+            check_text(f64::from_bits(bits));
+        }
+
+        #[test]
+        fn fast_text_is_the_formatted_text_near_decimals(
+            mantissa in -1_000_000_000i64..1_000_000_000,
+            exp in -12i32..12,
+        ) {
+            let x = mantissa as f64 * 10f64.powi(exp);
+            check_text(x);
+            check_text(x.next_up());
+            check_text(x.next_down());
+        }
+
         #[test]
         fn rounding_is_reading_back_the_text(
             mantissa in -1_000_000_000i64..1_000_000_000,

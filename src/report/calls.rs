@@ -4,11 +4,11 @@ use std::io::{self, Write};
 
 use crate::metrics::calls::Call;
 use crate::model::Ticket;
-use crate::report::csv::{Cell, table};
+use crate::report::csv::{Cell, table_of};
 
 /// `calls.csv`, rows ordered by `at`, then ticket key, then kind (worklog before notes),
 /// then engineer, so the bytes do not depend on the order the items arrive in.
-pub fn calls_csv<W: Write + ?Sized>(
+pub fn calls_csv<W: Write + Send + ?Sized>(
     out: &mut W,
     items: &[&Call],
     tickets: &[Ticket],
@@ -22,13 +22,14 @@ pub fn calls_csv<W: Write + ?Sized>(
             &b.engineer,
         ))
     });
-    table(
+    table_of(
         out,
         &[
             "ticket", "kind", "at", "engineer", "minutes", "missing", "week",
         ],
-        rows.iter().map(|c| {
-            vec![
+        &rows,
+        |c| {
+            [
                 Cell::text(&tickets[c.ticket].key),
                 Cell::text(c.kind.as_str()),
                 Cell::Time(Some(c.at)),
@@ -37,6 +38,6 @@ pub fn calls_csv<W: Write + ?Sized>(
                 Cell::text(c.missing_str()),
                 Cell::Week(c.week),
             ]
-        }),
+        },
     )
 }

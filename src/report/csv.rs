@@ -2,21 +2,26 @@
 //! numbers with at most 2 decimals, percentages with 1, formulas neutralised.
 
 use std::borrow::Cow;
-use std::fmt::Write as _;
 use std::io::{self, Write};
 
 use rayon::prelude::*;
 
 pub use crate::format::{num2, pct1};
-use crate::format::{num2_into, pct1_into};
-use crate::model::{Ts, push_ts};
+use crate::model::Ts;
 use crate::week::Week;
+
+mod row;
+
+use row::Rows;
 
 /// One cell, typed so that numbers are formatted by the SPEC's rules and text is made inert.
 /// Text borrows where it can: a large report writes millions of ids and keys.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Cell<'a> {
     Text(Cow<'a, str>),
+    /// Words joined by a space, written as the text of the joined string (without joining
+    /// them into a string of their own first).
+    Words(&'a [String]),
     Int(i64),
     /// At most 2 decimals; empty when None.
     Num(Option<f64>),
@@ -33,45 +38,9 @@ impl<'a> Cell<'a> {
         Cell::Text(s.into())
     }
 
-    /// Appends the cell's CSV text (before quoting) to `out`.
-    fn render_into(&self, out: &mut String) {
-        match self {
-            Cell::Text(s) => neutralise_into(s, out),
-            Cell::Int(n) => {
-                let _ = write!(out, "{n}");
-            }
-            Cell::Num(x) => {
-                if let Some(x) = x {
-                    num2_into(*x, out);
-                }
-            }
-            Cell::Pct(x) => {
-                if let Some(p) = x {
-                    pct1_into(*p, out);
-                }
-            }
-            Cell::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-            Cell::Time(t) => {
-                if let Some(t) = t {
-                    push_ts(*t, out);
-                }
-            }
-            Cell::Week(w) => {
-                // Written in place; a label is text, so it is neutralised like any other.
-                let start = out.len();
-                let _ = write!(out, "{w}");
-                if out[start..].starts_with('-') {
-                    out.insert(start, '\'');
-                }
-            }
-        }
-    }
-
     /// The cell's CSV text before quoting, neutralised as the file writes it.
     pub fn csv_text(&self) -> String {
-        let mut out = String::new();
-        self.render_into(&mut out);
-        out
+        Rows::unquoted().cell_text(self)
     }
 
     #[cfg(test)]
@@ -88,17 +57,11 @@ impl From<u64> for Cell<'_> {
 
 /// Text a spreadsheet would run as a formula gets a leading apostrophe.
 pub fn neutralise(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 1);
-    neutralise_into(s, &mut out);
-    out
+    Cell::text(s).csv_text()
 }
 
-fn neutralise_into(s: &str, out: &mut String) {
-    if let Some('=' | '+' | '-' | '@' | '\t' | '\r') = s.chars().next() {
-        out.push('\'');
-    }
-    out.push_str(s);
-}
+/// Bytes of a table gathered before they are handed to the writer: few, large writes.
+const WRITE_AT: usize = 64 * 1024;
 
 /// A table: a header and rows of cells, written as CSV into `out` as they come.
 pub fn table<'a, W: Write + ?Sized>(
@@ -106,10 +69,18 @@ pub fn table<'a, W: Write + ?Sized>(
     header: &[&str],
     rows: impl IntoIterator<Item = Vec<Cell<'a>>>,
 ) -> io::Result<()> {
-    let mut w = writer(out);
-    w.write_record(header).map_err(io_error)?;
-    write_rows(&mut w, header.len(), rows)?;
-    w.flush()
+    let mut w = Rows::default();
+    w.header(header);
+    for row in rows {
+        debug_assert_eq!(row.len(), header.len());
+        w.record(&row);
+        if w.bytes().len() >= WRITE_AT {
+            out.write_all(w.bytes())?;
+            w.clear();
+        }
+    }
+    out.write_all(w.bytes())?;
+    out.flush()
 }
 
 /// Items rendered into rows at once on every core; large enough that joining the parts
@@ -120,26 +91,27 @@ const ROWS_PER_TASK: usize = 4096;
 /// busy, few enough that a table of millions of rows holds only a few megabytes at once.
 const TASKS_PER_BATCH: usize = 16;
 
-/// [`table`] of one row per item, rendered on every core in runs of consecutive items and
+/// [`table`] of one row per item (a fixed-size array of cells or a `Vec`), rendered on every core in runs of consecutive items and
 /// written in item order, one batch of runs while the next is rendered: the same bytes,
 /// sooner, for the tables with a row per clock or ticket, never held whole.
-pub fn table_of<'a, T: Sync, W: Write + Send + ?Sized>(
+pub fn table_of<'a, T: Sync, W: Write + Send + ?Sized, R: AsRef<[Cell<'a>]>>(
     out: &mut W,
     header: &[&str],
     items: &'a [T],
-    cells: impl Fn(&'a T) -> Vec<Cell<'a>> + Sync,
+    cells: impl Fn(&'a T) -> R + Sync,
 ) -> io::Result<()> {
     table(out, header, std::iter::empty())?;
-    let render = |batch: &'a [T]| -> io::Result<Vec<Vec<u8>>> {
+    let render = |batch: &'a [T]| -> Vec<Vec<u8>> {
         batch
             .par_chunks(ROWS_PER_TASK)
             .map(|run| {
-                let mut part = Vec::new();
-                let mut w = writer(&mut part);
-                write_rows(&mut w, header.len(), run.iter().map(&cells))?;
-                w.flush()?;
-                drop(w);
-                Ok(part)
+                let mut w = Rows::default();
+                for item in run {
+                    let row = cells(item);
+                    debug_assert_eq!(row.as_ref().len(), header.len());
+                    w.record(row.as_ref());
+                }
+                w.into_bytes()
             })
             .collect()
     };
@@ -147,7 +119,7 @@ pub fn table_of<'a, T: Sync, W: Write + Send + ?Sized>(
     for batch in items.chunks(ROWS_PER_TASK * TASKS_PER_BATCH) {
         let (written, next) = rayon::join(|| write_parts(out, &rendered), || render(batch));
         written?;
-        rendered = next?;
+        rendered = next;
     }
     write_parts(out, &rendered)
 }
@@ -162,40 +134,6 @@ pub fn to_vec(render: impl FnOnce(&mut Vec<u8>) -> io::Result<()>) -> Vec<u8> {
     let mut out = Vec::new();
     render(&mut out).expect("writing to memory cannot fail");
     out
-}
-
-fn writer<W: Write>(out: W) -> csv::Writer<W> {
-    csv::WriterBuilder::new()
-        .terminator(csv::Terminator::CRLF)
-        .from_writer(out)
-}
-
-/// The writer's own error (never a CSV error: every record is written whole).
-fn io_error(e: csv::Error) -> io::Error {
-    match e.into_kind() {
-        csv::ErrorKind::Io(e) => e,
-        other => io::Error::other(format!("{other:?}")),
-    }
-}
-
-/// Each cell is rendered into one reused buffer and quoted by the writer as it is copied
-/// out, so a row allocates nothing beyond its cells.
-fn write_rows<'a, W: Write>(
-    w: &mut csv::Writer<W>,
-    width: usize,
-    rows: impl IntoIterator<Item = Vec<Cell<'a>>>,
-) -> io::Result<()> {
-    let mut buf = String::new();
-    for row in rows {
-        debug_assert_eq!(row.len(), width);
-        for cell in &row {
-            buf.clear();
-            cell.render_into(&mut buf);
-            w.write_field(buf.as_bytes()).map_err(io_error)?;
-        }
-        w.write_record(None::<&[u8]>).map_err(io_error)?;
-    }
-    Ok(())
 }
 
 #[cfg(test)]
@@ -262,6 +200,220 @@ mod tests {
         assert_eq!(neutralise("-1+2"), "'-1+2");
         assert_eq!(neutralise("@sum"), "'@sum");
         assert_eq!(neutralise("ok"), "ok");
+    }
+
+    /// A cell's text as the writer before this one rendered it: `format!`-based numbers
+    /// (through `num2`/`pct1`, tested against `format!` in `format.rs`), chrono's calendar
+    /// fields for times, the week's `Display`.
+    fn reference_text(cell: &Cell) -> String {
+        let guard = |s: String| {
+            if let Some('=' | '+' | '-' | '@' | '\t' | '\r') = s.chars().next() {
+                format!("'{s}")
+            } else {
+                s
+            }
+        };
+        match cell {
+            Cell::Text(s) => guard(s.to_string()),
+            Cell::Words(w) => guard(w.join(" ")),
+            Cell::Int(n) => n.to_string(),
+            Cell::Num(x) => x.map(num2).unwrap_or_default(),
+            Cell::Pct(x) => x.map(pct1).unwrap_or_default(),
+            Cell::Bool(b) => b.to_string(),
+            Cell::Time(t) => t.map(crate::model::fmt_ts).unwrap_or_default(),
+            Cell::Week(w) => {
+                let text = w.to_string();
+                if text.starts_with('-') {
+                    format!("'{text}")
+                } else {
+                    text
+                }
+            }
+        }
+    }
+
+    /// The table as the `csv` crate writes it (RFC 4180, CRLF), cells by `reference_text`.
+    fn reference_table(header: &[&str], rows: &[Vec<Cell>]) -> Vec<u8> {
+        let mut w = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::CRLF)
+            .flexible(true)
+            .from_writer(Vec::new());
+        w.write_record(header).unwrap();
+        for row in rows {
+            for cell in row {
+                w.write_field(reference_text(cell)).unwrap();
+            }
+            w.write_record(None::<&[u8]>).unwrap();
+        }
+        w.into_inner().unwrap()
+    }
+
+    /// Pieces of hostile text: formula starts, quotes, delimiters, line breaks, a BOM,
+    /// multi-byte characters (one starting with a byte that is not a formula start).
+    const PIECES: &[&str] = &[
+        "",
+        "=",
+        "+",
+        "-",
+        "@",
+        "\t",
+        "\r",
+        "\n",
+        "\r\n",
+        ",",
+        "\"",
+        "\"\"",
+        "'",
+        " ",
+        "a",
+        "SUP-1",
+        "é",
+        "日本",
+        "\u{feff}",
+        "#",
+        "\\",
+        ";",
+        "=HYPERLINK(\"x\")",
+        "\u{2212}",
+        "－",
+        "0",
+        "1.5",
+    ];
+
+    fn hostile(rng: &mut fastrand::Rng) -> String {
+        (0..rng.usize(0..5))
+            .map(|_| PIECES[rng.usize(..PIECES.len())])
+            .collect()
+    }
+
+    /// Any instant chrono can hold, now and then a leap second.
+    fn instant(rng: &mut fastrand::Rng) -> Ts {
+        let secs = match rng.u8(..4) {
+            0 => rng.i64(-8_210_298_412_800..8_210_298_412_800),
+            1 => rng.i64(-62_167_219_300..-62_167_219_100),
+            2 => rng.i64(253_402_300_700..253_402_300_900),
+            _ => rng.i64(-100_000_000_000..300_000_000_000),
+        };
+        let nanos = if secs.rem_euclid(60) == 59 && rng.bool() {
+            1_500_000_000
+        } else {
+            0
+        };
+        Ts::from_timestamp(secs, nanos)
+            .or_else(|| Ts::from_timestamp(secs, 0))
+            .unwrap_or_default()
+    }
+
+    fn any_cell(rng: &mut fastrand::Rng, words: &'static [Vec<String>]) -> Cell<'static> {
+        match rng.u8(..9) {
+            0 | 1 => Cell::text(hostile(rng)),
+            2 => Cell::Words(&words[rng.usize(..words.len())]),
+            3 => Cell::Int(rng.i64(..) >> rng.u32(0..64)),
+            4 => Cell::Num(
+                rng.bool()
+                    .then(|| rng.i64(-1 << 40..1 << 40) as f64 / 60_000.0),
+            ),
+            5 => Cell::Pct(rng.bool().then(|| f64::from_bits(rng.u64(..)))),
+            6 => Cell::Bool(rng.bool()),
+            7 => Cell::Time(rng.bool().then(|| instant(rng))),
+            _ => {
+                let day = rng.i32(-20_000..20_000) * rng.i32(1..40);
+                let date = chrono::NaiveDate::from_num_days_from_ce_opt(day).unwrap_or_default();
+                Cell::Week(Week::of_date(date))
+            }
+        }
+    }
+
+    /// Every kind of cell, hostile text and words, any instant and week, in tables of one
+    /// to five columns (one empty field is a record of its own, `""`): the bytes of the
+    /// `csv` crate's writer over the reference text, header included.
+    #[test]
+    fn the_writer_writes_what_the_csv_crate_writes() {
+        let mut rng = fastrand::Rng::with_seed(5);
+        let words: &'static [Vec<String>] = Vec::leak(
+            (0..200)
+                .map(|_| (0..rng.usize(0..4)).map(|_| hostile(&mut rng)).collect())
+                .collect(),
+        );
+        for width in 1..=5 {
+            let header: Vec<String> = (0..width).map(|_| hostile(&mut rng)).collect();
+            let header: Vec<&str> = header.iter().map(String::as_str).collect();
+            let rows: Vec<Vec<Cell>> = (0..20_000)
+                .map(|_| (0..width).map(|_| any_cell(&mut rng, words)).collect())
+                .collect();
+            let expected = reference_table(&header, &rows);
+            let got = to_vec(|out| table(out, &header, rows.clone()));
+            assert_eq!(
+                String::from_utf8_lossy(&got),
+                String::from_utf8_lossy(&expected)
+            );
+            let items: Vec<usize> = (0..rows.len()).collect();
+            let got = to_vec(|out| table_of(out, &header, &items, |i| rows[*i].clone()));
+            assert_eq!(got, expected);
+            for cell in rows.iter().flatten() {
+                assert_eq!(cell.csv_text(), reference_text(cell), "{cell:?}");
+            }
+        }
+    }
+
+    /// Hand-worked records: quotes doubled inside quotes, the guard inside the quotes, a
+    /// lone empty field, joined words that start a formula or need quotes.
+    #[test]
+    fn hostile_text_by_hand() {
+        let words = ["=a".to_string(), "b,c".to_string()];
+        let bytes = to_vec(|out| {
+            table(
+                out,
+                &["h,1", "h"],
+                [
+                    vec![Cell::text("a\"b"), Cell::text("-\r\n")],
+                    vec![Cell::text("\tx"), Cell::Words(&words)],
+                    vec![Cell::Words(&words[1..]), Cell::Words(&[])],
+                ],
+            )
+        });
+        assert_eq!(
+            String::from_utf8(bytes).unwrap(),
+            "\"h,1\",h\r\n\"a\"\"b\",\"'-\r\n\"\r\n'\tx,\"'=a b,c\"\r\n\"b,c\",\r\n"
+        );
+        let one = to_vec(|out| table(out, &["x"], [vec![Cell::Num(None)], vec![Cell::Int(-3)]]));
+        assert_eq!(one, b"x\r\n\"\"\r\n-3\r\n");
+    }
+
+    /// Times written by one writer (the date of the last time reused when the day is the
+    /// same) against `push_ts`: any instant, runs of instants minutes apart across
+    /// midnights, both ends of the years 0 to 9999 and a leap second.
+    #[test]
+    fn times_are_push_ts() {
+        let leap = Ts::from_timestamp(1_483_228_799, 1_000_000_000).unwrap();
+        assert_eq!(Cell::Time(Some(leap)).csv_text(), "2016-12-31T23:59:59Z");
+        let mut times = vec![leap, leap + chrono::TimeDelta::seconds(1)];
+        for secs in [
+            -62_167_219_201,
+            -62_167_219_200,
+            253_402_300_799,
+            253_402_300_800,
+            -1,
+            0,
+        ] {
+            times.push(Ts::from_timestamp(secs, 0).unwrap());
+        }
+        let mut rng = fastrand::Rng::with_seed(11);
+        for _ in 0..200_000 {
+            let t = instant(&mut rng);
+            times.push(t);
+            for _ in 0..rng.usize(0..4) {
+                let step = chrono::TimeDelta::seconds(rng.i64(-7_200..7_200));
+                times.push(t.checked_add_signed(step).unwrap_or(t));
+            }
+        }
+        let rows: Vec<Vec<Cell>> = times.iter().map(|t| vec![Cell::Time(Some(*t))]).collect();
+        let expected: String = times
+            .iter()
+            .map(|t| format!("{}\r\n", crate::model::fmt_ts(*t)))
+            .collect();
+        let got = to_vec(|out| table(out, &["t"], rows));
+        assert_eq!(String::from_utf8(got).unwrap(), format!("t\r\n{expected}"));
     }
 
     /// A table of more rows than one batch renders at once, written through a file and

@@ -89,8 +89,8 @@ const CLOCK_HEADER: &[&str] = &[
     "week",
 ];
 
-fn clock_cells<'a>(c: &'a Clock, tickets: &'a [Ticket]) -> Vec<Cell<'a>> {
-    vec![
+fn clock_cells<'a>(c: &'a Clock, tickets: &'a [Ticket]) -> [Cell<'a>; 13] {
+    [
         Cell::text(&tickets[c.ticket].key),
         Cell::text(c.kind.as_str()),
         Cell::text(c.ticket_type.as_str()),
@@ -131,25 +131,27 @@ pub fn breaches<W: Write + Send + ?Sized>(
     let index = EscalationIndex::new(escalations);
     let breached: Vec<&Clock> = clocks.iter().copied().filter(|c| c.breached).collect();
     table_of(out, &header, &breached, |c| {
-        let mut cells = clock_cells(c, tickets);
+        let mut cells = Vec::with_capacity(header.len());
+        cells.extend(clock_cells(c, tickets));
         cells.push(Cell::Bool(index.escalated_within(c)));
         cells
     })
 }
 
 /// `escalations.csv`.
-pub fn escalations<W: Write + ?Sized>(
+pub fn escalations<W: Write + Send + ?Sized>(
     out: &mut W,
     escalations: &[&Escalation],
     tickets: &[Ticket],
 ) -> io::Result<()> {
-    table(
+    table_of(
         out,
         &[
             "ticket", "at", "by", "engineer", "trigger", "deadline", "lead_min", "class", "week",
         ],
-        escalations.iter().map(|e| {
-            vec![
+        escalations,
+        |e| {
+            [
                 Cell::text(&tickets[e.ticket].key),
                 Cell::Time(Some(e.at)),
                 Cell::text(&e.by),
@@ -160,7 +162,7 @@ pub fn escalations<W: Write + ?Sized>(
                 Cell::text(e.class.as_str()),
                 Cell::Week(e.week),
             ]
-        }),
+        },
     )
 }
 
@@ -180,19 +182,20 @@ pub fn data_quality<W: Write + ?Sized>(out: &mut W, problems: &[Problem]) -> io:
 }
 
 /// `feedback.csv`: plus and improvement points with the tickets that show them.
-pub fn feedback<W: Write + ?Sized>(out: &mut W, points: &[Point]) -> io::Result<()> {
-    table(
+pub fn feedback<W: Write + Send + ?Sized>(out: &mut W, points: &[Point]) -> io::Result<()> {
+    table_of(
         out,
         &["week", "engineer", "kind", "metric", "message", "tickets"],
-        points.iter().map(|p| {
-            vec![
+        points,
+        |p| {
+            [
                 Cell::Week(p.week),
                 Cell::text(&p.engineer),
                 Cell::text(p.kind.as_str()),
                 Cell::text(p.metric),
                 Cell::text(&p.message),
-                Cell::text(p.tickets.join(" ")),
+                Cell::Words(&p.tickets),
             ]
-        }),
+        },
     )
 }

@@ -34,14 +34,14 @@ pub fn tickets_csv<W: Write + Send + ?Sized>(
         ],
         &rows,
         |s| {
-            vec![
+            [
                 Cell::text(&tickets[s.ticket].key),
                 Cell::text(s.ticket_type.as_str()),
                 Cell::text(s.severity.as_deref().unwrap_or_default()),
                 Cell::text(s.product.as_deref().unwrap_or_default()),
                 Cell::Time(Some(s.created)),
                 Cell::Time(s.resolved),
-                Cell::text(s.owners.join(" ")),
+                Cell::Words(&s.owners),
                 s.handoffs.into(),
                 Cell::text(s.primary_owner.as_deref().unwrap_or_default()),
                 Cell::Pct(s.primary_share_pct),
