@@ -287,6 +287,55 @@ fn every_chart_is_drawn_as_png_and_svg() {
     }
 }
 
+/// A chart drawn on a buffer another chart (of another size) was drawn on, or that holds
+/// any bytes, is byte for byte the chart drawn on a new buffer: each worker reuses one.
+#[test]
+fn a_reused_pixel_buffer_draws_the_same_png_as_a_new_one() {
+    let f = Fixture::new();
+    let inputs = f.inputs();
+    let weeks = week_labels(&inputs);
+    let specs = specs(&inputs).unwrap();
+    assert_eq!(specs.len(), 6);
+    let fresh: Vec<Vec<u8>> = specs
+        .iter()
+        .map(|(_, chart)| png_of(chart, &weeks, &mut Vec::new()).unwrap())
+        .collect();
+    let mut reused = vec![0xA5; 3 * 1024 * 1024];
+    // Largest and smallest charts alternate on the same buffer, in both orders.
+    for (i, (name, chart)) in specs
+        .iter()
+        .enumerate()
+        .chain(specs.iter().enumerate().rev())
+    {
+        assert_eq!(
+            png_of(chart, &weeks, &mut reused).unwrap(),
+            fresh[i],
+            "{name}"
+        );
+        reused
+            .iter_mut()
+            .for_each(|b| *b = b.wrapping_mul(31).wrapping_add(7));
+    }
+    // And `draw_each` (one buffer per worker) writes exactly those PNGs.
+    let drawn = std::sync::Mutex::new(Vec::new());
+    draw_each(&inputs, |name, bytes| {
+        drawn
+            .lock()
+            .unwrap()
+            .push((name.to_string(), bytes.to_vec()));
+        Ok(())
+    })
+    .unwrap();
+    let drawn = drawn.into_inner().unwrap();
+    for ((name, _), png) in specs.iter().zip(&fresh) {
+        let (_, bytes) = drawn
+            .iter()
+            .find(|(n, _)| *n == format!("{name}.png"))
+            .unwrap();
+        assert_eq!(bytes, png, "{name}");
+    }
+}
+
 #[test]
 fn team_trends_svg_has_titles_axes_weeks_and_legends() {
     let f = Fixture::new();

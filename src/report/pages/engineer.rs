@@ -6,12 +6,14 @@
 
 use askama::Template;
 
+use super::own::ByEngineer;
 use super::view::{
     Delta, GoalView, Grid, Svg, Ticket, delta, goal_sign, listed, weeks_count, window_label,
 };
 use super::{Breach, Inputs};
 use crate::metrics::columns::COLUMNS;
 use crate::metrics::feedback::Kind;
+use crate::metrics::goals::GoalRow;
 use crate::metrics::values::{ValueRow, format_value};
 use crate::report::charts::{ESCALATION_LEAD, Person, TEAM_TRENDS, WEEK_BREACHES, engineer_chart};
 
@@ -95,21 +97,18 @@ pub struct EngineerPage {
 }
 
 impl EngineerPage {
-    pub fn new(inputs: &Inputs, p: &Person) -> EngineerPage {
+    /// The page of `p`, from their rows in `by` (grouped from `inputs`).
+    pub fn new(inputs: &Inputs, by: &ByEngineer, p: &Person) -> EngineerPage {
         let weeks = inputs.weeks;
         let last = weeks.last().copied();
         let before = weeks.len().checked_sub(2).map(|i| weeks[i]);
         let window = window_label(weeks);
-        let mine: Vec<&ValueRow> = inputs
-            .values
-            .engineers
-            .iter()
-            .filter(|r| r.engineer == p.id)
-            .collect();
+        let own = by.of(&p.id);
+        let mine: &[&ValueRow] = &own.rows;
         let at =
             |week: Option<crate::week::Week>| mine.iter().copied().find(|r| Some(r.week) == week);
         let (now, prev) = (at(last), at(before));
-        let goals_of_mine: Vec<_> = inputs.goals.iter().filter(|g| g.engineer == p.id).collect();
+        let goals_of_mine: &[&GoalRow] = &own.goals;
         let this_week = COLUMNS
             .iter()
             .enumerate()
@@ -144,7 +143,7 @@ impl EngineerPage {
                     .iter()
                     .filter(|g| g.metric == def.name)
                     .collect();
-                let goal = inputs.goals.iter().find(|g| g.metric == def.name)?.goal;
+                let goal = by.target(def.name)?;
                 Some(GoalOverWindow {
                     label: def.label,
                     metric: def.name,
@@ -162,11 +161,7 @@ impl EngineerPage {
         let (since, listed_name) = listed(weeks);
         let in_listed = |w: crate::week::Week| since.is_none_or(|s| w >= s);
         let points = |kind: Kind, heading: &'static str| -> PointList {
-            let of_kind: Vec<_> = inputs
-                .feedback
-                .iter()
-                .filter(|f| f.engineer == p.id && f.kind == kind)
-                .collect();
+            let of_kind: Vec<_> = own.feedback.iter().filter(|f| f.kind == kind).collect();
             let mut shown: Vec<PointView> = of_kind
                 .iter()
                 .filter(|f| in_listed(f.week))
@@ -194,11 +189,7 @@ impl EngineerPage {
             points(Kind::Plus, "Plus points"),
             points(Kind::Improve, "To improve"),
         ];
-        let my_breaches: Vec<&Breach> = inputs
-            .breaches
-            .iter()
-            .filter(|b| b.engineer == p.id)
-            .collect();
+        let my_breaches: &[&Breach] = &own.breaches;
         let breaches: Vec<BreachView> = my_breaches
             .iter()
             .filter(|b| in_listed(b.week))
@@ -243,7 +234,7 @@ impl EngineerPage {
             } else {
                 Vec::new()
             },
-            grid: Grid::new(weeks, &mine),
+            grid: Grid::new(weeks, mine),
             listed: listed_name,
             points,
             breaches_older: my_breaches.len() - breaches.len(),

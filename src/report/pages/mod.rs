@@ -5,6 +5,7 @@
 //! back, and autoescaped: no ticket or person text can become markup.
 
 mod engineer;
+mod own;
 mod team;
 #[cfg(test)]
 mod tests;
@@ -83,13 +84,15 @@ pub fn engineer_page(id: &str) -> String {
 /// whole team) the engineers' pages in the order of the team page's table.
 pub fn pages(inputs: &Inputs) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
     let people = inputs.people();
+    // Each table is split by engineer once, not scanned again for every page.
+    let by = own::ByEngineer::new(inputs, &people);
     if inputs.self_review.is_some() {
-        let page = engineer::EngineerPage::new(inputs, &people[0])
+        let page = engineer::EngineerPage::new(inputs, &by, &people[0])
             .render()
             .context("rendering the self-review page")?;
         return Ok(vec![("index.html".to_string(), page.into_bytes())]);
     }
-    let index = team::TeamPage::new(inputs, &people)
+    let index = team::TeamPage::new(inputs, &by, &people)
         .render()
         .context("rendering index.html")?;
     let mut files = vec![("index.html".to_string(), index.into_bytes())];
@@ -98,7 +101,7 @@ pub fn pages(inputs: &Inputs) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
         .par_iter()
         .map(|p| {
             let name = engineer_page(&p.id);
-            let page = engineer::EngineerPage::new(inputs, p)
+            let page = engineer::EngineerPage::new(inputs, &by, p)
                 .render()
                 .with_context(|| format!("rendering {name}"))?;
             Ok((name, page.into_bytes()))

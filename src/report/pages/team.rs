@@ -4,6 +4,7 @@
 
 use askama::Template;
 
+use super::own::ByEngineer;
 use super::view::{Delta, GoalView, Grid, Svg, delta, goal_sign, weeks_count, window_label};
 use super::{Inputs, engineer_page};
 use crate::metrics::columns::COLUMNS;
@@ -76,7 +77,8 @@ pub struct TeamPage {
 }
 
 impl TeamPage {
-    pub fn new(inputs: &Inputs, people: &[Person]) -> TeamPage {
+    /// The team page of `people`, whose rows `by` groups.
+    pub fn new(inputs: &Inputs, by: &ByEngineer, people: &[Person]) -> TeamPage {
         let weeks = inputs.weeks;
         let last = weeks.last().copied();
         let before = weeks.len().checked_sub(2).map(|i| weeks[i]);
@@ -94,14 +96,11 @@ impl TeamPage {
                 },
             })
             .collect::<Vec<_>>();
-        let engineers = &inputs.values.engineers;
         let rows = people
             .iter()
             .map(|p| {
-                let (now, prev) = (
-                    row_of(engineers, &p.id, last),
-                    row_of(engineers, &p.id, before),
-                );
+                let own = by.of(&p.id);
+                let (now, prev) = (row_of(&own.rows, last), row_of(&own.rows, before));
                 let cells = MAIN
                     .iter()
                     .map(|&col| {
@@ -113,11 +112,11 @@ impl TeamPage {
                         }
                     })
                     .collect();
-                let missed = inputs
+                let missed = own
                     .goals
                     .iter()
-                    .filter(|g| Some(g.week) == last && g.engineer == p.id && !g.met)
-                    .map(GoalView::new)
+                    .filter(|g| Some(g.week) == last && !g.met)
+                    .map(|g| GoalView::new(g))
                     .collect();
                 Row {
                     label: p.label().to_string(),
@@ -139,7 +138,7 @@ impl TeamPage {
                 .iter()
                 .filter_map(|stem| Svg::find(inputs.svgs, stem))
                 .collect(),
-            goals: team_goals(inputs, people),
+            goals: team_goals(inputs, by),
             heads,
             rows,
             grid: Grid::new(weeks, &team_rows),
@@ -148,16 +147,16 @@ impl TeamPage {
     }
 }
 
-/// The row of engineer `id` in `week`.
-fn row_of<'a>(rows: &'a [ValueRow], id: &str, week: Option<Week>) -> Option<&'a ValueRow> {
+/// The first of an engineer's `rows` in `week`.
+fn row_of<'a>(rows: &[&'a ValueRow], week: Option<Week>) -> Option<&'a ValueRow> {
     let week = week?;
-    rows.iter().find(|r| r.week == week && r.engineer == id)
+    rows.iter().copied().find(|r| r.week == week)
 }
 
 /// The team's goals in the last week, in column order: the team row's value against the
-/// goal, and how many of the listed engineers missed it. A goal the team row has no value
-/// for still shows how the engineers did.
-fn team_goals(inputs: &Inputs, people: &[Person]) -> Vec<TeamGoal> {
+/// goal, and how many of the listed engineers (those `by` groups) missed it. A goal the
+/// team row has no value for still shows how the engineers did.
+fn team_goals(inputs: &Inputs, by: &ByEngineer) -> Vec<TeamGoal> {
     let Some(last) = inputs.weeks.last() else {
         return Vec::new();
     };
@@ -168,10 +167,7 @@ fn team_goals(inputs: &Inputs, people: &[Person]) -> Vec<TeamGoal> {
         if rows.is_empty() {
             continue;
         }
-        let engineers: Vec<_> = rows
-            .iter()
-            .filter(|g| people.iter().any(|p| p.id == g.engineer))
-            .collect();
+        let engineers: Vec<_> = rows.iter().filter(|g| by.has(&g.engineer)).collect();
         let goal = match rows
             .iter()
             .find(|g| g.engineer == crate::metrics::weekly::TEAM)

@@ -541,12 +541,10 @@ fn long_window_lists_the_last_eight_weeks_and_counts_the_rest() {
 fn a_median_of_counts_keeps_its_half() {
     let r = report();
     let inputs = r.inputs(None);
-    let bob = inputs
-        .people()
-        .into_iter()
-        .find(|p| p.id == "bob7")
-        .unwrap();
-    let page = super::engineer::EngineerPage::new(&inputs, &bob);
+    let people = inputs.people();
+    let by = super::own::ByEngineer::new(&inputs, &people);
+    let bob = people.iter().find(|p| p.id == "bob7").unwrap();
+    let page = super::engineer::EngineerPage::new(&inputs, &by, bob);
     let median = |name: &str| {
         page.this_week
             .iter()
@@ -557,4 +555,86 @@ fn a_median_of_counts_keeps_its_half() {
     assert_eq!(median(Col::SlaBreaches.name()), "1.5");
     assert_eq!(median(Col::Acks.name()), "2.5");
     assert_eq!(median(Col::AckSlaPct.name()), "33.3");
+}
+
+/// Each engineer's group holds exactly the rows a scan of each table for their id finds,
+/// in the table's order (checked by address, so a duplicate week keeps its place), and
+/// nothing of anyone without a page; a goal's target is its first row's.
+#[test]
+fn grouping_by_engineer_is_each_table_filtered_to_them() {
+    let mut r = report();
+    // Tables out of order and with repeats: the groups must follow them as they are.
+    let mut reversed = r.values.engineers.clone();
+    reversed.reverse();
+    r.values.engineers.extend(reversed);
+    let mut feedback = r.feedback.clone();
+    feedback.reverse();
+    r.feedback.extend(feedback);
+    r.goals.push(goal(
+        "2026-W45",
+        "alice",
+        Col::AckSlaPct.name(),
+        1.0,
+        7.0,
+        false,
+    ));
+    let engineers: std::collections::BTreeSet<String> =
+        ["alice".to_string(), DAVE.to_string()].into();
+    let inputs = Inputs {
+        engineers: Some(&engineers),
+        ..r.inputs(None)
+    };
+    let people = inputs.people();
+    assert_eq!(people.len(), 2);
+    let by = super::own::ByEngineer::new(&inputs, &people);
+    fn scan<T>(table: &[T], id: &str, of: impl Fn(&T) -> &str) -> Vec<*const T> {
+        table
+            .iter()
+            .filter(|x| of(x) == id)
+            .map(|x| x as *const T)
+            .collect()
+    }
+    fn addresses<T>(group: &[&T]) -> Vec<*const T> {
+        group.iter().map(|x| *x as *const T).collect()
+    }
+    fn keep<T>(has_page: bool, rows: Vec<T>) -> Vec<T> {
+        if has_page { rows } else { Vec::new() }
+    }
+    for id in ["alice", DAVE, "bob7", "(unassigned)", "nobody"] {
+        let own = by.of(id);
+        let has_page = people.iter().any(|p| p.id == id);
+        assert_eq!(by.has(id), has_page, "{id}");
+        assert_eq!(
+            addresses(&own.rows),
+            keep(has_page, scan(&r.values.engineers, id, |x| &x.engineer)),
+            "{id}"
+        );
+        assert_eq!(
+            addresses(&own.goals),
+            keep(has_page, scan(&r.goals, id, |x| &x.engineer)),
+            "{id}"
+        );
+        assert_eq!(
+            addresses(&own.feedback),
+            keep(has_page, scan(&r.feedback, id, |x| &x.engineer)),
+            "{id}"
+        );
+        assert_eq!(
+            addresses(&own.breaches),
+            keep(has_page, scan(&r.breaches, id, |x| &x.engineer)),
+            "{id}"
+        );
+    }
+    assert_eq!(by.of("alice").rows.len(), 4);
+    assert_eq!(by.of(DAVE).feedback.len(), 4);
+    for def in COLUMNS {
+        let first = r
+            .goals
+            .iter()
+            .find(|g| g.metric == def.name)
+            .map(|g| g.goal);
+        assert_eq!(by.target(def.name), first, "{}", def.name);
+    }
+    assert_eq!(by.target(Col::SlaBreaches.name()), Some(1.0));
+    assert_eq!(by.target(Col::AckSlaPct.name()), Some(95.0));
 }
