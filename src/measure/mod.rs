@@ -398,10 +398,10 @@ fn finish(
     } = items;
     let key = |i: usize| tickets[i].key.as_str();
     clocks.retain(|c| window.contains(c.week));
-    // A stable sort on every core: the order of equal keys is the order found, as before.
-    clocks.par_sort_by(|a, b| {
-        (a.start, key(a.ticket), a.kind).cmp(&(b.start, key(b.ticket), b.kind))
-    });
+    // One thread on purpose: rayon's parallel stable sort takes a buffer as long as the list
+    // (std's takes half), which added ~0.6 GiB to the 2,000,000-ticket report's peak for
+    // ~0.05 s saved on 200,000.
+    clocks.sort_by(|a, b| (a.start, key(a.ticket), a.kind).cmp(&(b.start, key(b.ticket), b.kind)));
     let mut escalations: Vec<Escalation> = all_escalations
         .iter()
         .filter(|e| window.contains(e.week))
