@@ -274,15 +274,37 @@ impl Selected {
             let (all, _) =
                 decode::ticket_ids(&self.tickets).map_err(|e| self.bad_rows("tickets", e))?;
             // Each child table is read a row group at a time, and only the rows of tickets
-            // read whole are kept, so no table is ever held whole. (Row numbers in messages
-            // about these rows count the kept rows.)
+            // read whole are kept, so no table is ever held whole. A part's ticket ids are
+            // read first, and the rest of it only when one of its rows is kept: the rows of
+            // tickets done long before the window (most of a long snapshot's, stored
+            // together since tickets are in id order) are not decoded at all. (Row numbers
+            // in messages about these rows count the kept rows.)
             CHILDREN
                 .par_iter()
                 .map(|&name| {
+                    let mut parts =
+                        store::Parts::open(&self.dir, self.entry(name)?, self.part_rows)
+                            .map_err(|m| self.damaged(&m))?;
                     let mut kept: Option<DataFrame> = None;
-                    let mut keep_rows = |part: DataFrame| -> Result<()> {
-                        let owners = decode::owners(&part, &all, 0, decode::ROWS_PER_RUN)
+                    let mut any_part = false;
+                    while let Some((offset, ids)) = parts
+                        .next_part_of(Some(&["ticket_id"]))
+                        .map_err(|m| self.damaged(&m))?
+                    {
+                        any_part = true;
+                        let owners = decode::owners(&ids, &all, 0, decode::ROWS_PER_RUN)
                             .map_err(|e| self.bad_rows(name, e))?;
+                        if !owners.iter().any(|&o| keep[o]) {
+                            continue;
+                        }
+                        let part = parts.part_at(offset).map_err(|m| self.damaged(&m))?;
+                        if part.height() != ids.height() {
+                            return Err(self.damaged(&format!(
+                                "{name}.parquet gave {} rows from row {offset}, then {}",
+                                ids.height(),
+                                part.height()
+                            )));
+                        }
                         let mask: BooleanChunked = owners.iter().map(|&o| keep[o]).collect();
                         let part = part.filter(&mask)?;
                         match &mut kept {
@@ -291,23 +313,15 @@ impl Selected {
                             }
                             None => kept = Some(part),
                         }
-                        Ok(())
-                    };
-                    let mut failed = None;
-                    store::load_table_parts(
-                        &self.dir,
-                        self.entry(name)?,
-                        store::ROWS_PER_PART,
-                        |part| {
-                            keep_rows(part).map_err(|e| {
-                                let text = format!("{e:#}");
-                                failed = Some(e);
-                                text
-                            })
-                        },
-                    )
-                    .map_err(|m| failed.take().unwrap_or_else(|| self.damaged(&m)))?;
-                    kept.ok_or_else(|| self.damaged(&format!("{name}.parquet holds no part")))
+                    }
+                    match kept {
+                        Some(df) => Ok(df),
+                        // No row kept: the table's columns with no rows.
+                        None if any_part => {
+                            Ok(parts.part_at(0).map_err(|m| self.damaged(&m))?.slice(0, 0))
+                        }
+                        None => Err(self.damaged(&format!("{name}.parquet holds no part"))),
+                    }
                 })
                 .collect()
         } else {

@@ -131,7 +131,7 @@ pub(super) fn load_table(dir: &Path, entry: &TableEntry) -> std::result::Result<
     Ok(df)
 }
 
-/// Rows of a part read by [`load_table_parts`]: polars writes row groups of this size.
+/// Rows of a part read by [`Parts`]: polars writes row groups of this size.
 pub(super) const ROWS_PER_PART: usize = 512 * 512;
 
 /// A table's file opened once and checked against its manifest entry (size and SHA-256),
@@ -183,31 +183,58 @@ impl Parts {
     /// A file that ends before the row count its manifest entry gives, or goes past it,
     /// is an error.
     pub(super) fn next_part(&mut self) -> std::result::Result<Option<(usize, DataFrame)>, String> {
+        self.next_part_of(None)
+    }
+
+    /// [`Parts::next_part`] with only `columns` read (every column when `None`): a reader
+    /// that needs one column to know whether it wants the part reads the rest with
+    /// [`Parts::part_at`].
+    pub(super) fn next_part_of(
+        &mut self,
+        columns: Option<&[&str]>,
+    ) -> std::result::Result<Option<(usize, DataFrame)>, String> {
         let Some(offset) = self.next else {
             return Ok(None);
         };
-        let path = self.path.display();
-        let file = self
-            .file
-            .try_clone()
-            .map_err(|e| format!("cannot read {path}: {e}"))?;
-        let df = ParquetReader::new(file)
-            .with_slice(Some((offset, self.rows)))
-            .finish()
-            .map_err(|e| format!("cannot read {path} as Parquet: {e}"))?;
+        let df = self.read_at(offset, columns)?;
         let read = offset + df.height();
         // A short part is the file's last: a row count claiming more stops here.
         self.next = (df.height() == self.rows && read < self.total).then_some(read);
         if self.next.is_none() && read != self.total {
             return Err(format!(
-                "{path} has {read} rows, {MANIFEST} expects {}",
+                "{} has {read} rows, {MANIFEST} expects {}",
+                self.path.display(),
                 self.total
             ));
         }
         Ok(Some((offset, df)))
     }
+
+    /// The part that starts at row `offset` (as [`Parts::next_part_of`] handed it out), with
+    /// every column.
+    pub(super) fn part_at(&self, offset: usize) -> std::result::Result<DataFrame, String> {
+        self.read_at(offset, None)
+    }
+
+    fn read_at(
+        &self,
+        offset: usize,
+        columns: Option<&[&str]>,
+    ) -> std::result::Result<DataFrame, String> {
+        let path = self.path.display();
+        let file = self
+            .file
+            .try_clone()
+            .map_err(|e| format!("cannot read {path}: {e}"))?;
+        ParquetReader::new(file)
+            .with_slice(Some((offset, self.rows)))
+            .with_columns(columns.map(|c| c.iter().map(|s| s.to_string()).collect()))
+            .finish()
+            .map_err(|e| format!("cannot read {path} as Parquet: {e}"))
+    }
 }
 
+#[cfg(test)]
 /// Reads the table of `entry` in parts of `rows` rows (see [`Parts`]), handing each to
 /// `part`; the first error `part` returns stops the read and is returned.
 pub(super) fn load_table_parts(

@@ -77,6 +77,36 @@ fn every_chunk_and_part_size_reads_the_tickets_of_one_read() {
     assert_eq!(got, whole_read);
 }
 
+#[test]
+fn a_pruned_read_skips_parts_without_a_kept_row_and_keeps_every_row_of_the_rest() {
+    let all = tickets();
+    let dir = snapshot(&all);
+    let s = settings(true);
+    let w = window(&s, START, AS_OF);
+    let whole_read = read(dir.path()).unwrap().0;
+    for part_rows in [1, 2, 3, 5, 1 << 18] {
+        // At once (one chunk of every ticket), pruned: parts of child rows of left-out
+        // tickets only are skipped, whatever the part size.
+        let (got, whole, was_chunked) =
+            chunked(dir.path(), Some(w), true, usize::MAX, part_rows).unwrap();
+        assert!(!was_chunked);
+        let left_out = whole.unwrap().left_out;
+        assert!(left_out > 0, "part {part_rows}");
+        let kept: Vec<&str> = got.iter().map(|t| t.key.as_str()).collect();
+        // Each ticket read whole is the one a whole read gives, with all its child rows.
+        let expected: Vec<&Ticket> = whole_read
+            .iter()
+            .filter(|t| kept.contains(&t.key.as_str()))
+            .collect();
+        assert_eq!(got.len() + left_out, whole_read.len(), "part {part_rows}");
+        assert_eq!(got.iter().collect::<Vec<_>>(), expected, "part {part_rows}");
+        assert!(
+            got.iter().any(|t| !t.comments.is_empty()) && got.iter().any(|t| !t.changes.is_empty()),
+            "the kept tickets have child rows"
+        );
+    }
+}
+
 /// Drops the index from the snapshot in `dir`, as a snapshot written before it had one.
 fn drop_index(dir: &Path) {
     let mut manifest: serde_json::Value =
