@@ -32,6 +32,34 @@ pub fn read_to_string(path: &Path) -> io::Result<String> {
     Ok(text)
 }
 
+/// Largest `SSL_CERT_FILE` read: the system's whole bundle is about 200 KiB.
+const MAX_CA_FILE: u64 = 16 << 20;
+
+/// Checks the CA file a site names in `SSL_CERT_FILE` (`value`, the variable's value) before
+/// a TLS client reads it (rustls-native-certs reads it whole, replacing the system's roots):
+/// it must be a regular file of at most 16 MiB, so a FIFO cannot hang the run and a huge
+/// file cannot fill memory. Unset or empty is fine. The error names the variable and the
+/// path (cut), and says what to do.
+pub fn check_ca_file(value: Option<&std::ffi::OsStr>) -> Result<(), String> {
+    let Some(path) = value.filter(|v| !v.is_empty()).map(Path::new) else {
+        return Ok(());
+    };
+    let whole = path.display().to_string();
+    let shown = crate::error::cut(&whole, 80);
+    let fail = |why: String| {
+        format!(
+            "SSL_CERT_FILE={shown}: {why}; name a PEM file of CA certificates, or unset it to \
+             use the system's roots"
+        )
+    };
+    let file = open(path).map_err(|e| fail(e.to_string()))?;
+    let bytes = file.metadata().map_err(|e| fail(e.to_string()))?.len();
+    if bytes > MAX_CA_FILE {
+        return Err(fail(format!("{bytes} bytes, more than 16 MiB")));
+    }
+    Ok(())
+}
+
 /// `O_NONBLOCK` makes opening a FIFO return at once; it changes nothing for a regular file.
 #[cfg(target_os = "linux")]
 fn open_nonblocking(path: &Path) -> io::Result<File> {
@@ -123,5 +151,37 @@ mod tests {
         .unwrap();
         let err = open(&path).unwrap_err();
         assert!(err.to_string().contains("FIFO"), "{err}");
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn the_ca_file_must_be_a_regular_file_of_bounded_size() {
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(check_ca_file(None), Ok(()));
+        assert_eq!(check_ca_file(Some("".as_ref())), Ok(()));
+        let pem = dir.path().join("ca.pem");
+        std::fs::write(&pem, "-----BEGIN CERTIFICATE-----\n").unwrap();
+        assert_eq!(check_ca_file(Some(pem.as_os_str())), Ok(()));
+        // A FIFO would hang the TLS client's read: refused at once.
+        let pipe = dir.path().join("pipe.pem");
+        rustix::fs::mkfifoat(
+            rustix::fs::CWD,
+            &pipe,
+            rustix::fs::Mode::from_raw_mode(0o600),
+        )
+        .unwrap();
+        let err = check_ca_file(Some(pipe.as_os_str())).unwrap_err();
+        assert!(err.starts_with("SSL_CERT_FILE="), "{err}");
+        assert!(err.contains("FIFO") && err.contains("unset it"), "{err}");
+        let missing = check_ca_file(Some(dir.path().join("none.pem").as_os_str())).unwrap_err();
+        assert!(missing.contains("none.pem"), "{missing}");
+        // 16 MiB and one byte, sparse.
+        let huge = dir.path().join("huge.pem");
+        std::fs::File::create(&huge)
+            .unwrap()
+            .set_len((16 << 20) + 1)
+            .unwrap();
+        let err = check_ca_file(Some(huge.as_os_str())).unwrap_err();
+        assert!(err.contains("16777217 bytes, more than 16 MiB"), "{err}");
     }
 }

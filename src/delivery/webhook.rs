@@ -34,7 +34,10 @@ impl Webhook {
     /// The URL from the environment; a usage error when it is missing or unusable.
     pub fn from_env() -> Result<Webhook, Failure> {
         let url = std::env::var(URL_ENV).unwrap_or_default();
-        Webhook::parse(&url)
+        let hook = Webhook::parse(&url)?;
+        crate::input_file::check_ca_file(std::env::var_os("SSL_CERT_FILE").as_deref())
+            .map_err(Failure::usage)?;
+        Ok(hook)
     }
 
     /// Checks a URL without ever showing it.

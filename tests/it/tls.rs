@@ -108,3 +108,27 @@ fn a_server_without_starttls_gets_no_login_when_tls_is_required() {
     assert!(!folder(dir.path()).join("delivery.json").exists());
     assert_no_secret(dir.path(), &[stderr.as_bytes()]);
 }
+
+#[test]
+fn a_ca_file_that_is_a_fifo_is_exit_2_before_anything_is_written() {
+    // No server is needed: the variable is checked before the report is read.
+    let dir = site(&delivery_config("smtps://localhost:1", false, false));
+    let pipe = dir.path().join("ca.pem");
+    rustix::fs::mkfifoat(
+        rustix::fs::CWD,
+        &pipe,
+        rustix::fs::Mode::from_raw_mode(0o600),
+    )
+    .unwrap();
+    let failed = report_with(dir.path(), "", &["--deliver"], &[("SSL_CERT_FILE", &pipe)]).code(2);
+    let stderr = String::from_utf8_lossy(&failed.get_output().stderr).into_owned();
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.contains("SSL_CERT_FILE=") && stderr.contains("FIFO"),
+        "{stderr}"
+    );
+    assert!(!dir.path().join("out").exists(), "nothing written");
+    // The FIFO goes first: reading it back would wait for a writer.
+    std::fs::remove_file(&pipe).unwrap();
+    assert_no_secret(dir.path(), &[stderr.as_bytes()]);
+}
