@@ -36,25 +36,19 @@ pub fn pct1_into(x: f64, out: &mut String) {
 
 /// Appends the bytes of [`num2`] of `x` to `out` (the CSV writer's buffer).
 pub fn num2_bytes(x: f64, out: &mut Vec<u8>) {
-    match Digits::num2(x) {
-        Some(d) => out.extend_from_slice(d.as_bytes()),
-        None => {
-            let mut text = String::new();
-            num2_text(x, &mut text);
-            out.extend_from_slice(text.as_bytes());
-        }
-    }
+    push_bytes(Digits::num2(x), || num2(x), out);
 }
 
 /// Appends the bytes of [`pct1`] of `x` to `out` (the CSV writer's buffer).
 pub fn pct1_bytes(x: f64, out: &mut Vec<u8>) {
-    match Digits::pct1(x) {
+    push_bytes(Digits::pct1(x), || pct1(x), out);
+}
+
+/// The fast path's digits, or the text of the slow one (rare: NaN, infinities, huge values).
+fn push_bytes(digits: Option<Digits>, text: impl FnOnce() -> String, out: &mut Vec<u8>) {
+    match digits {
         Some(d) => out.extend_from_slice(d.as_bytes()),
-        None => {
-            let mut text = String::new();
-            pct1_text(x, &mut text);
-            out.extend_from_slice(text.as_bytes());
-        }
+        None => out.extend_from_slice(text().as_bytes()),
     }
 }
 
