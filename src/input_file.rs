@@ -60,6 +60,63 @@ pub fn check_ca_file(value: Option<&std::ffi::OsStr>) -> Result<(), String> {
     Ok(())
 }
 
+/// Most entries read from one `SSL_CERT_DIR` folder: a system's hashed certificate folder
+/// holds a few hundred.
+const MAX_CA_DIR_ENTRIES: usize = 10_000;
+
+/// Checks the CA variables a TLS client reads (`SSL_CERT_FILE` as [`check_ca_file`], then
+/// `SSL_CERT_DIR` as [`check_ca_dirs`]) from this process's environment.
+pub fn check_ca_env() -> Result<(), String> {
+    check_ca_file(std::env::var_os("SSL_CERT_FILE").as_deref())?;
+    check_ca_dirs(std::env::var_os("SSL_CERT_DIR").as_deref())
+}
+
+/// Checks the folders a site names in `SSL_CERT_DIR` (`value`, `:`-separated) before a TLS
+/// client reads every regular file in them (rustls-native-certs follows symbolic links and
+/// skips anything else, so a FIFO there is harmless): each folder may hold at most 10,000
+/// entries, and its regular files at most 16 MiB each, so a huge file or folder cannot fill
+/// memory. Unset or empty is fine; a folder that cannot be read is skipped, as the TLS
+/// client skips it.
+pub fn check_ca_dirs(value: Option<&std::ffi::OsStr>) -> Result<(), String> {
+    let Some(value) = value.filter(|v| !v.is_empty()) else {
+        return Ok(());
+    };
+    for dir in std::env::split_paths(value).filter(|p| !p.as_os_str().is_empty()) {
+        let whole = dir.display().to_string();
+        let shown = crate::error::cut(&whole, 80);
+        let fail = |why: String| {
+            format!(
+                "SSL_CERT_DIR names {shown}: {why}; name folders of PEM CA certificates, or \
+                 unset it to use the system's roots"
+            )
+        };
+        // A folder that cannot be read is left to the TLS client, which skips it and uses
+        // the others (a stale entry must not stop a site's cron that works).
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for (n, entry) in entries.enumerate() {
+            if n >= MAX_CA_DIR_ENTRIES {
+                return Err(fail(format!("more than {MAX_CA_DIR_ENTRIES} entries")));
+            }
+            let path = entry.map_err(|e| fail(e.to_string()))?.path();
+            // As the TLS client does: a link is followed, a dangling one skipped.
+            let Ok(meta) = std::fs::metadata(&path) else {
+                continue;
+            };
+            if meta.is_file() && meta.len() > MAX_CA_FILE {
+                let name = path.file_name().unwrap_or_default().to_string_lossy();
+                let name = crate::error::cut(&name, 60);
+                return Err(fail(format!(
+                    "{name} is {} bytes, more than 16 MiB",
+                    meta.len()
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
 /// `O_NONBLOCK` makes opening a FIFO return at once; it changes nothing for a regular file.
 #[cfg(target_os = "linux")]
 fn open_nonblocking(path: &Path) -> io::Result<File> {
@@ -183,5 +240,48 @@ mod tests {
             .unwrap();
         let err = check_ca_file(Some(huge.as_os_str())).unwrap_err();
         assert!(err.contains("16777217 bytes, more than 16 MiB"), "{err}");
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn the_ca_folders_must_be_folders_without_huge_files() {
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(check_ca_dirs(None), Ok(()));
+        assert_eq!(check_ca_dirs(Some("".as_ref())), Ok(()));
+        let certs = dir.path().join("certs");
+        std::fs::create_dir(&certs).unwrap();
+        std::fs::write(certs.join("a.pem"), "-----BEGIN CERTIFICATE-----\n").unwrap();
+        // A FIFO in the folder is skipped by the TLS client, and so here: no hang.
+        rustix::fs::mkfifoat(
+            rustix::fs::CWD,
+            &certs.join("pipe.pem"),
+            rustix::fs::Mode::from_raw_mode(0o600),
+        )
+        .unwrap();
+        std::os::unix::fs::symlink(dir.path().join("gone.pem"), certs.join("dangling.pem"))
+            .unwrap();
+        assert_eq!(check_ca_dirs(Some(certs.as_os_str())), Ok(()));
+        // A missing folder and a file are skipped, as the TLS client skips them.
+        let two = format!(
+            "{}::{}",
+            dir.path().join("nowhere").display(),
+            certs.display()
+        );
+        assert_eq!(check_ca_dirs(Some(two.as_ref())), Ok(()));
+        assert_eq!(check_ca_dirs(Some(certs.join("a.pem").as_os_str())), Ok(()));
+        // A huge file, reached through a link as the TLS client would: refused, named.
+        let huge = dir.path().join("huge.pem");
+        std::fs::File::create(&huge)
+            .unwrap()
+            .set_len((16 << 20) + 1)
+            .unwrap();
+        std::os::unix::fs::symlink(&huge, certs.join("b.pem")).unwrap();
+        let err = check_ca_dirs(Some(two.as_ref())).unwrap_err();
+        assert!(err.starts_with("SSL_CERT_DIR names "), "{err}");
+        assert!(err.contains("unset it"), "{err}");
+        assert!(
+            err.contains("b.pem is 16777217 bytes, more than 16 MiB"),
+            "{err}"
+        );
     }
 }

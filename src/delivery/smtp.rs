@@ -69,8 +69,7 @@ pub struct Mailer {
 impl Mailer {
     /// A mailer for `endpoint`, logging in with `credentials` when given.
     pub fn new(endpoint: &SmtpServer, credentials: Option<Credentials>) -> Result<Mailer, Failure> {
-        crate::input_file::check_ca_file(std::env::var_os("SSL_CERT_FILE").as_deref())
-            .map_err(Failure::usage)?;
+        crate::input_file::check_ca_env().map_err(Failure::usage)?;
         let tls_failure = |e: lettre::transport::smtp::Error| {
             Failure::usage(format!(
                 "[delivery] smtp: cannot set up TLS for {endpoint} ({})",

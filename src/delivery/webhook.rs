@@ -35,8 +35,7 @@ impl Webhook {
     pub fn from_env() -> Result<Webhook, Failure> {
         let url = std::env::var(URL_ENV).unwrap_or_default();
         let hook = Webhook::parse(&url)?;
-        crate::input_file::check_ca_file(std::env::var_os("SSL_CERT_FILE").as_deref())
-            .map_err(Failure::usage)?;
+        crate::input_file::check_ca_env().map_err(Failure::usage)?;
         Ok(hook)
     }
 

@@ -94,8 +94,7 @@ impl Client {
             ))
         })?;
         header.set_sensitive(true);
-        crate::input_file::check_ca_file(std::env::var_os("SSL_CERT_FILE").as_deref())
-            .map_err(Failure::usage)?;
+        crate::input_file::check_ca_env().map_err(Failure::usage)?;
         let http = reqwest::Client::builder()
             .timeout(retry.timeout)
             .connect_timeout(retry.connect_timeout)
