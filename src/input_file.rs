@@ -254,7 +254,7 @@ mod tests {
         // A FIFO in the folder is skipped by the TLS client, and so here: no hang.
         rustix::fs::mkfifoat(
             rustix::fs::CWD,
-            &certs.join("pipe.pem"),
+            certs.join("pipe.pem"),
             rustix::fs::Mode::from_raw_mode(0o600),
         )
         .unwrap();
