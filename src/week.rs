@@ -80,6 +80,59 @@ impl Week {
     }
 }
 
+/// The bounds of consecutive weeks in a zone, found once: which week an instant falls in,
+/// and where a week starts and ends, by a search over the starts instead of the date
+/// arithmetic of [`Week::of`], [`Week::start`] and [`Week::end`] per question (the same
+/// answers: a week holds the instants from its start up to the next week's start).
+#[derive(Debug, Clone)]
+pub struct WeekBounds {
+    weeks: Vec<Week>,
+    /// `starts[i]` is the start of `weeks[i]`; the last is the end of the last week.
+    starts: Vec<Ts>,
+}
+
+impl WeekBounds {
+    /// The weeks `first..=last` (none when `last` is before `first`) in zone `tz`.
+    pub fn new(first: Week, last: Week, tz: Tz) -> WeekBounds {
+        let mut weeks = Vec::new();
+        let mut week = first;
+        while week <= last {
+            weeks.push(week);
+            week = week.next();
+        }
+        let mut starts: Vec<Ts> = weeks.iter().map(|w| w.start(tz)).collect();
+        starts.push(week.start(tz));
+        WeekBounds { weeks, starts }
+    }
+
+    /// How many weeks there are.
+    pub fn len(&self) -> usize {
+        self.weeks.len()
+    }
+
+    /// True when there are no weeks.
+    pub fn is_empty(&self) -> bool {
+        self.weeks.is_empty()
+    }
+
+    /// The `i`-th week.
+    pub fn week(&self, i: usize) -> Week {
+        self.weeks[i]
+    }
+
+    /// The start of the `i`-th week; `i == len()` gives the end of the last week.
+    pub fn start(&self, i: usize) -> Ts {
+        self.starts[i]
+    }
+
+    /// The position of the week holding `t`; `None` before the first week or from the end
+    /// of the last one on.
+    pub fn index_of(&self, t: Ts) -> Option<usize> {
+        let after = self.starts.partition_point(|s| *s <= t);
+        (after > 0 && after < self.starts.len()).then(|| after - 1)
+    }
+}
+
 /// Local midnight of `d` as an instant; a midnight inside a DST gap maps to the gap's end.
 pub fn local_midnight(d: NaiveDate, tz: Tz) -> Ts {
     let midnight = zone::midnight_secs(d);
@@ -219,6 +272,60 @@ mod tests {
         assert!(last.end(chrono_tz::Pacific::Kiritimati) > last.start(chrono_tz::UTC));
         assert!(check_year(parse_ts("9999-12-31T23:59:59Z").unwrap()).is_ok());
         assert!(check_year(parse_ts("1899-12-31T23:59:59Z").unwrap()).is_err());
+    }
+
+    /// The bounds found once answer as the date arithmetic does, for instants around every
+    /// week start of two years in zones with and without DST (gaps and repeats at midnight
+    /// included).
+    #[test]
+    fn week_bounds_match_the_date_arithmetic() {
+        let zones = [
+            chrono_tz::UTC,
+            chrono_tz::Europe::London,
+            chrono_tz::America::Havana,
+            chrono_tz::America::Santiago,
+            chrono_tz::Asia::Colombo,
+            chrono_tz::Pacific::Kiritimati,
+            chrono_tz::America::St_Johns,
+        ];
+        for tz in zones {
+            let first: Week = "2025-W50".parse().unwrap();
+            let last: Week = "2027-W03".parse().unwrap();
+            let bounds = WeekBounds::new(first, last, tz);
+            assert_eq!(
+                bounds.len(),
+                window(last, 200).iter().filter(|w| **w >= first).count()
+            );
+            assert_eq!(bounds.week(0), first);
+            assert_eq!(bounds.week(bounds.len() - 1), last);
+            assert_eq!(bounds.start(bounds.len()), last.end(tz));
+            for i in 0..bounds.len() {
+                let week = bounds.week(i);
+                assert_eq!(bounds.start(i), week.start(tz));
+                for probe in [-3_600_001, -1, 0, 1, 3_600_000, 86_400_000 * 3 + 7] {
+                    let t = week.start(tz) + chrono::Duration::milliseconds(probe);
+                    let want = Week::of(t, tz);
+                    let got = bounds.index_of(t).map(|k| bounds.week(k));
+                    let inside = want >= first && want <= last;
+                    assert_eq!(got, inside.then_some(want), "{tz} {week} {probe}");
+                }
+            }
+            assert_eq!(
+                bounds.index_of(first.start(tz) - chrono::Duration::milliseconds(1)),
+                None
+            );
+            assert_eq!(bounds.index_of(last.end(tz)), None);
+        }
+        let empty = WeekBounds::new(
+            "2026-W02".parse().unwrap(),
+            "2026-W01".parse().unwrap(),
+            chrono_tz::UTC,
+        );
+        assert!(empty.is_empty());
+        assert_eq!(
+            empty.index_of(parse_ts("2026-01-05T00:00:00Z").unwrap()),
+            None
+        );
     }
 
     #[test]

@@ -33,6 +33,22 @@ impl Acc {
         self.wip.merge(&o.wip);
     }
 
+    /// The merge of `rows` into an empty row, as [`Acc::merge`] of each in turn gives (the
+    /// owned sets joined in one pass: a team row joins a whole week's rows).
+    pub fn merged<'r>(rows: impl IntoIterator<Item = &'r Acc> + Clone) -> Acc {
+        let mut out = Acc {
+            own: OwnershipAcc::merged(rows.clone().into_iter().map(|r| &r.own)),
+            ..Acc::default()
+        };
+        for o in rows {
+            out.sla.merge(&o.sla);
+            out.calls.merge(&o.calls);
+            out.time.merge(&o.time);
+            out.wip.merge(&o.wip);
+        }
+        out
+    }
+
     /// Every family's column values of this row, unrounded; `score`, which weighs the
     /// others (`score::score`), is left empty.
     pub fn values(&self) -> Values {

@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 
 use crate::metrics::columns::Col;
 use crate::metrics::handoffs::Continuity;
-use crate::metrics::tally::{Tally, Value, count, pct};
+use crate::metrics::tally::{Rows, Value, count, pct};
 use crate::week::Week;
 
 /// The ownership-continuity counts of one (week, person) row.
@@ -45,6 +45,26 @@ impl OwnershipAcc {
         self.merged_untagged += other.untagged_tickets();
     }
 
+    /// The merge of `rows` into an empty row, as [`OwnershipAcc::merge`] of each in turn
+    /// gives; the owned sets are joined in one sorted pass instead of ticket by ticket.
+    pub fn merged<'r>(rows: impl IntoIterator<Item = &'r OwnershipAcc>) -> OwnershipAcc {
+        let mut out = OwnershipAcc::default();
+        let mut owned: Vec<usize> = Vec::new();
+        for row in rows {
+            owned.extend(row.owned.iter().copied());
+            out.handoffs_in += row.handoffs_in;
+            out.handoffs_out += row.handoffs_out;
+            out.resolved += row.resolved;
+            out.resolved_sole_owner += row.resolved_sole_owner;
+            out.reopens += row.reopens;
+            out.merged_untagged += row.untagged_tickets();
+        }
+        owned.sort_unstable();
+        owned.dedup();
+        out.owned = owned.into_iter().collect();
+        out
+    }
+
     pub fn tickets_owned(&self) -> u64 {
         self.owned.len() as u64
     }
@@ -63,17 +83,15 @@ impl OwnershipAcc {
 pub fn tally<'a>(
     items: &'a Continuity,
     weeks: &BTreeSet<Week>,
-    rows: &mut Tally<'a, OwnershipAcc>,
+    rows: &mut impl Rows<'a, OwnershipAcc>,
 ) {
-    fn row<'r, 'a>(
-        rows: &'r mut Tally<'a, OwnershipAcc>,
+    fn row<'r, 'a, R: Rows<'a, OwnershipAcc>>(
+        rows: &'r mut R,
         weeks: &BTreeSet<Week>,
         week: Week,
         who: &'a str,
     ) -> Option<&'r mut OwnershipAcc> {
-        weeks
-            .contains(&week)
-            .then(|| rows.entry((week, who)).or_default())
+        weeks.contains(&week).then(|| rows.row(week, who))
     }
     for h in &items.handoffs {
         if let Some(acc) = row(rows, weeks, h.week, &h.from) {
@@ -115,3 +133,43 @@ pub const VALUES: &[Value<OwnershipAcc>] = &[
     (Col::Reopens, |a| count(a.reopens)),
     (Col::UntaggedTickets, |a| count(a.untagged_tickets())),
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// One merge of many rows is the merge of each in turn: owned sets that overlap, the
+    /// counts and the untagged tickets of rows themselves merged.
+    #[test]
+    fn merged_is_each_merge_in_turn() {
+        let row = |owned: &[usize], untagged: &[usize], n: u64| OwnershipAcc {
+            owned: owned.iter().copied().collect(),
+            handoffs_in: n,
+            handoffs_out: n + 1,
+            resolved: n + 2,
+            resolved_sole_owner: n + 3,
+            reopens: n + 4,
+            untagged: untagged.iter().copied().collect(),
+            merged_untagged: n,
+        };
+        let rows = [
+            row(&[5, 1, 9], &[9], 1),
+            row(&[], &[], 0),
+            row(&[9, 2, 5, 7], &[2, 9], 10),
+            row(&[3], &[3], 100),
+        ];
+        let mut each = OwnershipAcc::default();
+        for r in &rows {
+            each.merge(r);
+        }
+        let once = OwnershipAcc::merged(&rows);
+        assert_eq!(once, each);
+        assert_eq!(
+            once.owned.iter().copied().collect::<Vec<_>>(),
+            [1, 2, 3, 5, 7, 9]
+        );
+        assert_eq!(once.untagged_tickets(), 1 + 2 + 1 + 111);
+        assert_eq!(once.handoffs_out, 2 + 1 + 11 + 101);
+        assert_eq!(OwnershipAcc::merged([]), OwnershipAcc::default());
+    }
+}

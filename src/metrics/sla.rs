@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 
 use crate::metrics::columns::Col;
 use crate::metrics::escalations::EscalationIndex;
-use crate::metrics::tally::{Tally, Value, count, pct, percentile};
+use crate::metrics::tally::{Rows, Value, count, pct, percentile};
 use crate::metrics::{Clock, Escalation, EscalationClass};
 use crate::settings::ClockKind;
 use crate::week::Week;
@@ -116,17 +116,15 @@ pub fn tally<'a>(
     clocks: &'a [Clock],
     escalations: &'a [Escalation],
     weeks: &BTreeSet<Week>,
-    rows: &mut Tally<'a, SlaAcc>,
+    rows: &mut impl Rows<'a, SlaAcc>,
 ) {
-    fn row<'r, 'a>(
-        rows: &'r mut Tally<'a, SlaAcc>,
+    fn row<'r, 'a, R: Rows<'a, SlaAcc>>(
+        rows: &'r mut R,
         weeks: &BTreeSet<Week>,
         week: Week,
         who: &'a str,
     ) -> Option<&'r mut SlaAcc> {
-        weeks
-            .contains(&week)
-            .then(|| rows.entry((week, who)).or_default())
+        weeks.contains(&week).then(|| rows.row(week, who))
     }
     let index = EscalationIndex::new(escalations);
     for c in clocks {

@@ -3,7 +3,7 @@
 //! are made of (percentages and percentiles). Every family imports this; it imports no
 //! family.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use crate::metrics::columns::Col;
 use crate::week::Week;
@@ -11,6 +11,34 @@ use crate::week::Week;
 /// One family's rows while it tallies: keyed by (week, person) borrowed from the items, so
 /// the millions of items add to their rows without copying ids.
 pub type Tally<'a, T> = BTreeMap<(Week, &'a str), T>;
+
+/// A fixed, fast hash for keys made of weeks, ids and indices: the tallies and the feedback
+/// look keys up millions of times, and nothing hashed comes from an adversary choosing
+/// collisions beyond what one report's own ids allow.
+pub type FastHash = foldhash::fast::FixedState;
+
+/// One family's rows as the report tallies them: unordered, found by hash (the rows are put
+/// in (week, person) order once, when the families' rows join).
+pub type FastTally<'a, T> = HashMap<(Week, &'a str), T, FastHash>;
+
+/// Where a family's tally adds what it counts: the row of a (week, person), made empty on
+/// first use. Tests read ordered [`Tally`] rows; the report fills [`FastTally`] rows.
+pub trait Rows<'a, T> {
+    /// The row of `who` in `week`.
+    fn row(&mut self, week: Week, who: &'a str) -> &mut T;
+}
+
+impl<'a, T: Default> Rows<'a, T> for Tally<'a, T> {
+    fn row(&mut self, week: Week, who: &'a str) -> &mut T {
+        self.entry((week, who)).or_default()
+    }
+}
+
+impl<'a, T: Default> Rows<'a, T> for FastTally<'a, T> {
+    fn row(&mut self, week: Week, who: &'a str) -> &mut T {
+        self.entry((week, who)).or_default()
+    }
+}
 
 /// How a family answers one weekly column: the column, and its value read from the
 /// family's part of a row, unrounded (`None`: an empty cell). Each family lists these as

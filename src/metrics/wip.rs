@@ -16,17 +16,17 @@
 //! - The team row takes the largest `max_wip` of the week's rows and sums the hours of all
 //!   rows: hours two tickets ran in parallel for one person, added over persons.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeSet, HashMap};
 
 use chrono_tz::Tz;
 
 use crate::metrics::TicketCtx;
 use crate::metrics::columns::Col;
-use crate::metrics::tally::{Tally, Value, count};
+use crate::metrics::tally::{FastHash, Rows, Value, count};
 use crate::model::{Short, Ts};
 use crate::settings::Settings;
 use crate::timeline::Track;
-use crate::week::Week;
+use crate::week::{Week, WeekBounds};
 
 const MS_PER_HOUR: f64 = 3_600_000.0;
 
@@ -218,10 +218,10 @@ pub fn tally<'a>(
     assignments: &'a [Assignment],
     weeks: &BTreeSet<Week>,
     tz: Tz,
-    rows: &mut Tally<'a, WipAcc>,
+    rows: &mut impl Rows<'a, WipAcc>,
 ) {
     for a in assignments.iter().filter(|a| weeks.contains(&a.week)) {
-        let acc = rows.entry((a.week, a.person.as_str())).or_default();
+        let acc = rows.row(a.week, a.person.as_str());
         acc.assignments += 1;
         if a.prebooked {
             acc.prebooked += 1;
@@ -230,18 +230,29 @@ pub fn tally<'a>(
     let (Some(first), Some(last)) = (weeks.first(), weeks.last()) else {
         return;
     };
-    let (from, to) = (first.start(tz), last.end(tz));
-    // Endpoints per person: +1 at a start, -1 at an end.
-    let mut by_person: BTreeMap<&str, Vec<(Ts, i64)>> = BTreeMap::new();
+    // The bounds of every week from the first to the last, found once; a week between them
+    // that is not in `weeks` is swept over but credits nothing.
+    let bounds = WeekBounds::new(*first, *last, tz);
+    let counted: Vec<bool> = (0..bounds.len())
+        .map(|k| weeks.contains(&bounds.week(k)))
+        .collect();
+    let (from, to) = (bounds.start(0), bounds.start(bounds.len()));
+    // Endpoints per person: +1 at a start, -1 at an end. Each person's rows are keyed by
+    // (week, person), so the order people are swept in does not matter.
+    let mut by_person: HashMap<&str, Vec<(Ts, i64)>, FastHash> = HashMap::default();
     for i in intervals.iter().filter(|i| i.start < to && i.end > from) {
         let points = by_person.entry(i.person.as_str()).or_default();
         points.push((i.start, 1));
         points.push((i.end, -1));
     }
+    let weeks = Weeks {
+        bounds: &bounds,
+        counted: &counted,
+    };
     for (person, mut points) in by_person {
         // Ends before starts at one instant: [a, t) and [t, b) never overlap. The count
         // is read only after every endpoint of an instant, so it is the count at t.
-        points.sort();
+        points.sort_unstable();
         let mut count = 0i64;
         let mut k = 0;
         while k < points.len() {
@@ -254,32 +265,37 @@ pub fn tally<'a>(
                 break;
             };
             if count > 0 {
-                credit(rows, weeks, tz, person, count, at.max(from), next.min(to));
+                credit(rows, &weeks, person, count, at.max(from), next.min(to));
             }
         }
     }
 }
 
+/// The weeks a sweep cuts stretches at: their bounds, and which of them are counted.
+struct Weeks<'w> {
+    bounds: &'w WeekBounds,
+    counted: &'w [bool],
+}
+
 /// Credits [a, b), during which `person` had `count` (≥ 1) tickets in progress, to the
 /// weeks it touches.
 fn credit<'a>(
-    rows: &mut Tally<'a, WipAcc>,
-    weeks: &BTreeSet<Week>,
-    tz: Tz,
+    rows: &mut impl Rows<'a, WipAcc>,
+    weeks: &Weeks,
     person: &'a str,
     count: i64,
     a: Ts,
     b: Ts,
 ) {
-    let mut week = Week::of(a, tz);
-    loop {
-        let (start, end) = (week.start(tz), week.end(tz));
-        if start >= b {
-            break;
-        }
+    let bounds = weeks.bounds;
+    let Some(mut k) = bounds.index_of(a) else {
+        return;
+    };
+    while k < bounds.len() && bounds.start(k) < b {
+        let (start, end) = (bounds.start(k), bounds.start(k + 1));
         let ms = (b.min(end) - a.max(start)).num_milliseconds();
-        if ms > 0 && weeks.contains(&week) {
-            let acc = rows.entry((week, person)).or_default();
+        if ms > 0 && weeks.counted[k] {
+            let acc = rows.row(bounds.week(k), person);
             acc.max_wip = acc.max_wip.max(count as u64);
             acc.any_ms += ms;
             if count == 1 {
@@ -288,6 +304,6 @@ fn credit<'a>(
                 acc.multi_wip_ms += ms;
             }
         }
-        week = week.next();
+        k += 1;
     }
 }

@@ -20,6 +20,7 @@ use crate::metrics::calls::Call;
 use crate::metrics::columns::Col;
 use crate::metrics::escalations::EscalationIndex;
 use crate::metrics::handoffs::{Handoff, Reopen, Resolution};
+use crate::metrics::tally::FastHash;
 use crate::metrics::timelog::Logged;
 use crate::metrics::weekly::Row;
 use crate::metrics::wip::Assignment;
@@ -154,25 +155,32 @@ struct Evidence<'a> {
     parallel: &'a [usize],
 }
 
-/// Items of one kind by the engineer-week they are credited to.
-struct ByRow<'a, T>(HashMap<Key<'a>, Vec<&'a T>>);
+/// Items of one kind by the engineer-week they are credited to: `.0[n]` holds the items
+/// of the `n`-th row judged.
+struct ByRow<'a, T>(Vec<Vec<&'a T>>);
 
 impl<'a, T> ByRow<'a, T> {
-    /// Groups the items credited to one of `rows`, in one pass; items of other weeks or
-    /// people can give no point and are left out.
-    fn new(items: &'a [T], rows: &HashSet<Key<'a>>, key: impl Fn(&'a T) -> Key<'a>) -> Self {
-        let mut map: HashMap<Key<'a>, Vec<&'a T>> = HashMap::new();
+    /// Groups the items credited to one of the rows (`rows` gives each row's position), in
+    /// one pass with one lookup an item; items of other weeks or people can give no point
+    /// and are left out.
+    fn new(
+        items: &'a [T],
+        rows: &HashMap<Key<'a>, usize, FastHash>,
+        key: impl Fn(&'a T) -> Key<'a>,
+    ) -> Self {
+        let mut by_row: Vec<Vec<&'a T>> =
+            std::iter::repeat_with(Vec::new).take(rows.len()).collect();
         for item in items {
-            let k = key(item);
-            if rows.contains(&k) {
-                map.entry(k).or_default().push(item);
+            if let Some(&n) = rows.get(&key(item)) {
+                by_row[n].push(item);
             }
         }
-        ByRow(map)
+        ByRow(by_row)
     }
 
-    fn of(&self, key: &Key<'a>) -> &[&'a T] {
-        self.0.get(key).map_or(&[], Vec::as_slice)
+    /// The items of the `n`-th row.
+    fn of(&self, n: usize) -> &[&'a T] {
+        &self.0[n]
     }
 }
 
@@ -182,12 +190,14 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 }
 
 /// The ticket keys of a set of ticket indices, distinct and in key order.
-fn keys(tickets: &[Ticket], indices: impl IntoIterator<Item = usize>) -> Vec<String> {
-    let mut keys: Vec<&str> = indices
-        .into_iter()
-        .map(|i| tickets[i].key.as_str())
-        .collect();
-    keys.sort_by(|a, b| key_order(a, b));
+fn keys(tickets: &[Ticket], indices: Vec<usize>) -> Vec<String> {
+    // Repeats go first, by index, so only distinct tickets' keys are compared.
+    let mut indices = indices;
+    indices.sort_unstable();
+    indices.dedup();
+    let mut keys: Vec<&str> = indices.iter().map(|&i| tickets[i].key.as_str()).collect();
+    // Distinct keys are never equal in key order, so an unstable sort gives the same.
+    keys.sort_unstable_by(|a, b| key_order(a, b));
     keys.dedup();
     keys.into_iter().map(str::to_string).collect()
 }
@@ -197,10 +207,13 @@ fn keys(tickets: &[Ticket], indices: impl IntoIterator<Item = usize>) -> Vec<Str
 /// where weeks start.
 pub fn points(rows: &[Row], items: &Items, tickets: &[Ticket], tz: Tz) -> Vec<Point> {
     let rows: Vec<&Row> = rows.iter().filter(|r| r.engineer != UNASSIGNED).collect();
-    let wanted: HashSet<Key> = rows.iter().map(|r| (r.week, r.engineer.as_str())).collect();
+    // Each row's position; engineer rows are distinct by (week, person).
+    let wanted: HashMap<Key, usize, FastHash> = (rows.iter().enumerate())
+        .map(|(n, r)| ((r.week, r.engineer.as_str()), n))
+        .collect();
     let escalation_index = EscalationIndex::new(&items.escalations);
     let continuity = &items.continuity;
-    let people: HashSet<&str> = wanted.iter().map(|(_, p)| *p).collect();
+    let people: HashSet<&str, FastHash> = wanted.keys().map(|(_, p)| *p).collect();
     let span = rows
         .iter()
         .map(|r| r.week)
@@ -241,7 +254,7 @@ pub fn points(rows: &[Row], items: &Items, tickets: &[Ticket], tz: Tz) -> Vec<Po
             }));
         });
         s.spawn(|_| {
-            parallel = Some(span.map_or_else(HashMap::new, |span| {
+            parallel = Some(span.map_or_else(HashMap::default, |span| {
                 wip::parallel_tickets(&items.wip_intervals, &people, span, tz)
             }));
         });
@@ -258,19 +271,20 @@ pub fn points(rows: &[Row], items: &Items, tickets: &[Ticket], tz: Tz) -> Vec<Po
     let parallel = parallel.expect(built);
     // Rows are independent: judged on every core, collected in row order.
     rows.par_iter()
-        .flat_map_iter(|&row| {
+        .enumerate()
+        .flat_map_iter(|(n, &row)| {
             let key = (row.week, row.engineer.as_str());
             let evidence = Evidence {
                 row,
-                clocks: clocks.of(&key),
-                escalations: escalations.of(&key),
+                clocks: clocks.of(n),
+                escalations: escalations.of(n),
                 escalation_index: &escalation_index,
-                resolutions: resolutions.of(&key),
-                handoffs_out: handoffs_out.of(&key),
-                reopens: reopens.of(&key),
-                calls: calls.of(&key),
-                logged: logged.of(&key),
-                assignments: assignments.of(&key),
+                resolutions: resolutions.of(n),
+                handoffs_out: handoffs_out.of(n),
+                reopens: reopens.of(n),
+                calls: calls.of(n),
+                logged: logged.of(n),
+                assignments: assignments.of(n),
                 parallel: parallel.get(&key).map_or(&[], Vec::as_slice),
             };
             RULES

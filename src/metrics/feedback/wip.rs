@@ -9,9 +9,10 @@ use chrono_tz::Tz;
 use super::{Draft, Evidence, Key, Kind, plural};
 use crate::format::num2;
 use crate::metrics::columns::Col;
+use crate::metrics::tally::FastHash;
 use crate::metrics::wip::WipInterval;
 use crate::model::Ts;
-use crate::week::Week;
+use crate::week::{Week, WeekBounds};
 
 /// Improve: hours of the week with two or more tickets in progress for the engineer.
 pub(super) fn multi_wip_improve(e: &Evidence) -> Option<Draft> {
@@ -58,13 +59,14 @@ pub(super) fn prebooked_improve(e: &Evidence) -> Option<Draft> {
 /// O(n log n) plus the size of the answer.
 pub(super) fn parallel_tickets<'a>(
     intervals: &'a [WipInterval],
-    people: &HashSet<&str>,
+    people: &HashSet<&str, FastHash>,
     (first, last): (Week, Week),
     tz: Tz,
-) -> HashMap<Key<'a>, Vec<usize>> {
-    let (from, to) = (first.start(tz), last.end(tz));
+) -> HashMap<Key<'a>, Vec<usize>, FastHash> {
+    let bounds = WeekBounds::new(first, last, tz);
+    let (from, to) = (bounds.start(0), bounds.start(bounds.len()));
     // Endpoints per person: (instant, -1 at an end / +1 at a start, interval).
-    let mut by_person: HashMap<&str, Vec<(Ts, i8, usize)>> = HashMap::new();
+    let mut by_person: HashMap<&str, Vec<(Ts, i8, usize)>, FastHash> = HashMap::default();
     for (n, i) in intervals.iter().enumerate() {
         if i.start < to && i.end > from && people.contains(i.person.as_str()) {
             let points = by_person.entry(i.person.as_str()).or_default();
@@ -72,13 +74,13 @@ pub(super) fn parallel_tickets<'a>(
             points.push((i.end, -1, n));
         }
     }
-    let mut out: HashMap<Key<'a>, Vec<usize>> = HashMap::new();
+    let mut out: HashMap<Key<'a>, Vec<usize>, FastHash> = HashMap::default();
     for (person, mut points) in by_person {
         points.sort_unstable();
-        let mut active: HashSet<usize> = HashSet::new();
+        let mut active: HashSet<usize, FastHash> = HashSet::default();
         let mut started: Vec<usize> = Vec::new();
         // The week whose stretch of two or more is going on, every running ticket listed.
-        let mut listed_week: Option<Week> = None;
+        let mut listed_week: Option<usize> = None;
         let mut k = 0;
         while k < points.len() {
             let at = points[k].0;
@@ -100,9 +102,12 @@ pub(super) fn parallel_tickets<'a>(
                 listed_week = None;
                 continue;
             }
-            let mut week = Week::of(a, tz);
-            while week.start(tz) < b {
-                let list = out.entry((week, person)).or_default();
+            // a < b, both within [from, to): a's week is one of the bounds'.
+            let Some(mut week) = bounds.index_of(a) else {
+                continue;
+            };
+            while week < bounds.len() && bounds.start(week) < b {
+                let list = out.entry((bounds.week(week), person)).or_default();
                 let ticket = |n: &usize| intervals[*n].ticket;
                 // Within the week already listed only the tickets starting now are new.
                 if listed_week == Some(week) {
@@ -111,7 +116,7 @@ pub(super) fn parallel_tickets<'a>(
                     list.extend(active.iter().map(ticket));
                 }
                 listed_week = Some(week);
-                week = week.next();
+                week += 1;
             }
         }
     }
