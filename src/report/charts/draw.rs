@@ -12,9 +12,11 @@ use super::{FONT, num};
 pub(super) type Drawn<DB> = Result<(), DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
 
 mod glyphs;
+mod panels;
 mod sheet;
 
 pub use glyphs::CachedText;
+pub use panels::Panels;
 
 /// The pixel size of a chart over `weeks` weeks.
 pub fn size(chart: &Chart, weeks: usize) -> (u32, u32) {
@@ -29,15 +31,17 @@ pub fn size(chart: &Chart, weeks: usize) -> (u32, u32) {
     }
 }
 
-/// Draws `chart` on `root`, whose size is [`size`].
+/// Draws `chart` on `root`, whose size is [`size`]; `panels`: the kept panels of the
+/// backend's charts, when it is a [`CachedText`] that shares them.
 pub fn draw<DB: DrawingBackend>(
     chart: &Chart,
     weeks: &[String],
     root: &DrawingArea<DB, Shift>,
+    panels: Option<&Panels>,
 ) -> Drawn<DB> {
     root.fill(&WHITE)?;
     match chart {
-        Chart::Sheet(s) => sheet::sheet(s, weeks, root),
+        Chart::Sheet(s) => sheet::sheet(s, weeks, root, panels),
         Chart::Bars(b) => bars(b, root),
         Chart::Histogram(h) => histogram(h, root),
     }

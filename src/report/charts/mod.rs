@@ -103,17 +103,21 @@ pub fn draw_each(
     // Charts are independent: drawn on every core, listed in the order of `specs`. Each
     // worker draws its charts on one pixel buffer (a trend sheet's is 8 MB), instead of
     // allocating, zeroing and page-faulting in a fresh one per chart.
+    // Each also keeps the panels its sheets share (see `draw::Panels`).
     specs(inputs)?
         .par_iter()
-        .map_init(Vec::new, |rgb, (name, chart)| {
-            let drawn =
-                png_of(chart, &weeks, rgb).and_then(|png| Ok((png, svg_of(chart, &weeks)?)));
-            let (png, svg) = drawn.with_context(|| format!("drawing {name}"))?;
-            put(&format!("{name}.png"), &png)?;
-            let svg_name = format!("{name}.svg");
-            put(&svg_name, svg.as_bytes())?;
-            Ok((svg_name, svg))
-        })
+        .map_init(
+            || (Vec::new(), draw::Panels::new()),
+            |(rgb, panels), (name, chart)| {
+                let drawn = png_of(chart, &weeks, rgb, Some(panels))
+                    .and_then(|png| Ok((png, svg_of(chart, &weeks)?)));
+                let (png, svg) = drawn.with_context(|| format!("drawing {name}"))?;
+                put(&format!("{name}.png"), &png)?;
+                let svg_name = format!("{name}.svg");
+                put(&svg_name, svg.as_bytes())?;
+                Ok((svg_name, svg))
+            },
+        )
         .collect()
 }
 
@@ -190,22 +194,27 @@ fn svg_of(chart: &Chart, weeks: &[String]) -> anyhow::Result<String> {
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, (w, h)).into_drawing_area();
-        draw::draw(chart, weeks, &root).map_err(|e| anyhow!("{e}"))?;
+        draw::draw(chart, weeks, &root, None).map_err(|e| anyhow!("{e}"))?;
         root.present().map_err(|e| anyhow!("{e}"))?;
     }
     Ok(svg)
 }
 
 /// Draws one chart as PNG bytes, on `rgb` (any contents: it starts all zeros, as a new
-/// buffer would).
-fn png_of(chart: &Chart, weeks: &[String], rgb: &mut Vec<u8>) -> anyhow::Result<Vec<u8>> {
+/// buffer would), sharing `panels` with the charts drawn before.
+fn png_of(
+    chart: &Chart,
+    weeks: &[String],
+    rgb: &mut Vec<u8>,
+    panels: Option<&draw::Panels>,
+) -> anyhow::Result<Vec<u8>> {
     let (w, h) = draw::size(chart, weeks.len());
     rgb.clear();
     rgb.resize(w as usize * h as usize * 3, 0);
     {
-        let backend = BitMapBackend::with_buffer(rgb, (w, h));
-        let root = draw::CachedText::new(backend).into_drawing_area();
-        draw::draw(chart, weeks, &root).map_err(|e| anyhow!("{e}"))?;
+        let backend = draw::CachedText::new(rgb, (w, h), panels).map_err(|e| anyhow!("{e}"))?;
+        let root = backend.into_drawing_area();
+        draw::draw(chart, weeks, &root, panels).map_err(|e| anyhow!("{e}"))?;
         root.present().map_err(|e| anyhow!("{e}"))?;
     }
     png(rgb, w, h)

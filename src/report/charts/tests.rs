@@ -288,7 +288,8 @@ fn every_chart_is_drawn_as_png_and_svg() {
 }
 
 /// A chart drawn on a buffer another chart (of another size) was drawn on, or that holds
-/// any bytes, is byte for byte the chart drawn on a new buffer: each worker reuses one.
+/// any bytes, with the panels kept from those charts, is byte for byte the chart drawn on
+/// a new buffer without them: each worker reuses one of each.
 #[test]
 fn a_reused_pixel_buffer_draws_the_same_png_as_a_new_one() {
     let f = Fixture::new();
@@ -298,9 +299,11 @@ fn a_reused_pixel_buffer_draws_the_same_png_as_a_new_one() {
     assert_eq!(specs.len(), 6);
     let fresh: Vec<Vec<u8>> = specs
         .iter()
-        .map(|(_, chart)| png_of(chart, &weeks, &mut Vec::new()).unwrap())
+        .map(|(_, chart)| png_of(chart, &weeks, &mut Vec::new(), None).unwrap())
         .collect();
     let mut reused = vec![0xA5; 3 * 1024 * 1024];
+    // With the panels of every chart drawn before on this buffer.
+    let panels = super::draw::Panels::new();
     // Largest and smallest charts alternate on the same buffer, in both orders.
     for (i, (name, chart)) in specs
         .iter()
@@ -308,7 +311,7 @@ fn a_reused_pixel_buffer_draws_the_same_png_as_a_new_one() {
         .chain(specs.iter().enumerate().rev())
     {
         assert_eq!(
-            png_of(chart, &weeks, &mut reused).unwrap(),
+            png_of(chart, &weeks, &mut reused, Some(&panels)).unwrap(),
             fresh[i],
             "{name}"
         );

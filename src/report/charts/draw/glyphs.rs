@@ -29,17 +29,55 @@ use plotters_backend::{
 };
 
 use super::super::FONT;
+use super::panels::{Panels, Rect};
+
+/// The bitmap backend's error.
+type BitMapBackendError = <BitMapBackend<'static> as DrawingBackend>::ErrorType;
 
 /// A bitmap backend whose text comes from cached glyphs; everything else is the bitmap's.
+/// With [`Panels`], it also tells them the box of every step it draws and lets a kept
+/// panel stand in for the steps that drew it.
 pub struct CachedText<'a> {
-    inner: BitMapBackend<'a>,
+    rgb: &'a mut [u8],
+    size: (u32, u32),
+    panels: Option<&'a Panels>,
 }
 
 impl<'a> CachedText<'a> {
-    /// Draws on `inner`.
-    pub fn new(inner: BitMapBackend<'a>) -> CachedText<'a> {
-        CachedText { inner }
+    /// Draws on the RGB pixels `rgb` of a `size` bitmap, sharing `panels` with the charts
+    /// drawn before on the same worker; `rgb` must start the same for every such chart
+    /// (all zeros). Fails if `rgb` is smaller than `size`.
+    pub fn new(
+        rgb: &'a mut [u8],
+        size: (u32, u32),
+        panels: Option<&'a Panels>,
+    ) -> Result<CachedText<'a>, BitMapBackendError> {
+        if (size.0 as usize) * (size.1 as usize) * 3 > rgb.len() {
+            return Err(BitMapBackendError::InvalidBuffer);
+        }
+        if let Some(p) = panels {
+            p.start(size);
+        }
+        Ok(CachedText { rgb, size, panels })
     }
+
+    /// The plain bitmap backend on the pixels, for one step.
+    fn bitmap(&mut self) -> BitMapBackend<'_> {
+        BitMapBackend::with_buffer(self.rgb, self.size)
+    }
+
+    /// Whether to draw a step that may touch `bounds` (see [`Panels::step`]).
+    fn step(&mut self, bounds: Option<Rect>, fill: Option<(u8, u8, u8)>) -> bool {
+        match self.panels {
+            Some(p) => p.step(bounds, fill, self.rgb),
+            None => true,
+        }
+    }
+}
+
+/// The stroke width of a style, as a padding in pixels.
+fn width<S: BackendStyle>(style: &S) -> i32 {
+    i32::try_from(style.stroke_width()).unwrap_or(i32::MAX / 4)
 }
 
 /// One character at one size: its coverage, already lowered by plotters' baseline shift.
@@ -94,15 +132,18 @@ impl DrawingBackend for CachedText<'_> {
     type ErrorType = <BitMapBackend<'static> as DrawingBackend>::ErrorType;
 
     fn get_size(&self) -> (u32, u32) {
-        self.inner.get_size()
+        self.size
     }
 
     fn ensure_prepared(&mut self) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
-        self.inner.ensure_prepared()
+        self.bitmap().ensure_prepared()
     }
 
     fn present(&mut self) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
-        self.inner.present()
+        if let Some(p) = self.panels {
+            p.finish(self.rgb);
+        }
+        self.bitmap().present()
     }
 
     fn draw_pixel(
@@ -110,7 +151,10 @@ impl DrawingBackend for CachedText<'_> {
         point: BackendCoord,
         color: BackendColor,
     ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
-        self.inner.draw_pixel(point, color)
+        if !self.step(Rect::around([point], 0), None) {
+            return Ok(());
+        }
+        self.bitmap().draw_pixel(point, color)
     }
 
     fn draw_line<S: BackendStyle>(
@@ -119,7 +163,11 @@ impl DrawingBackend for CachedText<'_> {
         to: BackendCoord,
         style: &S,
     ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
-        self.inner.draw_line(from, to, style)
+        // A wide line is a polygon half its width either side; a thin one may be smoothed.
+        if !self.step(Rect::around([from, to], width(style) + 1), None) {
+            return Ok(());
+        }
+        self.bitmap().draw_line(from, to, style)
     }
 
     fn draw_rect<S: BackendStyle>(
@@ -129,7 +177,14 @@ impl DrawingBackend for CachedText<'_> {
         style: &S,
         fill: bool,
     ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
-        self.inner.draw_rect(upper_left, bottom_right, style, fill)
+        let color = style.color();
+        let opaque = (fill && color.alpha >= 1.0).then_some(color.rgb);
+        let bounds = Rect::around([upper_left, bottom_right], width(style) + 1);
+        if !self.step(bounds, opaque) {
+            return Ok(());
+        }
+        self.bitmap()
+            .draw_rect(upper_left, bottom_right, style, fill)
     }
 
     fn draw_path<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(
@@ -137,7 +192,14 @@ impl DrawingBackend for CachedText<'_> {
         path: I,
         style: &S,
     ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
-        self.inner.draw_path(path, style)
+        let path: Vec<BackendCoord> = path.into_iter().collect();
+        // A wide path's corners reach at most twice its width from the points (plotters
+        // cuts longer mitres).
+        let bounds = Rect::around(path.iter().copied(), 2 * width(style) + 2);
+        if !self.step(bounds, None) {
+            return Ok(());
+        }
+        self.bitmap().draw_path(path, style)
     }
 
     fn draw_circle<S: BackendStyle>(
@@ -147,7 +209,12 @@ impl DrawingBackend for CachedText<'_> {
         style: &S,
         fill: bool,
     ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
-        self.inner.draw_circle(center, radius, style, fill)
+        let r = i32::try_from(radius).unwrap_or(i32::MAX / 4);
+        let bounds = Rect::around([center], r.saturating_add(width(style) + 1));
+        if !self.step(bounds, None) {
+            return Ok(());
+        }
+        self.bitmap().draw_circle(center, radius, style, fill)
     }
 
     fn fill_polygon<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(
@@ -155,15 +222,11 @@ impl DrawingBackend for CachedText<'_> {
         vert: I,
         style: &S,
     ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
-        self.inner.fill_polygon(vert, style)
-    }
-
-    fn estimate_text_size<TStyle: BackendTextStyle>(
-        &self,
-        text: &str,
-        style: &TStyle,
-    ) -> Result<(u32, u32), DrawingErrorKind<Self::ErrorType>> {
-        self.inner.estimate_text_size(text, style)
+        let vert: Vec<BackendCoord> = vert.into_iter().collect();
+        if !self.step(Rect::around(vert.iter().copied(), 1), None) {
+            return Ok(());
+        }
+        self.bitmap().fill_polygon(vert, style)
     }
 
     fn blit_bitmap(
@@ -172,7 +235,16 @@ impl DrawingBackend for CachedText<'_> {
         size: (u32, u32),
         src: &[u8],
     ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
-        self.inner.blit_bitmap(pos, size, src)
+        let far = (
+            pos.0
+                .saturating_add(i32::try_from(size.0).unwrap_or(i32::MAX)),
+            pos.1
+                .saturating_add(i32::try_from(size.1).unwrap_or(i32::MAX)),
+        );
+        if !self.step(Rect::around([pos, far], 0), None) {
+            return Ok(());
+        }
+        self.bitmap().blit_bitmap(pos, size, src)
     }
 
     /// plotters' default `draw_text`, with the glyphs taken from the cache.
@@ -191,7 +263,7 @@ impl DrawingBackend for CachedText<'_> {
             {
                 font
             }
-            _ => return self.inner.draw_text(text, style, pos),
+            _ => return self.plotters_text(text, style, pos),
         };
         let color = style.color();
         if color.alpha == 0.0 {
@@ -200,7 +272,7 @@ impl DrawingBackend for CachedText<'_> {
         // Dropping the glyphs' uncovered pixels is exact only for a colour whose alpha is a
         // plain positive number: the bitmap then skips them (alpha <= 0) untouched.
         if !(color.alpha.is_finite() && color.alpha > 0.0) {
-            return self.inner.draw_text(text, style, pos);
+            return self.plotters_text(text, style, pos);
         }
         let ((min_x, min_y), (max_x, max_y)) = style
             .layout_box(text)
@@ -220,6 +292,8 @@ impl DrawingBackend for CachedText<'_> {
         let (w, h) = self.get_size();
         let size = style.size();
         let scaled = font.as_scaled(size as f32);
+        // The pixels first, so the panels learn the text's box before it is drawn.
+        let mut pixels: Vec<((i32, i32), f32)> = Vec::new();
         GLYPHS.with_borrow_mut(|glyphs| {
             let mut x_shift = 0f32;
             let mut prev: Option<GlyphId> = None;
@@ -237,13 +311,72 @@ impl DrawingBackend for CachedText<'_> {
                     let (x, y) = trans.transform(x + shift + dx - min_x, y + dy - min_y);
                     let (x, y) = (pos.0 + x, pos.1 + y);
                     if x >= 0 && x < w as i32 && y >= 0 && y < h as i32 {
-                        self.inner.draw_pixel((x, y), color.mix(f64::from(a)))?;
+                        pixels.push(((x, y), a));
                     }
                 }
                 x_shift += glyph.advance;
             }
-            Ok(())
-        })
+        });
+        if !self.step(Rect::around(pixels.iter().map(|p| p.0), 0), None) {
+            return Ok(());
+        }
+        let mut bitmap = self.bitmap();
+        for (at, a) in pixels {
+            bitmap.draw_pixel(at, color.mix(f64::from(a)))?;
+        }
+        Ok(())
+    }
+}
+
+impl CachedText<'_> {
+    /// Text plotters draws itself (another face, or a colour with an odd alpha): its
+    /// pixels as plotters' default `draw_text` makes them, gathered first so the panels
+    /// learn their box, then drawn in the same order.
+    fn plotters_text<TStyle: BackendTextStyle>(
+        &mut self,
+        text: &str,
+        style: &TStyle,
+        pos: BackendCoord,
+    ) -> Result<(), DrawingErrorKind<BitMapBackendError>> {
+        let color = style.color();
+        if color.alpha == 0.0 {
+            return Ok(());
+        }
+        let ((min_x, min_y), (max_x, max_y)) = style
+            .layout_box(text)
+            .map_err(|e| DrawingErrorKind::FontError(Box::new(e)))?;
+        let (width, height) = (max_x - min_x, max_y - min_y);
+        let dx = match style.anchor().h_pos {
+            HPos::Left => 0,
+            HPos::Right => -width,
+            HPos::Center => -width / 2,
+        };
+        let dy = match style.anchor().v_pos {
+            VPos::Top => 0,
+            VPos::Center => -height / 2,
+            VPos::Bottom => -height,
+        };
+        let trans = style.transform();
+        let (w, h) = self.size;
+        let mut pixels: Vec<(BackendCoord, BackendColor)> = Vec::new();
+        style
+            .draw(text, (0, 0), |x, y, color| {
+                let (x, y) = trans.transform(x + dx - min_x, y + dy - min_y);
+                let (x, y) = (pos.0 + x, pos.1 + y);
+                if x >= 0 && x < w as i32 && y >= 0 && y < h as i32 {
+                    pixels.push(((x, y), color));
+                }
+                Ok::<(), DrawingErrorKind<BitMapBackendError>>(())
+            })
+            .map_err(|e| DrawingErrorKind::FontError(Box::new(e)))??;
+        if !self.step(Rect::around(pixels.iter().map(|p| p.0), 0), None) {
+            return Ok(());
+        }
+        let mut bitmap = self.bitmap();
+        for (at, color) in pixels {
+            bitmap.draw_pixel(at, color)?;
+        }
+        Ok(())
     }
 }
 
@@ -270,7 +403,7 @@ mod tests {
             root.present().unwrap();
         }
         {
-            let backend = CachedText::new(BitMapBackend::with_buffer(&mut cached, (w, h)));
+            let backend = CachedText::new(&mut cached, (w, h), None).unwrap();
             let root = backend.into_drawing_area();
             paint(&mut |s, style, at| root.draw_text(s, &style, at).unwrap());
             root.present().unwrap();
@@ -304,6 +437,8 @@ mod tests {
         assert!(plain == cached, "the cached glyphs changed pixels");
     }
 
+    /// Every fixture chart, drawn on one worker's shared panels twice over (the second
+    /// round copies every panel it can), has plotters' own pixels, and panels were copied.
     #[test]
     fn every_fixture_chart_has_plotters_pixels() {
         let f = Fixture::new();
@@ -311,23 +446,31 @@ mod tests {
         let weeks: Vec<String> = inputs.weeks.iter().map(ToString::to_string).collect();
         let charts = specs(&inputs).unwrap();
         assert!(charts.len() >= 4);
-        for (name, chart) in &charts {
-            let (w, h) = size(chart, weeks.len());
-            let mut plain = vec![0u8; (w * h * 3) as usize];
-            let mut cached = plain.clone();
-            {
-                let root = BitMapBackend::with_buffer(&mut plain, (w, h)).into_drawing_area();
-                draw(chart, &weeks, &root).unwrap();
-                root.present().unwrap();
+        let panels = Panels::new();
+        let mut cached = Vec::new();
+        for round in 0..2 {
+            for (name, chart) in &charts {
+                let (w, h) = size(chart, weeks.len());
+                let mut plain = vec![0u8; (w * h * 3) as usize];
+                {
+                    let root = BitMapBackend::with_buffer(&mut plain, (w, h)).into_drawing_area();
+                    draw(chart, &weeks, &root, None).unwrap();
+                    root.present().unwrap();
+                }
+                // The buffer a worker draws its charts on: zeroed, as for each chart.
+                cached.clear();
+                cached.resize((w * h * 3) as usize, 0);
+                {
+                    let backend = CachedText::new(&mut cached, (w, h), Some(&panels)).unwrap();
+                    let root = backend.into_drawing_area();
+                    draw(chart, &weeks, &root, Some(&panels)).unwrap();
+                    root.present().unwrap();
+                }
+                assert!(plain == cached, "{name} (round {round}): pixels changed");
             }
-            {
-                let backend = CachedText::new(BitMapBackend::with_buffer(&mut cached, (w, h)));
-                let root = backend.into_drawing_area();
-                draw(chart, &weeks, &root).unwrap();
-                root.present().unwrap();
-            }
-            assert!(plain == cached, "{name}: the cached glyphs changed pixels");
         }
+        // 3 sheets of 6 panels, twice: all but the first of each shared panel copied.
+        assert!(panels.copied() >= 20, "{} panels copied", panels.copied());
     }
 
     /// Names in a script the font lacks (Chinese display names from JIRA) draw its one

@@ -5,7 +5,8 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::super::num;
-use super::super::spec::{Mark, Panel, Sheet};
+use super::super::spec::{Mark, Panel, Series, Sheet};
+use super::panels::{Panels, Rect};
 use super::{Drawn, bold, legend, text, ticked, ticks};
 
 const PANEL_W: u32 = 600;
@@ -54,6 +55,7 @@ pub(super) fn sheet<DB: DrawingBackend>(
     s: &Sheet,
     weeks: &[String],
     root: &DrawingArea<DB, Shift>,
+    panels: Option<&Panels>,
 ) -> Drawn<DB> {
     let (w, _) = root.dim_in_pixel();
     let (top, body) = root.split_vertically(header_h(s));
@@ -69,7 +71,7 @@ pub(super) fn sheet<DB: DrawingBackend>(
     let rows = s.panels.len().div_ceil(cols);
     let areas = body.split_evenly((rows, cols));
     for (p, area) in s.panels.iter().zip(&areas) {
-        panel(p, weeks, area, s.legend.is_empty())?;
+        panel(p, weeks, area, s.legend.is_empty(), panels)?;
     }
     Ok(())
 }
@@ -178,11 +180,39 @@ fn panel_top(p: &Panel, weeks: usize) -> f64 {
     if top > 0.0 { top } else { 1.0 }
 }
 
+/// What a panel's steps before its last line are drawn from, besides the weeks: its
+/// place and size, its texts, axes and targets, and the series before that line. None when
+/// the last step is not a line (its legend, or bars only), so nothing can be shared.
+fn background_key(
+    p: &Panel,
+    weeks: &[String],
+    rect: Rect,
+    own_legend: bool,
+    (y_ticks, y_top): (&[f64], f64),
+) -> Option<String> {
+    if own_legend {
+        return None;
+    }
+    let last = p.series.iter().rposition(|s| s.mark != Mark::Bar)?;
+    let before: Vec<&Series> = p
+        .series
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| *i != last)
+        .map(|(_, s)| s)
+        .collect();
+    Some(format!(
+        "{rect:?} {weeks:?} {:?} {:?} {} {y_ticks:?} {y_top:?} {:?} {before:?}",
+        p.title, p.y_desc, p.percent, p.targets
+    ))
+}
+
 fn panel<DB: DrawingBackend>(
     p: &Panel,
     weeks: &[String],
     area: &DrawingArea<DB, Shift>,
     own_legend: bool,
+    panels: Option<&Panels>,
 ) -> Drawn<DB> {
     let n = weeks.len().max(1);
     // A legend inside the plot only when the panel has more than one thing to tell apart.
@@ -200,6 +230,21 @@ fn panel<DB: DrawingBackend>(
         ticks(panel_top(p, weeks.len()), whole)
     };
     let y_top = y_ticks.last().copied().unwrap_or(1.0) * headroom;
+    // Every step up to the last line may come from a panel kept from an earlier sheet.
+    let (x, y) = area.get_base_pixel();
+    let (w, h) = area.dim_in_pixel();
+    let rect = Rect {
+        x0: x,
+        y0: y,
+        x1: x + w as i32,
+        y1: y + h as i32,
+    };
+    let shared = panels.and_then(|panels| {
+        let key = background_key(p, weeks, rect, own_legend, (&y_ticks, y_top))?;
+        panels.enter(rect, key);
+        Some(panels)
+    });
+    let last_line = p.series.iter().rposition(|s| s.mark != Mark::Bar);
     let every = label_every(weeks.len(), area.dim_in_pixel().0);
     let x_keys: Vec<f64> = (0..weeks.len())
         .filter(|i| (weeks.len() - 1 - i).is_multiple_of(every))
@@ -255,7 +300,17 @@ fn panel<DB: DrawingBackend>(
             .label(label.as_str())
             .legend(move |(x, y)| PathElement::new([(x, y), (x + 20, y)], style));
     }
-    for s in p.series.iter().filter(|s| s.mark != Mark::Bar) {
+    for (i, s) in p
+        .series
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.mark != Mark::Bar)
+    {
+        if Some(i) == last_line
+            && let Some(panels) = shared
+        {
+            panels.background_done();
+        }
         let style = s
             .color
             .stroke_width(if s.mark == Mark::Line { 3 } else { 2 });

@@ -1,0 +1,259 @@
+//! Panels that many charts share, rasterised once: every engineer's trend sheet draws the
+//! same five percentage panels (caption, axes, labels, grid, targets, the team's reference
+//! line) under its own line, and only that line differs. The first sheet a worker draws
+//! keeps each panel's pixels as they stand before its last series; a later sheet whose
+//! panel would draw exactly the same (same key: place, size, text, ticks, targets and
+//! series before the last) skips those drawing steps and copies the pixels instead.
+//!
+//! The copy is exact only if nothing else touched the panel's pixels before it and the
+//! skipped steps touched nothing outside the panel. The PNG backend ([`super::CachedText`])
+//! reports every drawing step's bounding box here (padded for line widths, joins and
+//! anti-aliasing), and a panel is kept or copied only while both hold; otherwise it is
+//! drawn step by step as before.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+/// A rectangle of pixels, ends excluded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rect {
+    pub x0: i32,
+    pub y0: i32,
+    pub x1: i32,
+    pub y1: i32,
+}
+
+impl Rect {
+    /// The pixels within `pad` of the points (a box around a line of that half-width).
+    pub fn around(points: impl IntoIterator<Item = (i32, i32)>, pad: i32) -> Option<Rect> {
+        let mut r: Option<Rect> = None;
+        for (x, y) in points {
+            let b = r.get_or_insert(Rect {
+                x0: x,
+                y0: y,
+                x1: x + 1,
+                y1: y + 1,
+            });
+            b.x0 = b.x0.min(x);
+            b.y0 = b.y0.min(y);
+            b.x1 = b.x1.max(x + 1);
+            b.y1 = b.y1.max(y + 1);
+        }
+        r.map(|b| Rect {
+            x0: b.x0.saturating_sub(pad),
+            y0: b.y0.saturating_sub(pad),
+            x1: b.x1.saturating_add(pad),
+            y1: b.y1.saturating_add(pad),
+        })
+    }
+
+    fn meets(&self, o: &Rect) -> bool {
+        self.x0 < o.x1 && o.x0 < self.x1 && self.y0 < o.y1 && o.y0 < self.y1
+    }
+
+    fn within(&self, o: &Rect) -> bool {
+        self.x0 >= o.x0 && self.x1 <= o.x1 && self.y0 >= o.y0 && self.y1 <= o.y1
+    }
+}
+
+/// A panel's pixels before its last series, as rows of RGB.
+struct Kept {
+    rect: Rect,
+    rgb: Vec<u8>,
+}
+
+/// Where the chart being drawn stands.
+#[derive(Default)]
+enum Phase {
+    /// Outside a panel that could be shared.
+    #[default]
+    Free,
+    /// Drawing a shared panel's background: `copy` when its pixels are kept (the steps are
+    /// skipped), `clean` while every step stayed inside the panel.
+    Background {
+        rect: Rect,
+        key: String,
+        copy: bool,
+        clean: bool,
+    },
+}
+
+/// What to do with the pixels before the next drawing step.
+enum Pending {
+    Copy(String),
+    Keep(String, Rect),
+}
+
+#[derive(Default)]
+struct State {
+    kept: HashMap<String, Kept>,
+    /// The colour the chart's first step filled it with, whole; no sharing without one.
+    ground: Option<(u8, u8, u8)>,
+    size: (u32, u32),
+    /// The boxes of every step drawn on the chart since it was filled.
+    touched: Vec<Rect>,
+    phase: Phase,
+    pending: Option<Pending>,
+    copied: usize,
+}
+
+/// The shared panels of one worker's charts (a sheet's panels are drawn one at a time, on
+/// one thread).
+#[derive(Default)]
+pub struct Panels {
+    state: RefCell<State>,
+}
+
+/// At most this many panels kept per worker (about 1.3 MB each for a 2-year window).
+const MAX_KEPT: usize = 32;
+
+impl Panels {
+    /// No panel kept yet.
+    pub fn new() -> Panels {
+        Panels::default()
+    }
+
+    /// How many panels were copied instead of drawn.
+    #[cfg(test)]
+    pub fn copied(&self) -> usize {
+        self.state.borrow().copied
+    }
+
+    /// A new chart of `size` begins.
+    pub(super) fn start(&self, size: (u32, u32)) {
+        let mut s = self.state.borrow_mut();
+        s.ground = None;
+        s.size = size;
+        s.touched.clear();
+        s.phase = Phase::Free;
+        s.pending = None;
+    }
+
+    /// The panel at `rect` begins; `key` says everything its steps up to its last series
+    /// are drawn from.
+    pub fn enter(&self, rect: Rect, key: String) {
+        let s = &mut *self.state.borrow_mut();
+        let Some(ground) = s.ground else {
+            return;
+        };
+        if s.touched.iter().any(|t| t.meets(&rect)) {
+            return;
+        }
+        let key = format!("{:?} {ground:?} {rect:?} {key}", s.size);
+        let copy = s.kept.get(&key).is_some_and(|k| k.rect == rect);
+        s.phase = Phase::Background {
+            rect,
+            key,
+            copy,
+            clean: true,
+        };
+    }
+
+    /// The panel's steps up to its last series are done.
+    pub fn background_done(&self) {
+        let s = &mut *self.state.borrow_mut();
+        if let Phase::Background {
+            rect,
+            key,
+            copy,
+            clean,
+        } = std::mem::take(&mut s.phase)
+        {
+            if copy {
+                s.pending = Some(Pending::Copy(key));
+            } else if clean && s.kept.len() < MAX_KEPT {
+                s.pending = Some(Pending::Keep(key, rect));
+            }
+        }
+    }
+
+    /// Called by the backend before each drawing step that may touch the pixels in
+    /// `bounds` (None: no pixel; `whole` for a step that fills the whole chart with an
+    /// opaque `fill` colour), with the chart's pixels: settles what is pending, then says
+    /// whether to draw the step (false while a kept panel stands in for it).
+    pub(super) fn step(
+        &self,
+        bounds: Option<Rect>,
+        fill: Option<(u8, u8, u8)>,
+        rgb: &mut [u8],
+    ) -> bool {
+        let s = &mut *self.state.borrow_mut();
+        s.settle(rgb);
+        let Some(bounds) = bounds else {
+            return true;
+        };
+        let (w, h) = s.size;
+        let whole = Rect {
+            x0: 0,
+            y0: 0,
+            x1: w as i32,
+            y1: h as i32,
+        };
+        if s.touched.is_empty()
+            && let Some(color) = fill
+            && whole.within(&bounds)
+        {
+            s.ground = Some(color);
+            return true;
+        }
+        s.touched.push(bounds);
+        match &mut s.phase {
+            Phase::Background {
+                rect, copy, clean, ..
+            } => {
+                if !bounds.within(rect) {
+                    *clean = false;
+                }
+                // A kept panel was drawn by these very steps, all inside it.
+                !*copy
+            }
+            Phase::Free => true,
+        }
+    }
+
+    /// Settles what is pending before the chart's pixels are read.
+    pub(super) fn finish(&self, rgb: &mut [u8]) {
+        self.state.borrow_mut().settle(rgb);
+    }
+}
+
+impl State {
+    /// Copies a kept panel into the chart, or keeps the panel just drawn.
+    fn settle(&mut self, rgb: &mut [u8]) {
+        let Some(pending) = self.pending.take() else {
+            return;
+        };
+        let stride = self.size.0 as usize * 3;
+        let rows = |r: &Rect| {
+            let (x0, x1) = (r.x0.max(0) as usize, r.x1.max(0) as usize);
+            let (y0, y1) = (r.y0.max(0) as usize, r.y1.max(0) as usize);
+            (
+                x0 * 3..x1.min(self.size.0 as usize) * 3,
+                y0..y1.min(self.size.1 as usize),
+            )
+        };
+        match pending {
+            Pending::Copy(key) => {
+                if let Some(kept) = self.kept.get(&key) {
+                    let (cols, ys) = rows(&kept.rect);
+                    let width = cols.len();
+                    for (k, y) in ys.enumerate() {
+                        let at = y * stride;
+                        rgb[at + cols.start..at + cols.end]
+                            .copy_from_slice(&kept.rgb[k * width..(k + 1) * width]);
+                    }
+                    self.copied += 1;
+                }
+            }
+            Pending::Keep(key, rect) => {
+                let (cols, ys) = rows(&rect);
+                let mut kept = Vec::with_capacity(cols.len() * ys.len());
+                for y in ys {
+                    let at = y * stride;
+                    kept.extend_from_slice(&rgb[at + cols.start..at + cols.end]);
+                }
+                self.kept.insert(key, Kept { rect, rgb: kept });
+            }
+        }
+    }
+}
