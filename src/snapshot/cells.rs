@@ -13,18 +13,22 @@ use crate::model::{PersonRef, Short, Ts};
 /// and rejected by `need`. (Not polars' own cell iterator: a large snapshot has tens of
 /// millions of cells, and that one costs two dynamic calls and a chunk walk per cell.)
 pub(super) struct Cells<'a, T: PolarsDataType> {
-    /// Each chunk and its length.
-    chunks: Vec<(&'a T::Array, usize)>,
-    /// The chunk being read, and the next cell in it.
-    at: usize,
+    /// The chunks after the one being read, each with its length.
+    rest: std::vec::IntoIter<(&'a T::Array, usize)>,
+    /// The chunk being read (none once all are), its length and the next cell in it.
+    arr: Option<&'a T::Array>,
+    len: usize,
     pos: usize,
 }
 
 impl<'a, T: PolarsDataType> Cells<'a, T> {
-    fn new(ca: &'a ChunkedArray<T>) -> Self {
+    pub(super) fn new(ca: &'a ChunkedArray<T>) -> Self {
+        let chunks: Vec<(&'a T::Array, usize)> =
+            ca.downcast_iter().zip(ca.chunk_lengths()).collect();
         Cells {
-            chunks: ca.downcast_iter().zip(ca.chunk_lengths()).collect(),
-            at: 0,
+            rest: chunks.into_iter(),
+            arr: None,
+            len: 0,
             pos: 0,
         }
     }
@@ -81,16 +85,29 @@ impl<'a, T: CellType> Iterator for Cells<'a, T> {
 
     #[inline]
     fn next(&mut self) -> Option<Self::Item> {
+        if self.pos < self.len
+            && let Some(arr) = self.arr
+        {
+            let i = self.pos;
+            self.pos += 1;
+            // SAFETY: `i` is below the chunk's length, checked just above.
+            return Some(unsafe { T::cell(arr, i) });
+        }
+        self.next_chunk()
+    }
+}
+
+impl<'a, T: CellType> Cells<'a, T> {
+    /// The first cell of the next chunk with any, once the one being read is done.
+    #[cold]
+    fn next_chunk(&mut self) -> Option<Option<T::Cell<'a>>> {
         loop {
-            let &(arr, len) = self.chunks.get(self.at)?;
-            if self.pos < len {
-                let i = self.pos;
-                self.pos += 1;
-                // SAFETY: `i` is below the chunk's length, checked just above.
-                return Some(unsafe { T::cell(arr, i) });
+            let (arr, len) = self.rest.next()?;
+            if len > 0 {
+                (self.arr, self.len, self.pos) = (Some(arr), len, 1);
+                // SAFETY: the chunk has a cell 0.
+                return Some(unsafe { T::cell(arr, 0) });
             }
-            self.at += 1;
-            self.pos = 0;
         }
     }
 }

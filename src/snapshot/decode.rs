@@ -7,7 +7,9 @@ use anyhow::{Result, anyhow, bail};
 use polars::prelude::*;
 use rayon::prelude::*;
 
-use super::cells::{PersonIter, bools, column, ints, need, opt_ts, owned, short, strs, times, ts};
+use super::cells::{
+    Cells, PersonIter, bools, column, ints, need, opt_ts, owned, short, strs, times, ts,
+};
 use super::encode::{LABEL_SEP, NOTE_SEP};
 use crate::model::{Change, Comment, Ticket, Ts, Worklog};
 
@@ -329,7 +331,7 @@ pub(super) fn owners(
             let start = run * run_rows;
             let len = run_rows.min(height - start);
             let slice = ids.slice(start as i64, len);
-            let mut cells = slice.iter();
+            let mut cells = Cells::new(&slice);
             // A ticket's rows are stored together: the previous row's ticket is looked up
             // again only when the id changes.
             let mut last: Option<(&str, usize)> = None;
