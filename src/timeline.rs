@@ -80,11 +80,38 @@ pub fn ordered_changes_where(
         .collect();
     // The sort is stable, so items of one instant and history keep their position order
     // without carrying their positions along (one vector, no second pass).
-    items.sort_by(|a, b| {
-        a.at.cmp(&b.at)
-            .then_with(|| id_order(&a.history_id, &b.history_id))
-    });
+    items.sort_by(|a, b| applied_order(a, b));
     items
+}
+
+/// The order changelog items apply in: by instant, then history id ([`id_order`]). Items
+/// of one history (the same id, so equal) are not parsed as numbers to find that out.
+fn applied_order(a: &Change, b: &Change) -> std::cmp::Ordering {
+    a.at.cmp(&b.at).then_with(|| {
+        if a.history_id == b.history_id {
+            std::cmp::Ordering::Equal
+        } else {
+            id_order(&a.history_id, &b.history_id)
+        }
+    })
+}
+
+/// The tracked field `c` changes: the first of status, assignee, issue type, the severity
+/// field and labels that [`Change::is_field`] holds for, each item's two names read once.
+fn field_of(c: &Change, severity_field: &str) -> Option<Field> {
+    let (id, name) = (c.field_id.as_deref(), c.field.as_str());
+    [
+        ("status", Field::Status),
+        ("assignee", Field::Assignee),
+        ("issuetype", Field::IssueType),
+        (severity_field, Field::Severity),
+        ("labels", Field::Labels),
+    ]
+    .into_iter()
+    .find(|(field, _)| {
+        id.is_some_and(|id| id.eq_ignore_ascii_case(field)) || name.eq_ignore_ascii_case(field)
+    })
+    .map(|(_, f)| f)
 }
 
 fn split_labels(s: Option<&str>) -> Vec<String> {
@@ -112,39 +139,27 @@ impl Timeline {
     /// Rebuilds the tracked fields of `ticket` from its changelog up to `as_of`.
     /// `severity_field` is `[types] severity_field`.
     pub fn build(ticket: &Ticket, severity_field: &str, as_of: Ts) -> Timeline {
-        // The whole changelog in applied order, sorted once; its prefix up to as-of is what
-        // the timeline replays.
-        let all = ordered_changes(ticket, Ts::MAX_UTC);
-        let cut = all.partition_point(|c| c.at <= as_of);
-        let field_of = |c: &Change| -> Option<Field> {
-            if c.is_field("status") {
-                Some(Field::Status)
-            } else if c.is_field("assignee") {
-                Some(Field::Assignee)
-            } else if c.is_field("issuetype") {
-                Some(Field::IssueType)
-            } else if c.is_field(severity_field) {
-                Some(Field::Severity)
-            } else if c.is_field("labels") {
-                Some(Field::Labels)
-            } else {
-                None
-            }
-        };
-        // One pass classifies each item once: it finds the first change of every field (in
-        // the whole changelog, so a report at an early as-of still starts from the right
-        // value) and replays the items up to as-of.
+        // The items of tracked fields in applied order (each classified once, and only
+        // they sorted: the same order as theirs in the whole sorted changelog, since the
+        // sort is stable); the prefix up to as-of is what the timeline replays.
+        let mut all: Vec<(Field, &Change)> = (ticket.changes.iter())
+            .filter_map(|c| field_of(c, severity_field).map(|f| (f, c)))
+            .collect();
+        all.sort_by(|(_, a), (_, b)| applied_order(a, b));
+        let cut = all.partition_point(|(_, c)| c.at <= as_of);
+        // One pass finds the first change of every field (in the whole changelog, so a
+        // report at an early as-of still starts from the right value) and replays the
+        // items up to as-of.
         let mut first: [Option<&Change>; 5] = [None; 5];
         let mut status = Vec::new();
         let mut assignees = Vec::new();
         let mut issue_type = Vec::new();
         let mut severity = Vec::new();
         let mut labels = Vec::new();
-        for (i, c) in all.iter().copied().enumerate() {
+        for (i, (field, c)) in all.iter().copied().enumerate() {
             if i >= cut && first.iter().all(Option::is_some) {
                 break;
             }
-            let Some(field) = field_of(c) else { continue };
             first[field as usize].get_or_insert(c);
             if i >= cut {
                 continue;

@@ -3,18 +3,20 @@
 //! snapshot stays linear. Errors here describe the cell; the caller adds the file and what
 //! to do.
 
-use std::collections::HashMap;
-
 use anyhow::{Result, anyhow, bail};
 use polars::prelude::*;
 use rayon::prelude::*;
 
-use super::cells::{PersonIter, bools, column, ints, need, opt_ts, owned, short, strs, times, ts};
+use super::cells::{
+    Cells, PersonIter, bools, column, ints, need, opt_ts, owned, short, strs, times, ts,
+};
 use super::encode::{LABEL_SEP, NOTE_SEP};
 use crate::model::{Change, Comment, Ticket, Ts, Worklog};
 
-/// Ticket ids of the `tickets` table → row index, borrowed from the table itself.
-pub(super) type TicketIndex<'a> = HashMap<&'a str, usize>;
+/// Ticket ids of the `tickets` table → row index, borrowed from the table itself. Hashed
+/// with polars' foldhash rather than SipHash: every child row is looked up, and the ids
+/// are the snapshot's own.
+pub(super) type TicketIndex<'a> = PlHashMap<&'a str, usize>;
 
 /// One child table's rows as a list per ticket (in the tickets table's order), each list
 /// in the child table's order.
@@ -35,7 +37,7 @@ pub(super) fn tickets(df: &DataFrame) -> Result<(Vec<Ticket>, TicketIndex<'_>)> 
     let mut reporter = PersonIter::new(df, "reporter")?;
     let mut truncated = strs(df, "truncated")?;
     let mut out = Vec::with_capacity(df.height());
-    let mut index = TicketIndex::with_capacity(df.height());
+    let mut index = TicketIndex::with_capacity_and_hasher(df.height(), Default::default());
     for row in 0..df.height() {
         let id = need(id.next(), "id", row)?;
         if index.insert(id, row).is_some() {
@@ -67,7 +69,7 @@ pub(super) fn tickets(df: &DataFrame) -> Result<(Vec<Ticket>, TicketIndex<'_>)> 
 pub(super) fn ticket_ids(df: &DataFrame) -> Result<(TicketIndex<'_>, Option<Ts>)> {
     let mut id = strs(df, "id")?;
     let mut updated = times(df, "updated")?;
-    let mut index = TicketIndex::with_capacity(df.height());
+    let mut index = TicketIndex::with_capacity_and_hasher(df.height(), Default::default());
     let mut latest = None;
     for row in 0..df.height() {
         let id = need(id.next(), "id", row)?;
@@ -329,7 +331,7 @@ pub(super) fn owners(
             let start = run * run_rows;
             let len = run_rows.min(height - start);
             let slice = ids.slice(start as i64, len);
-            let mut cells = slice.iter();
+            let mut cells = Cells::new(&slice);
             // A ticket's rows are stored together: the previous row's ticket is looked up
             // again only when the id changes.
             let mut last: Option<(&str, usize)> = None;

@@ -97,6 +97,7 @@ pub(super) fn keep(
             let mut truncated = strs(&tickets, "truncated")?;
             let part = index_df.slice(start as i64, ROWS_PER_RUN);
             let mut out = Vec::with_capacity(part.height());
+            let mut classes = Classes::default();
             index::rows(&part, |i, row| {
                 let ticket = Ticket {
                     id: need(id.next(), "id", i)?,
@@ -111,7 +112,7 @@ pub(super) fn keep(
                         ticket.id
                     );
                 }
-                out.push(!can_leave_out(&ticket, &row, people, window));
+                out.push(!can_leave_out(&ticket, &row, people, window, &mut classes));
                 Ok(())
             })?;
             Ok(out)
@@ -132,17 +133,46 @@ struct Ticket<'a> {
     truncated: &'a str,
 }
 
-fn can_leave_out(t: &Ticket, row: &Row, people: &People, window: &Window) -> bool {
+/// The status classes of the few status names an index holds, each found once per run of
+/// rows rather than normalized and looked up again for every row.
+#[derive(Default)]
+pub(super) struct Classes<'a> {
+    seen: Vec<(&'a str, StatusClass)>,
+}
+
+impl<'a> Classes<'a> {
+    /// Names remembered at most: past them, a search would cost more than the lookup.
+    const MOST: usize = 16;
+
+    pub(super) fn of(&mut self, settings: &Settings, name: &'a str) -> StatusClass {
+        if let Some((_, class)) = self.seen.iter().find(|(n, _)| *n == name) {
+            return *class;
+        }
+        let class = settings.status_class(name);
+        if self.seen.len() < Self::MOST {
+            self.seen.push((name, class));
+        }
+        class
+    }
+}
+
+fn can_leave_out<'a>(
+    t: &Ticket,
+    row: &Row<'a>,
+    people: &People,
+    window: &Window,
+    classes: &mut Classes<'a>,
+) -> bool {
     let settings = window.settings;
     let before = |at: Option<Ts>| at.is_some_and(|at| at < window.start);
     !row.odd
         && t.truncated.is_empty()
         && before(t.created)
         && before(row.last_event)
-        && settings.status_class(row.final_status).is_done()
+        && classes.of(settings, row.final_status).is_done()
         && row
             .statuses()
-            .all(|s| settings.status_class(s) != StatusClass::Unknown)
+            .all(|s| classes.of(settings, s) != StatusClass::Unknown)
         && row
             .severities()
             .all(|s| settings.known_severities.contains(s))

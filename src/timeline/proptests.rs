@@ -1,5 +1,6 @@
 //! The timeline's fast paths against the plain forms they replaced, kept here as the
-//! reference: one classification per changelog item and one sort (against a sort carrying
+//! reference: one classification per changelog item and one sort of the tracked items only,
+//! without parsing the history ids of one history (against a sort of every item carrying
 //! positions and a search per field), and stretches found by walking both tracks (against
 //! cutting at every merged instant and searching both tracks at each).
 
@@ -223,6 +224,22 @@ proptest! {
         prop_assert_eq!(
             Timeline::build(&t, "priority", hour(cut)),
             build_reference(&t, "priority", hour(cut))
+        );
+    }
+
+    /// Also when the severity field is spelled like another tracked field, or like none.
+    #[test]
+    fn fields_are_classified_as_is_field_would(
+        t in arb_ticket(),
+        severity in prop::sample::select(vec!["priority", "Status", "labels", "x"]),
+        cut in 0u8..9,
+    ) {
+        for c in &t.changes {
+            prop_assert_eq!(field_of(c, severity), field_reference(c, severity));
+        }
+        prop_assert_eq!(
+            Timeline::build(&t, severity, hour(cut)),
+            build_reference(&t, severity, hour(cut))
         );
     }
 

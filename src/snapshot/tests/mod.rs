@@ -1,6 +1,7 @@
 //! Fixtures shared by the snapshot tests: two hand-built tickets that between them use
 //! every field, with values, nulls and empty strings.
 
+mod cells;
 mod chunks;
 mod counts;
 mod crash;

@@ -423,3 +423,28 @@ fn an_index_of_other_tickets_is_a_damaged_snapshot() {
     // Without a window the index is not read: the tickets are whole and right.
     assert_eq!(read(dir.path()).unwrap().0.len(), all.len());
 }
+
+#[test]
+fn remembered_status_classes_are_the_settings_own() {
+    let s = settings(true);
+    // More names than are remembered, repeated, spelled two ways, and unknown ones.
+    let mut names: Vec<String> = [
+        "Open",
+        "In Progress",
+        "in-progress",
+        "Waiting On Client",
+        "Resolved",
+        "Closed",
+        "Parked",
+        "",
+    ]
+    .iter()
+    .map(|n| n.to_string())
+    .collect();
+    names.extend((0..20).map(|i| format!("Custom {i}")));
+    let twice: Vec<&str> = names.iter().chain(&names).map(String::as_str).collect();
+    let mut classes = super::super::prune::Classes::default();
+    for name in twice {
+        assert_eq!(classes.of(&s, name), s.status_class(name), "{name:?}");
+    }
+}
