@@ -168,13 +168,13 @@ impl Panels {
     }
 
     /// Called by the backend before each drawing step that may touch the pixels in
-    /// `bounds` (None: no pixel; `whole` for a step that fills the whole chart with an
-    /// opaque `fill` colour), with the chart's pixels: settles what is pending, then says
-    /// whether to draw the step (false while a kept panel stands in for it).
+    /// `bounds` (None: no pixel), with the chart's pixels; `whole`: the step fills the
+    /// whole chart with that opaque colour. Settles what is pending, then says whether to
+    /// draw the step (false while a kept panel stands in for it).
     pub(super) fn step(
         &self,
         bounds: Option<Rect>,
-        fill: Option<(u8, u8, u8)>,
+        whole: Option<(u8, u8, u8)>,
         rgb: &mut [u8],
     ) -> bool {
         let s = &mut *self.state.borrow_mut();
@@ -182,18 +182,10 @@ impl Panels {
         let Some(bounds) = bounds else {
             return true;
         };
-        let (w, h) = s.size;
-        let whole = Rect {
-            x0: 0,
-            y0: 0,
-            x1: w as i32,
-            y1: h as i32,
-        };
-        if s.touched.is_empty()
-            && let Some(color) = fill
-            && whole.within(&bounds)
-        {
+        // Outside a panel, such a fill leaves nothing of what was drawn before.
+        if let (Some(color), Phase::Free) = (whole, &s.phase) {
             s.ground = Some(color);
+            s.touched.clear();
             return true;
         }
         s.touched.push(bounds);
