@@ -1,7 +1,8 @@
 //! Panels that many charts share, rasterised once: every engineer's trend sheet draws the
 //! same five percentage panels (caption, axes, labels, grid, targets, the team's reference
-//! line) under its own line, and only that line differs. The first sheet a worker draws
-//! keeps each panel's pixels as they stand before its last series; a later sheet whose
+//! line) under its own line, and only that line differs. A worker keeps a panel's pixels
+//! as they stand before its last series the second time it draws that panel (so panels
+//! no other sheet shares are never kept); a later sheet whose
 //! panel would draw exactly the same (same key: place, size, text, ticks, targets and
 //! series before the last) skips those drawing steps and copies the pixels instead.
 //!
@@ -12,7 +13,8 @@
 //! drawn step by step as before.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::hash::{DefaultHasher, Hash, Hasher};
 
 /// A rectangle of pixels, ends excluded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -87,6 +89,10 @@ enum Pending {
 #[derive(Default)]
 struct State {
     kept: HashMap<String, Kept>,
+    /// Hashes of the keys drawn once: a panel is kept the second time it is drawn, so a
+    /// panel no other sheet shares (an axis fitted to one engineer's values) costs no
+    /// pixels. A collision only keeps a panel early.
+    seen: HashSet<u64>,
     /// The colour the chart's first step filled it with, whole; no sharing without one.
     ground: Option<(u8, u8, u8)>,
     size: (u32, u32),
@@ -162,7 +168,11 @@ impl Panels {
             if copy {
                 s.pending = Some(Pending::Copy(key));
             } else if clean && s.kept.len() < MAX_KEPT {
-                s.pending = Some(Pending::Keep(key, rect));
+                let mut hasher = DefaultHasher::new();
+                key.hash(&mut hasher);
+                if !s.seen.insert(hasher.finish()) {
+                    s.pending = Some(Pending::Keep(key, rect));
+                }
             }
         }
     }
