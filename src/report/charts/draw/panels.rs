@@ -259,3 +259,91 @@ impl State {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use plotters::prelude::*;
+    use proptest::prelude::*;
+
+    use super::super::super::register_font;
+    use super::super::super::spec::{BLUE, Chart, GREY, Mark, Panel, RED, Series, Sheet};
+    use super::super::{CachedText, draw, size};
+    use super::Panels;
+
+    /// A sheet of two panels for one engineer: a percentage panel and one fitted to the
+    /// values, each with the team's line (the same on every sheet) under the engineer's.
+    fn sheet(team: &[Option<f64>], own: &[Option<f64>], target: f64) -> Chart {
+        let panel = |title: &str, percent: bool| Panel {
+            title: title.into(),
+            y_desc: "value".into(),
+            percent,
+            series: vec![
+                Series {
+                    label: "team median".into(),
+                    values: team.to_vec(),
+                    color: GREY,
+                    mark: Mark::DashedLine,
+                },
+                Series {
+                    label: "=Eve".into(),
+                    values: own.to_vec(),
+                    color: BLUE,
+                    mark: Mark::Line,
+                },
+            ],
+            targets: vec![("goal ≥ 95".into(), target, RED)],
+        };
+        Chart::Sheet(Sheet {
+            title: "=Eve: weekly trends".into(),
+            legend: vec![("=Eve".into(), BLUE, Mark::Line)],
+            panels: vec![panel("Acks within SLA", true), panel("Ack p90", false)],
+        })
+    }
+
+    /// A value or none for each week, from 0 to `top`: an engineer's past 100 on a
+    /// percentage panel runs out of it, which must not change a pixel either.
+    fn values(weeks: usize, top: f64) -> impl Strategy<Value = Vec<Option<f64>>> {
+        proptest::collection::vec(proptest::option::of(0.0..top), weeks)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(6))]
+        /// Sheets drawn one after another on one worker's shared panels have exactly the
+        /// pixels plotters draws for each alone, whatever their values.
+        #[test]
+        fn shared_panels_draw_plotters_pixels(
+            (weeks, team, owns) in (1usize..30).prop_flat_map(|n| {
+                (Just(n), values(n, 100.0), proptest::collection::vec(values(n, 130.0), 3))
+            }),
+            target in 50.0..120.0f64,
+        ) {
+            register_font().unwrap();
+            let labels: Vec<String> = (0..weeks).map(|i| format!("2026-W{:02}", i + 1)).collect();
+            let panels = Panels::new();
+            let mut cached = Vec::new();
+            for own in owns.iter().chain(&owns) {
+                let chart = sheet(&team, own, target);
+                let (w, h) = size(&chart, weeks);
+                let mut plain = vec![0u8; (w * h * 3) as usize];
+                {
+                    let root = BitMapBackend::with_buffer(&mut plain, (w, h)).into_drawing_area();
+                    draw(&chart, &labels, &root, None).unwrap();
+                    root.present().unwrap();
+                }
+                cached.resize((w * h * 3) as usize, 7);
+                {
+                    let backend = CachedText::new(&mut cached, (w, h), Some(&panels)).unwrap();
+                    let root = backend.into_drawing_area();
+                    draw(&chart, &labels, &root, Some(&panels)).unwrap();
+                    root.present().unwrap();
+                }
+                prop_assert!(plain == cached, "pixels changed");
+            }
+            // With the target on the percentage axis (and the team's line, at most 100),
+            // that panel is kept from the second sheet on and copied into the four after.
+            if target <= 100.0 {
+                prop_assert!(panels.copied() >= 4, "{} panels copied", panels.copied());
+            }
+        }
+    }
+}
