@@ -86,9 +86,26 @@ impl Sink {
         }
     }
 
-    /// Puts the file `name` whose bytes are already rendered.
+    /// Puts the file `name` whose bytes are already rendered: written as they are, not
+    /// copied through a buffer first (a report's charts and pages).
     pub fn bytes(&self, name: &str, bytes: &[u8]) -> Result<(), Unwritten> {
-        self.put(name, |w| w.write_all(bytes))
+        match self {
+            Sink::Folder { root, written } => {
+                let path = root.join(name);
+                let wrote = create(root, &path).and_then(|mut file| {
+                    file.write_all(bytes)?;
+                    start_writeback(&file);
+                    Ok(())
+                });
+                wrote.map_err(|source| Unwritten {
+                    path: path.clone(),
+                    source,
+                })?;
+                lock(written).push(path);
+                Ok(())
+            }
+            Sink::Memory(_) => self.put(name, |w| w.write_all(bytes)),
+        }
     }
 
     /// The files written into the folder, in no particular order (none in memory).
@@ -119,15 +136,39 @@ fn write_file(
     path: &Path,
     fill: impl FnOnce(&mut (dyn Write + Send)) -> io::Result<()>,
 ) -> io::Result<()> {
+    let mut file = BufWriter::with_capacity(BUFFER, create(root, path)?);
+    fill(&mut file)?;
+    let file = file.into_inner().map_err(io::IntoInnerError::into_error)?;
+    start_writeback(&file);
+    Ok(())
+}
+
+/// Creates the file `path` inside `root`, and its folder if needed.
+fn create(root: &Path, path: &Path) -> io::Result<std::fs::File> {
     if let Some(parent) = path.parent()
         && parent != root
     {
         std::fs::create_dir_all(parent)?;
     }
-    let mut file = BufWriter::with_capacity(BUFFER, std::fs::File::create(path)?);
-    fill(&mut file)?;
-    file.into_inner().map_err(io::IntoInnerError::into_error)?;
-    Ok(())
+    std::fs::File::create(path)
+}
+
+/// Asks the system to start writing a finished file to the disk now, without waiting:
+/// the report is synced whole before it is swapped in, and a large one (hundreds of MB)
+/// would otherwise sit in memory until then and make that sync wait for all of it, while
+/// now the disk writes the tables while the charts are drawn. Only a hint: where it is not
+/// supported, or fails, the final sync still writes everything.
+fn start_writeback(file: &std::fs::File) {
+    // On Linux, "no longer needed" starts the writeback of the file's dirty pages (and lets
+    // the page cache drop them once written; nothing reads them back).
+    #[cfg(target_os = "linux")]
+    {
+        let _ = rustix::fs::fadvise(file, 0, None, rustix::fs::Advice::DontNeed);
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        let _ = file;
+    }
 }
 
 /// A list still whole when another thread panicked while holding it (it only grows).

@@ -200,8 +200,8 @@ fn svg_of(chart: &Chart, weeks: &[String]) -> anyhow::Result<String> {
     Ok(svg)
 }
 
-/// Draws one chart as PNG bytes, on `rgb` (any contents: it starts all zeros, as a new
-/// buffer would), sharing `panels` with the charts drawn before.
+/// Draws one chart as PNG bytes, on `rgb` (any contents: `draw` first fills every pixel,
+/// so they are not cleared), sharing `panels` with the charts drawn before.
 fn png_of(
     chart: &Chart,
     weeks: &[String],
@@ -209,7 +209,6 @@ fn png_of(
     panels: Option<&draw::Panels>,
 ) -> anyhow::Result<Vec<u8>> {
     let (w, h) = draw::size(chart, weeks.len());
-    rgb.clear();
     rgb.resize(w as usize * h as usize * 3, 0);
     {
         let backend = draw::CachedText::new(rgb, (w, h), panels).map_err(|e| anyhow!("{e}"))?;

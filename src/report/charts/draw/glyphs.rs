@@ -45,8 +45,8 @@ pub struct CachedText<'a> {
 
 impl<'a> CachedText<'a> {
     /// Draws on the RGB pixels `rgb` of a `size` bitmap, sharing `panels` with the charts
-    /// drawn before on the same worker; `rgb` must start the same for every such chart
-    /// (all zeros). Fails if `rgb` is smaller than `size`.
+    /// drawn before on the same worker (a panel is shared only after a first step that
+    /// fills the whole chart with one opaque colour). Fails if `rgb` is smaller than `size`.
     pub fn new(
         rgb: &'a mut [u8],
         size: (u32, u32),
@@ -178,9 +178,16 @@ impl DrawingBackend for CachedText<'_> {
         fill: bool,
     ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
         let color = style.color();
-        let opaque = (fill && color.alpha >= 1.0).then_some(color.rgb);
+        // The bitmap fills an opaque rectangle from one corner up to (not including) the
+        // other, clipped to the chart: one that covers it makes it all that colour.
+        let (w, h) = (self.size.0 as i32, self.size.1 as i32);
+        let covers = upper_left.0.min(bottom_right.0) <= 0
+            && upper_left.1.min(bottom_right.1) <= 0
+            && upper_left.0.max(bottom_right.0) >= w
+            && upper_left.1.max(bottom_right.1) >= h;
+        let whole = (fill && color.alpha >= 1.0 && covers).then_some(color.rgb);
         let bounds = Rect::around([upper_left, bottom_right], width(style) + 1);
-        if !self.step(bounds, opaque) {
+        if !self.step(bounds, whole) {
             return Ok(());
         }
         self.bitmap()

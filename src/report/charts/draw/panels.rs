@@ -1,7 +1,8 @@
 //! Panels that many charts share, rasterised once: every engineer's trend sheet draws the
 //! same five percentage panels (caption, axes, labels, grid, targets, the team's reference
-//! line) under its own line, and only that line differs. The first sheet a worker draws
-//! keeps each panel's pixels as they stand before its last series; a later sheet whose
+//! line) under its own line, and only that line differs. A worker keeps a panel's pixels
+//! as they stand before its last series the second time it draws that panel (so panels
+//! no other sheet shares are never kept); a later sheet whose
 //! panel would draw exactly the same (same key: place, size, text, ticks, targets and
 //! series before the last) skips those drawing steps and copies the pixels instead.
 //!
@@ -12,7 +13,8 @@
 //! drawn step by step as before.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::hash::{DefaultHasher, Hash, Hasher};
 
 /// A rectangle of pixels, ends excluded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -87,6 +89,10 @@ enum Pending {
 #[derive(Default)]
 struct State {
     kept: HashMap<String, Kept>,
+    /// Hashes of the keys drawn once: a panel is kept the second time it is drawn, so a
+    /// panel no other sheet shares (an axis fitted to one engineer's values) costs no
+    /// pixels. A collision only keeps a panel early.
+    seen: HashSet<u64>,
     /// The colour the chart's first step filled it with, whole; no sharing without one.
     ground: Option<(u8, u8, u8)>,
     size: (u32, u32),
@@ -162,19 +168,23 @@ impl Panels {
             if copy {
                 s.pending = Some(Pending::Copy(key));
             } else if clean && s.kept.len() < MAX_KEPT {
-                s.pending = Some(Pending::Keep(key, rect));
+                let mut hasher = DefaultHasher::new();
+                key.hash(&mut hasher);
+                if !s.seen.insert(hasher.finish()) {
+                    s.pending = Some(Pending::Keep(key, rect));
+                }
             }
         }
     }
 
     /// Called by the backend before each drawing step that may touch the pixels in
-    /// `bounds` (None: no pixel; `whole` for a step that fills the whole chart with an
-    /// opaque `fill` colour), with the chart's pixels: settles what is pending, then says
-    /// whether to draw the step (false while a kept panel stands in for it).
+    /// `bounds` (None: no pixel), with the chart's pixels; `whole`: the step fills the
+    /// whole chart with that opaque colour. Settles what is pending, then says whether to
+    /// draw the step (false while a kept panel stands in for it).
     pub(super) fn step(
         &self,
         bounds: Option<Rect>,
-        fill: Option<(u8, u8, u8)>,
+        whole: Option<(u8, u8, u8)>,
         rgb: &mut [u8],
     ) -> bool {
         let s = &mut *self.state.borrow_mut();
@@ -182,18 +192,10 @@ impl Panels {
         let Some(bounds) = bounds else {
             return true;
         };
-        let (w, h) = s.size;
-        let whole = Rect {
-            x0: 0,
-            y0: 0,
-            x1: w as i32,
-            y1: h as i32,
-        };
-        if s.touched.is_empty()
-            && let Some(color) = fill
-            && whole.within(&bounds)
-        {
+        // Outside a panel, such a fill leaves nothing of what was drawn before.
+        if let (Some(color), Phase::Free) = (whole, &s.phase) {
             s.ground = Some(color);
+            s.touched.clear();
             return true;
         }
         s.touched.push(bounds);
@@ -253,6 +255,94 @@ impl State {
                     kept.extend_from_slice(&rgb[at + cols.start..at + cols.end]);
                 }
                 self.kept.insert(key, Kept { rect, rgb: kept });
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use plotters::prelude::*;
+    use proptest::prelude::*;
+
+    use super::super::super::register_font;
+    use super::super::super::spec::{BLUE, Chart, GREY, Mark, Panel, RED, Series, Sheet};
+    use super::super::{CachedText, draw, size};
+    use super::Panels;
+
+    /// A sheet of two panels for one engineer: a percentage panel and one fitted to the
+    /// values, each with the team's line (the same on every sheet) under the engineer's.
+    fn sheet(team: &[Option<f64>], own: &[Option<f64>], target: f64) -> Chart {
+        let panel = |title: &str, percent: bool| Panel {
+            title: title.into(),
+            y_desc: "value".into(),
+            percent,
+            series: vec![
+                Series {
+                    label: "team median".into(),
+                    values: team.to_vec(),
+                    color: GREY,
+                    mark: Mark::DashedLine,
+                },
+                Series {
+                    label: "=Eve".into(),
+                    values: own.to_vec(),
+                    color: BLUE,
+                    mark: Mark::Line,
+                },
+            ],
+            targets: vec![("goal ≥ 95".into(), target, RED)],
+        };
+        Chart::Sheet(Sheet {
+            title: "=Eve: weekly trends".into(),
+            legend: vec![("=Eve".into(), BLUE, Mark::Line)],
+            panels: vec![panel("Acks within SLA", true), panel("Ack p90", false)],
+        })
+    }
+
+    /// A value or none for each week, from 0 to `top`: an engineer's past 100 on a
+    /// percentage panel runs out of it, which must not change a pixel either.
+    fn values(weeks: usize, top: f64) -> impl Strategy<Value = Vec<Option<f64>>> {
+        proptest::collection::vec(proptest::option::of(0.0..top), weeks)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(6))]
+        /// Sheets drawn one after another on one worker's shared panels have exactly the
+        /// pixels plotters draws for each alone, whatever their values.
+        #[test]
+        fn shared_panels_draw_plotters_pixels(
+            (weeks, team, owns) in (1usize..30).prop_flat_map(|n| {
+                (Just(n), values(n, 100.0), proptest::collection::vec(values(n, 130.0), 3))
+            }),
+            target in 50.0..120.0f64,
+        ) {
+            register_font().unwrap();
+            let labels: Vec<String> = (0..weeks).map(|i| format!("2026-W{:02}", i + 1)).collect();
+            let panels = Panels::new();
+            let mut cached = Vec::new();
+            for own in owns.iter().chain(&owns) {
+                let chart = sheet(&team, own, target);
+                let (w, h) = size(&chart, weeks);
+                let mut plain = vec![0u8; (w * h * 3) as usize];
+                {
+                    let root = BitMapBackend::with_buffer(&mut plain, (w, h)).into_drawing_area();
+                    draw(&chart, &labels, &root, None).unwrap();
+                    root.present().unwrap();
+                }
+                cached.resize((w * h * 3) as usize, 7);
+                {
+                    let backend = CachedText::new(&mut cached, (w, h), Some(&panels)).unwrap();
+                    let root = backend.into_drawing_area();
+                    draw(&chart, &labels, &root, Some(&panels)).unwrap();
+                    root.present().unwrap();
+                }
+                prop_assert!(plain == cached, "pixels changed");
+            }
+            // With the target on the percentage axis (and the team's line, at most 100),
+            // that panel is kept from the second sheet on and copied into the four after.
+            if target <= 100.0 {
+                prop_assert!(panels.copied() >= 4, "{} panels copied", panels.copied());
             }
         }
     }
