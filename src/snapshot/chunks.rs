@@ -86,16 +86,16 @@ impl<'s> Chunks<'s> {
                 )
             },
         );
-        let (tickets, _) = tickets?;
+        let (mut out, _) = tickets?;
         drop(part);
         let (mut comments, mut worklogs, mut changes) = (comments?, worklogs?, changes?);
         let rows = (lo..hi).filter(|&row| keep(row));
-        let mut out = Vec::with_capacity(tickets.len());
-        for (mut ticket, row) in tickets.into_iter().zip(rows) {
+        // The children are moved into the tickets where they are: a second vector of
+        // tickets would be as many fresh pages again, and every ticket copied into it.
+        for (ticket, row) in out.iter_mut().zip(rows) {
             ticket.comments = std::mem::take(&mut comments[row - lo]);
             ticket.worklogs = std::mem::take(&mut worklogs[row - lo]);
             ticket.changes = std::mem::take(&mut changes[row - lo]);
-            out.push(ticket);
         }
         // Items refer to tickets by their place in the whole list, which must be id order,
         // as a whole read sorts them; the snapshot stores them so.
