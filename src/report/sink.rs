@@ -94,7 +94,7 @@ impl Sink {
                 let path = root.join(name);
                 let wrote = create(root, &path).and_then(|mut file| {
                     file.write_all(bytes)?;
-                    start_writeback(&file);
+                    start_writeback(&file, bytes.len() as u64);
                     Ok(())
                 });
                 wrote.map_err(|source| Unwritten {
@@ -139,7 +139,9 @@ fn write_file(
     let mut file = BufWriter::with_capacity(BUFFER, create(root, path)?);
     fill(&mut file)?;
     let file = file.into_inner().map_err(io::IntoInnerError::into_error)?;
-    start_writeback(&file);
+    if let Ok(meta) = file.metadata() {
+        start_writeback(&file, meta.len());
+    }
     Ok(())
 }
 
@@ -153,12 +155,17 @@ fn create(root: &Path, path: &Path) -> io::Result<std::fs::File> {
     std::fs::File::create(path)
 }
 
-/// Asks the system to start writing a finished file to the disk now, without waiting:
-/// the report is synced whole before it is swapped in, and a large one (hundreds of MB)
-/// would otherwise sit in memory until then and make that sync wait for all of it, while
-/// now the disk writes the tables while the charts are drawn. Only a hint: where it is not
-/// supported, or fails, the final sync still writes everything.
-fn start_writeback(file: &std::fs::File) {
+/// Asks the system to start writing a finished file of `len` bytes to the disk now,
+/// without waiting, if it is large: the report is synced whole before it is swapped in,
+/// and its large tables (hundreds of MB over two years) would otherwise sit in memory until
+/// then and make that sync wait for all of them, while now the disk writes them while the
+/// charts are drawn. Small files (the charts and pages) are left to the sync: asking costs
+/// each file a fixed price (the system drains its page lists on every core). Only a hint:
+/// where it is not supported, or fails, the final sync still writes everything.
+fn start_writeback(file: &std::fs::File, len: u64) {
+    if len < EARLY_WRITEBACK {
+        return;
+    }
     // On Linux, "no longer needed" starts the writeback of the file's dirty pages (and lets
     // the page cache drop them once written; nothing reads them back).
     #[cfg(target_os = "linux")]
@@ -170,6 +177,9 @@ fn start_writeback(file: &std::fs::File) {
         let _ = file;
     }
 }
+
+/// Files from this size on start their way to the disk as soon as they are written.
+const EARLY_WRITEBACK: u64 = 1 << 20;
 
 /// A list still whole when another thread panicked while holding it (it only grows).
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
