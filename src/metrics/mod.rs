@@ -126,11 +126,15 @@ pub(crate) fn append<T>(list: &mut Vec<T>, later: Vec<T>) {
     }
 }
 
-/// One kind of item of every run, in run order, in one exactly sized vector; each run's
-/// vector is freed once moved.
-fn join<T>(parts: &mut [Items], field: fn(&mut Items) -> &mut Vec<T>) -> Vec<T> {
+/// One kind of item of every run, in run order, in one vector with room for `room(items)`;
+/// each run's vector is freed once moved.
+fn join<T>(
+    parts: &mut [Items],
+    room: impl Fn(usize) -> usize,
+    field: fn(&mut Items) -> &mut Vec<T>,
+) -> Vec<T> {
     let total = parts.iter_mut().map(|p| field(p).len()).sum();
-    let mut out = Vec::with_capacity(total);
+    let mut out = Vec::with_capacity(room(total));
     for part in parts {
         out.extend(std::mem::take(field(part)));
     }
@@ -197,6 +201,25 @@ impl<'a> Prepared<'a> {
     /// independent, so they are shared out among the cores in runs of consecutive tickets;
     /// the runs' items are joined in ticket order, as a single pass would list them.
     pub fn items(&self, settings: &Settings) -> Items {
+        self.items_with_room(settings, self.tickets.len())
+    }
+
+    /// [`Prepared::items`], in vectors with room for the items of `whole` tickets at these
+    /// tickets' rate, and a sixteenth more: the first chunk of a report of `whole` tickets,
+    /// which the later chunks' items are appended to. Room never filled is never written,
+    /// so it takes address space, not memory; ownership stretches (read per chunk, then
+    /// dropped) get none.
+    pub fn items_with_room(&self, settings: &Settings, whole: usize) -> Items {
+        let len = self.tickets.len();
+        let room = |n: usize| {
+            if whole <= len || len == 0 {
+                return n;
+            }
+            let scaled = (n as u128 * whole as u128).div_ceil(len as u128);
+            let scaled = usize::try_from(scaled).unwrap_or(usize::MAX);
+            scaled.saturating_add(scaled / 16)
+        };
+        let exact = |n: usize| n;
         let indices: Vec<usize> = (0..self.tickets.len()).collect();
         let parts: Vec<Items> = indices
             .par_chunks(TICKETS_PER_TASK)
@@ -212,21 +235,21 @@ impl<'a> Prepared<'a> {
         // vector is freed as soon as it is moved: at no time are all items held twice.
         let mut parts = parts;
         let continuity = handoffs::Continuity {
-            handoffs: join(&mut parts, |p| &mut p.continuity.handoffs),
-            resolutions: join(&mut parts, |p| &mut p.continuity.resolutions),
-            reopens: join(&mut parts, |p| &mut p.continuity.reopens),
-            owned_weeks: join(&mut parts, |p| &mut p.continuity.owned_weeks),
-            tickets: join(&mut parts, |p| &mut p.continuity.tickets),
+            handoffs: join(&mut parts, room, |p| &mut p.continuity.handoffs),
+            resolutions: join(&mut parts, room, |p| &mut p.continuity.resolutions),
+            reopens: join(&mut parts, room, |p| &mut p.continuity.reopens),
+            owned_weeks: join(&mut parts, room, |p| &mut p.continuity.owned_weeks),
+            tickets: join(&mut parts, room, |p| &mut p.continuity.tickets),
         };
         Items {
-            clocks: join(&mut parts, |p| &mut p.clocks),
-            escalations: join(&mut parts, |p| &mut p.escalations),
-            owned: join(&mut parts, |p| &mut p.owned),
+            clocks: join(&mut parts, room, |p| &mut p.clocks),
+            escalations: join(&mut parts, room, |p| &mut p.escalations),
+            owned: join(&mut parts, exact, |p| &mut p.owned),
             continuity,
-            wip_intervals: join(&mut parts, |p| &mut p.wip_intervals),
-            assignments: join(&mut parts, |p| &mut p.assignments),
-            calls: join(&mut parts, |p| &mut p.calls),
-            logged: join(&mut parts, |p| &mut p.logged),
+            wip_intervals: join(&mut parts, room, |p| &mut p.wip_intervals),
+            assignments: join(&mut parts, room, |p| &mut p.assignments),
+            calls: join(&mut parts, room, |p| &mut p.calls),
+            logged: join(&mut parts, room, |p| &mut p.logged),
         }
     }
 
@@ -285,29 +308,64 @@ impl<'a> Prepared<'a> {
             .tickets
             .par_iter()
             .with_min_len(TICKETS_PER_TASK)
-            .filter(|t| t.created.is_some())
             .flat_map_iter(|t| {
-                let events = t
-                    .comments
-                    .iter()
-                    .map(|c| (c.author.as_ref(), c.created))
-                    .chain(t.worklogs.iter().map(|w| (w.author.as_ref(), w.started)));
                 let mut found = Vec::new();
-                for (author, at) in events {
-                    let staff = self.people.is_staff_ref(author);
-                    if at >= from && at < to && at <= self.as_of && staff {
-                        let id = author.map_or("", |p| p.id.as_str());
-                        found.push((Week::of(at, tz), id));
-                    }
-                }
-                // A ticket's many comments by one person in one week are one sighting.
-                found.sort_unstable();
-                found.dedup();
+                ticket_authoring(&self.people, t, tz, (from, to), self.as_of, &mut found);
                 found
             })
             .collect();
         owned_pairs(&mut seen)
     }
+}
+
+/// Appends to `found` the (week, staff member) pairs of the window `[from, to)` where the
+/// person authored a comment (by `created`) or a worklog (by `started`) on `ticket` at or
+/// before as-of, each pair once. Tickets without a creation time have none.
+pub(crate) fn ticket_authoring<'t>(
+    people: &People,
+    ticket: &'t Ticket,
+    tz: chrono_tz::Tz,
+    (from, to): (Ts, Ts),
+    as_of: Ts,
+    found: &mut Vec<(Week, &'t str)>,
+) {
+    if ticket.created.is_none() {
+        return;
+    }
+    let first = found.len();
+    let events = (ticket.comments.iter())
+        .map(|c| (c.author.as_ref(), c.created))
+        .chain(
+            ticket
+                .worklogs
+                .iter()
+                .map(|w| (w.author.as_ref(), w.started)),
+        );
+    for (author, at) in events {
+        // The instant first: most events of a long report's tickets fall outside a short
+        // window, and the staff test hashes the id.
+        if at >= from && at < to && at <= as_of && people.is_staff_ref(author) {
+            let id = author.map_or("", |p| p.id.as_str());
+            found.push((Week::of(at, tz), id));
+        }
+    }
+    // A ticket's many comments by one person in one week are one sighting.
+    let mine = &mut found[first..];
+    mine.sort_unstable();
+    let kept = first + dedup_sorted(mine);
+    found.truncate(kept);
+}
+
+/// Moves the distinct values of a sorted slice to its front; how many there are.
+pub(crate) fn dedup_sorted<T: PartialEq + Copy>(sorted: &mut [T]) -> usize {
+    let mut kept = 0;
+    for i in 0..sorted.len() {
+        if kept == 0 || sorted[i] != sorted[kept - 1] {
+            sorted[kept] = sorted[i];
+            kept += 1;
+        }
+    }
+    kept
 }
 
 /// The (week, staff member) pairs of the window where the person owned a ticket at some
@@ -342,7 +400,7 @@ pub fn owning(
 }
 
 /// Distinct borrowed (week, person) pairs, each copied once.
-fn owned_pairs(seen: &mut Vec<(Week, &str)>) -> BTreeSet<(Week, String)> {
+pub(crate) fn owned_pairs(seen: &mut Vec<(Week, &str)>) -> BTreeSet<(Week, String)> {
     seen.par_sort_unstable();
     seen.dedup();
     seen.iter()
@@ -354,6 +412,39 @@ fn owned_pairs(seen: &mut Vec<(Week, &str)>) -> BTreeSet<(Week, String)> {
 mod tests {
     use super::*;
     use crate::metrics::testkit::{settings, ticket, ts};
+
+    /// Items with room for a whole report are the same items; each list (but the ownership
+    /// stretches) has room for its length scaled from these 2 tickets to 6, and a sixteenth
+    /// more, so appending two more chunks like it moves nothing.
+    #[test]
+    fn items_with_room_are_the_items_with_room_to_append() {
+        let s = settings();
+        let tickets = [
+            ticket("SUP-1", "Incident", "High", "2026-11-16T09:00")
+                .assigned_to("ann")
+                .comment("2026-11-16T10:00", "ann", true)
+                .status("2026-11-16T11:00", "Resolved")
+                .build(),
+            ticket("SUP-2", "Query", "Normal", "2026-11-17T09:00")
+                .assigned_to("cat")
+                .build(),
+        ];
+        let prepared = Prepared::new(&s, &tickets, ts("2026-11-20T00:00"));
+        let (plain, roomy) = (
+            prepared.items(&s),
+            prepared.items_with_room(&s, 3 * tickets.len()),
+        );
+        assert_eq!(format!("{plain:?}"), format!("{roomy:?}"));
+        assert_eq!(plain.clocks.len(), 3);
+        assert_eq!(plain.clocks.capacity(), 3);
+        // 3 clocks scaled to 6 tickets: 9, and 9 / 16 = 0 more.
+        assert_eq!(roomy.clocks.capacity(), 9);
+        assert_eq!(roomy.continuity.tickets.capacity(), 6);
+        assert_eq!(roomy.owned.capacity(), roomy.owned.len());
+        // No more tickets than these: exactly sized, as `items`.
+        let exact = prepared.items_with_room(&s, 1);
+        assert_eq!(exact.clocks.capacity(), 3);
+    }
 
     /// The classes found once per ticket are those of the status at each instant, found
     /// by name: at creation, at and between changes (two at one instant), and after.

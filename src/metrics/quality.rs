@@ -47,9 +47,22 @@ pub fn found(prepared: &Prepared, settings: &Settings) -> BTreeSet<Problem> {
         .par_iter()
         .zip(&prepared.timelines)
         .with_min_len(256)
-        .map(|(t, tl)| ticket_problems(t, tl, &prepared.people, settings))
+        .map(|(t, tl)| {
+            let classes = status_classes(tl, settings);
+            ticket_problems(t, tl, &classes, &prepared.people, settings)
+        })
         .collect();
     found.into_iter().flatten().collect()
+}
+
+/// The class of each value of `tl`'s status track, in [`Track::values`] order.
+///
+/// [`Track::values`]: crate::timeline::Track::values
+pub(crate) fn status_classes(tl: &Timeline, settings: &Settings) -> Vec<StatusClass> {
+    tl.status
+        .values()
+        .map(|s| settings.status_class(s))
+        .collect()
 }
 
 /// The rows of `data_quality.csv`: the findings of every ticket, and the tickets `gone`.
@@ -76,10 +89,12 @@ fn gone_problem(g: &Gone) -> Problem {
     }
 }
 
-/// The findings of one ticket, in no particular order.
-fn ticket_problems(
+/// The findings of one ticket, in no particular order; `classes` are those of its status
+/// track's values ([`status_classes`]).
+pub(crate) fn ticket_problems(
     t: &Ticket,
     tl: &Timeline,
+    classes: &[StatusClass],
     people: &People,
     settings: &Settings,
 ) -> Vec<Problem> {
@@ -92,8 +107,8 @@ fn ticket_problems(
                 detail,
             });
         };
-        for status in tl.status.values() {
-            if settings.status_class(status) == StatusClass::Unknown {
+        for (status, class) in tl.status.values().zip(classes) {
+            if *class == StatusClass::Unknown {
                 add(
                     UNKNOWN_STATUS,
                     format!("status '{status}' is not in [statuses]; it counts as waiting_on_us"),

@@ -5,32 +5,47 @@
 use rayon::prelude::*;
 
 use crate::metrics::Prepared;
-use crate::model::Ts;
-use crate::settings::Settings;
+use crate::metrics::quality::status_classes;
+use crate::model::{Ticket, Ts};
+use crate::settings::{Settings, StatusClass};
+use crate::timeline::Timeline;
 
 /// `seen[i]`: ticket `i` has something in `[from, to)` (and at or before as-of).
 pub fn seen_in(prepared: &Prepared, settings: &Settings, from: Ts, to: Ts) -> Vec<bool> {
     let as_of = prepared.as_of;
-    let inside = |t: Ts| t >= from && t < to && t <= as_of;
     prepared
         .tickets
         .par_iter()
         .zip(&prepared.timelines)
         .map(|(ticket, timeline)| {
-            let Some(created) = ticket.created.filter(|c| *c <= as_of) else {
-                return false;
-            };
-            inside(created)
-                || ticket.changes.iter().any(|c| inside(c.at))
-                || ticket.comments.iter().any(|c| inside(c.created))
-                || ticket.worklogs.iter().any(|w| inside(w.started))
-                // Owned: someone is its assignee while it is not done (SPEC §1).
-                || timeline
-                    .assignee_stretches(created, as_of, |s| !settings.status_class(s).is_done())
-                    .iter()
-                    .any(|(_, start, end)| *start < to && *end > from)
+            let classes = status_classes(timeline, settings);
+            ticket_seen(ticket, timeline, &classes, (from, to), as_of)
         })
         .collect()
+}
+
+/// Whether one ticket has something in `[from, to)` at or before as-of; `classes` are
+/// those of its status track's values ([`status_classes`]).
+pub(crate) fn ticket_seen(
+    ticket: &Ticket,
+    timeline: &Timeline,
+    classes: &[StatusClass],
+    (from, to): (Ts, Ts),
+    as_of: Ts,
+) -> bool {
+    let inside = |t: Ts| t >= from && t < to && t <= as_of;
+    let Some(created) = ticket.created.filter(|c| *c <= as_of) else {
+        return false;
+    };
+    inside(created)
+        || ticket.changes.iter().any(|c| inside(c.at))
+        || ticket.comments.iter().any(|c| inside(c.created))
+        || ticket.worklogs.iter().any(|w| inside(w.started))
+        // Owned: someone is its assignee while it is not done (SPEC §1).
+        || timeline
+            .assignee_stretches_by(created, as_of, |i| !classes[i].is_done())
+            .iter()
+            .any(|(_, start, end)| *start < to && *end > from)
 }
 
 #[cfg(test)]
