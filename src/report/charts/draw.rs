@@ -90,7 +90,12 @@ impl Ranged for Ticked {
         } else {
             0.0
         };
-        limit.0 + (share * f64::from(limit.1 - limit.0)).round() as i32
+        // `as` saturates, and so does the sum: a goal of -1e12 on a percent panel lies far
+        // off the panel (left off by the drawing), instead of overflowing (a panic in a debug
+        // build, a line wrapped onto the panel in a release one).
+        limit
+            .0
+            .saturating_add((share * f64::from(limit.1 - limit.0)).round() as i32)
     }
 
     fn key_points<H: plotters::coord::ranged1d::KeyPointHint>(&self, hint: H) -> Vec<f64> {

@@ -569,3 +569,34 @@ fn week_breaches_svg_snapshot() {
         svg_of(&files, "charts/week_breaches.svg")
     );
 }
+
+/// A goal far off a panel's axis (a config may say `ack_sla_pct = -1e12`) is mapped far
+/// off the panel, saturated, and left off the drawing; it used to overflow the pixel sum (a
+/// panic in a debug build, a line wrapped onto the top of the panel in a release one).
+#[test]
+fn goals_far_off_the_axis_are_left_off_the_panel() {
+    use plotters::coord::ranged1d::Ranged;
+    let axis = super::draw::ticked(0.0..100.0, vec![0.0, 50.0, 100.0]);
+    // A vertical axis maps from its bottom pixel to its top one.
+    assert_eq!(axis.map(&50.0, (300, 20)), 160);
+    assert_eq!(axis.map(&-1e12, (300, 20)), i32::MAX);
+    assert_eq!(axis.map(&1e15, (300, 20)), 300 + i32::MIN);
+    assert_eq!(axis.map(&-1e15, (20, 300)), 20 + i32::MIN);
+    let f = Fixture::new();
+    let goals = [
+        (Col::AckSlaPct, -1e12),
+        (Col::AckP90Min, -1e15),
+        (Col::Score, -2e9),
+        (Col::ContinuityPct, 1e12),
+    ];
+    let inputs = Inputs {
+        goals: &goals,
+        ..f.inputs()
+    };
+    let files = charts(&inputs).unwrap();
+    let sheet = svg_of(&files, "charts/engineer_alice.svg");
+    assert!(
+        texts(sheet).iter().any(|t| t.starts_with("goal")),
+        "{sheet}"
+    );
+}
