@@ -10,6 +10,12 @@ use crate::calendar::zone;
 use crate::error::shown;
 use crate::model::Ts;
 
+thread_local! {
+    /// The day number (from 1970-01-01) of the Monday of the week [`Week::of`] found last on
+    /// this thread, and that week.
+    static LAST_WEEK: std::cell::Cell<Option<(i64, Week)>> = const { std::cell::Cell::new(None) };
+}
+
 /// The earliest year a week, a timestamp or `--as-of` may fall in.
 pub const MIN_YEAR: i32 = 1900;
 /// The latest year a week, a timestamp or `--as-of` may fall in. With [`MAX_WEEKS`] and the
@@ -43,7 +49,21 @@ pub struct Week {
 impl Week {
     /// The week containing instant `t` in zone `tz`.
     pub fn of(t: Ts, tz: Tz) -> Week {
-        Week::of_date(zone::local_date(t, tz))
+        let Some(day) = zone::local_day(t, tz) else {
+            return Week::of_date(zone::local_date(t, tz));
+        };
+        // Items are measured ticket by ticket, and one ticket's instants mostly fall in a
+        // few weeks: the week last found on this thread, by its Monday's day number, spares
+        // the calendar arithmetic of most lookups.
+        LAST_WEEK.with(|last| match last.get() {
+            Some((monday, week)) if (monday..monday + 7).contains(&day) => week,
+            _ => {
+                let week = Week::of_date(zone::local_date(t, tz));
+                // 1970-01-01 was a Thursday, three days after a Monday.
+                last.set(Some((day - (day + 3).rem_euclid(7), week)));
+                week
+            }
+        })
     }
 
     pub fn of_date(d: NaiveDate) -> Week {
@@ -326,6 +346,37 @@ mod tests {
             empty.index_of(parse_ts("2026-01-05T00:00:00Z").unwrap()),
             None
         );
+    }
+
+    /// The week found from the day number, or remembered from the last lookup, is the ISO
+    /// week of the local date: instants every 7 h 13 min over two years, forward, then
+    /// backward, then alternating between far-apart weeks, in zones with and without DST.
+    #[test]
+    fn week_of_an_instant_is_the_week_of_its_local_date() {
+        let zones = [
+            chrono_tz::UTC,
+            chrono_tz::Europe::London,
+            chrono_tz::America::Santiago,
+            chrono_tz::Pacific::Kiritimati,
+            chrono_tz::America::St_Johns,
+        ];
+        let start = parse_ts("2025-12-20T00:00:00Z").unwrap();
+        let step = chrono::Duration::minutes(433);
+        let instants: Vec<Ts> = (0..2_500).map(|k| start + step * k).collect();
+        let far = parse_ts("2031-06-01T12:00:00Z").unwrap();
+        for tz in zones {
+            let by_date = |t: Ts| Week::of_date(zone::local_date(t, tz));
+            for t in instants.iter().chain(instants.iter().rev()) {
+                assert_eq!(Week::of(*t, tz), by_date(*t), "{tz} {t}");
+            }
+            for t in &instants {
+                assert_eq!(Week::of(*t, tz), by_date(*t), "{tz} {t}");
+                assert_eq!(Week::of(far, tz), by_date(far), "{tz} {far}");
+            }
+        }
+        // The last instant a report may hold.
+        let t = parse_ts("9999-12-31T23:59:59Z").unwrap();
+        assert_eq!(Week::of(t, chrono_tz::UTC).to_string(), "9999-W52");
     }
 
     #[test]

@@ -265,6 +265,17 @@ pub fn offset_at(tz: Tz, secs: i64) -> i32 {
     CACHE.with_borrow_mut(|cache| cache.span(tz, secs).offset)
 }
 
+/// The day on `tz`'s wall clock at instant `t`, counted from 1970-01-01 (the day
+/// [`local_date`] gives, as a number); `None` beyond the reach of the cached tables.
+pub fn local_day(t: Ts, tz: Tz) -> Option<i64> {
+    let secs = t.timestamp();
+    within_reach(secs).then(|| {
+        CACHE.with_borrow_mut(|cache| {
+            (secs + i64::from(cache.span(tz, secs).offset)).div_euclid(DAY)
+        })
+    })
+}
+
 /// The date on `tz`'s wall clock at instant `t`: `t.with_timezone(&tz).date_naive()`.
 pub fn local_date(t: Ts, tz: Tz) -> NaiveDate {
     let secs = t.timestamp();
