@@ -285,16 +285,7 @@ impl DrawingBackend for CachedText<'_> {
             .layout_box(text)
             .map_err(|e| DrawingErrorKind::FontError(Box::new(e)))?;
         let (width, height) = (max_x - min_x, max_y - min_y);
-        let dx = match style.anchor().h_pos {
-            HPos::Left => 0,
-            HPos::Right => -width,
-            HPos::Center => -width / 2,
-        };
-        let dy = match style.anchor().v_pos {
-            VPos::Top => 0,
-            VPos::Center => -height / 2,
-            VPos::Bottom => -height,
-        };
+        let (dx, dy) = anchor_offset(style, width, height);
         let trans = style.transform();
         let (w, h) = self.get_size();
         let size = style.size();
@@ -353,16 +344,7 @@ impl CachedText<'_> {
             .layout_box(text)
             .map_err(|e| DrawingErrorKind::FontError(Box::new(e)))?;
         let (width, height) = (max_x - min_x, max_y - min_y);
-        let dx = match style.anchor().h_pos {
-            HPos::Left => 0,
-            HPos::Right => -width,
-            HPos::Center => -width / 2,
-        };
-        let dy = match style.anchor().v_pos {
-            VPos::Top => 0,
-            VPos::Center => -height / 2,
-            VPos::Bottom => -height,
-        };
+        let (dx, dy) = anchor_offset(style, width, height);
         let trans = style.transform();
         let (w, h) = self.size;
         let mut pixels: Vec<(BackendCoord, BackendColor)> = Vec::new();
@@ -385,6 +367,22 @@ impl CachedText<'_> {
         }
         Ok(())
     }
+}
+
+/// Where a text's box starts from its anchor point, for a box of `width` by `height`: as
+/// plotters places text by its style's anchor.
+fn anchor_offset<TStyle: BackendTextStyle>(style: &TStyle, width: i32, height: i32) -> (i32, i32) {
+    let dx = match style.anchor().h_pos {
+        HPos::Left => 0,
+        HPos::Right => -width,
+        HPos::Center => -width / 2,
+    };
+    let dy = match style.anchor().v_pos {
+        VPos::Top => 0,
+        VPos::Center => -height / 2,
+        VPos::Bottom => -height,
+    };
+    (dx, dy)
 }
 
 #[cfg(test)]
