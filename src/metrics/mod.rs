@@ -134,7 +134,13 @@ fn join<T>(
     field: fn(&mut Items) -> &mut Vec<T>,
 ) -> Vec<T> {
     let total = parts.iter_mut().map(|p| field(p).len()).sum();
-    let mut out = Vec::with_capacity(room(total));
+    let mut out = Vec::new();
+    // The room is a guess from the first chunk's rate: a chunk far denser than the rest
+    // could ask for more address space than the machine will give, and a refused
+    // reservation must cost only the copies it would have spared, never the run.
+    if out.try_reserve_exact(room(total)).is_err() {
+        out.reserve_exact(total);
+    }
     for part in parts {
         out.extend(std::mem::take(field(part)));
     }
@@ -444,6 +450,25 @@ mod tests {
         // No more tickets than these: exactly sized, as `items`.
         let exact = prepared.items_with_room(&s, 1);
         assert_eq!(exact.clocks.capacity(), 3);
+    }
+
+    /// Room the machine will not give (here more than any address space) is not asked
+    /// for again: the items are joined in a vector of their own size, and the run goes on.
+    #[test]
+    fn room_refused_joins_the_items_exactly() {
+        let s = settings();
+        let tickets = [ticket("SUP-1", "Incident", "High", "2026-11-16T09:00")
+            .assigned_to("ann")
+            .comment("2026-11-16T10:00", "ann", true)
+            .status("2026-11-16T11:00", "Resolved")
+            .build()];
+        let prepared = Prepared::new(&s, &tickets, ts("2026-11-20T00:00"));
+        let mut parts = vec![prepared.items(&s), prepared.items(&s)];
+        assert_eq!(parts[0].clocks.len(), 2);
+        let joined = join(&mut parts, |_| usize::MAX / 2, |p| &mut p.clocks);
+        assert_eq!(joined.len(), 4);
+        assert_eq!(joined.capacity(), 4);
+        assert!(parts.iter().all(|p| p.clocks.is_empty()));
     }
 
     /// The classes found once per ticket are those of the status at each instant, found
