@@ -1,7 +1,10 @@
-//! One supportlens run per data folder: an exclusive OS lock on `<dir>/.lock`, held for the
-//! life of a [`Lock`]. The OS drops the lock when the process ends, so a crashed run never
-//! leaves the folder locked. Taking the lock undoes a commit a crash stopped midway, so what
-//! the holder reads is a whole snapshot.
+//! One writer or any number of readers per data folder: an OS lock on `<dir>/.lock`, held
+//! for the life of a [`Lock`]: exclusive for `import` and `export` ([`lock`]), shared for
+//! `report` and `query` ([`lock_existing`]), so a lead's report runs beside cron's while no
+//! import can change the snapshot under either. The OS drops the lock when the process
+//! ends, so a crashed run never leaves the folder locked. A commit a crash stopped midway
+//! is undone under the exclusive lock before anyone reads, so what a holder reads is a
+//! whole snapshot.
 //!
 //! The lock file is supportlens's own: a symbolic link, FIFO or anything else that is not
 //! a regular file in its place is refused (exit 2) and never followed, opened for writing
@@ -36,7 +39,10 @@ impl Lock {
 }
 
 /// For commands that only read the snapshot: a folder without one is a `Failure::input`
-/// (exit 3) before anything is created in it; otherwise as [`lock`].
+/// (exit 3) before anything is created in it. The lock is shared with other readers and
+/// refused (exit 5) while a writer holds it. The first reader takes it exclusive, undoes
+/// an interrupted commit as [`lock`] does, then shares it; a reader that finds it shared
+/// reads a folder its first reader has already put right.
 pub fn lock_existing(dir: &Path) -> Result<Lock> {
     if !super::exists(dir) {
         return Err(Failure::input(format!(
@@ -46,7 +52,44 @@ pub fn lock_existing(dir: &Path) -> Result<Lock> {
         ))
         .into());
     }
-    lock(dir)
+    let (lock, exclusive) = acquire_as(dir, "--data", "data folder", true)?;
+    if exclusive {
+        recover(dir)?;
+        // flock converts the lock in place; a writer slipping in between is exit 5.
+        match lock._file.try_lock_shared() {
+            Ok(()) => {}
+            Err(TryLockError::WouldBlock) => return Err(held_by_another(dir, "data folder")),
+            Err(TryLockError::Error(e)) => {
+                return Err(Failure::usage(format!(
+                    "data folder: cannot share the lock {}: {e}",
+                    lock.path.display()
+                ))
+                .into());
+            }
+        }
+    }
+    Ok(lock)
+}
+
+/// Undoes a commit a crash stopped midway, under the exclusive lock on `dir`.
+fn recover(dir: &Path) -> Result<()> {
+    super::store::recover(dir).map_err(|e| -> anyhow::Error {
+        Failure::usage(format!(
+            "{e:#}; check that --data {} is a folder you can write",
+            dir.display()
+        ))
+        .into()
+    })
+}
+
+/// The exit-5 error of a folder another run holds.
+fn held_by_another(dir: &Path, what_folder: &str) -> anyhow::Error {
+    Failure::locked(format!(
+        "another supportlens run is using the {what_folder} {}; wait for it to finish, or \
+         check for a stuck cron job",
+        dir.display()
+    ))
+    .into()
 }
 
 /// Creates `dir` if needed and takes the exclusive lock on `dir/.lock`. Another run holding
@@ -54,13 +97,7 @@ pub fn lock_existing(dir: &Path) -> Result<Lock> {
 pub fn lock(dir: &Path) -> Result<Lock> {
     let lock = acquire(dir, "--data", "data folder")?;
     // A commit a crash stopped midway is undone before anyone reads the folder.
-    super::store::recover(dir).map_err(|e| -> anyhow::Error {
-        Failure::usage(format!(
-            "{e:#}; check that --data {} is a folder you can write",
-            dir.display()
-        ))
-        .into()
-    })?;
+    recover(dir)?;
     Ok(lock)
 }
 
@@ -75,6 +112,12 @@ pub fn lock_out(dir: &Path) -> Result<Lock> {
 /// Creates `dir` if needed and takes the exclusive lock on `dir/.lock`; `flag` and `what_folder`
 /// name the folder in messages.
 fn acquire(dir: &Path, flag: &str, what_folder: &str) -> Result<Lock> {
+    Ok(acquire_as(dir, flag, what_folder, false)?.0)
+}
+
+/// As [`acquire`]; when `may_share`, a lock other readers hold is shared instead of refused.
+/// Says whether the lock is exclusive.
+fn acquire_as(dir: &Path, flag: &str, what_folder: &str, may_share: bool) -> Result<(Lock, bool)> {
     // A folder that cannot be created or written is the run's setting: exit 2.
     let unwritable = |what: String, e: std::io::Error| -> anyhow::Error {
         Failure::usage(format!(
@@ -123,6 +166,10 @@ fn acquire(dir: &Path, flag: &str, what_folder: &str) -> Result<Lock> {
     }
     match file.try_lock() {
         Ok(()) => {}
+        Err(TryLockError::WouldBlock) if may_share && file.try_lock_shared().is_ok() => {
+            // Other readers hold it: the holder's id stays in the file as it is.
+            return Ok((Lock { _file: file, path }, false));
+        }
         Err(TryLockError::WouldBlock) => {
             let holder = holder(&mut file);
             return Err(Failure::locked(format!(
@@ -141,7 +188,7 @@ fn acquire(dir: &Path, flag: &str, what_folder: &str) -> Result<Lock> {
         .set_len(0)
         .and_then(|()| writeln!(file, "{}", std::process::id()))
         .and_then(|()| file.flush());
-    Ok(Lock { _file: file, path })
+    Ok((Lock { _file: file, path }, true))
 }
 
 /// Opens (creating if needed) the lock file without following a symbolic link in its

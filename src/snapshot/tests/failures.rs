@@ -239,6 +239,33 @@ fn a_reader_creates_nothing_where_there_is_no_snapshot() {
     assert!(listing(&typo).is_empty());
 }
 
+/// Readers (`report`, `query`) share the data folder's lock: a second reader goes ahead
+/// beside the first, while a writer (`import`, `export`) is exit 5 until the last reader is
+/// done; a writer holding it turns readers away with exit 5 naming its process.
+#[test]
+fn readers_share_the_data_folder_and_a_writer_waits_for_the_last() {
+    use crate::snapshot::lock_existing;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("snapshot.json"), "{}").unwrap();
+    let first = lock_existing(dir.path()).unwrap();
+    let second = lock_existing(dir.path()).unwrap();
+    let err = lock(dir.path()).unwrap_err();
+    assert_eq!(kind(&err), Some(Kind::Locked));
+    assert!(
+        format!("{err:#}").contains(&format!("(process {})", std::process::id())),
+        "{err:#}"
+    );
+    drop(first);
+    assert_eq!(kind(&lock(dir.path()).unwrap_err()), Some(Kind::Locked));
+    drop(second);
+    let writer = lock(dir.path()).unwrap();
+    let err = lock_existing(dir.path()).unwrap_err();
+    assert_eq!(kind(&err), Some(Kind::Locked));
+    assert!(format!("{err:#}").contains("data folder"), "{err:#}");
+    drop(writer);
+    drop(lock_existing(dir.path()).unwrap());
+}
+
 /// A delivered report locks `--out`: a second delivery of the same moment is exit 5 naming
 /// the report folder, and may go ahead once the first lock is gone.
 #[test]
