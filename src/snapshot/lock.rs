@@ -3,8 +3,8 @@
 //! `report` and `query` ([`lock_existing`]), so a lead's report runs beside cron's while no
 //! import can change the snapshot under either. The OS drops the lock when the process
 //! ends, so a crashed run never leaves the folder locked. A commit a crash stopped midway
-//! is undone under the exclusive lock before anyone reads, so what a holder reads is a
-//! whole snapshot.
+//! is undone under the exclusive lock before anyone reads (a reader that finds one takes
+//! the lock alone to do it), so what a holder reads is a whole snapshot.
 //!
 //! The lock file is supportlens's own: a symbolic link, FIFO or anything else that is not
 //! a regular file in its place is refused (exit 2) and never followed, opened for writing
@@ -40,9 +40,9 @@ impl Lock {
 
 /// For commands that only read the snapshot: a folder without one is a `Failure::input`
 /// (exit 3) before anything is created in it. The lock is shared with other readers and
-/// refused (exit 5) while a writer holds it. The first reader takes it exclusive, undoes
-/// an interrupted commit as [`lock`] does, then shares it; a reader that finds it shared
-/// reads a folder its first reader has already put right.
+/// refused (exit 5) while a writer holds it. Under a shared lock no commit can be midway,
+/// so a folder a crash left midway is found as such: the reader then gives the lock up and
+/// takes it alone, as [`lock`] does, to put the folder right, and reads under that.
 pub fn lock_existing(dir: &Path) -> Result<Lock> {
     if !super::exists(dir) {
         return Err(Failure::input(format!(
@@ -52,23 +52,12 @@ pub fn lock_existing(dir: &Path) -> Result<Lock> {
         ))
         .into());
     }
-    let (lock, exclusive) = acquire_as(dir, "--data", "data folder", true)?;
-    if exclusive {
-        recover(dir)?;
-        // flock converts the lock in place; a writer slipping in between is exit 5.
-        match lock._file.try_lock_shared() {
-            Ok(()) => {}
-            Err(TryLockError::WouldBlock) => return Err(held_by_another(dir, "data folder")),
-            Err(TryLockError::Error(e)) => {
-                return Err(Failure::usage(format!(
-                    "data folder: cannot share the lock {}: {e}",
-                    lock.path.display()
-                ))
-                .into());
-            }
-        }
+    let shared = acquire_as(dir, "--data", "data folder", true)?;
+    if !super::store::interrupted(dir) {
+        return Ok(shared);
     }
-    Ok(lock)
+    drop(shared);
+    lock(dir)
 }
 
 /// Undoes a commit a crash stopped midway, under the exclusive lock on `dir`.
@@ -80,16 +69,6 @@ fn recover(dir: &Path) -> Result<()> {
         ))
         .into()
     })
-}
-
-/// The exit-5 error of a folder another run holds.
-fn held_by_another(dir: &Path, what_folder: &str) -> anyhow::Error {
-    Failure::locked(format!(
-        "another supportlens run is using the {what_folder} {}; wait for it to finish, or \
-         check for a stuck cron job",
-        dir.display()
-    ))
-    .into()
 }
 
 /// Creates `dir` if needed and takes the exclusive lock on `dir/.lock`. Another run holding
@@ -112,12 +91,11 @@ pub fn lock_out(dir: &Path) -> Result<Lock> {
 /// Creates `dir` if needed and takes the exclusive lock on `dir/.lock`; `flag` and `what_folder`
 /// name the folder in messages.
 fn acquire(dir: &Path, flag: &str, what_folder: &str) -> Result<Lock> {
-    Ok(acquire_as(dir, flag, what_folder, false)?.0)
+    acquire_as(dir, flag, what_folder, false)
 }
 
-/// As [`acquire`]; when `may_share`, a lock other readers hold is shared instead of refused.
-/// Says whether the lock is exclusive.
-fn acquire_as(dir: &Path, flag: &str, what_folder: &str, may_share: bool) -> Result<(Lock, bool)> {
+/// As [`acquire`], the lock taken shared (other readers may hold it too) when `shared`.
+fn acquire_as(dir: &Path, flag: &str, what_folder: &str, shared: bool) -> Result<Lock> {
     // A folder that cannot be created or written is the run's setting: exit 2.
     let unwritable = |what: String, e: std::io::Error| -> anyhow::Error {
         Failure::usage(format!(
@@ -164,12 +142,13 @@ fn acquire_as(dir: &Path, flag: &str, what_folder: &str, may_share: bool) -> Res
     if std::os::unix::fs::MetadataExt::nlink(&meta) > 1 {
         return Err(not_ours("a hard link to another file"));
     }
-    match file.try_lock() {
+    let taken = if shared {
+        file.try_lock_shared()
+    } else {
+        file.try_lock()
+    };
+    match taken {
         Ok(()) => {}
-        Err(TryLockError::WouldBlock) if may_share && file.try_lock_shared().is_ok() => {
-            // Other readers hold it: the holder's id stays in the file as it is.
-            return Ok((Lock { _file: file, path }, false));
-        }
         Err(TryLockError::WouldBlock) => {
             let holder = holder(&mut file);
             return Err(Failure::locked(format!(
@@ -183,12 +162,13 @@ fn acquire_as(dir: &Path, flag: &str, what_folder: &str, may_share: bool) -> Res
             return Err(unwritable(format!("cannot lock {}", path.display()), e));
         }
     }
-    // The process id is only a hint for whoever finds the folder locked.
+    // The process id is only a hint for whoever finds the folder locked: of readers, the
+    // latest one's (an earlier one may still hold the lock when it has gone).
     let _ = file
         .set_len(0)
         .and_then(|()| writeln!(file, "{}", std::process::id()))
         .and_then(|()| file.flush());
-    Ok((Lock { _file: file, path }, true))
+    Ok(Lock { _file: file, path })
 }
 
 /// Opens (creating if needed) the lock file without following a symbolic link in its

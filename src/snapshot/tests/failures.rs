@@ -266,6 +266,51 @@ fn readers_share_the_data_folder_and_a_writer_waits_for_the_last() {
     drop(lock_existing(dir.path()).unwrap());
 }
 
+/// Readers starting at the same instant never turn each other away: each takes the lock
+/// shared from the start (none holds it alone while the other looks).
+#[test]
+fn readers_starting_together_both_go_ahead() {
+    use crate::snapshot::lock_existing;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("snapshot.json"), "{}").unwrap();
+    let refused = std::sync::atomic::AtomicUsize::new(0);
+    std::thread::scope(|s| {
+        for _ in 0..2 {
+            s.spawn(|| {
+                for _ in 0..500 {
+                    if lock_existing(dir.path()).is_err() {
+                        refused.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    }
+                }
+            });
+        }
+    });
+    assert_eq!(refused.into_inner(), 0);
+}
+
+/// A reader that finds a commit a crash stopped midway puts the folder right under the
+/// lock taken alone, which it keeps: a writer and another reader are exit 5 meanwhile.
+#[test]
+fn a_reader_that_finds_an_interrupted_commit_holds_the_lock_alone() {
+    use crate::snapshot::lock_existing;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("snapshot.json"), "{}").unwrap();
+    std::fs::create_dir(dir.path().join(".supportlens-commit")).unwrap();
+    let reader = lock_existing(dir.path()).unwrap();
+    assert!(!dir.path().join(".supportlens-commit").exists());
+    assert_eq!(
+        kind(&lock_existing(dir.path()).unwrap_err()),
+        Some(Kind::Locked)
+    );
+    assert_eq!(kind(&lock(dir.path()).unwrap_err()), Some(Kind::Locked));
+    drop(reader);
+    let (a, b) = (
+        lock_existing(dir.path()).unwrap(),
+        lock_existing(dir.path()).unwrap(),
+    );
+    drop((a, b));
+}
+
 /// A delivered report locks `--out`: a second delivery of the same moment is exit 5 naming
 /// the report folder, and may go ahead once the first lock is gone.
 #[test]
