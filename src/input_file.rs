@@ -57,12 +57,23 @@ pub fn check_ca_file(value: Option<&std::ffi::OsStr>) -> Result<(), String> {
     if bytes > MAX_CA_FILE {
         return Err(fail(format!("{bytes} bytes, more than 16 MiB")));
     }
+    if bytes == 0 {
+        return Err(fail(EMPTY.to_string()));
+    }
     Ok(())
 }
 
 /// Most entries read from one `SSL_CERT_DIR` folder: a system's hashed certificate folder
 /// holds a few hundred.
 const MAX_CA_DIR_ENTRIES: usize = 10_000;
+
+/// Most bytes of all the files the `SSL_CERT_DIR` folders hold together, each file counted
+/// once however many names it has (a system's whole folder is well under 1 MiB).
+const MAX_CA_DIR_BYTES: u64 = 64 << 20;
+
+/// Why a CA file of 0 bytes is refused: a kernel file (`/proc/...`) says 0 and reads without
+/// end, and a real empty file holds no certificate.
+const EMPTY: &str = "it is empty, or a kernel file that does not say its size";
 
 /// Checks the CA variables a TLS client reads (`SSL_CERT_FILE` as [`check_ca_file`], then
 /// `SSL_CERT_DIR` as [`check_ca_dirs`]) from this process's environment.
@@ -81,6 +92,8 @@ pub fn check_ca_dirs(value: Option<&std::ffi::OsStr>) -> Result<(), String> {
     let Some(value) = value.filter(|v| !v.is_empty()) else {
         return Ok(());
     };
+    let mut seen = std::collections::HashSet::new();
+    let mut total = 0u64;
     for dir in std::env::split_paths(value).filter(|p| !p.as_os_str().is_empty()) {
         let whole = dir.display().to_string();
         let shown = crate::error::cut(&whole, 80);
@@ -104,17 +117,44 @@ pub fn check_ca_dirs(value: Option<&std::ffi::OsStr>) -> Result<(), String> {
             let Ok(meta) = std::fs::metadata(&path) else {
                 continue;
             };
-            if meta.is_file() && meta.len() > MAX_CA_FILE {
-                let name = path.file_name().unwrap_or_default().to_string_lossy();
-                let name = crate::error::cut(&name, 60);
+            if !meta.is_file() || !seen.insert(file_id(&meta)) {
+                continue;
+            }
+            let name = path.file_name().unwrap_or_default().to_string_lossy();
+            let name = crate::error::cut(&name, 60);
+            if meta.len() > MAX_CA_FILE {
                 return Err(fail(format!(
                     "{name} is {} bytes, more than 16 MiB",
                     meta.len()
                 )));
             }
+            if meta.len() == 0 {
+                return Err(fail(format!("{name}: {EMPTY}")));
+            }
+            total += meta.len();
+            if total > MAX_CA_DIR_BYTES {
+                return Err(fail(format!(
+                    "its files reach {total} bytes, more than 64 MiB in all"
+                )));
+            }
         }
     }
     Ok(())
+}
+
+/// What tells files apart however many names they have: (device, inode) on Unix, as the
+/// TLS client reads each file once; elsewhere each name counts.
+#[cfg(unix)]
+fn file_id(meta: &std::fs::Metadata) -> (u64, u64) {
+    use std::os::unix::fs::MetadataExt;
+    (meta.dev(), meta.ino())
+}
+
+#[cfg(not(unix))]
+fn file_id(meta: &std::fs::Metadata) -> (u64, u64) {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let _ = meta;
+    (0, NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
 }
 
 /// `O_NONBLOCK` makes opening a FIFO return at once; it changes nothing for a regular file.
@@ -283,5 +323,43 @@ mod tests {
             err.contains("b.pem is 16777217 bytes, more than 16 MiB"),
             "{err}"
         );
+    }
+
+    /// Kernel files say 0 bytes and read without end: refused by name, as a CA file and in a
+    /// CA folder. The folders' files are bounded together too, each file counted once.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn kernel_files_and_folders_too_large_in_all_are_refused() {
+        let err = check_ca_file(Some("/proc/self/pagemap".as_ref())).unwrap_err();
+        assert!(err.contains("does not say its size"), "{err}");
+        let dir = tempfile::tempdir().unwrap();
+        let certs = dir.path().join("certs");
+        std::fs::create_dir(&certs).unwrap();
+        std::os::unix::fs::symlink("/proc/self/pagemap", certs.join("k.pem")).unwrap();
+        let err = check_ca_dirs(Some(certs.as_os_str())).unwrap_err();
+        assert!(
+            err.contains("k.pem: it is empty, or a kernel file"),
+            "{err}"
+        );
+        std::fs::remove_file(certs.join("k.pem")).unwrap();
+        // One 15 MiB file under five names is read once: within bounds.
+        let big = certs.join("big.pem");
+        std::fs::File::create(&big)
+            .unwrap()
+            .set_len(15 << 20)
+            .unwrap();
+        for n in 0..4 {
+            std::os::unix::fs::symlink(&big, certs.join(format!("l{n}.pem"))).unwrap();
+        }
+        assert_eq!(check_ca_dirs(Some(certs.as_os_str())), Ok(()));
+        // Five such files are 75 MiB in all.
+        for n in 0..4 {
+            std::fs::File::create(certs.join(format!("f{n}.pem")))
+                .unwrap()
+                .set_len(15 << 20)
+                .unwrap();
+        }
+        let err = check_ca_dirs(Some(certs.as_os_str())).unwrap_err();
+        assert!(err.contains("more than 64 MiB in all"), "{err}");
     }
 }
