@@ -37,6 +37,11 @@ impl OwnershipAcc {
     /// Adds another row's counts (the team row is the merge of the week's rows).
     pub fn merge(&mut self, other: &Self) {
         self.owned.extend(other.owned.iter().copied());
+        self.add_counts(other);
+    }
+
+    /// Adds another row's counts, all but the owned tickets.
+    fn add_counts(&mut self, other: &Self) {
         self.handoffs_in += other.handoffs_in;
         self.handoffs_out += other.handoffs_out;
         self.resolved += other.resolved;
@@ -52,12 +57,7 @@ impl OwnershipAcc {
         let mut owned: Vec<usize> = Vec::new();
         for row in rows {
             owned.extend(row.owned.iter().copied());
-            out.handoffs_in += row.handoffs_in;
-            out.handoffs_out += row.handoffs_out;
-            out.resolved += row.resolved;
-            out.resolved_sole_owner += row.resolved_sole_owner;
-            out.reopens += row.reopens;
-            out.merged_untagged += row.untagged_tickets();
+            out.add_counts(row);
         }
         owned.sort_unstable();
         owned.dedup();

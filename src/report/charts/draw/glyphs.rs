@@ -281,11 +281,7 @@ impl DrawingBackend for CachedText<'_> {
         if !(color.alpha.is_finite() && color.alpha > 0.0) {
             return self.plotters_text(text, style, pos);
         }
-        let ((min_x, min_y), (max_x, max_y)) = style
-            .layout_box(text)
-            .map_err(|e| DrawingErrorKind::FontError(Box::new(e)))?;
-        let (width, height) = (max_x - min_x, max_y - min_y);
-        let (dx, dy) = anchor_offset(style, width, height);
+        let (ox, oy) = text_origin(style, text)?;
         let trans = style.transform();
         let (w, h) = self.get_size();
         let size = style.size();
@@ -306,7 +302,7 @@ impl DrawingBackend for CachedText<'_> {
                 prev = Some(glyph.id);
                 let shift = x_shift as i32;
                 for &(x, y, a) in &glyph.pixels {
-                    let (x, y) = trans.transform(x + shift + dx - min_x, y + dy - min_y);
+                    let (x, y) = trans.transform(x + shift + ox, y + oy);
                     let (x, y) = (pos.0 + x, pos.1 + y);
                     if x >= 0 && x < w as i32 && y >= 0 && y < h as i32 {
                         pixels.push(((x, y), a));
@@ -340,17 +336,13 @@ impl CachedText<'_> {
         if color.alpha == 0.0 {
             return Ok(());
         }
-        let ((min_x, min_y), (max_x, max_y)) = style
-            .layout_box(text)
-            .map_err(|e| DrawingErrorKind::FontError(Box::new(e)))?;
-        let (width, height) = (max_x - min_x, max_y - min_y);
-        let (dx, dy) = anchor_offset(style, width, height);
+        let (ox, oy) = text_origin(style, text)?;
         let trans = style.transform();
         let (w, h) = self.size;
         let mut pixels: Vec<(BackendCoord, BackendColor)> = Vec::new();
         style
             .draw(text, (0, 0), |x, y, color| {
-                let (x, y) = trans.transform(x + dx - min_x, y + dy - min_y);
+                let (x, y) = trans.transform(x + ox, y + oy);
                 let (x, y) = (pos.0 + x, pos.1 + y);
                 if x >= 0 && x < w as i32 && y >= 0 && y < h as i32 {
                     pixels.push(((x, y), color));
@@ -369,9 +361,16 @@ impl CachedText<'_> {
     }
 }
 
-/// Where a text's box starts from its anchor point, for a box of `width` by `height`: as
-/// plotters places text by its style's anchor.
-fn anchor_offset<TStyle: BackendTextStyle>(style: &TStyle, width: i32, height: i32) -> (i32, i32) {
+/// Where a text's first pixel goes from its anchor point: its laid-out box placed by the
+/// style's anchor, as plotters places text.
+fn text_origin<TStyle: BackendTextStyle>(
+    style: &TStyle,
+    text: &str,
+) -> Result<(i32, i32), DrawingErrorKind<BitMapBackendError>> {
+    let ((min_x, min_y), (max_x, max_y)) = style
+        .layout_box(text)
+        .map_err(|e| DrawingErrorKind::FontError(Box::new(e)))?;
+    let (width, height) = (max_x - min_x, max_y - min_y);
     let dx = match style.anchor().h_pos {
         HPos::Left => 0,
         HPos::Right => -width,
@@ -382,7 +381,7 @@ fn anchor_offset<TStyle: BackendTextStyle>(style: &TStyle, width: i32, height: i
         VPos::Center => -height / 2,
         VPos::Bottom => -height,
     };
-    (dx, dy)
+    Ok((dx - min_x, dy - min_y))
 }
 
 #[cfg(test)]
