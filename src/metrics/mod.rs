@@ -211,13 +211,11 @@ impl<'a> Prepared<'a> {
     }
 
     /// [`Prepared::items`], in vectors with room for the items of `whole` tickets at these
-    /// tickets' rate, and a sixteenth more, but at most four times their own items: the
-    /// first chunk of a report of `whole` tickets,
+    /// tickets' rate, and a sixteenth more: the first chunk of a report of `whole` tickets,
     /// which the later chunks' items are appended to. Room never filled is never written,
     /// so it takes address space, not memory; ownership stretches (read per chunk, then
     /// dropped) get none.
     pub fn items_with_room(&self, settings: &Settings, whole: usize) -> Items {
-        const MAX_ROOM_FACTOR: usize = 4;
         let len = self.tickets.len();
         let room = |n: usize| {
             if whole <= len || len == 0 {
@@ -225,13 +223,7 @@ impl<'a> Prepared<'a> {
             }
             let scaled = (n as u128 * whole as u128).div_ceil(len as u128);
             let scaled = usize::try_from(scaled).unwrap_or(usize::MAX);
-            // At most four times what the first chunk holds: a first chunk far denser than
-            // the rest must not reserve address space a strict limit (`ulimit -v`, no
-            // overcommit) then refuses to what the run really needs; past that the vector
-            // grows as any does.
-            scaled
-                .saturating_add(scaled / 16)
-                .min(n.saturating_mul(MAX_ROOM_FACTOR))
+            scaled.saturating_add(scaled / 16)
         };
         let exact = |n: usize| n;
         let indices: Vec<usize> = (0..self.tickets.len()).collect();
@@ -455,9 +447,6 @@ mod tests {
         assert_eq!(roomy.clocks.capacity(), 9);
         assert_eq!(roomy.continuity.tickets.capacity(), 6);
         assert_eq!(roomy.owned.capacity(), roomy.owned.len());
-        // Room for 100 times these tickets is capped at four times their items.
-        let capped = prepared.items_with_room(&s, 100 * tickets.len());
-        assert_eq!(capped.clocks.capacity(), 12);
         // No more tickets than these: exactly sized, as `items`.
         let exact = prepared.items_with_room(&s, 1);
         assert_eq!(exact.clocks.capacity(), 3);
