@@ -117,7 +117,8 @@ pub(super) type Strs<'a> = Cells<'a, StringType>;
 
 /// Reads the person columns `<role>_id`, `<role>_name`, `<role>_app` and `<role>_email`
 /// together. A snapshot written before emails were kept has no email column: its people
-/// read with no address.
+/// read with no address; so do all people when the reader is told to skip the addresses
+/// (the column is still checked).
 pub(super) struct PersonIter<'a> {
     id: Strs<'a>,
     name: Strs<'a>,
@@ -126,10 +127,10 @@ pub(super) struct PersonIter<'a> {
 }
 
 impl<'a> PersonIter<'a> {
-    pub(super) fn new(df: &'a DataFrame, role: &str) -> Result<Self> {
+    pub(super) fn new(df: &'a DataFrame, role: &str, emails: bool) -> Result<Self> {
         let email_col = format!("{role}_email");
         let email = if df.schema().contains(&email_col) {
-            Some(strs(df, &email_col)?)
+            Some(strs(df, &email_col)?).filter(|_| emails)
         } else {
             None
         };
