@@ -12,9 +12,61 @@ use rayon::prelude::*;
 /// An instant, always kept in UTC; zones apply only when a week or a day is computed.
 pub type Ts = DateTime<Utc>;
 
-/// A person as JIRA names them on one object: the stable id plus the display name seen there.
+/// A person as JIRA names them on one object: the stable id plus the display name seen there
+/// ([`Named`]), shared: a large snapshot names a few thousand people on millions of rows,
+/// and a row holds one pointer to its person, read once per run of rows, instead of a copy
+/// of every field. Fields read through it; a write copies the person first if shared.
+#[derive(Clone, PartialEq, Eq, Default)]
+pub struct PersonRef(std::sync::Arc<Named>);
+
+impl From<Named> for PersonRef {
+    fn from(person: Named) -> PersonRef {
+        PersonRef(std::sync::Arc::new(person))
+    }
+}
+
+impl std::ops::Deref for PersonRef {
+    type Target = Named;
+
+    fn deref(&self) -> &Named {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for PersonRef {
+    fn deref_mut(&mut self) -> &mut Named {
+        std::sync::Arc::make_mut(&mut self.0)
+    }
+}
+
+#[cfg(test)]
+impl PersonRef {
+    /// True when both are the one shared person.
+    pub fn shares(&self, other: &PersonRef) -> bool {
+        std::sync::Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl std::fmt::Debug for PersonRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let Named {
+            id,
+            name,
+            app,
+            email,
+        } = &*self.0;
+        f.debug_struct("PersonRef")
+            .field("id", id)
+            .field("name", name)
+            .field("app", app)
+            .field("email", email)
+            .finish()
+    }
+}
+
+/// What a [`PersonRef`] says of its person.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct PersonRef {
+pub struct Named {
     /// `accountId` (Cloud), else `name`, else `key` (Server/DC).
     pub id: Short,
     /// `displayName` as it appeared on this object (may be empty).

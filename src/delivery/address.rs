@@ -92,11 +92,11 @@ mod tests {
     use crate::model::{Comment, parse_ts};
 
     fn person(id: &str, email: Option<&str>) -> Option<PersonRef> {
-        Some(PersonRef {
+        Some(PersonRef::from(crate::model::Named {
             id: id.into(),
             email: email.map(Into::into),
-            ..PersonRef::default()
-        })
+            ..crate::model::Named::default()
+        }))
     }
 
     fn comment(author: Option<PersonRef>, at: &str) -> Comment {

@@ -44,14 +44,14 @@ fn person(v: &Json) -> Option<PersonRef> {
     let id = ["accountId", "name", "key"]
         .iter()
         .find_map(|k| get(v, k).as_str().filter(|s| !s.is_empty()))?;
-    Some(PersonRef {
+    Some(PersonRef::from(crate::model::Named {
         id: id.into(),
         name: str_at(v, "displayName").unwrap_or_default().into(),
         app: str_at(v, "accountType") == Some("app"),
         email: str_at(v, "emailAddress")
             .filter(|s| !s.is_empty())
             .map(Short::from),
-    })
+    }))
 }
 
 /// One comment. Public means no `visibility` restriction, `jsdPublic` not false, and no

@@ -207,12 +207,12 @@ mod tests {
     }
 
     fn person(id: &str, name: &str, app: bool) -> PersonRef {
-        PersonRef {
+        PersonRef::from(crate::model::Named {
             id: id.into(),
             name: name.into(),
             app,
             email: None,
-        }
+        })
     }
 
     /// Sightings of runs joined in order give what one pass over all of them gives: the

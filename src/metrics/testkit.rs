@@ -14,12 +14,12 @@ fn person(id: &str) -> PersonRef {
     if let Some(c) = name.first_mut() {
         *c = c.to_ascii_uppercase();
     }
-    PersonRef {
+    PersonRef::from(crate::model::Named {
         id: id.into(),
         name: name.into_iter().collect::<String>().into(),
         app: false,
         email: None,
-    }
+    })
 }
 
 /// Default settings with a small team: engineers ann, bob, cat; lead lee; bot bot.

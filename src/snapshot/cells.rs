@@ -6,7 +6,7 @@ use anyhow::{Result, anyhow, bail};
 use chrono::{NaiveDate, NaiveTime};
 use polars::prelude::*;
 
-use crate::model::{PersonRef, Short, Ts};
+use crate::model::{Named, PersonRef, Short, Ts};
 
 /// A column's cells as `Option`s, read straight from its arrays: `None` from the iterator
 /// means the column ran short, `Some(None)` a null cell. Both are read as null by `owned`,
@@ -117,19 +117,27 @@ pub(super) type Strs<'a> = Cells<'a, StringType>;
 
 /// Reads the person columns `<role>_id`, `<role>_name`, `<role>_app` and `<role>_email`
 /// together. A snapshot written before emails were kept has no email column: its people
-/// read with no address.
+/// read with no address; so do all people when the reader is told to skip the addresses
+/// (the column is still checked).
+///
+/// The rows that name a person alike share one [`PersonRef`]: a table names a few
+/// thousand people on millions of rows.
 pub(super) struct PersonIter<'a> {
     id: Strs<'a>,
     name: Strs<'a>,
     app: Cells<'a, BooleanType>,
     email: Option<Strs<'a>>,
+    /// The person each id was last read as, and the last row's person (rows of one
+    /// changelog history name theirs one after the other).
+    met: PlHashMap<&'a str, PersonRef>,
+    last: Option<PersonRef>,
 }
 
 impl<'a> PersonIter<'a> {
-    pub(super) fn new(df: &'a DataFrame, role: &str) -> Result<Self> {
+    pub(super) fn new(df: &'a DataFrame, role: &str, emails: bool) -> Result<Self> {
         let email_col = format!("{role}_email");
         let email = if df.schema().contains(&email_col) {
-            Some(strs(df, &email_col)?)
+            Some(strs(df, &email_col)?).filter(|_| emails)
         } else {
             None
         };
@@ -138,6 +146,8 @@ impl<'a> PersonIter<'a> {
             name: strs(df, &format!("{role}_name"))?,
             app: bools(df, &format!("{role}_app"))?,
             email,
+            met: PlHashMap::default(),
+            last: None,
         })
     }
 
@@ -147,12 +157,28 @@ impl<'a> PersonIter<'a> {
         let name = self.name.next().flatten();
         let app = self.app.next().flatten();
         let email = self.email.as_mut().and_then(|e| e.next().flatten());
-        id.map(|id| PersonRef {
-            id: id.into(),
-            name: name.unwrap_or_default().into(),
-            app: app.unwrap_or(false),
-            email: email.map(Short::from),
-        })
+        let (id, name, app) = (id?, name.unwrap_or_default(), app.unwrap_or(false));
+        let same = |p: &PersonRef| {
+            p.id == id && p.name == name && p.app == app && p.email.as_deref() == email
+        };
+        if let Some(p) = self.last.as_ref().filter(|p| same(p)) {
+            return Some(p.clone());
+        }
+        let person = match self.met.get(id).filter(|p| same(p)) {
+            Some(p) => p.clone(),
+            None => {
+                let p = PersonRef::from(Named {
+                    id: id.into(),
+                    name: name.into(),
+                    app,
+                    email: email.map(Short::from),
+                });
+                self.met.insert(id, p.clone());
+                p
+            }
+        };
+        self.last = Some(person.clone());
+        Some(person)
     }
 }
 

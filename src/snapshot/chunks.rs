@@ -73,7 +73,7 @@ impl<'s> Chunks<'s> {
         let index = &self.all;
         // The chunk's tickets and its three child tables are decoded side by side.
         let (tickets, (comments, (worklogs, changes))) = rayon::join(
-            || decode::tickets(&part).map_err(|e| sel.bad_rows("tickets", e)),
+            || decode::tickets(&part, sel.emails).map_err(|e| sel.bad_rows("tickets", e)),
             || {
                 rayon::join(
                     || self.comments.take(index, lo, hi, sel),
@@ -156,16 +156,25 @@ impl<T: Send> Child<T> {
                 self.done = true;
                 break;
             };
-            let part = match &sel.keep {
+            let (part, owners) = match &sel.keep {
                 Some(keep) => {
                     let owners =
                         decode::owners(&part, index, base, decode::ROWS_PER_RUN).map_err(bad)?;
-                    let mask: BooleanChunked = owners.iter().map(|&o| keep[o]).collect();
-                    part.filter(&mask).map_err(|e| bad(e.into()))?
+                    if owners.iter().all(|&o| keep[o]) {
+                        // Nothing to leave out (every part of a report reading every
+                        // ticket): the part is not copied.
+                        (part, Some(owners))
+                    } else {
+                        let mask: BooleanChunked = owners.iter().map(|&o| keep[o]).collect();
+                        let part = part.filter(&mask).map_err(|e| bad(e.into()))?;
+                        let owners = owners.into_iter().filter(|&o| keep[o]).collect();
+                        (part, Some(owners))
+                    }
                 }
-                None => part,
+                None => (part, None),
             };
-            let Some((first, lists)) = decode::span(&part, index, base, self.rows).map_err(bad)?
+            let Some((first, lists)) =
+                decode::span(&part, index, owners, base, sel.emails, self.rows).map_err(bad)?
             else {
                 continue;
             };

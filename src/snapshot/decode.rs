@@ -13,17 +13,15 @@ use super::cells::{
 use super::encode::{LABEL_SEP, NOTE_SEP};
 use crate::model::{Change, Comment, Ticket, Ts, Worklog};
 
-/// Ticket ids of the `tickets` table → row index, borrowed from the table itself. Hashed
-/// with polars' foldhash rather than SipHash: every child row is looked up, and the ids
-/// are the snapshot's own.
-pub(super) type TicketIndex<'a> = PlHashMap<&'a str, usize>;
+pub(super) use super::ticket_index::TicketIndex;
 
 /// One child table's rows as a list per ticket (in the tickets table's order), each list
 /// in the child table's order.
 pub(super) type PerTicket<T> = Vec<Vec<T>>;
 
-/// Rebuilds the tickets (without children) in table order, plus the index children use.
-pub(super) fn tickets(df: &DataFrame) -> Result<(Vec<Ticket>, TicketIndex<'_>)> {
+/// Rebuilds the tickets (without children) in table order, plus the index children use;
+/// people keep their addresses when `emails` (see [`Rows`]).
+pub(super) fn tickets(df: &DataFrame, emails: bool) -> Result<(Vec<Ticket>, TicketIndex<'_>)> {
     let mut id = strs(df, "id")?;
     let mut key = strs(df, "key")?;
     let mut created = times(df, "created")?;
@@ -33,16 +31,14 @@ pub(super) fn tickets(df: &DataFrame) -> Result<(Vec<Ticket>, TicketIndex<'_>)> 
     let mut resolution = strs(df, "resolution")?;
     let mut severity = strs(df, "severity")?;
     let mut labels = strs(df, "labels")?;
-    let mut assignee = PersonIter::new(df, "assignee")?;
-    let mut reporter = PersonIter::new(df, "reporter")?;
+    let mut assignee = PersonIter::new(df, "assignee", emails)?;
+    let mut reporter = PersonIter::new(df, "reporter", emails)?;
     let mut truncated = strs(df, "truncated")?;
     let mut out = Vec::with_capacity(df.height());
-    let mut index = TicketIndex::with_capacity_and_hasher(df.height(), Default::default());
+    let mut index = TicketIndex::with_capacity(df.height());
     for row in 0..df.height() {
         let id = need(id.next(), "id", row)?;
-        if index.insert(id, row).is_some() {
-            bail!("row {}: ticket id {id} appears twice", row + 1);
-        }
+        index.push(id, row)?;
         out.push(Ticket {
             id: id.into(),
             key: need(key.next(), "key", row)?.to_owned(),
@@ -69,13 +65,11 @@ pub(super) fn tickets(df: &DataFrame) -> Result<(Vec<Ticket>, TicketIndex<'_>)> 
 pub(super) fn ticket_ids(df: &DataFrame) -> Result<(TicketIndex<'_>, Option<Ts>)> {
     let mut id = strs(df, "id")?;
     let mut updated = times(df, "updated")?;
-    let mut index = TicketIndex::with_capacity_and_hasher(df.height(), Default::default());
+    let mut index = TicketIndex::with_capacity(df.height());
     let mut latest = None;
     for row in 0..df.height() {
         let id = need(id.next(), "id", row)?;
-        if index.insert(id, row).is_some() {
-            bail!("row {}: ticket id {id} appears twice", row + 1);
-        }
+        index.push(id, row)?;
         latest = latest.max(opt_ts(updated.next(), "updated", row)?);
     }
     Ok((index, latest))
@@ -86,8 +80,9 @@ pub(super) fn comments(
     df: &DataFrame,
     index: &TicketIndex,
     run_rows: usize,
+    emails: bool,
 ) -> Result<PerTicket<Comment>> {
-    per_ticket(df, index, run_rows, comment_rows)
+    per_ticket(df, index, run_rows, emails, comment_rows)
 }
 
 /// Decodes the comment rows of `df`, whose tickets are `owners` (indexes into `lists`, one
@@ -97,9 +92,10 @@ pub(super) fn comment_rows(
     owners: &[usize],
     base: usize,
     lists: &mut [Vec<Comment>],
+    emails: bool,
 ) -> Result<()> {
     let mut id = strs(df, "id")?;
-    let mut author = PersonIter::new(df, "author")?;
+    let mut author = PersonIter::new(df, "author", emails)?;
     let mut created = times(df, "created")?;
     let mut updated = times(df, "updated")?;
     let mut public = bools(df, "public")?;
@@ -123,8 +119,9 @@ pub(super) fn worklogs(
     df: &DataFrame,
     index: &TicketIndex,
     run_rows: usize,
+    emails: bool,
 ) -> Result<PerTicket<Worklog>> {
-    per_ticket(df, index, run_rows, worklog_rows)
+    per_ticket(df, index, run_rows, emails, worklog_rows)
 }
 
 /// [`comment_rows`] for worklogs.
@@ -133,9 +130,10 @@ pub(super) fn worklog_rows(
     owners: &[usize],
     base: usize,
     lists: &mut [Vec<Worklog>],
+    emails: bool,
 ) -> Result<()> {
     let mut id = strs(df, "id")?;
-    let mut author = PersonIter::new(df, "author")?;
+    let mut author = PersonIter::new(df, "author", emails)?;
     let mut started = times(df, "started")?;
     let mut created = times(df, "created")?;
     let mut updated = times(df, "updated")?;
@@ -161,8 +159,9 @@ pub(super) fn changes(
     df: &DataFrame,
     index: &TicketIndex,
     run_rows: usize,
+    emails: bool,
 ) -> Result<PerTicket<Change>> {
-    per_ticket(df, index, run_rows, change_rows)
+    per_ticket(df, index, run_rows, emails, change_rows)
 }
 
 /// [`comment_rows`] for changelog items.
@@ -171,9 +170,10 @@ pub(super) fn change_rows(
     owners: &[usize],
     base: usize,
     lists: &mut [Vec<Change>],
+    emails: bool,
 ) -> Result<()> {
     let mut history_id = strs(df, "history_id")?;
-    let mut author = PersonIter::new(df, "author")?;
+    let mut author = PersonIter::new(df, "author", emails)?;
     let mut at = times(df, "at")?;
     let mut field_id = strs(df, "field_id")?;
     let mut field = strs(df, "field")?;
@@ -202,10 +202,12 @@ pub(super) fn change_rows(
 /// cores stay busy to the end.
 pub(super) const ROWS_PER_RUN: usize = 1 << 16;
 
-/// Decodes rows of a child table: `rows(df, owners, base, lists)` decodes the rows of a
-/// frame (or a slice of it) whose tickets are `owners` (indexes into `lists`, one per
-/// row); `base` is the first row's number in the whole table, for messages.
-pub(super) type Rows<T> = fn(&DataFrame, &[usize], usize, &mut [Vec<T>]) -> Result<()>;
+/// Decodes rows of a child table: `rows(df, owners, base, lists, emails)` decodes the rows
+/// of a frame (or a slice of it) whose tickets are `owners` (indexes into `lists`, one per
+/// row); `base` is the first row's number in the whole table, for messages. People keep
+/// the address JIRA sent only when `emails`: a report that knows every address from the
+/// snapshot's `people.parquet` reads none of theirs, and most are a heap copy each.
+pub(super) type Rows<T> = fn(&DataFrame, &[usize], usize, &mut [Vec<T>], bool) -> Result<()>;
 
 /// One child table's rows as a list per ticket, in runs of about `run_rows` rows (the
 /// caller passes [`ROWS_PER_RUN`]; tests cut tiny tables finer).
@@ -217,20 +219,21 @@ fn per_ticket<T: Send>(
     df: &DataFrame,
     index: &TicketIndex,
     run_rows: usize,
+    emails: bool,
     rows: Rows<T>,
 ) -> Result<PerTicket<T>> {
     // Every column is found and type-checked first, even for a table without rows, so a
     // damaged table is reported by its columns before its rows.
-    rows(&df.slice(0, 0), &[], 0, &mut [])?;
+    rows(&df.slice(0, 0), &[], 0, &mut [], emails)?;
     let owners = owners(df, index, 0, run_rows)?;
     let tickets = index.len();
     if !owners.is_sorted() {
         let mut lists = sized(&owners, tickets);
-        rows(df, &owners, 0, &mut lists)?;
+        rows(df, &owners, 0, &mut lists, emails)?;
         return Ok(lists);
     }
     let mut out: PerTicket<T> = Vec::with_capacity(tickets);
-    for (first, lists) in sorted_runs(df, &owners, 0, run_rows, rows)? {
+    for (first, lists) in sorted_runs(df, &owners, 0, run_rows, emails, rows)? {
         out.resize_with(first, Vec::new);
         out.extend(lists);
     }
@@ -242,14 +245,20 @@ fn per_ticket<T: Send>(
 /// the tickets table's order, as `(first, lists)`: the lists of the tickets `first..` up
 /// to the last ticket the part has rows of (tickets without rows get empty lists).
 /// `None` for a part without rows. Rows out of that order are an error naming the row.
+/// `owners` are the part's [`owners`] when the caller found them already.
 pub(super) fn span<T: Send>(
     part: &DataFrame,
     index: &TicketIndex,
+    owners: Option<Vec<usize>>,
     base: usize,
+    emails: bool,
     rows: Rows<T>,
 ) -> Result<Option<(usize, PerTicket<T>)>> {
-    rows(&part.slice(0, 0), &[], base, &mut [])?;
-    let owners = owners(part, index, base, ROWS_PER_RUN)?;
+    rows(&part.slice(0, 0), &[], base, &mut [], emails)?;
+    let owners = match owners {
+        Some(owners) => owners,
+        None => self::owners(part, index, base, ROWS_PER_RUN)?,
+    };
     if let Some(at) = owners.windows(2).position(|w| w[1] < w[0]) {
         bail!(
             "row {}: its ticket comes before the ticket of the row above in the tickets \
@@ -261,7 +270,7 @@ pub(super) fn span<T: Send>(
         return Ok(None);
     };
     let mut out: PerTicket<T> = Vec::with_capacity(owners[owners.len() - 1] - first + 1);
-    for (start, lists) in sorted_runs(part, &owners, base, ROWS_PER_RUN, rows)? {
+    for (start, lists) in sorted_runs(part, &owners, base, ROWS_PER_RUN, emails, rows)? {
         out.resize_with(start - first, Vec::new);
         out.extend(lists);
     }
@@ -276,6 +285,7 @@ fn sorted_runs<T: Send>(
     owners: &[usize],
     base: usize,
     run_rows: usize,
+    emails: bool,
     rows: Rows<T>,
 ) -> Result<Vec<(usize, PerTicket<T>)>> {
     let runs = ticket_runs(owners, run_rows);
@@ -290,6 +300,7 @@ fn sorted_runs<T: Send>(
                 &local,
                 base + start,
                 &mut lists,
+                emails,
             )?;
             Ok((first, lists))
         })
@@ -332,8 +343,9 @@ pub(super) fn owners(
             let len = run_rows.min(height - start);
             let slice = ids.slice(start as i64, len);
             let mut cells = Cells::new(&slice);
-            // A ticket's rows are stored together: the previous row's ticket is looked up
-            // again only when the id changes.
+            // A ticket's rows are stored together, in the tickets table's order: the
+            // previous row's ticket is looked up again only when the id changes, and then
+            // first among the tickets after it.
             let mut last: Option<(&str, usize)> = None;
             (start..start + len)
                 .map(|row| {
@@ -343,7 +355,11 @@ pub(super) fn owners(
                     {
                         return Ok(owner);
                     }
-                    let owner = index.get(id).copied().ok_or_else(|| {
+                    let found = match last {
+                        Some((_, owner)) => index.get_from(id, owner + 1),
+                        None => index.get(id),
+                    };
+                    let owner = found.ok_or_else(|| {
                         anyhow!(
                             "row {}: ticket_id {id} is not in the tickets table",
                             base + row + 1

@@ -40,6 +40,7 @@ mod read;
 mod store;
 #[cfg(test)]
 mod tests;
+mod ticket_index;
 
 use std::path::Path;
 

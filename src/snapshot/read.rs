@@ -189,6 +189,7 @@ impl Opened {
             manifest,
             tickets,
             keep,
+            emails: whole.is_none(),
             whole,
             kept,
             chunk,
@@ -196,6 +197,7 @@ impl Opened {
         };
         if let (true, None, Some(w)) = (selected.is_chunked(), &selected.whole, window) {
             selected.whole = Some(selected.people_pass(&w, progress)?);
+            selected.emails = false;
         }
         Ok(selected)
     }
@@ -209,6 +211,10 @@ pub struct Selected {
     pub(super) tickets: DataFrame,
     /// Per row of the tickets table, whether it is read whole; `None`: every row.
     pub(super) keep: Option<Vec<bool>>,
+    /// Whether the tickets read keep the addresses JIRA sent for their people: only while
+    /// [`Selected::whole`] does not give every address (nothing else reads them, and most
+    /// are a heap copy each, millions in a large snapshot).
+    pub(super) emails: bool,
     whole: Option<Whole>,
     kept: usize,
     /// Rows of the tickets table per chunk; `usize::MAX` reads all at once.
@@ -348,20 +354,20 @@ impl Selected {
             _ => &self.tickets,
         };
         let (mut tickets, index) =
-            decode::tickets(ticket_df).map_err(|e| self.bad_rows("tickets", e))?;
+            decode::tickets(ticket_df, self.emails).map_err(|e| self.bad_rows("tickets", e))?;
         let (comments, (worklogs, changes)) = rayon::join(
             || {
-                decode::comments(&comments_df, &index, decode::ROWS_PER_RUN)
+                decode::comments(&comments_df, &index, decode::ROWS_PER_RUN, self.emails)
                     .map_err(|e| self.bad_rows("comments", e))
             },
             || {
                 rayon::join(
                     || {
-                        decode::worklogs(&worklogs_df, &index, decode::ROWS_PER_RUN)
+                        decode::worklogs(&worklogs_df, &index, decode::ROWS_PER_RUN, self.emails)
                             .map_err(|e| self.bad_rows("worklogs", e))
                     },
                     || {
-                        decode::changes(&changes_df, &index, decode::ROWS_PER_RUN)
+                        decode::changes(&changes_df, &index, decode::ROWS_PER_RUN, self.emails)
                             .map_err(|e| self.bad_rows("changes", e))
                     },
                 )

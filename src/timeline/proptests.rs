@@ -187,10 +187,12 @@ fn arb_ticket() -> impl Strategy<Value = Ticket> {
             issue_type: "Query".into(),
             severity: Some("low".into()),
             labels: vec!["now".into()],
-            assignee: assigned.then(|| crate::model::PersonRef {
-                id: "cat".into(),
-                name: "Cat".into(),
-                ..Default::default()
+            assignee: assigned.then(|| {
+                crate::model::PersonRef::from(crate::model::Named {
+                    id: "cat".into(),
+                    name: "Cat".into(),
+                    ..Default::default()
+                })
             }),
             changes,
             ..Ticket::default()

@@ -81,24 +81,24 @@ fn people_by_account_id_name_or_key() {
     let app = json!({"accountId": "557058:bot", "displayName": "Automation", "accountType": "app"});
     assert_eq!(
         parse_person(&app),
-        Some(PersonRef {
+        Some(PersonRef::from(crate::model::Named {
             id: "557058:bot".into(),
             name: "Automation".into(),
             app: true,
             email: None,
-        })
+        }))
     );
     let server = json!({"key": "JIRAUSER10100", "name": "bob", "displayName": "Bob"});
     assert_eq!(parse_person(&server).unwrap().id, "bob");
     let key_only = json!({"key": "JIRAUSER10100"});
     assert_eq!(
         parse_person(&key_only),
-        Some(PersonRef {
+        Some(PersonRef::from(crate::model::Named {
             id: "JIRAUSER10100".into(),
             name: Short::default(),
             app: false,
             email: None,
-        })
+        }))
     );
     assert_eq!(parse_person(&Value::Null), None);
     assert_eq!(parse_person(&json!({"displayName": "Former user"})), None);

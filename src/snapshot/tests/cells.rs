@@ -149,3 +149,75 @@ proptest! {
         prop_assert_eq!(cells, chrono_of(&parts));
     }
 }
+
+/// The person columns read as the fresh copy per row they replace (null id: nobody; the
+/// name and the address as given, each read whether or not a person is named), with the
+/// rows that name a person alike sharing one person and any difference a person of its own.
+#[test]
+fn person_cells_read_as_one_copy_per_row_and_share_alike_rows() {
+    use super::super::cells::PersonIter;
+    use crate::model::{Named, PersonRef};
+    type Row<'a> = (
+        Option<&'a str>,
+        Option<&'a str>,
+        Option<bool>,
+        Option<&'a str>,
+    );
+    let long = "an.address.longer.than.24@example.com";
+    let rows: Vec<Row> = vec![
+        (Some("ann"), Some("Ann"), Some(false), Some(long)),
+        (Some("ann"), Some("Ann"), Some(false), Some(long)),
+        (Some("bob"), Some("Bob"), Some(false), None),
+        (Some("ann"), Some("Ann"), Some(false), Some(long)),
+        (None, Some("Nobody"), Some(true), Some("x@example.com")),
+        (Some("ann"), Some("Ann Renamed"), Some(false), Some(long)),
+        (Some("ann"), Some("Ann"), Some(true), Some(long)),
+        (Some("ann"), Some("Ann"), Some(false), None),
+        (Some("ann"), None, None, Some(long)),
+        (Some("bob"), Some("Bob"), Some(false), None),
+    ];
+    let df = DataFrame::new_infer_height(vec![
+        Column::new(
+            "author_id".into(),
+            rows.iter().map(|r| r.0).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "author_name".into(),
+            rows.iter().map(|r| r.1).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "author_app".into(),
+            rows.iter().map(|r| r.2).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "author_email".into(),
+            rows.iter().map(|r| r.3).collect::<Vec<_>>(),
+        ),
+    ])
+    .unwrap();
+    for emails in [true, false] {
+        let mut people = PersonIter::new(&df, "author", emails).unwrap();
+        let got: Vec<Option<PersonRef>> = rows.iter().map(|_| people.next()).collect();
+        let want: Vec<Option<PersonRef>> = rows
+            .iter()
+            .map(|r| {
+                r.0.map(|id| {
+                    PersonRef::from(Named {
+                        id: id.into(),
+                        name: r.1.unwrap_or_default().into(),
+                        app: r.2.unwrap_or(false),
+                        email: r.3.filter(|_| emails).map(Into::into),
+                    })
+                })
+            })
+            .collect();
+        assert_eq!(got, want, "emails {emails}");
+        let p = |i: usize| got[i].as_ref().unwrap();
+        assert!(p(0).shares(p(1)) && p(0).shares(p(3)) && p(2).shares(p(9)));
+        // Another name, app flag or address read is another person.
+        let others: &[usize] = if emails { &[5, 6, 7, 8] } else { &[5, 6, 8] };
+        for &other in others {
+            assert!(!p(0).shares(p(other)), "row {other}");
+        }
+    }
+}

@@ -148,7 +148,8 @@ fn a_snapshot_without_people_parquet_is_read_in_chunks_after_a_people_pass() {
         for chunk in [1, 4] {
             let (got, whole, was_chunked) = chunked(dir.path(), Some(w), true, chunk, 2).unwrap();
             assert!(was_chunked);
-            assert_eq!(got, whole_read);
+            // The people pass keeps the addresses; the chunks measured after it do not.
+            assert_eq!(got, without_emails(&whole_read));
             let whole = whole.expect("who is who across the snapshot");
             assert_eq!(whole.left_out, 0, "no index, nothing left out");
             let staff: Vec<&str> = whole.people.staff().collect();
@@ -171,6 +172,80 @@ fn a_snapshot_without_people_parquet_is_read_in_chunks_after_a_people_pass() {
                 crate::delivery::jira_addresses(&whole_read)
             );
         }
+    }
+}
+
+/// `tickets` with every person's address taken out, as a report that knows every address
+/// from the whole snapshot reads them.
+fn without_emails(tickets: &[Ticket]) -> Vec<Ticket> {
+    let strip = |p: &mut Option<crate::model::PersonRef>| {
+        if let Some(p) = p {
+            p.email = None;
+        }
+    };
+    let mut out = tickets.to_vec();
+    for t in &mut out {
+        strip(&mut t.assignee);
+        strip(&mut t.reporter);
+        t.comments.iter_mut().for_each(|c| strip(&mut c.author));
+        t.worklogs.iter_mut().for_each(|w| strip(&mut w.author));
+        t.changes.iter_mut().for_each(|c| strip(&mut c.author));
+    }
+    out
+}
+
+/// A report whose window comes with who is who across the snapshot reads no person's
+/// address (it has them all from `people.parquet`), pruned or not, at once or in chunks;
+/// a read without a window keeps every one.
+#[test]
+fn a_report_that_knows_every_address_reads_none() {
+    let mut all = tickets();
+    let email = |p: &mut Option<crate::model::PersonRef>, e: &str| {
+        if let Some(p) = p {
+            p.email = Some(e.into());
+        }
+    };
+    for t in &mut all {
+        email(&mut t.assignee, "assignee@example.com");
+        email(
+            &mut t.reporter,
+            "a.reporter.with.a.long.address@example.com",
+        );
+        t.comments
+            .iter_mut()
+            .for_each(|c| email(&mut c.author, "commenter.with.a.long.address@example.com"));
+        t.worklogs
+            .iter_mut()
+            .for_each(|w| email(&mut w.author, "w@example.com"));
+        t.changes
+            .iter_mut()
+            .for_each(|c| email(&mut c.author, "changer.with.a.long.address@example.com"));
+    }
+    let dir = snapshot(&all);
+    let s = settings(true);
+    let w = window(&s, START, AS_OF);
+    // A read without a window keeps every address (in id order, as it sorts them).
+    let mut all = all;
+    crate::model::sort_by_id(&mut all);
+    assert_eq!(read(dir.path()).unwrap().0, all);
+    let (got, _, _) = chunked(dir.path(), None, false, 1, 1).unwrap();
+    assert_eq!(got, all);
+    let (pruned, whole, was_chunked) = chunked(dir.path(), Some(w), true, usize::MAX, 2).unwrap();
+    assert!(!was_chunked);
+    let whole = whole.unwrap();
+    assert!(whole.left_out > 0);
+    assert_eq!(whole.addresses, crate::delivery::jira_addresses(&all));
+    let kept: Vec<Ticket> = without_emails(&all)
+        .into_iter()
+        .filter(|t| pruned.iter().any(|p| p.id == t.id))
+        .collect();
+    assert_eq!(pruned, kept);
+    for (prune, chunk) in [(true, 3), (false, 3), (false, 1)] {
+        let (got, whole, was_chunked) = chunked(dir.path(), Some(w), prune, chunk, 2).unwrap();
+        assert!(was_chunked);
+        assert!(whole.is_some());
+        let want = if prune { &kept } else { &without_emails(&all) };
+        assert_eq!(&got, want, "prune {prune}, chunk {chunk}");
     }
 }
 

@@ -23,12 +23,12 @@ fn t(s: &str) -> Ts {
 }
 
 fn person(id: &str, name: &str, app: bool) -> Option<PersonRef> {
-    Some(PersonRef {
+    Some(PersonRef::from(crate::model::Named {
         id: id.into(),
         name: name.into(),
         app,
         email: None,
-    })
+    }))
 }
 
 fn meta() -> Meta {
@@ -55,9 +55,9 @@ fn full_ticket() -> Ticket {
         resolution: Some("Done".into()),
         severity: Some("critical".into()),
         labels: vec!["zeta".into(), "alpha".into(), "prod-eu".into()],
-        assignee: person("acc-1", "Ana Ruiz", false).map(|p| PersonRef {
-            email: Some("ana.ruiz@example.com".into()),
-            ..p
+        assignee: person("acc-1", "Ana Ruiz", false).map(|mut p| {
+            p.email = Some("ana.ruiz@example.com".into());
+            p
         }),
         reporter: person("bot-7", "Automation for Jira", true),
         truncated: vec!["comments: 5 of 12".into(), "worklogs: 1 of 3".into()],
