@@ -20,6 +20,7 @@ pub mod quality;
 pub mod score;
 pub mod seen;
 pub mod sla;
+pub mod status;
 pub mod tally;
 #[cfg(test)]
 pub mod testkit;
@@ -41,6 +42,7 @@ use crate::week::Week;
 pub use clocks::{Clock, UNASSIGNED};
 pub use escalations::{Escalation, EscalationClass};
 pub use people::People;
+pub use status::StatusMemo;
 
 /// What every per-ticket computation needs: the ticket, its timeline (cut at as-of), who
 /// is who, and the classes of the ticket's statuses once asked for.
@@ -203,6 +205,14 @@ impl<'a> Prepared<'a> {
         }
     }
 
+    /// [`Prepared::ctx`] with the ticket's status classes found by `memo` (the run's).
+    fn ctx_with(&self, index: usize, memo: &mut StatusMemo) -> TicketCtx<'_> {
+        let ctx = self.ctx(index);
+        let classes = memo.classes(&ctx.timeline.status);
+        ctx.status_classes.get_or_init(|| classes);
+        ctx
+    }
+
     /// Runs every metric family over every ticket created by as-of. Tickets are
     /// independent, so they are shared out among the cores in runs of consecutive tickets;
     /// the runs' items are joined in ticket order, as a single pass would list them.
@@ -231,8 +241,9 @@ impl<'a> Prepared<'a> {
             .par_chunks(TICKETS_PER_TASK)
             .map(|run| {
                 let mut items = Items::default();
+                let mut memo = StatusMemo::new(settings);
                 for &index in run {
-                    self.ticket_items(settings, index, &mut items);
+                    self.ticket_items(settings, index, &mut memo, &mut items);
                 }
                 items
             })
@@ -260,12 +271,18 @@ impl<'a> Prepared<'a> {
     }
 
     /// Appends one ticket's items of every family to `items`.
-    fn ticket_items(&self, settings: &Settings, index: usize, items: &mut Items) {
+    fn ticket_items(
+        &self,
+        settings: &Settings,
+        index: usize,
+        memo: &mut StatusMemo,
+        items: &mut Items,
+    ) {
         // Tickets without a creation time, or created after as-of, have no items.
         if self.tickets[index].created.is_none_or(|c| c > self.as_of) {
             return;
         }
-        let ctx = self.ctx(index);
+        let ctx = self.ctx_with(index, memo);
         let clocks = clocks::ticket_clocks(&ctx, settings, self.as_of);
         items.escalations.extend(escalations::ticket_escalations(
             &ctx, settings, &clocks, self.as_of,

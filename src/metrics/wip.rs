@@ -77,18 +77,17 @@ pub fn ticket_wip(ctx: &TicketCtx, settings: &Settings, as_of: Ts) -> TicketWip 
 }
 
 fn intervals(ctx: &TicketCtx, settings: &Settings, created: Ts, as_of: Ts) -> Vec<WipInterval> {
-    let tl = ctx.timeline;
-    tl.assignee_stretches(created, as_of, |status| {
-        settings.status_class(status).is_in_progress()
-    })
-    .into_iter()
-    .map(|(person, start, end)| WipInterval {
-        ticket: ctx.index,
-        person: person.into(),
-        start,
-        end,
-    })
-    .collect()
+    let classes = ctx.status_classes(settings);
+    (ctx.timeline)
+        .assignee_stretches_by(created, as_of, |i| classes[i].is_in_progress())
+        .into_iter()
+        .map(|(person, start, end)| WipInterval {
+            ticket: ctx.index,
+            person: person.into(),
+            start,
+            end,
+        })
+        .collect()
 }
 
 fn assignments(ctx: &TicketCtx, settings: &Settings, created: Ts, as_of: Ts) -> Vec<Assignment> {
@@ -133,7 +132,7 @@ fn prebooked(ctx: &TicketCtx, settings: &Settings, person: &str, start: Ts, as_o
     };
     let tl = ctx.timeline;
     let holds = |t: Ts| {
-        let class = settings.status_class(tl.status.at(t));
+        let class = ctx.status_class_at(settings, t);
         tl.assignee_at(t) == Some(person) && class.is_waiting_on_us() && !class.is_in_progress()
     };
     // The fields are constant between changes, so checking the start and every change
