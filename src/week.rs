@@ -58,7 +58,9 @@ impl Week {
         LAST_WEEK.with(|last| match last.get() {
             Some((monday, week)) if (monday..monday + 7).contains(&day) => week,
             _ => {
-                let week = Week::of_date(zone::local_date(t, tz));
+                // The day number is the local date already: no second zone lookup.
+                let date = zone::date_of_day(day).unwrap_or_else(|| zone::local_date(t, tz));
+                let week = Week::of_date(date);
                 // 1970-01-01 was a Thursday, three days after a Monday.
                 last.set(Some((day - (day + 3).rem_euclid(7), week)));
                 week
