@@ -16,6 +16,15 @@ thread_local! {
     static LAST_WEEK: std::cell::Cell<Option<(i64, Week)>> = const { std::cell::Cell::new(None) };
 }
 
+/// Week starts a thread keeps ([`Week::start`]): more than the weeks of a two-year report.
+const START_SLOTS: usize = 256;
+
+thread_local! {
+    /// Week starts found on this thread, by slot: (week, zone, start).
+    static WEEK_STARTS: [std::cell::Cell<Option<(Week, Tz, Ts)>>; START_SLOTS] =
+        const { [const { std::cell::Cell::new(None) }; START_SLOTS] };
+}
+
 /// The earliest year a week, a timestamp or `--as-of` may fall in.
 pub const MIN_YEAR: i32 = 1900;
 /// The latest year a week, a timestamp or `--as-of` may fall in. With [`MAX_WEEKS`] and the
@@ -85,7 +94,20 @@ impl Week {
     /// The instant the week starts: Monday 00:00 local (the first instant at or after it
     /// when midnight falls into a DST gap).
     pub fn start(self, tz: Tz) -> Ts {
-        local_midnight(self.monday(), tz)
+        // Items ask for the bounds of the same few hundred weeks millions of times (each
+        // week a ticket is owned, each clock's week): the starts this thread found are
+        // kept, one per slot.
+        let i = (self.year.unsigned_abs() as usize * 53 + self.week as usize) % START_SLOTS;
+        let kept = WEEK_STARTS.with(|s| s[i].get());
+        if let Some((week, zone, start)) = kept
+            && week == self
+            && zone == tz
+        {
+            return start;
+        }
+        let start = local_midnight(self.monday(), tz);
+        WEEK_STARTS.with(|s| s[i].set(Some((self, tz, start))));
+        start
     }
 
     /// The instant the week ends (the next week's start).
@@ -94,10 +116,23 @@ impl Week {
     }
 
     pub fn next(self) -> Week {
+        // Every ISO year has 52 or 53 weeks: only the last two need the calendar.
+        if self.week < 52 {
+            return Week {
+                year: self.year,
+                week: self.week + 1,
+            };
+        }
         Week::of_date(self.monday() + chrono::Days::new(7))
     }
 
     pub fn prev(self) -> Week {
+        if self.week > 1 {
+            return Week {
+                year: self.year,
+                week: self.week - 1,
+            };
+        }
         Week::of_date(self.monday() - chrono::Days::new(7))
     }
 }
@@ -379,6 +414,59 @@ mod tests {
         // The last instant a report may hold.
         let t = parse_ts("9999-12-31T23:59:59Z").unwrap();
         assert_eq!(Week::of(t, chrono_tz::UTC).to_string(), "9999-W52");
+    }
+
+    /// The next and previous weeks by counting are the ones seven days away, and the
+    /// starts kept per thread are the local midnights of the Mondays, over every week of
+    /// the years 1900-2400 and at the limits, in two zones asked in turn (so slots are
+    /// taken over by another zone and by weeks 256 slots apart).
+    #[test]
+    fn counted_weeks_and_kept_starts_match_the_date_arithmetic() {
+        let mut week: Week = "1900-W01".parse().unwrap();
+        let last: Week = "2400-W52".parse().unwrap();
+        let zones = [chrono_tz::Europe::London, chrono_tz::America::Santiago];
+        let (mut n, mut long_years) = (0, 0);
+        while week <= last {
+            if week.week == 53 && (2000..2400).contains(&week.year) {
+                long_years += 1;
+            }
+            let next = Week::of_date(week.monday() + chrono::Days::new(7));
+            assert_eq!(week.next(), next, "{week}");
+            assert_eq!(next.prev(), week, "{next}");
+            if (1990..2040).contains(&week.year) || n % 97 == 0 {
+                for tz in zones {
+                    assert_eq!(
+                        week.start(tz),
+                        local_midnight(week.monday(), tz),
+                        "{week} {tz}"
+                    );
+                    assert_eq!(
+                        week.end(tz),
+                        local_midnight(next.monday(), tz),
+                        "{week} {tz}"
+                    );
+                }
+            }
+            week = next;
+            n += 1;
+        }
+        let first: Week = "1900-W01".parse().unwrap();
+        assert_eq!(first.prev().to_string(), "1899-W52");
+        assert_eq!(
+            "9999-W52".parse::<Week>().unwrap().next().to_string(),
+            "10000-W01"
+        );
+        assert_eq!(
+            "2026-W53".parse::<Week>().unwrap().next().to_string(),
+            "2027-W01"
+        );
+        assert_eq!(
+            "2027-W01".parse::<Week>().unwrap().prev().to_string(),
+            "2026-W53"
+        );
+        // The ISO calendar repeats every 400 years, 71 of which have a week 53.
+        assert_eq!(long_years, 71);
+        assert!(n > 26_000);
     }
 
     #[test]
