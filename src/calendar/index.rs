@@ -8,8 +8,8 @@ use super::Calendar;
 use super::day::OpenIntervals;
 
 const DAY_MS: i64 = 86_400_000;
-/// Dates a span covers at most: twenty years either side of the first question.
-const MAX_DAYS: i64 = 2 * 20 * 366;
+/// Dates a span covers at most: ten years either side of the first question.
+const MAX_DAYS: i64 = 2 * 10 * 366;
 /// Intervals a span holds at most (8 MiB of them), for calendars with many ranges a day.
 const MAX_INTERVALS: i64 = 1 << 19;
 /// 1900-01-01T00:00:00Z and 9999-01-01T00:00:00Z in ms: a span stays within the years a

@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use rayon::prelude::*;
 
-use crate::model::{PersonRef, Ticket, Ts};
+use crate::model::{PersonRef, Short, Ticket, Ts};
 use crate::settings::Settings;
 use crate::timeline::Timeline;
 
@@ -44,7 +44,8 @@ const SLOTS: usize = 64;
 /// slot cost that lookup, never a wrong answer.
 struct Asked {
     serial: u64,
-    slots: [Option<(Box<str>, bool)>; SLOTS],
+    /// Ids of up to 24 bytes are kept inline: a miss copies, never allocates.
+    slots: [Option<(Short, bool)>; SLOTS],
 }
 
 thread_local! {
@@ -131,7 +132,7 @@ impl People {
             }
             let kept = &mut asked.slots[slot(id)];
             match kept {
-                Some((known, answer)) if **known == *id => *answer,
+                Some((known, answer)) if known.as_str() == id => *answer,
                 _ => {
                     let answer = self.staff_index.contains(id);
                     *kept = Some((id.into(), answer));
