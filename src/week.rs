@@ -10,10 +10,14 @@ use crate::calendar::zone;
 use crate::error::shown;
 use crate::model::Ts;
 
+/// Seconds in a day.
+const DAY_SECS: i64 = 86_400;
+
 thread_local! {
-    /// The day number (from 1970-01-01) of the Monday of the week [`Week::of`] found last on
-    /// this thread, and that week.
-    static LAST_WEEK: std::cell::Cell<Option<(i64, Week)>> = const { std::cell::Cell::new(None) };
+    /// The week [`Week::of`] found last on this thread, with its zone and the UTC seconds
+    /// `[lo, hi)` it holds at one offset of that zone.
+    static LAST_WEEK: std::cell::Cell<Option<(Tz, i64, i64, Week)>> =
+        const { std::cell::Cell::new(None) };
 }
 
 /// Week starts a thread keeps ([`Week::start`]): more than the weeks of a two-year report.
@@ -58,22 +62,33 @@ pub struct Week {
 impl Week {
     /// The week containing instant `t` in zone `tz`.
     pub fn of(t: Ts, tz: Tz) -> Week {
-        let Some(day) = zone::local_day(t, tz) else {
-            return Week::of_date(zone::local_date(t, tz));
-        };
         // Items are measured ticket by ticket, and one ticket's instants mostly fall in a
-        // few weeks: the week last found on this thread, by its Monday's day number, spares
-        // the calendar arithmetic of most lookups.
-        LAST_WEEK.with(|last| match last.get() {
-            Some((monday, week)) if (monday..monday + 7).contains(&day) => week,
-            _ => {
-                // The day number is the local date already: no second zone lookup.
-                let date = zone::date_of_day(day).unwrap_or_else(|| zone::local_date(t, tz));
-                let week = Week::of_date(date);
-                // 1970-01-01 was a Thursday, three days after a Monday.
-                last.set(Some((day - (day + 3).rem_euclid(7), week)));
-                week
+        // few weeks: the UTC seconds of the week last found on this thread over which the
+        // zone kept one offset answer most lookups with two comparisons, no zone lookup.
+        let secs = t.timestamp();
+        LAST_WEEK.with(|last| {
+            if let Some((zone, lo, hi, week)) = last.get()
+                && zone == tz
+                && lo <= secs
+                && secs < hi
+            {
+                return week;
             }
+            let Some((from, until, offset)) = zone::offset_span(t, tz) else {
+                return Week::of_date(zone::local_date(t, tz));
+            };
+            let offset = i64::from(offset);
+            // The local day (as `zone::local_day` counts) and its week's Monday: 1970-01-01
+            // was a Thursday, three days after a Monday.
+            let day = (secs + offset).div_euclid(DAY_SECS);
+            let monday = day - (day + 3).rem_euclid(7);
+            let date = zone::date_of_day(day).unwrap_or_else(|| zone::local_date(t, tz));
+            let week = Week::of_date(date);
+            // Within the offset's span every second of these seven local days is this week.
+            let lo = from.max(monday * DAY_SECS - offset);
+            let hi = until.min((monday + 7) * DAY_SECS - offset);
+            last.set(Some((tz, lo, hi, week)));
+            week
         })
     }
 
@@ -409,6 +424,25 @@ mod tests {
             for t in &instants {
                 assert_eq!(Week::of(*t, tz), by_date(*t), "{tz} {t}");
                 assert_eq!(Week::of(far, tz), by_date(far), "{tz} {far}");
+            }
+        }
+        // Minute by minute across offset changes (Santiago's at local midnight), forward,
+        // backward, and in two zones asked in turn.
+        let changes = [
+            ("2026-03-29T01:00:00Z", chrono_tz::Europe::London),
+            ("2026-10-25T01:00:00Z", chrono_tz::Europe::London),
+            ("2026-04-05T03:00:00Z", chrono_tz::America::Santiago),
+            ("2026-09-06T04:00:00Z", chrono_tz::America::Santiago),
+        ];
+        for (at, tz) in changes {
+            let at = parse_ts(at).unwrap();
+            let minutes: Vec<Ts> = (-3_000..3_000)
+                .map(|m| at + chrono::Duration::minutes(m) + chrono::Duration::milliseconds(m))
+                .collect();
+            let by_date = |t: Ts, tz: Tz| Week::of_date(t.with_timezone(&tz).date_naive());
+            for t in minutes.iter().chain(minutes.iter().rev()) {
+                assert_eq!(Week::of(*t, tz), by_date(*t, tz), "{tz} {t}");
+                assert_eq!(Week::of(*t, chrono_tz::UTC), by_date(*t, chrono_tz::UTC));
             }
         }
         // The last instant a report may hold.
