@@ -10,10 +10,23 @@ use crate::calendar::zone;
 use crate::error::shown;
 use crate::model::Ts;
 
+/// Seconds in a day.
+const DAY_SECS: i64 = 86_400;
+
 thread_local! {
-    /// The day number (from 1970-01-01) of the Monday of the week [`Week::of`] found last on
-    /// this thread, and that week.
-    static LAST_WEEK: std::cell::Cell<Option<(i64, Week)>> = const { std::cell::Cell::new(None) };
+    /// The week [`Week::of`] found last on this thread, with its zone and the UTC seconds
+    /// `[lo, hi)` it holds at one offset of that zone.
+    static LAST_WEEK: std::cell::Cell<Option<(Tz, i64, i64, Week)>> =
+        const { std::cell::Cell::new(None) };
+}
+
+/// Week starts a thread keeps ([`Week::start`]): more than the weeks of a two-year report.
+const START_SLOTS: usize = 256;
+
+thread_local! {
+    /// Week starts found on this thread, by slot: (week, zone, start).
+    static WEEK_STARTS: [std::cell::Cell<Option<(Week, Tz, Ts)>>; START_SLOTS] =
+        const { [const { std::cell::Cell::new(None) }; START_SLOTS] };
 }
 
 /// The earliest year a week, a timestamp or `--as-of` may fall in.
@@ -49,20 +62,33 @@ pub struct Week {
 impl Week {
     /// The week containing instant `t` in zone `tz`.
     pub fn of(t: Ts, tz: Tz) -> Week {
-        let Some(day) = zone::local_day(t, tz) else {
-            return Week::of_date(zone::local_date(t, tz));
-        };
         // Items are measured ticket by ticket, and one ticket's instants mostly fall in a
-        // few weeks: the week last found on this thread, by its Monday's day number, spares
-        // the calendar arithmetic of most lookups.
-        LAST_WEEK.with(|last| match last.get() {
-            Some((monday, week)) if (monday..monday + 7).contains(&day) => week,
-            _ => {
-                let week = Week::of_date(zone::local_date(t, tz));
-                // 1970-01-01 was a Thursday, three days after a Monday.
-                last.set(Some((day - (day + 3).rem_euclid(7), week)));
-                week
+        // few weeks: the UTC seconds of the week last found on this thread over which the
+        // zone kept one offset answer most lookups with two comparisons, no zone lookup.
+        let secs = t.timestamp();
+        LAST_WEEK.with(|last| {
+            if let Some((zone, lo, hi, week)) = last.get()
+                && zone == tz
+                && lo <= secs
+                && secs < hi
+            {
+                return week;
             }
+            let Some((from, until, offset)) = zone::offset_span(t, tz) else {
+                return Week::of_date(zone::local_date(t, tz));
+            };
+            let offset = i64::from(offset);
+            // The local day (as `zone::local_day` counts) and its week's Monday: 1970-01-01
+            // was a Thursday, three days after a Monday.
+            let day = (secs + offset).div_euclid(DAY_SECS);
+            let monday = day - (day + 3).rem_euclid(7);
+            let date = zone::date_of_day(day).unwrap_or_else(|| zone::local_date(t, tz));
+            let week = Week::of_date(date);
+            // Within the offset's span every second of these seven local days is this week.
+            let lo = from.max(monday * DAY_SECS - offset);
+            let hi = until.min((monday + 7) * DAY_SECS - offset);
+            last.set(Some((tz, lo, hi, week)));
+            week
         })
     }
 
@@ -83,7 +109,20 @@ impl Week {
     /// The instant the week starts: Monday 00:00 local (the first instant at or after it
     /// when midnight falls into a DST gap).
     pub fn start(self, tz: Tz) -> Ts {
-        local_midnight(self.monday(), tz)
+        // Items ask for the bounds of the same few hundred weeks millions of times (each
+        // week a ticket is owned, each clock's week): the starts this thread found are
+        // kept, one per slot.
+        let i = (self.year.unsigned_abs() as usize * 53 + self.week as usize) % START_SLOTS;
+        let kept = WEEK_STARTS.with(|s| s[i].get());
+        if let Some((week, zone, start)) = kept
+            && week == self
+            && zone == tz
+        {
+            return start;
+        }
+        let start = local_midnight(self.monday(), tz);
+        WEEK_STARTS.with(|s| s[i].set(Some((self, tz, start))));
+        start
     }
 
     /// The instant the week ends (the next week's start).
@@ -92,10 +131,23 @@ impl Week {
     }
 
     pub fn next(self) -> Week {
+        // Every ISO year has 52 or 53 weeks: only the last two need the calendar.
+        if self.week < 52 {
+            return Week {
+                year: self.year,
+                week: self.week + 1,
+            };
+        }
         Week::of_date(self.monday() + chrono::Days::new(7))
     }
 
     pub fn prev(self) -> Week {
+        if self.week > 1 {
+            return Week {
+                year: self.year,
+                week: self.week - 1,
+            };
+        }
         Week::of_date(self.monday() - chrono::Days::new(7))
     }
 }
@@ -374,9 +426,81 @@ mod tests {
                 assert_eq!(Week::of(far, tz), by_date(far), "{tz} {far}");
             }
         }
+        // Minute by minute across offset changes (Santiago's at local midnight), forward,
+        // backward, and in two zones asked in turn.
+        let changes = [
+            ("2026-03-29T01:00:00Z", chrono_tz::Europe::London),
+            ("2026-10-25T01:00:00Z", chrono_tz::Europe::London),
+            ("2026-04-05T03:00:00Z", chrono_tz::America::Santiago),
+            ("2026-09-06T04:00:00Z", chrono_tz::America::Santiago),
+        ];
+        for (at, tz) in changes {
+            let at = parse_ts(at).unwrap();
+            let minutes: Vec<Ts> = (-3_000..3_000)
+                .map(|m| at + chrono::Duration::minutes(m) + chrono::Duration::milliseconds(m))
+                .collect();
+            let by_date = |t: Ts, tz: Tz| Week::of_date(t.with_timezone(&tz).date_naive());
+            for t in minutes.iter().chain(minutes.iter().rev()) {
+                assert_eq!(Week::of(*t, tz), by_date(*t, tz), "{tz} {t}");
+                assert_eq!(Week::of(*t, chrono_tz::UTC), by_date(*t, chrono_tz::UTC));
+            }
+        }
         // The last instant a report may hold.
         let t = parse_ts("9999-12-31T23:59:59Z").unwrap();
         assert_eq!(Week::of(t, chrono_tz::UTC).to_string(), "9999-W52");
+    }
+
+    /// The next and previous weeks by counting are the ones seven days away, and the
+    /// starts kept per thread are the local midnights of the Mondays, over every week of
+    /// the years 1900-2400 and at the limits, in two zones asked in turn (so slots are
+    /// taken over by another zone and by weeks 256 slots apart).
+    #[test]
+    fn counted_weeks_and_kept_starts_match_the_date_arithmetic() {
+        let mut week: Week = "1900-W01".parse().unwrap();
+        let last: Week = "2400-W52".parse().unwrap();
+        let zones = [chrono_tz::Europe::London, chrono_tz::America::Santiago];
+        let (mut n, mut long_years) = (0, 0);
+        while week <= last {
+            if week.week == 53 && (2000..2400).contains(&week.year) {
+                long_years += 1;
+            }
+            let next = Week::of_date(week.monday() + chrono::Days::new(7));
+            assert_eq!(week.next(), next, "{week}");
+            assert_eq!(next.prev(), week, "{next}");
+            if (1990..2040).contains(&week.year) || n % 97 == 0 {
+                for tz in zones {
+                    assert_eq!(
+                        week.start(tz),
+                        local_midnight(week.monday(), tz),
+                        "{week} {tz}"
+                    );
+                    assert_eq!(
+                        week.end(tz),
+                        local_midnight(next.monday(), tz),
+                        "{week} {tz}"
+                    );
+                }
+            }
+            week = next;
+            n += 1;
+        }
+        let first: Week = "1900-W01".parse().unwrap();
+        assert_eq!(first.prev().to_string(), "1899-W52");
+        assert_eq!(
+            "9999-W52".parse::<Week>().unwrap().next().to_string(),
+            "10000-W01"
+        );
+        assert_eq!(
+            "2026-W53".parse::<Week>().unwrap().next().to_string(),
+            "2027-W01"
+        );
+        assert_eq!(
+            "2027-W01".parse::<Week>().unwrap().prev().to_string(),
+            "2026-W53"
+        );
+        // The ISO calendar repeats every 400 years, 71 of which have a week 53.
+        assert_eq!(long_years, 71);
+        assert!(n > 26_000);
     }
 
     #[test]

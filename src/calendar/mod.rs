@@ -33,14 +33,17 @@
 //!
 //! # Cost
 //!
-//! Work is proportional to the number of local dates spanned: one zone lookup per date, plus
-//! one per range on the rare dates whose length is not 24 h (a DST change). Nothing loops per
-//! second or minute. The per-date shortcut assumes no zone changes its offset twice within a
+//! The first question walks the dates of the years around it once (`index`): one zone
+//! lookup per date, plus one per range on the rare dates whose length is not 24 h (a DST
+//! change), and keeps the open intervals with the open time before each; every question
+//! within those years is then two binary searches. A question reaching outside them walks
+//! its own dates the same way. Nothing loops per second or minute. The per-date shortcut assumes no zone changes its offset twice within a
 //! single day, which holds for every zone of the tz database from 1900 to 2100. Zone lookups
 //! go through [`zone`], which answers as chrono-tz does from the span of constant offset last
 //! used instead of searching the zone's whole history each time.
 
 mod day;
+mod index;
 #[cfg(test)]
 mod proptests;
 #[cfg(test)]
@@ -48,6 +51,7 @@ mod tests;
 pub mod zone;
 
 use std::collections::BTreeSet;
+use std::sync::OnceLock;
 
 use chrono::{DateTime, NaiveDate};
 use chrono_tz::Tz;
@@ -55,15 +59,38 @@ use chrono_tz::Tz;
 use crate::model::Ts;
 
 use day::OpenIntervals;
+use index::Span;
 
-/// Weekly open hours in a zone, minus holidays.
-#[derive(Debug, Clone, PartialEq)]
+/// Weekly open hours in a zone, minus holidays. The fields are read, not changed, once a
+/// question was asked: the open time of the years around the first question is found then
+/// and kept (a clone keeps none and finds its own).
+#[derive(Debug)]
 pub struct Calendar {
     pub tz: Tz,
     /// Open ranges per weekday, Monday first: [start, end) in seconds after local midnight,
     /// sorted, non-overlapping, end <= 86400.
     pub week: [Vec<(u32, u32)>; 7],
     pub holidays: BTreeSet<NaiveDate>,
+    /// The open intervals of the years around the first question, walked once.
+    span: OnceLock<Option<Span>>,
+}
+
+impl Clone for Calendar {
+    fn clone(&self) -> Calendar {
+        Calendar {
+            tz: self.tz,
+            week: self.week.clone(),
+            holidays: self.holidays.clone(),
+            span: OnceLock::new(),
+        }
+    }
+}
+
+impl PartialEq for Calendar {
+    /// The same zone, open hours and holidays (what is kept of earlier questions aside).
+    fn eq(&self, other: &Calendar) -> bool {
+        self.tz == other.tz && self.week == other.week && self.holidays == other.holidays
+    }
 }
 
 /// Deadlines are searched up to this instant (10000-01-01T00:00:00Z, in ms): a target that
@@ -92,7 +119,12 @@ impl Calendar {
                 prev_end = end;
             }
         }
-        Ok(Calendar { tz, week, holidays })
+        Ok(Calendar {
+            tz,
+            week,
+            holidays,
+            span: OnceLock::new(),
+        })
     }
 
     /// Business seconds in [a, b), rounded down to a whole second; 0 when b <= a.
@@ -106,6 +138,19 @@ impl Calendar {
         if b <= a {
             return 0;
         }
+        if let Some(ms) = self.span(a).and_then(|s| s.elapsed_ms(a, b)) {
+            return ms;
+        }
+        self.walk_elapsed_ms(a, b)
+    }
+
+    /// The open time of the years around the first question (`at`, ms), found then.
+    fn span(&self, at: i64) -> Option<&Span> {
+        self.span.get_or_init(|| Span::around(self, at)).as_ref()
+    }
+
+    /// [`Calendar::elapsed_ms`] by walking the dates from `a` to `b` (`a < b`, in ms).
+    fn walk_elapsed_ms(&self, a: i64, b: i64) -> i64 {
         OpenIntervals::new(self, a, b)
             .map(|(start, end)| end.min(b) - start)
             .sum()
@@ -122,7 +167,16 @@ impl Calendar {
         if self.week.iter().all(Vec::is_empty) {
             return None;
         }
-        let mut need = target.checked_mul(1000)?;
+        let need = target.checked_mul(1000)?;
+        let from = start.timestamp_millis();
+        if let Some(ms) = self.span(from).and_then(|s| s.deadline_ms(from, need)) {
+            return DateTime::from_timestamp_millis(ms);
+        }
+        self.walk_deadline(start, need)
+    }
+
+    /// [`Calendar::deadline`] of `need` (> 0) milliseconds by walking the dates from `start`.
+    fn walk_deadline(&self, start: Ts, mut need: i64) -> Option<Ts> {
         for (open, close) in OpenIntervals::new(self, start.timestamp_millis(), HORIZON_MS) {
             if close - open >= need {
                 return DateTime::from_timestamp_millis(open + need);

@@ -6,6 +6,7 @@ use chrono_tz::Tz;
 use proptest::prelude::*;
 
 use super::Calendar;
+use super::index::Span;
 use crate::model::Ts;
 
 const ZONES: [Tz; 5] = [
@@ -215,5 +216,47 @@ proptest! {
             .map(|_| 1800)
             .sum();
         prop_assert_eq!(cal.elapsed(ts(a), ts(a + slots * slot)), expected);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// A span answers as the walk over the dates does, wherever it answers: here spans of a
+    /// few days around an instant of their own, so that questions start before, end after,
+    /// or fall wholly outside them, and deadlines run past their end. The span the calendar
+    /// keeps (years around its first question) answers every question of these years.
+    #[test]
+    fn a_span_answers_as_the_walk(
+        (cal, [a, b]) in with_instants::<2>(any_calendar(), true),
+        half_days in 0i64..6,
+        shift in -1.5..1.5f64,
+        fraction in 0.0..2.0f64,
+        days in 0.0..4.0f64,
+    ) {
+        // Mostly a few days apart, so both often fall in the span.
+        let (a, b) = (a.min(b), a.max(b).min(a.min(b) + (days * 86_400_000.0) as i64));
+        let half = half_days * 86_400_000 + 3_600_000;
+        let span = Span::within(&cal, a + (shift * half as f64) as i64, half).unwrap();
+        let walked = if a < b { cal.walk_elapsed_ms(a, b) } else { 0 };
+        if a < b && let Some(ms) = span.elapsed_ms(a, b) {
+            prop_assert_eq!(ms, walked);
+        }
+        // The calendar's own answers, through the span it keeps.
+        prop_assert_eq!(cal.elapsed_ms(ts(a), ts(b)), walked);
+        let kept = cal.span(a).unwrap();
+        prop_assert!(a == b || kept.elapsed_ms(a, b).is_some());
+        // A calendar never open has no deadline (and its walk would run to the horizon).
+        let weekly = weekly_open_secs(&cal);
+        if weekly > 0 {
+            let need = 1 + (fraction * weekly as f64 * 1000.0) as i64;
+            let walked_deadline = cal.walk_deadline(ts(a), need);
+            if let Some(ms) = span.deadline_ms(a, need) {
+                prop_assert_eq!(Some(ts(ms)), walked_deadline);
+            }
+            prop_assert_eq!(kept.deadline_ms(a, need).map(ts), walked_deadline);
+            let target = need / 1000 + 1;
+            prop_assert_eq!(cal.deadline(ts(a), target), cal.walk_deadline(ts(a), target * 1000));
+        }
     }
 }

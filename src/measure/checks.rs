@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 use rayon::prelude::*;
 
 use crate::metrics::quality::{self, Problem};
-use crate::metrics::{Prepared, seen, ticket_authoring};
+use crate::metrics::{Prepared, StatusMemo, seen, ticket_authoring};
 use crate::model::Ts;
 use crate::settings::Settings;
 use crate::week::Week;
@@ -39,8 +39,9 @@ pub fn check<'t>(prepared: &Prepared<'t>, settings: &Settings, from: Ts, to: Ts)
         .zip(prepared.timelines.par_chunks(TICKETS_PER_TASK))
         .map(|(run, timelines)| {
             let mut out = Run::default();
+            let mut memo = StatusMemo::new(settings);
             for (ticket, timeline) in run.iter().zip(timelines) {
-                let classes = quality::status_classes(timeline, settings);
+                let classes = memo.classes(&timeline.status);
                 out.problems.extend(quality::ticket_problems(
                     ticket, timeline, &classes, people, settings,
                 ));

@@ -84,7 +84,7 @@ pub fn elapsed_ms(settings: &Settings, clock: ClockMode, a: Ts, b: Ts) -> i64 {
 }
 
 fn open(ctx: &TicketCtx, settings: &Settings, kind: ClockKind, start: Ts) -> Option<Open> {
-    let ticket_type = settings.ticket_type(ctx.timeline.issue_type.at(start));
+    let ticket_type = ctx.ticket_type_at(settings, start);
     let severity = ctx.timeline.severity.at(start).clone();
     let table = settings.sla.get(&(kind, ticket_type))?;
     let target = table.target(severity.as_deref())?;

@@ -280,7 +280,7 @@ fn summary(
     let done_now = ctx.status_class_at(settings, as_of).is_done();
     TicketSummary {
         ticket: ctx.index,
-        ticket_type: settings.ticket_type(tl.issue_type.at(as_of)),
+        ticket_type: ctx.ticket_type_at(settings, as_of),
         severity: tl.severity.at(as_of).as_deref().map(str::to_string),
         product: tl
             .labels

@@ -20,6 +20,7 @@ pub mod quality;
 pub mod score;
 pub mod seen;
 pub mod sla;
+pub mod status;
 pub mod tally;
 #[cfg(test)]
 pub mod testkit;
@@ -34,13 +35,14 @@ use std::collections::BTreeSet;
 use rayon::prelude::*;
 
 use crate::model::{Ticket, Ts};
-use crate::settings::{Settings, StatusClass};
+use crate::settings::{Settings, StatusClass, TicketType};
 use crate::timeline::Timeline;
 use crate::week::Week;
 
 pub use clocks::{Clock, UNASSIGNED};
 pub use escalations::{Escalation, EscalationClass};
 pub use people::People;
+pub use status::StatusMemo;
 
 /// What every per-ticket computation needs: the ticket, its timeline (cut at as-of), who
 /// is who, and the classes of the ticket's statuses once asked for.
@@ -53,6 +55,8 @@ pub struct TicketCtx<'a> {
     pub people: &'a People,
     /// See [`TicketCtx::status_classes`].
     status_classes: std::cell::OnceCell<Vec<StatusClass>>,
+    /// See [`TicketCtx::ticket_type_at`].
+    ticket_types: std::cell::OnceCell<Vec<TicketType>>,
 }
 
 impl TicketCtx<'_> {
@@ -72,6 +76,17 @@ impl TicketCtx<'_> {
     /// The class of the status at instant t.
     pub fn status_class_at(&self, settings: &Settings, t: Ts) -> StatusClass {
         self.status_classes(settings)[self.timeline.status.position_at(t)]
+    }
+
+    /// The ticket type of the issue type at instant t: each value of the issue type track
+    /// is looked up once per ticket (every clock asks at its start, and a ticket rarely
+    /// changes type). `settings` is the report's, the same at every call.
+    pub fn ticket_type_at(&self, settings: &Settings, t: Ts) -> TicketType {
+        let track = &self.timeline.issue_type;
+        let types = self
+            .ticket_types
+            .get_or_init(|| track.values().map(|v| settings.ticket_type(v)).collect());
+        types[track.position_at(t)]
     }
 }
 
@@ -200,7 +215,16 @@ impl<'a> Prepared<'a> {
             timeline: &self.timelines[index],
             people: &self.people,
             status_classes: std::cell::OnceCell::new(),
+            ticket_types: std::cell::OnceCell::new(),
         }
+    }
+
+    /// [`Prepared::ctx`] with the ticket's status classes found by `memo` (the run's).
+    fn ctx_with(&self, index: usize, memo: &mut StatusMemo) -> TicketCtx<'_> {
+        let ctx = self.ctx(index);
+        let classes = memo.classes(&ctx.timeline.status);
+        ctx.status_classes.get_or_init(|| classes);
+        ctx
     }
 
     /// Runs every metric family over every ticket created by as-of. Tickets are
@@ -231,8 +255,9 @@ impl<'a> Prepared<'a> {
             .par_chunks(TICKETS_PER_TASK)
             .map(|run| {
                 let mut items = Items::default();
+                let mut memo = StatusMemo::new(settings);
                 for &index in run {
-                    self.ticket_items(settings, index, &mut items);
+                    self.ticket_items(settings, index, &mut memo, &mut items);
                 }
                 items
             })
@@ -260,12 +285,18 @@ impl<'a> Prepared<'a> {
     }
 
     /// Appends one ticket's items of every family to `items`.
-    fn ticket_items(&self, settings: &Settings, index: usize, items: &mut Items) {
+    fn ticket_items(
+        &self,
+        settings: &Settings,
+        index: usize,
+        memo: &mut StatusMemo,
+        items: &mut Items,
+    ) {
         // Tickets without a creation time, or created after as-of, have no items.
         if self.tickets[index].created.is_none_or(|c| c > self.as_of) {
             return;
         }
-        let ctx = self.ctx(index);
+        let ctx = self.ctx_with(index, memo);
         let clocks = clocks::ticket_clocks(&ctx, settings, self.as_of);
         items.escalations.extend(escalations::ticket_escalations(
             &ctx, settings, &clocks, self.as_of,
@@ -469,6 +500,35 @@ mod tests {
         assert_eq!(joined.len(), 4);
         assert_eq!(joined.capacity(), 4);
         assert!(parts.iter().all(|p| p.clocks.is_empty()));
+    }
+
+    /// The ticket types found once per ticket are those of the issue type at each instant,
+    /// found by name: at creation, at and between changes (two at one instant), and after.
+    #[test]
+    fn ticket_types_once_match_the_lookup_by_name() {
+        let s = settings();
+        let t = ticket("SUP-1", "Query", "High", "2026-11-16T09:00")
+            .issue_type("2026-11-16T10:00", "Query", "Incident")
+            .issue_type("2026-11-16T11:00", "Incident", "Bug")
+            .issue_type("2026-11-16T11:00", "Bug", " query ")
+            .issue_type("2026-11-16T12:00", " query ", "INCIDENT")
+            .build();
+        let tickets = [t];
+        let prepared = Prepared::new(&s, &tickets, ts("2026-11-17T00:00"));
+        let ctx = prepared.ctx(0);
+        assert_eq!(ctx.timeline.issue_type.changes.len(), 4);
+        for at in [
+            "09:00", "09:30", "10:00", "10:59", "11:00", "11:30", "12:00", "23:00",
+        ] {
+            let t = ts(&format!("2026-11-16T{at}"));
+            let want = s.ticket_type(ctx.timeline.issue_type.at(t));
+            assert_eq!(ctx.ticket_type_at(&s, t), want, "{at}");
+        }
+        let at = |hm: &str| ctx.ticket_type_at(&s, ts(&format!("2026-11-16T{hm}")));
+        assert_eq!(at("09:00"), TicketType::Query);
+        assert_eq!(at("10:30"), TicketType::Incident);
+        assert_eq!(at("11:00"), TicketType::Query);
+        assert_eq!(at("12:00"), TicketType::Incident);
     }
 
     /// The classes found once per ticket are those of the status at each instant, found

@@ -2,11 +2,13 @@
 //! for each person id.
 
 use std::borrow::Borrow;
+use std::cell::RefCell;
 use std::collections::{BTreeSet, HashMap, HashSet};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use rayon::prelude::*;
 
-use crate::model::{PersonRef, Ticket, Ts};
+use crate::model::{PersonRef, Short, Ticket, Ts};
 use crate::settings::Settings;
 use crate::timeline::Timeline;
 
@@ -22,6 +24,47 @@ pub struct People {
     bots: BTreeSet<String>,
     /// id -> (instant seen, display name): the latest sighting wins.
     names: HashMap<String, (Ts, String)>,
+    /// Which classification this is, for the answers each thread keeps (see [`Asked`]);
+    /// 0 for the empty default, whose answers are not kept. A clone has the same people,
+    /// so the same number.
+    serial: u64,
+}
+
+/// The numbers given to classifications, from 1.
+static SERIAL: AtomicU64 = AtomicU64::new(1);
+
+/// Staff answers a thread keeps: one per slot, picked by the id's last bytes.
+const SLOTS: usize = 64;
+
+/// The last staff answers of one thread, for the classification numbered `serial`. A
+/// report asks whether the author of every comment and worklog, and every assignee, is
+/// staff, several times over (clocks, calls, time logs, the data checks, presence), and a
+/// ticket's people are few: most questions repeat one just asked. A slot keeps an id and
+/// its answer; a different id in the slot (a miss) asks the set, so ids made to share a
+/// slot cost that lookup, never a wrong answer.
+struct Asked {
+    serial: u64,
+    /// Ids of up to 24 bytes are kept inline: a miss copies, never allocates.
+    slots: [Option<(Short, bool)>; SLOTS],
+}
+
+thread_local! {
+    static ASKED: RefCell<Asked> = const {
+        RefCell::new(Asked {
+            serial: 0,
+            slots: [const { None }; SLOTS],
+        })
+    };
+}
+
+/// The slot of an id: its length and last eight bytes, mixed.
+fn slot(id: &str) -> usize {
+    let bytes = id.as_bytes();
+    let tail = &bytes[bytes.len().saturating_sub(8)..];
+    let mut word = [0u8; 8];
+    word[..tail.len()].copy_from_slice(tail);
+    let mixed = (u64::from_le_bytes(word) ^ bytes.len() as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    (mixed >> (64 - SLOTS.trailing_zeros())) as usize
 }
 
 impl People {
@@ -68,6 +111,7 @@ impl People {
             .filter(|id| !people.bots.contains(id))
             .collect();
         people.staff_index = people.staff.iter().cloned().collect();
+        people.serial = SERIAL.fetch_add(1, Ordering::Relaxed);
         people
     }
 
@@ -77,7 +121,25 @@ impl People {
     }
 
     pub fn is_staff(&self, id: &str) -> bool {
-        self.staff_index.contains(id)
+        if self.serial == 0 {
+            return self.staff_index.contains(id);
+        }
+        ASKED.with(|asked| {
+            let mut asked = asked.borrow_mut();
+            if asked.serial != self.serial {
+                asked.serial = self.serial;
+                asked.slots = [const { None }; SLOTS];
+            }
+            let kept = &mut asked.slots[slot(id)];
+            match kept {
+                Some((known, answer)) if known.as_str() == id => *answer,
+                _ => {
+                    let answer = self.staff_index.contains(id);
+                    *kept = Some((id.into(), answer));
+                    answer
+                }
+            }
+        })
     }
 
     pub fn is_lead(&self, id: &str) -> bool {
@@ -231,6 +293,40 @@ mod tests {
         for id in ["ann", "bob", "cat", "lee", "bot", "", "Ann", "ann ", "zed"] {
             assert_eq!(people.is_staff(id), listed.contains(&id), "{id}");
         }
+    }
+
+    /// Answers kept per thread are the set's: for two classifications asked in turn (one
+    /// staff member of one is a customer of the other), over more ids than slots, ids
+    /// asked again, and a clone.
+    #[test]
+    fn kept_answers_are_the_sets_answers() {
+        let mut s = crate::metrics::testkit::settings();
+        let ids: Vec<String> = (0..3 * SLOTS)
+            .map(|i| format!("5b10a285{i:016x}"))
+            .chain(["", "a", "ann", "cat", "lee", "557058:f58131cb-b67d-43c7"].map(String::from))
+            .collect();
+        s.team.engineers = ids.iter().step_by(3).cloned().collect();
+        let one = People::from_seen(&s, Seen::default(), BTreeSet::new);
+        s.team.engineers = ids.iter().skip(1).step_by(2).cloned().collect();
+        let other = People::from_seen(&s, Seen::default(), BTreeSet::new);
+        let clone = one.clone();
+        let listed = |p: &People, id: &str| p.staff().any(|s| s == id);
+        // One classification asked again and again (kept answers), then several in turn.
+        for round in 0..3 {
+            for id in &ids {
+                for people in [&one, &clone] {
+                    assert_eq!(people.is_staff(id), listed(&one, id), "{id} {round}");
+                }
+            }
+        }
+        for round in 0..2 {
+            for id in &ids {
+                for people in [&one, &other, &clone, &People::default()] {
+                    assert_eq!(people.is_staff(id), listed(people, id), "{id} {round}");
+                }
+            }
+        }
+        assert!(one.is_staff(&ids[0]) && !other.is_staff(&ids[0]));
     }
 
     #[test]

@@ -147,6 +147,18 @@ impl TicketBuilder {
         self
     }
 
+    /// An issue type change.
+    pub fn issue_type(mut self, at: &str, from: &str, to: &str) -> Self {
+        self.change(
+            at,
+            "lee",
+            "issuetype",
+            (None, Some(from.into())),
+            (None, Some(to.into())),
+        );
+        self
+    }
+
     /// A priority change.
     pub fn priority(mut self, at: &str, from: &str, to: &str) -> Self {
         self.change(

@@ -276,6 +276,25 @@ pub fn local_day(t: Ts, tz: Tz) -> Option<i64> {
     })
 }
 
+/// The UTC seconds `[from, until)` around instant `t` during which `tz` keeps one offset, and
+/// that offset (seconds east of UTC); None for instants out of the tables' reach.
+pub fn offset_span(t: Ts, tz: Tz) -> Option<(i64, i64, i32)> {
+    let secs = t.timestamp();
+    within_reach(secs).then(|| {
+        CACHE.with_borrow_mut(|cache| {
+            let span = cache.span(tz, secs);
+            (span.from, span.until, span.offset)
+        })
+    })
+}
+
+/// The date `days` days after 1970-01-01 (as [`local_day`] counts); None past chrono's dates.
+pub fn date_of_day(days: i64) -> Option<NaiveDate> {
+    i32::try_from(days + EPOCH_DAYS_FROM_CE)
+        .ok()
+        .and_then(NaiveDate::from_num_days_from_ce_opt)
+}
+
 /// The date on `tz`'s wall clock at instant `t`: `t.with_timezone(&tz).date_naive()`.
 pub fn local_date(t: Ts, tz: Tz) -> NaiveDate {
     let secs = t.timestamp();
@@ -285,9 +304,7 @@ pub fn local_date(t: Ts, tz: Tz) -> NaiveDate {
     CACHE.with_borrow_mut(|cache| {
         let days = (secs + i64::from(cache.span(tz, secs).offset)).div_euclid(DAY);
         if cache.last_date.0 != days {
-            let date = i32::try_from(days + EPOCH_DAYS_FROM_CE)
-                .ok()
-                .and_then(NaiveDate::from_num_days_from_ce_opt)
+            let date = date_of_day(days)
                 .unwrap_or_else(|| unreachable!("a date within REACH fits chrono's dates"));
             cache.last_date = (days, date);
         }
