@@ -61,16 +61,17 @@ use crate::model::Ts;
 use day::OpenIntervals;
 use index::Span;
 
-/// Weekly open hours in a zone, minus holidays. The fields are read, not changed, once a
-/// question was asked: the open time of the years around the first question is found then
-/// and kept (a clone keeps none and finds its own).
+/// Weekly open hours in a zone, minus holidays. Fixed once built (the fields are read through
+/// methods only): the open time of the years around the first question is found then and
+/// kept, and a field changed later would leave it answering for the old hours (a clone
+/// keeps none and finds its own).
 #[derive(Debug)]
 pub struct Calendar {
-    pub tz: Tz,
+    tz: Tz,
     /// Open ranges per weekday, Monday first: [start, end) in seconds after local midnight,
     /// sorted, non-overlapping, end <= 86400.
-    pub week: [Vec<(u32, u32)>; 7],
-    pub holidays: BTreeSet<NaiveDate>,
+    week: [Vec<(u32, u32)>; 7],
+    holidays: BTreeSet<NaiveDate>,
     /// The open intervals of the years around the first question, walked once.
     span: OnceLock<Option<Span>>,
 }
@@ -125,6 +126,21 @@ impl Calendar {
             holidays,
             span: OnceLock::new(),
         })
+    }
+
+    /// The zone the open hours are in.
+    pub fn tz(&self) -> Tz {
+        self.tz
+    }
+
+    /// Open ranges per weekday, Monday first: [start, end) in seconds after local midnight.
+    pub fn week(&self) -> &[Vec<(u32, u32)>; 7] {
+        &self.week
+    }
+
+    /// The dates on which nothing is open.
+    pub fn holidays(&self) -> &BTreeSet<NaiveDate> {
+        &self.holidays
     }
 
     /// Business seconds in [a, b), rounded down to a whole second; 0 when b <= a.

@@ -18,14 +18,14 @@ pub fn effective_text(settings: &Settings) -> String {
     let days = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
     let mut calendar: Vec<(String, String)> = days
         .iter()
-        .zip(&cal.week)
+        .zip(cal.week())
         .map(|(day, ranges)| (day.to_string(), quote(&format_day_ranges(ranges))))
         .collect();
     calendar.push((
         "holidays".into(),
-        list(cal.holidays.iter().map(|d| d.to_string())),
+        list(cal.holidays().iter().map(|d| d.to_string())),
     ));
-    calendar.push(("timezone".into(), quote(cal.tz.name())));
+    calendar.push(("timezone".into(), quote(cal.tz().name())));
     section(&mut out, "calendar", calendar);
 
     section(

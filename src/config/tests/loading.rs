@@ -23,10 +23,10 @@ fn defaults_are_specs_values() {
     assert_eq!(s.jira.max_wait, 1800);
     assert_eq!(s.team.timezone, Tz::UTC);
     assert!(s.team.engineers.is_empty() && s.team.leads.is_empty() && s.team.bots.is_empty());
-    assert_eq!(s.calendar.tz, Tz::UTC);
+    assert_eq!(s.calendar.tz(), Tz::UTC);
     let nine_to_six = vec![(32_400, 64_800)];
     assert_eq!(
-        s.calendar.week,
+        *s.calendar.week(),
         [
             nine_to_six.clone(),
             nine_to_six.clone(),
@@ -37,7 +37,7 @@ fn defaults_are_specs_values() {
             vec![]
         ]
     );
-    assert!(s.calendar.holidays.is_empty());
+    assert!(s.calendar.holidays().is_empty());
     assert_eq!(s.types.incident, ["Incident"]);
     assert_eq!(s.types.query, ["Query"]);
     assert_eq!(s.types.severity_field, "priority");
@@ -241,7 +241,7 @@ fn relative_paths_are_read_from_the_config_folder() {
     let s = load(Some(&path)).unwrap();
     assert_eq!(s.jira.jql, dir.path().join("q/team.jql"));
     assert_eq!(s.source.as_deref(), Some(path.as_path()));
-    let holidays: Vec<NaiveDate> = s.calendar.holidays.iter().copied().collect();
+    let holidays: Vec<NaiveDate> = s.calendar.holidays().iter().copied().collect();
     assert_eq!(
         holidays,
         [
