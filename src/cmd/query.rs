@@ -59,7 +59,9 @@ pub fn run(cli: &Cli, args: &QueryArgs) -> anyhow::Result<()> {
     } else {
         Measuring::Nothing
     };
-    let (tickets, opts, lock) = super::report::inputs(cli, &settings, &args.window, measuring)?;
+    let mut progress = Progress::new();
+    let (tickets, opts, lock) =
+        super::report::inputs(cli, &settings, &args.window, measuring, &mut progress)?;
     let from_snapshot = lock.is_some();
     if from_snapshot {
         for table in SNAPSHOT_TABLES.into_iter().filter(|t| wants(t)) {
@@ -77,7 +79,6 @@ pub fn run(cli: &Cli, args: &QueryArgs) -> anyhow::Result<()> {
         }
     };
     if measuring == Measuring::Tickets {
-        let mut progress = Progress::new();
         let measured = crate::report::measured(&settings, tickets, &opts, &mut progress)?;
         drop(lock);
         for w in &measured.warnings() {

@@ -43,7 +43,13 @@ pub(crate) fn report_with(
     delivery: Option<&Setup>,
 ) -> anyhow::Result<()> {
     let mut progress = Progress::new();
-    let (tickets, opts, lock) = inputs(cli, settings, &args.window, Measuring::Tickets)?;
+    let (tickets, opts, lock) = inputs(
+        cli,
+        settings,
+        &args.window,
+        Measuring::Tickets,
+        &mut progress,
+    )?;
     // Tickets in memory: another run may use the folder while this one computes. A
     // snapshot read in chunks stays locked until every chunk is read.
     let lock = match &tickets {
@@ -99,12 +105,14 @@ fn measure(
 
 /// The tickets and report options the window flags describe, and the data folder's lock
 /// when they came from the snapshot (held until the caller drops it: a snapshot read in
-/// chunks, [`Input::Chunks`], must stay locked until measured).
+/// chunks, [`Input::Chunks`], must stay locked until measured). Its steps go to the
+/// caller's `progress`, so each step's time is counted once.
 pub(crate) fn inputs(
     cli: &Cli,
     settings: &Settings,
     args: &WindowArgs,
     measured: Measuring,
+    progress: &mut Progress,
 ) -> anyhow::Result<(Input, Options, Option<snapshot::Lock>)> {
     let week = args
         .week
@@ -121,7 +129,6 @@ pub(crate) fn inputs(
         .transpose()?;
     let mut gone = Vec::new();
     let mut pruned = None;
-    let mut progress = Progress::new();
     let (tickets, default_as_of, input, lock) = if args.input.is_empty() {
         // A reader never creates the folder or its lock: no snapshot is exit 3 first.
         let lock = snapshot::lock_existing(&cli.data)?;
@@ -129,7 +136,7 @@ pub(crate) fn inputs(
         // and a large snapshot's a chunk at a time (README "Large snapshots").
         let prune = std::env::var("SUPPORTLENS_PRUNE").as_deref() != Ok("0");
         let chunk = snapshot::tickets_per_chunk()?;
-        let opened = snapshot::open(&cli.data, &mut progress)?;
+        let opened = snapshot::open(&cli.data, progress)?;
         let default_as_of = opened.meta().exported_at.or(opened.latest_update());
         let window = as_of_flag.or(default_as_of).and_then(|as_of| {
             window_start(settings, week, args.weeks, as_of).map(|start| snapshot::Window {
@@ -143,9 +150,9 @@ pub(crate) fn inputs(
             // Nothing is measured (a query of the snapshot's own tables): no ticket is read.
             Measuring::Nothing => (Input::Tickets(Vec::new()), None),
             Measuring::Tickets => tickets_of(
-                opened.select(window, prune, chunk, &mut progress)?,
+                opened.select(window, prune, chunk, progress)?,
                 chunk,
-                &mut progress,
+                progress,
             )?,
         };
         pruned = whole;
