@@ -96,10 +96,9 @@ fn applied_order(a: &Change, b: &Change) -> std::cmp::Ordering {
     })
 }
 
-/// The tracked field `c` changes: the first of status, assignee, issue type, the severity
-/// field and labels that [`Change::is_field`] holds for, each item's two names read once.
-fn field_of(c: &Change, severity_field: &str) -> Option<Field> {
-    let (id, name) = (c.field_id.as_deref(), c.field.as_str());
+/// The tracked fields by the name a changelog item gives them, in the order a name is
+/// matched against them.
+fn tracked(severity_field: &str) -> [(&str, Field); 5] {
     [
         ("status", Field::Status),
         ("assignee", Field::Assignee),
@@ -107,11 +106,18 @@ fn field_of(c: &Change, severity_field: &str) -> Option<Field> {
         (severity_field, Field::Severity),
         ("labels", Field::Labels),
     ]
-    .into_iter()
-    .find(|(field, _)| {
-        id.is_some_and(|id| id.eq_ignore_ascii_case(field)) || name.eq_ignore_ascii_case(field)
-    })
-    .map(|(_, f)| f)
+}
+
+/// The tracked field `c` changes: the first of [`tracked`] that [`Change::is_field`] holds
+/// for, each item's two names read once.
+fn field_of(c: &Change, severity_field: &str) -> Option<Field> {
+    let (id, name) = (c.field_id.as_deref(), c.field.as_str());
+    tracked(severity_field)
+        .into_iter()
+        .find(|(field, _)| {
+            id.is_some_and(|id| id.eq_ignore_ascii_case(field)) || name.eq_ignore_ascii_case(field)
+        })
+        .map(|(_, f)| f)
 }
 
 fn split_labels(s: Option<&str>) -> Vec<String> {

@@ -252,20 +252,7 @@ pub fn tally<'a>(
     // the rows once per week touched, instead of a row lookup per stretch.
     let mut own: Vec<Option<WipAcc>> = vec![None; bounds.len()];
     for (person, mut points) in by_person {
-        // Ends before starts at one instant: [a, t) and [t, b) never overlap. The count
-        // is read only after every endpoint of an instant, so it is the count at t.
-        points.sort_unstable();
-        let mut count = 0i64;
-        let mut k = 0;
-        while k < points.len() {
-            let at = points[k].0;
-            while k < points.len() && points[k].0 == at {
-                count += points[k].1;
-                k += 1;
-            }
-            let Some(&(next, _)) = points.get(k) else {
-                break;
-            };
+        for (at, next, count) in stretches(&mut points) {
             if count > 0 {
                 credit(&mut own, &weeks, count, at.max(from), next.min(to));
             }
@@ -276,6 +263,25 @@ pub fn tally<'a>(
             }
         }
     }
+}
+
+/// One person's endpoints (+1 at a start, -1 at an end) as stretches of constant count:
+/// (from, to, tickets in progress), in time order. Ends sort before starts at one
+/// instant, so [a, t) and [t, b) never overlap: the count is read only after every
+/// endpoint of an instant, so it is the count at t.
+fn stretches(points: &mut [(Ts, i64)]) -> impl Iterator<Item = (Ts, Ts, i64)> + '_ {
+    points.sort_unstable();
+    let points = &*points;
+    let mut count = 0i64;
+    let mut k = 0;
+    std::iter::from_fn(move || {
+        let at = points.get(k)?.0;
+        while k < points.len() && points[k].0 == at {
+            count += points[k].1;
+            k += 1;
+        }
+        points.get(k).map(|&(next, _)| (at, next, count))
+    })
 }
 
 /// The weeks a sweep cuts stretches at: their bounds, and which of them are counted.
@@ -334,18 +340,7 @@ mod tests {
             points.push((i.end, -1));
         }
         for (person, mut points) in by_person {
-            points.sort_unstable();
-            let mut count = 0i64;
-            let mut k = 0;
-            while k < points.len() {
-                let at = points[k].0;
-                while k < points.len() && points[k].0 == at {
-                    count += points[k].1;
-                    k += 1;
-                }
-                let Some(&(next, _)) = points.get(k) else {
-                    break;
-                };
+            for (at, next, count) in stretches(&mut points) {
                 let (a, b) = (at.max(from), next.min(to));
                 let Some(mut w) = bounds.index_of(a).filter(|_| count > 0) else {
                     continue;

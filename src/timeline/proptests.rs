@@ -26,16 +26,10 @@ fn ordered_reference(ticket: &Ticket, as_of: Ts) -> Vec<&Change> {
 }
 
 fn field_reference(c: &Change, severity_field: &str) -> Option<Field> {
-    [
-        ("status", Field::Status),
-        ("assignee", Field::Assignee),
-        ("issuetype", Field::IssueType),
-        (severity_field, Field::Severity),
-        ("labels", Field::Labels),
-    ]
-    .into_iter()
-    .find(|(name, _)| c.is_field(name))
-    .map(|(_, f)| f)
+    tracked(severity_field)
+        .into_iter()
+        .find(|(name, _)| c.is_field(name))
+        .map(|(_, f)| f)
 }
 
 /// Each field's track by a search of the whole changelog for its first change, then a
