@@ -52,7 +52,11 @@ impl<'a> TicketIndex<'a> {
         }
         let map = self.by_id.as_mut().expect("a map once out of order");
         if map.insert(id, self.ids.len()).is_some() {
-            bail!("row {}: ticket id {id} appears twice", row + 1);
+            bail!(
+                "row {}: ticket id {} appears twice",
+                row + 1,
+                crate::error::cut(id, 40)
+            );
         }
         self.ids.push(id);
         Ok(())
@@ -165,6 +169,13 @@ mod tests {
         assert_eq!(
             built(&ids(&["5", "1", "7", "1"])).err().unwrap(),
             "row 4: ticket id 1 appears twice"
+        );
+        // A hostile id is cut in the message, not echoed whole.
+        let long = "7".repeat(10_000);
+        let message = built(&[long.clone(), long]).err().unwrap();
+        assert_eq!(
+            message,
+            format!("row 2: ticket id {}… appears twice", "7".repeat(40))
         );
     }
 
