@@ -66,6 +66,7 @@ pub(super) fn stage_table(
     let mut out = HashingWriter::new(BufWriter::new(temp.as_file()));
     ParquetWriter::new(&mut out)
         .with_compression(ParquetCompression::Zstd(None))
+        .with_row_group_size(Some(ROWS_PER_GROUP))
         .finish(df)
         .map_err(anyhow::Error::from)
         .with_context(|| format!("cannot write {}", temp.path().display()))?;
@@ -131,17 +132,30 @@ pub(super) fn load_table(dir: &Path, entry: &TableEntry) -> std::result::Result<
     Ok(df)
 }
 
-/// Rows of a part read by [`Parts`]: polars writes row groups of this size.
+/// Rows of a part read by [`Parts`] at most: a row group larger than this (polars' own
+/// default, ~262,000 rows, wrote the snapshots before [`ROWS_PER_GROUP`]) is read in parts.
 pub(super) const ROWS_PER_PART: usize = 512 * 512;
 
+/// Rows per row group of the tables a snapshot writes. A report that leaves tickets out
+/// reads a child table's row group only when one of its rows belongs to a ticket it reads
+/// (see `read::Selected::read_all`); tickets are stored in id order, so the old tickets a
+/// short window cannot see fill whole row groups of their own, which are then never
+/// decompressed. Smaller groups would skip more, at a few more bytes per group and a read
+/// call each (BENCHMARKS.md, "Row groups").
+pub(super) const ROWS_PER_GROUP: usize = 1 << 16;
+
 /// A table's file opened once and checked against its manifest entry (size and SHA-256),
-/// then read `rows` rows at a time, so no part of it is held beyond the part in hand. The
-/// parts are read from the file checked, even if the folder's file is replaced meanwhile.
+/// then read a part at a time, so no part of it is held beyond the part in hand. A part is
+/// one row group of the file, or `rows` rows of it when the group is larger: a part never
+/// spans two row groups, so no group is decompressed twice. The parts are read from the
+/// file checked, even if the folder's file is replaced meanwhile.
 pub(super) struct Parts {
     path: PathBuf,
     file: File,
     total: usize,
     rows: usize,
+    /// The first row of each row group after the first, in order.
+    groups: Vec<usize>,
     /// The next row to read; `None` once the file's end was reached.
     next: Option<usize>,
 }
@@ -153,16 +167,15 @@ impl Parts {
         rows: usize,
     ) -> std::result::Result<Parts, String> {
         let (path, file) = open_checked(dir, entry)?;
+        let unreadable = |e: PolarsError| format!("cannot read {} as Parquet: {e}", path.display());
+        let mut reader = ParquetReader::new(
+            file.try_clone()
+                .map_err(|e| format!("cannot read {}: {e}", path.display()))?,
+        );
+        let metadata = reader.get_metadata().map_err(unreadable)?;
         // The file's own row count (its footer) must be the manifest's: a part that ends
         // exactly at a count claiming fewer rows would otherwise stop the read short.
-        let stored = file
-            .try_clone()
-            .map_err(|e| format!("cannot read {}: {e}", path.display()))
-            .and_then(|f| {
-                ParquetReader::new(f)
-                    .num_rows()
-                    .map_err(|e| format!("cannot read {} as Parquet: {e}", path.display()))
-            })?;
+        let stored = metadata.num_rows;
         if stored as u64 != entry.rows {
             return Err(format!(
                 "{} has {stored} rows, {MANIFEST} expects {}",
@@ -170,18 +183,32 @@ impl Parts {
                 entry.rows
             ));
         }
+        let mut groups = Vec::with_capacity(metadata.row_groups.len());
+        let mut end = 0usize;
+        for group in &metadata.row_groups {
+            if end > 0 {
+                groups.push(end);
+            }
+            end = end.saturating_add(group.num_rows());
+        }
+        if end != stored {
+            return Err(format!(
+                "{}: its row groups hold {end} rows, its footer says {stored}",
+                path.display()
+            ));
+        }
         Ok(Parts {
             path,
             file,
-            total: entry.rows as usize,
+            total: stored,
             rows: rows.max(1),
+            groups,
             next: Some(0),
         })
     }
 
     /// The next part and the number of its first row (from 0), or `None` after the last.
-    /// A file that ends before the row count its manifest entry gives, or goes past it,
-    /// is an error.
+    /// A file that gives fewer or more rows than its footer promised is an error.
     pub(super) fn next_part(&mut self) -> std::result::Result<Option<(usize, DataFrame)>, String> {
         self.next_part_of(None)
     }
@@ -198,15 +225,7 @@ impl Parts {
         };
         let df = self.read_at(offset, columns)?;
         let read = offset + df.height();
-        // A short part is the file's last: a row count claiming more stops here.
-        self.next = (df.height() == self.rows && read < self.total).then_some(read);
-        if self.next.is_none() && read != self.total {
-            return Err(format!(
-                "{} has {read} rows, {MANIFEST} expects {}",
-                self.path.display(),
-                self.total
-            ));
-        }
+        self.next = (read < self.total).then_some(read);
         Ok(Some((offset, df)))
     }
 
@@ -214,6 +233,17 @@ impl Parts {
     /// every column.
     pub(super) fn part_at(&self, offset: usize) -> std::result::Result<DataFrame, String> {
         self.read_at(offset, None)
+    }
+
+    /// How many rows the part starting at row `offset` holds: to the end of its row group,
+    /// at most `rows`.
+    fn len_at(&self, offset: usize) -> usize {
+        let group_end = self
+            .groups
+            .get(self.groups.partition_point(|&start| start <= offset))
+            .copied()
+            .unwrap_or(self.total);
+        group_end.min(offset.saturating_add(self.rows)) - offset.min(group_end)
     }
 
     fn read_at(
@@ -226,11 +256,21 @@ impl Parts {
             .file
             .try_clone()
             .map_err(|e| format!("cannot read {path}: {e}"))?;
-        ParquetReader::new(file)
-            .with_slice(Some((offset, self.rows)))
+        let len = self.len_at(offset);
+        let df = ParquetReader::new(file)
+            .with_slice(Some((offset, len)))
             .with_columns(columns.map(|c| c.iter().map(|s| s.to_string()).collect()))
             .finish()
-            .map_err(|e| format!("cannot read {path} as Parquet: {e}"))
+            .map_err(|e| format!("cannot read {path} as Parquet: {e}"))?;
+        if df.height() != len {
+            // The footer promised rows its pages do not hold (or more).
+            return Err(format!(
+                "{path} has {} rows, {MANIFEST} expects {}",
+                offset + df.height(),
+                self.total
+            ));
+        }
+        Ok(df)
     }
 }
 

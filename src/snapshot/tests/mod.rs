@@ -7,6 +7,7 @@ mod counts;
 mod crash;
 mod decode;
 mod failures;
+mod parts;
 mod prune;
 mod round_trip;
 

@@ -1,0 +1,103 @@
+//! A child table read a part at a time: parts follow the file's row groups, so none is
+//! decompressed twice, and the tables a snapshot writes come in row groups a pruned read
+//! can skip.
+
+use super::*;
+use crate::snapshot::store::{self, Parts, ROWS_PER_GROUP};
+
+/// Writes `df` as the table `name` of a snapshot folder `dir` and returns its entry.
+fn stored(dir: &std::path::Path, name: &str, df: &mut DataFrame) -> store::TableEntry {
+    let (staged, entry) = store::stage_table(dir, name, df).unwrap();
+    store::commit(dir, vec![staged]).unwrap();
+    entry
+}
+
+/// The file's row groups, as its footer lists them.
+fn row_groups(path: &std::path::Path) -> Vec<usize> {
+    let mut reader = ParquetReader::new(fs::File::open(path).unwrap());
+    let metadata = reader.get_metadata().unwrap();
+    metadata.row_groups.iter().map(|g| g.num_rows()).collect()
+}
+
+/// Every part of `entry`'s table as (first row, values of column `n`).
+fn parts(dir: &std::path::Path, entry: &store::TableEntry, rows: usize) -> Vec<(usize, Vec<u32>)> {
+    let mut parts = Parts::open(dir, entry, rows).unwrap();
+    let mut out = Vec::new();
+    while let Some((offset, df)) = parts.next_part().unwrap() {
+        let n = df.column("n").unwrap().u32().unwrap();
+        out.push((offset, n.into_no_null_iter().collect()));
+    }
+    out
+}
+
+#[test]
+fn snapshot_tables_are_written_in_row_groups_parts_follow() {
+    let dir = tempfile::tempdir().unwrap();
+    let total = 3 * ROWS_PER_GROUP as u32 + 5;
+    let mut df = df!("n" => (0..total).collect::<Vec<u32>>()).unwrap();
+    let entry = stored(dir.path(), "comments", &mut df);
+    let groups = row_groups(&dir.path().join("comments.parquet"));
+    assert!(groups.len() >= 3, "{groups:?}");
+    assert!(
+        groups
+            .iter()
+            .all(|&g| g <= ROWS_PER_GROUP + ROWS_PER_GROUP / 8),
+        "{groups:?}"
+    );
+    assert_eq!(groups.iter().sum::<usize>(), total as usize);
+
+    // One part per row group, each with its own rows.
+    let got = parts(dir.path(), &entry, store::ROWS_PER_PART);
+    let lens: Vec<usize> = got.iter().map(|(_, n)| n.len()).collect();
+    assert_eq!(lens, groups);
+    for (offset, n) in &got {
+        let first = *offset as u32;
+        assert_eq!(*n, (first..first + n.len() as u32).collect::<Vec<_>>());
+    }
+
+    // A cap below the group size cuts each group, never joins two.
+    let capped = parts(dir.path(), &entry, 50_000);
+    let mut want = Vec::new();
+    for g in &groups {
+        let mut left = *g;
+        while left > 0 {
+            want.push(left.min(50_000));
+            left -= left.min(50_000);
+        }
+    }
+    assert_eq!(
+        capped.iter().map(|(_, n)| n.len()).collect::<Vec<_>>(),
+        want
+    );
+    let all: Vec<u32> = capped.into_iter().flat_map(|(_, n)| n).collect();
+    assert_eq!(all, (0..total).collect::<Vec<_>>());
+}
+
+#[test]
+fn row_groups_of_other_sizes_are_read_whole_and_in_order() {
+    // A snapshot written before `ROWS_PER_GROUP` (polars' own groups), or by another
+    // writer: parts still follow its groups.
+    let dir = tempfile::tempdir().unwrap();
+    let mut df = df!("n" => (0..10u32).collect::<Vec<u32>>()).unwrap();
+    let entry = stored(dir.path(), "comments", &mut df);
+    let path = dir.path().join("comments.parquet");
+    let file = fs::File::create(&path).unwrap();
+    ParquetWriter::new(file)
+        .with_row_group_size(Some(3))
+        .finish(&mut df)
+        .unwrap();
+    let bytes = fs::read(&path).unwrap();
+    let entry = store::TableEntry {
+        bytes: bytes.len() as u64,
+        sha256: format!("{:x}", <sha2::Sha256 as sha2::Digest>::digest(&bytes)),
+        ..entry
+    };
+    let groups = row_groups(&path);
+    assert!(groups.len() > 1, "{groups:?}");
+    let got = parts(dir.path(), &entry, store::ROWS_PER_PART);
+    assert_eq!(got.iter().map(|(_, n)| n.len()).collect::<Vec<_>>(), groups);
+    let capped = parts(dir.path(), &entry, 2);
+    assert!(capped.iter().all(|(_, n)| n.len() <= 2));
+    let all: Vec<u32> = capped.into_iter().flat_map(|(_, n)| n).collect();
+    assert_eq!(all, (0..10).collect::<Vec<_>>());
+}
