@@ -44,20 +44,30 @@ pub(super) fn render(
     let jobs = tables_of(m, |_| true);
     let count = jobs.len() + 1;
     // The tables are independent: each written into its file on every core (the largest
-    // also renders its rows on every core). The first failing file in the report's order
-    // is the one reported.
-    let written: Vec<Result<(), Unwritten>> = jobs
-        .into_par_iter()
-        .map(|(name, render)| sink.put(name, |w| render(w)))
-        .collect();
-    written.into_iter().collect::<Result<(), _>>()?;
-    sink.bytes("run.json", &run_json(settings, m, &opts.input)?)?;
-    progress.step(&format!("rendered {count} tables"));
+    // also renders its rows on every core). The charts and pages are drawn beside them:
+    // the tables alone keep the cores a third idle, waiting on their largest file. The
+    // first failing file in the report's order is the one reported: a table's before a
+    // chart's.
+    let tables = || -> anyhow::Result<()> {
+        let written: Vec<Result<(), Unwritten>> = jobs
+            .into_par_iter()
+            .map(|(name, render)| sink.put(name, |w| render(w)))
+            .collect();
+        written.into_iter().collect::<Result<(), _>>()?;
+        sink.bytes("run.json", &run_json(settings, m, &opts.input)?)?;
+        Ok(())
+    };
     if !opts.draw {
+        tables()?;
+        progress.step(&format!("rendered {count} tables"));
         return Ok(None);
     }
-    let (charts, pages, index) = visuals(settings, m, sink)?;
-    progress.step(&format!("drew {charts} charts and {pages} pages"));
+    let (tables, drawn) = rayon::join(tables, || visuals(settings, m, sink));
+    tables?;
+    let (charts, pages, index) = drawn?;
+    progress.step(&format!(
+        "rendered {count} tables, drew {charts} charts and {pages} pages"
+    ));
     Ok(index)
 }
 
