@@ -288,8 +288,10 @@ fn stitch(out: &Path, parts: &[String]) -> Result<(), String> {
         let mut df = joined.unwrap_or_default();
         let path = out.join(format!("{table}.parquet"));
         let file = File::create(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        // In the row groups `import` writes, so the stitched snapshot reads as an imported one.
         ParquetWriter::new(std::io::BufWriter::new(file))
             .with_compression(ParquetCompression::Zstd(None))
+            .with_row_group_size(Some(supportlens::snapshot::ROWS_PER_GROUP))
             .finish(&mut df)
             .map_err(|e| format!("{}: {e}", path.display()))?;
         let bytes = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;

@@ -53,6 +53,7 @@ pub use meta::{EXPORTS_KEPT, ExportRecord, Gone, Meta, Unfinished};
 pub use partial::{COMMIT_EVERY, Committer};
 pub use prune::{Whole, Window};
 pub use read::{Opened, Selected, open, read, read_window};
+pub use store::ROWS_PER_GROUP;
 
 use crate::error::Failure;
 use crate::model::{LatestById, Ticket, id_order, sort_by_id};

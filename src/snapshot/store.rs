@@ -142,7 +142,7 @@ pub(super) const ROWS_PER_PART: usize = 512 * 512;
 /// short window cannot see fill whole row groups of their own, which are then never
 /// decompressed. Smaller groups would skip more, at a few more bytes per group and a read
 /// call each (BENCHMARKS.md, "Row groups").
-pub(super) const ROWS_PER_GROUP: usize = 1 << 16;
+pub const ROWS_PER_GROUP: usize = 1 << 16;
 
 /// A table's file opened once and checked against its manifest entry (size and SHA-256),
 /// then read a part at a time, so no part of it is held beyond the part in hand. A part is
