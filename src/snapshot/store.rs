@@ -132,22 +132,29 @@ pub(super) fn load_table(dir: &Path, entry: &TableEntry) -> std::result::Result<
     Ok(df)
 }
 
-/// Rows of a part read by [`Parts`] at most: a row group larger than this (polars' own
-/// default, ~262,000 rows, wrote the snapshots before [`ROWS_PER_GROUP`]) is read in parts.
+/// Rows of a part read by [`Parts`] at most: a row group larger than this is read in parts
+/// (polars' default cut a table into groups of 262,144 to 524,287 rows: the snapshots
+/// written before [`ROWS_PER_GROUP`]).
 pub(super) const ROWS_PER_PART: usize = 512 * 512;
 
-/// Rows per row group of the tables a snapshot writes. A report that leaves tickets out
-/// reads a child table's row group only when one of its rows belongs to a ticket it reads
-/// (see `read::Selected::read_all`); tickets are stored in id order, so the old tickets a
-/// short window cannot see fill whole row groups of their own, which are then never
+/// The row group size the tables a snapshot writes are given: polars cuts a table of `n`
+/// rows into `n / ROWS_PER_GROUP` groups of equal size (one when `n` is smaller), so each
+/// holds 65,536 to 131,071 rows. A report that leaves tickets out reads a child table's row
+/// group only when one of its rows belongs to a ticket it reads (see
+/// `read::Selected::read_all`); tickets are stored in id order, so the old tickets a short
+/// window cannot see fill whole row groups of their own, which are then never
 /// decompressed. Smaller groups would skip more, at a few more bytes per group and a read
 /// call each (BENCHMARKS.md, "Row groups").
 pub const ROWS_PER_GROUP: usize = 1 << 16;
 
+/// Rows a part takes whole row groups up to: tiny groups (another writer's, or a damaged
+/// file's) are read together. The groups a snapshot writes are larger.
+const MIN_PART_ROWS: usize = 1 << 14;
+
 /// A table's file opened once and checked against its manifest entry (size and SHA-256),
 /// then read a part at a time, so no part of it is held beyond the part in hand. A part is
-/// one row group of the file, or `rows` rows of it when the group is larger: a part never
-/// spans two row groups, so no group is decompressed twice. The parts are read from the
+/// one row group of the file, or `rows` rows of it when the group is larger, or several
+/// whole tiny groups: no group is decompressed twice. The parts are read from the
 /// file checked, even if the folder's file is replaced meanwhile.
 pub(super) struct Parts {
     path: PathBuf,
@@ -156,6 +163,9 @@ pub(super) struct Parts {
     rows: usize,
     /// The first row of each row group after the first, in order.
     groups: Vec<usize>,
+    /// The file's footer, read once: every part's reader is handed it instead of reading
+    /// and parsing it again (a file of many small row groups would make that quadratic).
+    metadata: FileMetadataRef,
     /// The next row to read; `None` once the file's end was reached.
     next: Option<usize>,
 }
@@ -172,7 +182,7 @@ impl Parts {
             file.try_clone()
                 .map_err(|e| format!("cannot read {}: {e}", path.display()))?,
         );
-        let metadata = reader.get_metadata().map_err(unreadable)?;
+        let metadata = reader.get_metadata().map_err(unreadable)?.clone();
         // The file's own row count (its footer) must be the manifest's: a part that ends
         // exactly at a count claiming fewer rows would otherwise stop the read short.
         let stored = metadata.num_rows;
@@ -203,6 +213,7 @@ impl Parts {
             total: stored,
             rows: rows.max(1),
             groups,
+            metadata,
             next: Some(0),
         })
     }
@@ -235,15 +246,32 @@ impl Parts {
         self.read_at(offset, None)
     }
 
-    /// How many rows the part starting at row `offset` holds: to the end of its row group,
-    /// at most `rows`.
+    /// How many rows the part starting at row `offset` holds: the rest of its row group,
+    /// cut at `rows`; a part shorter than [`MIN_PART_ROWS`] goes on over the next whole
+    /// groups while they fit under `rows`, so a file of many tiny groups is not read a few
+    /// rows per call.
     fn len_at(&self, offset: usize) -> usize {
-        let group_end = self
-            .groups
-            .get(self.groups.partition_point(|&start| start <= offset))
+        let cap = offset.saturating_add(self.rows).min(self.total);
+        let later = self.groups.partition_point(|&start| start <= offset);
+        let ends = self.groups[later..]
+            .iter()
             .copied()
-            .unwrap_or(self.total);
-        group_end.min(offset.saturating_add(self.rows)) - offset.min(group_end)
+            .chain(std::iter::once(self.total));
+        let mut end = offset;
+        for group_end in ends {
+            if group_end > cap {
+                if end == offset {
+                    // The group is larger than a part: cut.
+                    end = cap;
+                }
+                break;
+            }
+            end = group_end;
+            if end - offset >= MIN_PART_ROWS {
+                break;
+            }
+        }
+        end - offset
     }
 
     fn read_at(
@@ -257,7 +285,9 @@ impl Parts {
             .try_clone()
             .map_err(|e| format!("cannot read {path}: {e}"))?;
         let len = self.len_at(offset);
-        let df = ParquetReader::new(file)
+        let mut reader = ParquetReader::new(file);
+        reader.set_metadata(self.metadata.clone());
+        let df = reader
             .with_slice(Some((offset, len)))
             .with_columns(columns.map(|c| c.iter().map(|s| s.to_string()).collect()))
             .finish()

@@ -73,31 +73,50 @@ fn snapshot_tables_are_written_in_row_groups_parts_follow() {
     assert_eq!(all, (0..total).collect::<Vec<_>>());
 }
 
-#[test]
-fn row_groups_of_other_sizes_are_read_whole_and_in_order() {
-    // A snapshot written before `ROWS_PER_GROUP` (polars' own groups), or by another
-    // writer: parts still follow its groups.
-    let dir = tempfile::tempdir().unwrap();
-    let mut df = df!("n" => (0..10u32).collect::<Vec<u32>>()).unwrap();
-    let entry = stored(dir.path(), "comments", &mut df);
-    let path = dir.path().join("comments.parquet");
-    let file = fs::File::create(&path).unwrap();
-    ParquetWriter::new(file)
-        .with_row_group_size(Some(3))
-        .finish(&mut df)
+/// Rewrites the table of `entry` in `dir` in row groups of `group` rows, as another writer
+/// might, and returns its new entry.
+fn regrouped(
+    dir: &std::path::Path,
+    entry: store::TableEntry,
+    df: &mut DataFrame,
+    group: usize,
+) -> store::TableEntry {
+    let path = dir.join(format!("{}.parquet", entry.name));
+    ParquetWriter::new(fs::File::create(&path).unwrap())
+        .with_row_group_size(Some(group))
+        .finish(df)
         .unwrap();
     let bytes = fs::read(&path).unwrap();
-    let entry = store::TableEntry {
+    store::TableEntry {
         bytes: bytes.len() as u64,
         sha256: format!("{:x}", <sha2::Sha256 as sha2::Digest>::digest(&bytes)),
         ..entry
-    };
-    let groups = row_groups(&path);
-    assert!(groups.len() > 1, "{groups:?}");
+    }
+}
+
+#[test]
+fn tiny_row_groups_are_read_together_and_in_order() {
+    // A snapshot written by another writer, in groups of 1,000 rows: a part takes whole
+    // groups until it holds 16,384 rows or more (17 groups), never cutting one.
+    let dir = tempfile::tempdir().unwrap();
+    let mut df = df!("n" => (0..40_000u32).collect::<Vec<u32>>()).unwrap();
+    let entry = stored(dir.path(), "comments", &mut df);
+    let entry = regrouped(dir.path(), entry, &mut df, 1_000);
+    let groups = row_groups(&dir.path().join("comments.parquet"));
+    assert_eq!(groups, vec![1_000; 40]);
     let got = parts(dir.path(), &entry, store::ROWS_PER_PART);
-    assert_eq!(got.iter().map(|(_, n)| n.len()).collect::<Vec<_>>(), groups);
-    let capped = parts(dir.path(), &entry, 2);
-    assert!(capped.iter().all(|(_, n)| n.len() <= 2));
-    let all: Vec<u32> = capped.into_iter().flat_map(|(_, n)| n).collect();
-    assert_eq!(all, (0..10).collect::<Vec<_>>());
+    let starts: Vec<usize> = got.iter().map(|(offset, _)| *offset).collect();
+    assert_eq!(starts, vec![0, 17_000, 34_000]);
+    let all: Vec<u32> = got.into_iter().flat_map(|(_, n)| n).collect();
+    assert_eq!(all, (0..40_000).collect::<Vec<_>>());
+
+    // Under a cap, whole groups while they fit; a group larger than the cap is cut.
+    let capped = parts(dir.path(), &entry, 2_500);
+    let lens: Vec<usize> = capped.iter().map(|(_, n)| n.len()).collect();
+    assert_eq!(lens, vec![2_000; 20]);
+    let small = parts(dir.path(), &entry, 700);
+    let lens: Vec<usize> = small.iter().map(|(_, n)| n.len()).collect();
+    assert_eq!(lens, [700, 300].repeat(40));
+    let all: Vec<u32> = small.into_iter().flat_map(|(_, n)| n).collect();
+    assert_eq!(all, (0..40_000).collect::<Vec<_>>());
 }
