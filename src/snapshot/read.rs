@@ -290,7 +290,8 @@ impl Selected {
                 .map(|&name| {
                     let mut parts =
                         store::Parts::open(&self.dir, self.entry(name)?, self.part_rows)
-                            .map_err(|m| self.damaged(&m))?;
+                            .map_err(|m| self.damaged(&m))?
+                            .by_group();
                     let mut kept: Option<DataFrame> = None;
                     let mut any_part = false;
                     while let Some((offset, ids)) = parts

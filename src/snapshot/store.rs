@@ -147,20 +147,26 @@ pub(super) const ROWS_PER_PART: usize = 512 * 512;
 /// call each (BENCHMARKS.md, "Row groups").
 pub const ROWS_PER_GROUP: usize = 1 << 16;
 
-/// Rows a part takes whole row groups up to: tiny groups (another writer's, or a damaged
-/// file's) are read together. The groups a snapshot writes are larger.
+/// Rows a part read [`Parts::by_group`] takes whole row groups up to: tiny groups (another
+/// writer's, or a damaged file's) are read together. The groups a snapshot writes are
+/// larger.
 const MIN_PART_ROWS: usize = 1 << 14;
 
 /// A table's file opened once and checked against its manifest entry (size and SHA-256),
-/// then read a part at a time, so no part of it is held beyond the part in hand. A part is
-/// one row group of the file, or `rows` rows of it when the group is larger, or several
-/// whole tiny groups: no group is decompressed twice. The parts are read from the
-/// file checked, even if the folder's file is replaced meanwhile.
+/// then read a part at a time, so no part of it is held beyond the part in hand. A part
+/// holds whole row groups while they fit in `rows` rows, or `rows` rows of a larger group:
+/// no group is decompressed twice. Each read has a fixed cost (on L's 104 weeks, parts of
+/// one 65,536-row group each made the read 0.3-0.6 s slower than parts of three), so a
+/// reader that takes every part reads large ones, and one that skips parts
+/// ([`Parts::by_group`]) reads one group at a time. The parts are read from the file
+/// checked, even if the folder's file is replaced meanwhile.
 pub(super) struct Parts {
     path: PathBuf,
     file: File,
     total: usize,
     rows: usize,
+    /// A part goes on over the next whole groups while it is shorter than this.
+    fill: usize,
     /// The first row of each row group after the first, in order.
     groups: Vec<usize>,
     /// The file's footer, read once: every part's reader is handed it instead of reading
@@ -212,10 +218,19 @@ impl Parts {
             file,
             total: stored,
             rows: rows.max(1),
+            fill: rows.max(1),
             groups,
             metadata,
             next: Some(0),
         })
+    }
+
+    /// Parts of one row group each (tiny groups together, up to [`MIN_PART_ROWS`]), for a
+    /// reader that reads a part only when one of its rows is wanted: the finer the parts,
+    /// the more it skips.
+    pub(super) fn by_group(mut self) -> Parts {
+        self.fill = MIN_PART_ROWS.min(self.rows);
+        self
     }
 
     /// The next part and the number of its first row (from 0), or `None` after the last.
@@ -247,9 +262,9 @@ impl Parts {
     }
 
     /// How many rows the part starting at row `offset` holds: the rest of its row group,
-    /// cut at `rows`; a part shorter than [`MIN_PART_ROWS`] goes on over the next whole
-    /// groups while they fit under `rows`, so a file of many tiny groups is not read a few
-    /// rows per call.
+    /// cut at `rows`; a part shorter than `fill` goes on over the next whole groups while
+    /// they fit under `rows`, so a file of many tiny groups is not read a few rows per
+    /// call.
     fn len_at(&self, offset: usize) -> usize {
         let cap = offset.saturating_add(self.rows).min(self.total);
         let later = self.groups.partition_point(|&start| start <= offset);
@@ -267,7 +282,7 @@ impl Parts {
                 break;
             }
             end = group_end;
-            if end - offset >= MIN_PART_ROWS {
+            if end - offset >= self.fill {
                 break;
             }
         }
