@@ -169,6 +169,18 @@ pub struct WipAcc {
 }
 
 impl WipAcc {
+    /// Credits `ms` milliseconds (> 0) during which the person had `count` (> 0) tickets in
+    /// progress.
+    fn credit(&mut self, count: i64, ms: i64) {
+        self.max_wip = self.max_wip.max(count as u64);
+        self.any_ms += ms;
+        if count == 1 {
+            self.one_ms += ms;
+        } else {
+            self.multi_wip_ms += ms;
+        }
+    }
+
     /// Folds another row in: the team row takes the largest `max_wip` and sums the rest.
     pub fn merge(&mut self, other: &WipAcc) {
         self.max_wip = self.max_wip.max(other.max_wip);
@@ -302,14 +314,7 @@ fn credit(own: &mut [Option<WipAcc>], weeks: &Weeks, count: i64, a: Ts, b: Ts) {
         let (start, end) = (bounds.start(k), bounds.start(k + 1));
         let ms = (b.min(end) - a.max(start)).num_milliseconds();
         if ms > 0 && weeks.counted[k] {
-            let acc = own[k].get_or_insert_with(WipAcc::default);
-            acc.max_wip = acc.max_wip.max(count as u64);
-            acc.any_ms += ms;
-            if count == 1 {
-                acc.one_ms += ms;
-            } else {
-                acc.multi_wip_ms += ms;
-            }
+            own[k].get_or_insert_with(WipAcc::default).credit(count, ms);
         }
         k += 1;
     }
@@ -349,14 +354,9 @@ mod tests {
                     let ms =
                         (b.min(bounds.start(w + 1)) - a.max(bounds.start(w))).num_milliseconds();
                     if ms > 0 && weeks.contains(&bounds.week(w)) {
-                        let acc = rows.entry((bounds.week(w), person)).or_default();
-                        acc.max_wip = acc.max_wip.max(count as u64);
-                        acc.any_ms += ms;
-                        if count == 1 {
-                            acc.one_ms += ms;
-                        } else {
-                            acc.multi_wip_ms += ms;
-                        }
+                        rows.entry((bounds.week(w), person))
+                            .or_default()
+                            .credit(count, ms);
                     }
                     w += 1;
                 }
