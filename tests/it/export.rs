@@ -1213,3 +1213,41 @@ fn long_text_from_jira_is_cut_in_messages() {
     assert!(!err.contains('\u{1b}'), "{err}");
     assert!(err.len() < 1000, "{} bytes: {}", err.len(), &err[..300]);
 }
+
+/// A JIRA URL carrying a query or fragment (where a token is sometimes pasted) is refused
+/// before any request, without repeating it: it went into every request, every error
+/// message and `snapshot.json`.
+#[test]
+fn a_jira_url_with_a_query_or_fragment_is_refused_without_echoing_it() {
+    let site = site(Flavor::Server);
+    for url in [
+        format!("{}/?token={TOKEN}", site.server.url),
+        format!("{}/jira?os_authType=basic&t={TOKEN}", site.server.url),
+        format!("{}/#{TOKEN}", site.server.url),
+    ] {
+        let out = site
+            .cmd("export")
+            .args(["--jira-url", &url])
+            .assert()
+            .code(2);
+        let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+        assert!(err.contains("query or fragment"), "{err}");
+        assert!(!err.contains(TOKEN), "{err}");
+        let out = site
+            .cmd("export")
+            .env("SUPPORTLENS_JIRA_URL", &url)
+            .assert()
+            .code(2);
+        let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+        assert!(!err.contains(TOKEN), "{err}");
+    }
+    let config = site.dir.path().join("supportlens.toml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    let url = format!("{}/?token={TOKEN}", site.server.url);
+    std::fs::write(&config, text.replace(&site.server.url, &url)).unwrap();
+    let out = site.cmd("export").assert().code(2);
+    let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(!err.contains(TOKEN), "{err}");
+    assert_eq!(site.requests(), 0);
+    assert!(!site.dir.path().join("data").join("snapshot.json").exists());
+}
