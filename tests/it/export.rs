@@ -1251,3 +1251,26 @@ fn a_jira_url_with_a_query_or_fragment_is_refused_without_echoing_it() {
     assert_eq!(site.requests(), 0);
     assert!(!site.dir.path().join("data").join("snapshot.json").exists());
 }
+
+/// A per-issue page whose items carry no id, from a server that ignores `startAt` and
+/// sends no `total`, ends the paging once a page brings nothing new (it paged forever,
+/// holding every copy); the issue is then refused as bad data naming what is missing.
+#[test]
+fn a_per_issue_page_of_items_without_ids_is_not_paged_forever() {
+    let site = site(Flavor::Server);
+    let page = serde_json::json!({"comments": [{"body": "no id", "created": "2026-11-23T09:15:00.000+0000"}]});
+    site.fault(Fault::new(
+        "/comment",
+        0,
+        9_999,
+        FaultKind::Body(200, page.to_string()),
+    ));
+    let out = site
+        .cmd("export")
+        .timeout(Duration::from_secs(60))
+        .assert()
+        .code(3);
+    let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(err.contains("comment without id"), "{err}");
+    assert!(site.server.state().requests("/comment").len() <= 3, "{err}");
+}

@@ -236,8 +236,12 @@ async fn fetch_all(
         total = page.get("total").and_then(Value::as_u64);
         let mut fresh = 0;
         for item in list {
-            let key = item.get("id").map(Value::to_string);
-            if key.is_none_or(|k| ids.insert(k)) {
+            // An item without an id (refused later by the parser) is known by its text, so
+            // a server repeating it still ends the paging.
+            let key = item
+                .get("id")
+                .map_or_else(|| item.to_string(), Value::to_string);
+            if ids.insert(key) {
                 items.push(item.clone());
                 fresh += 1;
             }
