@@ -1274,3 +1274,69 @@ fn a_per_issue_page_of_items_without_ids_is_not_paged_forever() {
     assert!(err.contains("comment without id"), "{err}");
     assert!(site.server.state().requests("/comment").len() <= 3, "{err}");
 }
+
+/// A ticket key JIRA sends is cut and escaped in the warnings naming it (a list JIRA
+/// counts longer than it serves; a ticket gone while its lists were read).
+#[test]
+fn a_long_ticket_key_is_cut_in_warnings() {
+    let mut issues = organisation(Flavor::Server, 7);
+    let most = (0..issues.len())
+        .max_by_key(|&i| {
+            issues[i]["fields"]["comment"]["comments"]
+                .as_array()
+                .unwrap()
+                .len()
+        })
+        .unwrap();
+    assert!(
+        issues[most]["fields"]["comment"]["comments"]
+            .as_array()
+            .unwrap()
+            .len()
+            > 2
+    );
+    let key = format!("SUP-\u{1b}[2J{}", "K".repeat(100_000));
+    issues[most]["key"] = serde_json::json!(key);
+    let id = issues[most]["id"].as_str().unwrap().to_string();
+    let site = site_with(Flavor::Server, issues);
+    let short = serde_json::json!({"comments": [], "startAt": 0, "total": 99}).to_string();
+    site.fault(Fault::new(
+        &format!("/issue/{id}/comment"),
+        0,
+        1,
+        FaultKind::Body(200, short),
+    ));
+    let out = site.export().success();
+    let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(
+        err.contains("SUP-\\u{1b}[2JKKK"),
+        "{}",
+        &err[..err.len().min(500)]
+    );
+    assert!(
+        err.contains("JIRA listed fewer items"),
+        "{}",
+        &err[..err.len().min(500)]
+    );
+    assert!(!err.contains('\u{1b}'), "{}", &err[..err.len().min(500)]);
+    assert!(err.len() < 2000, "{} bytes", err.len());
+
+    // Changed since, so read again: its comments are gone (HTTP 404) this time.
+    site.server.state().touch(&id);
+    site.server.state().faults.clear();
+    site.fault(Fault::new(
+        &format!("/issue/{id}/comment"),
+        0,
+        1,
+        FaultKind::Status(404, None),
+    ));
+    let out = site.cmd("export").assert().success();
+    let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(
+        err.contains("JIRA answered HTTP 404"),
+        "{}",
+        &err[..err.len().min(500)]
+    );
+    assert!(!err.contains('\u{1b}'), "{}", &err[..err.len().min(500)]);
+    assert!(err.len() < 2000, "{} bytes", err.len());
+}

@@ -161,7 +161,7 @@ async fn complete_issue(
         let path = format!("{}/issue/{id}/{}", client.api(), list.endpoint);
         let Some((items, total)) = fetch_all(client, &path, list.paged).await? else {
             let key = issue.get("key").and_then(Value::as_str).unwrap_or(&id);
-            return Ok(Completed::Gone(key.chars().take(40).collect()));
+            return Ok(Completed::Gone(crate::error::cut(key, 40).into_owned()));
         };
         if let Some(slot) = issue.pointer_mut(list.pointer) {
             *slot = json!({
@@ -184,7 +184,7 @@ async fn complete_issue(
             format!(
                 "{}: JIRA listed fewer items than it counted ({note}); kept as truncated, \
                  the next export reads it again if it changes",
-                ticket.key
+                crate::error::cut(&ticket.key, 80)
             )
         })
         .collect();
