@@ -6,9 +6,13 @@
 //! (JIRA does send that), and a `total` that drops between pages is reported as `shrank`,
 //! since tickets leaving the result set shift every later offset.
 //!
-//! A server whose paging does not move forward (Cloud tokens that cycle back, Server/DC
-//! ignoring `startAt` without sending `total`) would be paged forever: a pass ends with the
-//! first page that brings no issue not already served in it, and says so in
+//! A page without an `issues` list ends the search only when it says it is the last (Cloud's
+//! `isLast`, a Server/DC `total` the offset has reached); otherwise it is an error, since
+//! taking a broken answer for the end would count a cut export as complete.
+//!
+//! A server whose paging does not move forward (Cloud tokens that cycle back or repeat,
+//! Server/DC ignoring `startAt` without sending `total`) would be paged forever: a pass ends
+//! with the first page that brings no issue not already served in it, and says so in
 //! [`Pager::looped`]. Tickets updated during the pass can bring such a page too (they move
 //! to the end), so the page is still handed on: its repeats make the caller read again from
 //! where the first repeated ticket was, in a narrowed pass, bounded by the pass limit.
