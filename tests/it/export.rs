@@ -1340,3 +1340,42 @@ fn a_long_ticket_key_is_cut_in_warnings() {
     assert!(!err.contains('\u{1b}'), "{}", &err[..err.len().min(500)]);
     assert!(err.len() < 2000, "{} bytes", err.len());
 }
+
+/// A server that echoes the token back (in `errorMessages`, in the account's time zone)
+/// does not get it printed: the export's errors and warnings show `***` in its place.
+#[test]
+fn a_token_echoed_by_jira_is_not_printed() {
+    let site = site(Flavor::Server);
+    let myself = serde_json::json!({"name": "lead", "timeZone": format!("Bearer {TOKEN}")});
+    site.fault(Fault::new(
+        "/myself",
+        0,
+        1,
+        FaultKind::Body(200, myself.to_string()),
+    ));
+    let bad = serde_json::json!({"errorMessages": [format!("token {TOKEN} may not search")]});
+    site.fault(Fault::new(
+        "/search",
+        1,
+        1,
+        FaultKind::Body(400, bad.to_string()),
+    ));
+    let out = site.cmd("export").assert().code(4);
+    let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(
+        err.contains("HTTP 400 Bad Request (token *** may not search)"),
+        "{err}"
+    );
+    assert!(!err.contains(TOKEN), "{err}");
+    site.server.state().faults.clear();
+    site.fault(Fault::new(
+        "/myself",
+        0,
+        1,
+        FaultKind::Body(200, myself.to_string()),
+    ));
+    let out = site.export().success();
+    let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(err.contains("(\"Bearer ***\")"), "{err}");
+    assert!(!err.contains(TOKEN), "{err}");
+}
