@@ -13,6 +13,7 @@
 //! export completes. A full export that completes notes the tickets the JQL no longer
 //! returns in `snapshot.json` (`gone`), keeping them in the snapshot.
 
+use std::borrow::Cow;
 use std::path::Path;
 use std::time::Duration;
 
@@ -48,6 +49,41 @@ pub(crate) fn settings_for(cli: &Cli, args: &ExportArgs) -> Result<Settings> {
 /// Exports into the snapshot in `data`: continues an unfinished export of the same JIRA
 /// and JQL, else incremental unless `full` or no compatible earlier export exists.
 pub(crate) fn export_with(data: &Path, settings: &Settings, full: bool) -> Result<()> {
+    exporting(data, settings, full).map_err(|e| {
+        let text = format!("{e:#}");
+        match redacted(&text) {
+            // Same exit code, the token replaced: JIRA's words (an error message, a value
+            // it sent) are quoted into errors, and a server may echo the token back.
+            Cow::Owned(clean) => Failure {
+                kind: failure_kind(&e),
+                message: clean,
+            }
+            .into(),
+            Cow::Borrowed(_) => e,
+        }
+    })
+}
+
+/// The kind of the first `Failure` in `e`'s chain (an internal error when none).
+fn failure_kind(e: &anyhow::Error) -> crate::error::Kind {
+    e.chain()
+        .find_map(|c| c.downcast_ref::<Failure>())
+        .map_or(crate::error::Kind::Jira, |f| f.kind)
+}
+
+/// `text` with the JIRA token (`SUPPORTLENS_JIRA_TOKEN`) replaced by `***`.
+fn redacted(text: &str) -> Cow<'_, str> {
+    let token = std::env::var(crate::jira::client::TOKEN_ENV).unwrap_or_default();
+    let token = token.trim();
+    // A token of a few characters would blot out ordinary words; no real token is that short.
+    if token.len() >= 4 && text.contains(token) {
+        Cow::Owned(text.replace(token, "***"))
+    } else {
+        Cow::Borrowed(text)
+    }
+}
+
+fn exporting(data: &Path, settings: &Settings, full: bool) -> Result<()> {
     let jql = read_jql(&settings.jira.jql)?;
     let max_wait = Duration::from_secs(settings.jira.max_wait.max(0) as u64);
     let retry = Retry::from_env(settings.jira.concurrency, max_wait)?;
@@ -149,7 +185,7 @@ pub(crate) fn export_with(data: &Path, settings: &Settings, full: bool) -> Resul
         }
     };
     for w in &outcome.warnings {
-        eprintln!("supportlens: warning: {w}");
+        eprintln!("supportlens: warning: {}", redacted(w));
     }
     store.merge_waiting();
     // Gone: only a full, settled export of a JQL exported before can tell.

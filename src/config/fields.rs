@@ -127,8 +127,8 @@ pub fn parse_flavor(s: &str) -> Result<Flavor, String> {
 
 /// Accepts "" (not set) or an http(s) URL; a trailing `/` is dropped so request paths join
 /// cleanly and equal settings give equal effective text. A URL holding a user name or
-/// password (`https://user:secret@host`) is refused: it would be printed into every ticket
-/// link of the page and into `run.json`'s configuration. Messages never repeat a URL whole:
+/// password (`https://user:secret@host`), a query or a fragment is refused: it would be
+/// printed into every ticket link of the page and into `run.json`'s configuration. Messages never repeat a URL whole:
 /// user info is masked and the rest cut.
 pub fn parse_jira_url(s: &str) -> Result<String, String> {
     let url = s.trim().trim_end_matches('/');
@@ -143,6 +143,13 @@ pub fn parse_jira_url(s: &str) -> Result<String, String> {
         Some(host) if host.contains('@') => Err(
             "the JIRA URL holds a user name or password (user:password@); remove it: the \
              account goes in SUPPORTLENS_JIRA_USER and the token in SUPPORTLENS_JIRA_TOKEN"
+                .to_string(),
+        ),
+        // A base URL has no query or fragment; one there is often a pasted token, which
+        // would travel in every request URL and every message naming one.
+        Some(_) if url.contains(['?', '#']) => Err(
+            "the JIRA URL holds a query or fragment (?… or #…); write the base address only, \
+             e.g. \"https://support.example.com\" (the token goes in SUPPORTLENS_JIRA_TOKEN)"
                 .to_string(),
         ),
         Some(host) if !host.is_empty() && !url.contains(char::is_whitespace) => Ok(url.to_string()),

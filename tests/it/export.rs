@@ -1058,3 +1058,324 @@ fn run_in_chunks_matches_run_at_once() {
     assert!(!once.is_empty());
     assert_eq!(once, chunks);
 }
+
+/// A search page that is valid JSON but holds no `issues` list (`{}` from a proxy or a
+/// broken node) is no end of the results: taking it for one counted a cut export as
+/// complete, and a full export then noted every later ticket as gone from JIRA.
+#[test]
+fn a_search_page_without_issues_is_not_taken_for_the_end() {
+    for flavor in BOTH {
+        let site = site(flavor);
+        site.export().success();
+        let exported_at = site.meta()["exported_at"].clone();
+        site.fault(Fault::new(
+            "/search",
+            1,
+            99,
+            FaultKind::Body(200, "{}".to_string()),
+        ));
+        let out = site.cmd("export").arg("--full").assert().code(4);
+        let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+        assert!(
+            err.contains("holds no \"issues\" list"),
+            "{flavor:?}: {err}"
+        );
+        assert!(err.contains("/search"), "{flavor:?}: {err}");
+        let meta = site.meta();
+        assert_eq!(meta["exported_at"], exported_at, "{flavor:?}");
+        assert!(
+            meta["gone"].as_array().is_none_or(Vec::is_empty),
+            "{flavor:?}: {meta}"
+        );
+        site.assert_snapshot_matches();
+    }
+}
+
+/// Cloud paging stuck on one `nextPageToken` (each page naming the token it was asked
+/// with as the next) is paging that does not move forward, not the end of the results:
+/// each narrowed pass gets a page further, so a small site is still read whole, and a
+/// bigger one ends with a warning and does not count as complete. Taken for the end, the
+/// stuck token made a full export note every later ticket as gone from JIRA.
+#[test]
+fn a_cloud_search_stuck_on_one_token_is_not_taken_for_the_end() {
+    let site = site(Flavor::Cloud);
+    site.export().success();
+    site.server.state().token_stuck = true;
+    let out = site.cmd("export").arg("--full").assert().success();
+    let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(!err.contains("gone from JIRA"), "{err}");
+    let meta = site.meta();
+    assert!(meta["gone"].as_array().is_none_or(Vec::is_empty), "{meta}");
+    site.assert_snapshot_matches();
+
+    let site = big_site(Flavor::Cloud, 40);
+    site.export().success();
+    let exported_at = site.meta()["exported_at"].clone();
+    site.server.state().token_stuck = true;
+    let out = site.cmd("export").arg("--full").assert().success();
+    let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(err.contains("paging is not moving forward"), "{err}");
+    assert!(!err.contains("gone from JIRA"), "{err}");
+    let meta = site.meta();
+    assert_eq!(meta["exported_at"], exported_at);
+    assert!(meta["gone"].as_array().is_none_or(Vec::is_empty), "{meta}");
+    site.assert_snapshot_matches();
+}
+
+/// A redirect the exporter will not follow (plain http off this machine) ends the export
+/// at once with exit 4 saying why, instead of being retried like a flaky answer; a
+/// redirect to another host is followed without the credentials.
+#[test]
+fn redirects_never_carry_the_token_and_a_refused_one_stops_at_once() {
+    let site = site(Flavor::Server);
+    site.fault(Fault::new(
+        "/myself",
+        0,
+        99,
+        FaultKind::Redirect("http://jira.example.com/rest/api/2/myself".to_string()),
+    ));
+    let out = site.cmd("export").assert().code(4);
+    let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(err.contains("redirect"), "{err}");
+    assert!(err.contains("/rest/api/2/myself"), "{err}");
+    assert!(!err.contains(TOKEN), "{err}");
+    assert_eq!(
+        site.requests(),
+        1,
+        "a refused redirect is not retried: {err}"
+    );
+
+    // Another host (another port of this machine) sees no Authorization header.
+    let other = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let to = format!("http://{}/rest/api/2/myself", other.local_addr().unwrap());
+    let heard = std::thread::spawn(move || {
+        use std::io::{BufRead, Write};
+        let (mut conn, _) = other.accept().unwrap();
+        let mut reader = std::io::BufReader::new(conn.try_clone().unwrap());
+        let mut head = String::new();
+        loop {
+            let mut line = String::new();
+            if reader.read_line(&mut line).unwrap() == 0 || line.trim().is_empty() {
+                break;
+            }
+            head.push_str(&line);
+        }
+        let _ = conn.write_all(b"HTTP/1.1 401 X\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+        head
+    });
+    site.server.state().faults.clear();
+    site.fault(Fault::new("/myself", 0, 1, FaultKind::Redirect(to)));
+    site.cmd("export").assert().code(4);
+    let head = heard.join().unwrap().to_ascii_lowercase();
+    assert!(head.starts_with("get /rest/api/2/myself"), "{head}");
+    assert!(!head.contains("authorization"), "{head}");
+    assert!(!head.contains(&TOKEN.to_ascii_lowercase()), "{head}");
+}
+
+/// An answer promising more than the exporter holds in memory for one request is refused
+/// before its body is read (exit 4, naming the request and the limit), not buffered.
+#[test]
+fn an_answer_too_large_to_hold_is_refused_unread() {
+    let site = site(Flavor::Server);
+    site.fault(Fault::new("/search", 0, 99, FaultKind::Promise(1 << 40)));
+    let out = site.cmd("export").assert().code(4);
+    let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(err.contains("/rest/api/2/search"), "{err}");
+    assert!(err.contains("256 MiB"), "{err}");
+    assert_eq!(site.server.state().requests("/search").len(), 1, "{err}");
+    assert!(!site.dir.path().join("data/snapshot.json").exists());
+}
+
+/// Text JIRA sends that ends up in a message (the account's time zone in a warning, its
+/// `errorMessages` in an error) is cut short and escaped, not echoed whole.
+#[test]
+fn long_text_from_jira_is_cut_in_messages() {
+    let site = site(Flavor::Server);
+    let zone = format!("Europe/\u{1b}[31m{}", "Z".repeat(100_000));
+    let myself = serde_json::json!({"name": "lead", "timeZone": zone}).to_string();
+    site.fault(Fault::new("/myself", 0, 1, FaultKind::Body(200, myself)));
+    let out = site.export().success();
+    let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(err.contains("did not say which time zone"), "{err}");
+    assert!(err.contains("Europe/\\u{1b}[31mZZZ"), "{err}");
+    assert!(!err.contains('\u{1b}'), "{err}");
+    assert!(err.len() < 1000, "{} bytes: {}", err.len(), &err[..300]);
+
+    let message = format!("bad JQL \u{1b}[2J{}", "Y".repeat(100_000));
+    let bad = serde_json::json!({"errorMessages": [message]}).to_string();
+    site.fault(Fault::new("/search", 0, 1, FaultKind::Body(400, bad)));
+    let out = site.cmd("export").assert().code(4);
+    let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(
+        err.contains("HTTP 400 Bad Request (bad JQL \\u{1b}[2JYYY"),
+        "{err}"
+    );
+    assert!(!err.contains('\u{1b}'), "{err}");
+    assert!(err.len() < 1000, "{} bytes: {}", err.len(), &err[..300]);
+}
+
+/// A JIRA URL carrying a query or fragment (where a token is sometimes pasted) is refused
+/// before any request, without repeating it: it went into every request, every error
+/// message and `snapshot.json`.
+#[test]
+fn a_jira_url_with_a_query_or_fragment_is_refused_without_echoing_it() {
+    let site = site(Flavor::Server);
+    for url in [
+        format!("{}/?token={TOKEN}", site.server.url),
+        format!("{}/jira?os_authType=basic&t={TOKEN}", site.server.url),
+        format!("{}/#{TOKEN}", site.server.url),
+    ] {
+        let out = site
+            .cmd("export")
+            .args(["--jira-url", &url])
+            .assert()
+            .code(2);
+        let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+        assert!(err.contains("query or fragment"), "{err}");
+        assert!(!err.contains(TOKEN), "{err}");
+        let out = site
+            .cmd("export")
+            .env("SUPPORTLENS_JIRA_URL", &url)
+            .assert()
+            .code(2);
+        let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+        assert!(!err.contains(TOKEN), "{err}");
+    }
+    let config = site.dir.path().join("supportlens.toml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    let url = format!("{}/?token={TOKEN}", site.server.url);
+    std::fs::write(&config, text.replace(&site.server.url, &url)).unwrap();
+    let out = site.cmd("export").assert().code(2);
+    let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(!err.contains(TOKEN), "{err}");
+    assert_eq!(site.requests(), 0);
+    assert!(!site.dir.path().join("data").join("snapshot.json").exists());
+}
+
+/// A per-issue page whose items carry no id, from a server that ignores `startAt` and
+/// sends no `total`, ends the paging once a page brings nothing new (it paged forever,
+/// holding every copy); the issue is then refused as bad data naming what is missing.
+#[test]
+fn a_per_issue_page_of_items_without_ids_is_not_paged_forever() {
+    let site = site(Flavor::Server);
+    let page = serde_json::json!({"comments": [{"body": "no id", "created": "2026-11-23T09:15:00.000+0000"}]});
+    site.fault(Fault::new(
+        "/comment",
+        0,
+        9_999,
+        FaultKind::Body(200, page.to_string()),
+    ));
+    let out = site
+        .cmd("export")
+        .timeout(Duration::from_secs(60))
+        .assert()
+        .code(3);
+    let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(err.contains("comment without id"), "{err}");
+    assert!(site.server.state().requests("/comment").len() <= 3, "{err}");
+}
+
+/// A ticket key JIRA sends is cut and escaped in the warnings naming it (a list JIRA
+/// counts longer than it serves; a ticket gone while its lists were read).
+#[test]
+fn a_long_ticket_key_is_cut_in_warnings() {
+    let mut issues = organisation(Flavor::Server, 7);
+    let most = (0..issues.len())
+        .max_by_key(|&i| {
+            issues[i]["fields"]["comment"]["comments"]
+                .as_array()
+                .unwrap()
+                .len()
+        })
+        .unwrap();
+    assert!(
+        issues[most]["fields"]["comment"]["comments"]
+            .as_array()
+            .unwrap()
+            .len()
+            > 2
+    );
+    let key = format!("SUP-\u{1b}[2J{}", "K".repeat(100_000));
+    issues[most]["key"] = serde_json::json!(key);
+    let id = issues[most]["id"].as_str().unwrap().to_string();
+    let site = site_with(Flavor::Server, issues);
+    let short = serde_json::json!({"comments": [], "startAt": 0, "total": 99}).to_string();
+    site.fault(Fault::new(
+        &format!("/issue/{id}/comment"),
+        0,
+        1,
+        FaultKind::Body(200, short),
+    ));
+    let out = site.export().success();
+    let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(
+        err.contains("SUP-\\u{1b}[2JKKK"),
+        "{}",
+        &err[..err.len().min(500)]
+    );
+    assert!(
+        err.contains("JIRA listed fewer items"),
+        "{}",
+        &err[..err.len().min(500)]
+    );
+    assert!(!err.contains('\u{1b}'), "{}", &err[..err.len().min(500)]);
+    assert!(err.len() < 2000, "{} bytes", err.len());
+
+    // Changed since, so read again: its comments are gone (HTTP 404) this time.
+    site.server.state().touch(&id);
+    site.server.state().faults.clear();
+    site.fault(Fault::new(
+        &format!("/issue/{id}/comment"),
+        0,
+        1,
+        FaultKind::Status(404, None),
+    ));
+    let out = site.cmd("export").assert().success();
+    let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(
+        err.contains("JIRA answered HTTP 404"),
+        "{}",
+        &err[..err.len().min(500)]
+    );
+    assert!(!err.contains('\u{1b}'), "{}", &err[..err.len().min(500)]);
+    assert!(err.len() < 2000, "{} bytes", err.len());
+}
+
+/// A server that echoes the token back (in `errorMessages`, in the account's time zone)
+/// does not get it printed: the export's errors and warnings show `***` in its place.
+#[test]
+fn a_token_echoed_by_jira_is_not_printed() {
+    let site = site(Flavor::Server);
+    let myself = serde_json::json!({"name": "lead", "timeZone": format!("Bearer {TOKEN}")});
+    site.fault(Fault::new(
+        "/myself",
+        0,
+        1,
+        FaultKind::Body(200, myself.to_string()),
+    ));
+    let bad = serde_json::json!({"errorMessages": [format!("token {TOKEN} may not search")]});
+    site.fault(Fault::new(
+        "/search",
+        1,
+        1,
+        FaultKind::Body(400, bad.to_string()),
+    ));
+    let out = site.cmd("export").assert().code(4);
+    let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(
+        err.contains("HTTP 400 Bad Request (token *** may not search)"),
+        "{err}"
+    );
+    assert!(!err.contains(TOKEN), "{err}");
+    site.server.state().faults.clear();
+    site.fault(Fault::new(
+        "/myself",
+        0,
+        1,
+        FaultKind::Body(200, myself.to_string()),
+    ));
+    let out = site.export().success();
+    let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(err.contains("(\"Bearer ***\")"), "{err}");
+    assert!(!err.contains(TOKEN), "{err}");
+}

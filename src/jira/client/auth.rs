@@ -65,7 +65,8 @@ pub(super) mod base64 {
 }
 
 /// Parses and checks the site URL: http(s), no credentials in it, and plain `http://` only
-/// to this machine (127.0.0.0/8, ::1, localhost), since the token would travel in clear.
+/// to this machine (127.0.0.0/8, ::1, localhost), since the token would travel in clear;
+/// no query or fragment, which would go into every request URL and message.
 pub fn check_base_url(url: &str) -> Result<Url> {
     if url.trim().is_empty() {
         return Err(Failure::usage(
@@ -84,6 +85,13 @@ pub fn check_base_url(url: &str) -> Result<Url> {
         return Err(Failure::usage(format!(
             "the JIRA URL holds a user name or password; remove it and put the credentials in \
              {USER_ENV} and {TOKEN_ENV}"
+        ))
+        .into());
+    }
+    if parsed.query().is_some() || parsed.fragment().is_some() {
+        return Err(Failure::usage(format!(
+            "the JIRA URL holds a query or fragment (?… or #…); write the base address only \
+             and put the token in {TOKEN_ENV}"
         ))
         .into());
     }

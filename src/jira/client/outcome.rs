@@ -31,6 +31,14 @@ impl Client {
         }
         let response = match request.send().await {
             Ok(r) => r,
+            // A redirect the policy refuses is refused again on every try.
+            Err(e) if e.is_redirect() => {
+                return Outcome::Fatal(Failure::jira(format!(
+                    "{method} {url}: JIRA answered with a redirect supportlens does not follow \
+                     ({}); set [jira] url to the https address JIRA itself answers on",
+                    describe(&e)
+                )));
+            }
             Err(e) => {
                 return Outcome::Again {
                     why: describe(&e),
@@ -46,8 +54,15 @@ impl Client {
             .and_then(|v| v.to_str().ok())
             .and_then(|v| parse_retry_after(v, chrono::Utc::now()))
             .map(|d| self.retry.honoured(d));
-        let body = match response.bytes().await {
-            Ok(b) => b,
+        let body = match read_capped(response).await {
+            Ok(Some(b)) => b,
+            Ok(None) => {
+                return Outcome::Fatal(Failure::jira(format!(
+                    "JIRA's answer to {method} {url} (HTTP {status}) is larger than {} MiB, more \
+                     than any JIRA page; check that the JIRA URL points at JIRA itself",
+                    BODY_MAX >> 20
+                )));
+            }
             Err(e) if is_rate_limit(status) => {
                 return Outcome::Limited {
                     why: format!("HTTP {status} and {}", describe(&e)),
@@ -92,6 +107,27 @@ impl Client {
             Err(e) => Outcome::again(format!("a body that is not valid JSON ({e})")),
         }
     }
+}
+
+/// Most bytes one answer may bring: a search page of 100 issues with their embedded lists
+/// is a few MiB, so this bounds memory against a runaway answer without cutting a real one.
+const BODY_MAX: u64 = 256 << 20;
+
+/// The body of `response`; `None` when it promises or brings more than [`BODY_MAX`] bytes
+/// (read no further, so memory stays bounded).
+async fn read_capped(mut response: reqwest::Response) -> reqwest::Result<Option<Vec<u8>>> {
+    let promised = response.content_length();
+    if promised.is_some_and(|n| n > BODY_MAX) {
+        return Ok(None);
+    }
+    let mut body = Vec::with_capacity(promised.unwrap_or(0) as usize);
+    while let Some(chunk) = response.chunk().await? {
+        if (body.len() + chunk.len()) as u64 > BODY_MAX {
+            return Ok(None);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(Some(body))
 }
 
 /// 429 Too Many Requests and 503 Service Unavailable: JIRA asks for less, not a fault.
@@ -174,6 +210,7 @@ fn jira_messages(body: &[u8]) -> String {
     if messages.is_empty() {
         String::new()
     } else {
-        format!(" ({})", messages.join("; "))
+        // JIRA's text, not ours: cut (and escaped) so a runaway message stays one line.
+        format!(" ({})", crate::error::cut(&messages.join("; "), 300))
     }
 }

@@ -34,6 +34,8 @@ fn plain_http_only_to_this_machine() {
         "http://10.0.0.1",
         "ftp://127.0.0.1",
         "https://me:pw@jira.example.com",
+        "https://jira.example.com/?token=s3cret",
+        "https://jira.example.com/#s3cret",
         "",
     ] {
         let err = check_base_url(bad).unwrap_err();

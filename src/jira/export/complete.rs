@@ -161,7 +161,7 @@ async fn complete_issue(
         let path = format!("{}/issue/{id}/{}", client.api(), list.endpoint);
         let Some((items, total)) = fetch_all(client, &path, list.paged).await? else {
             let key = issue.get("key").and_then(Value::as_str).unwrap_or(&id);
-            return Ok(Completed::Gone(key.chars().take(40).collect()));
+            return Ok(Completed::Gone(crate::error::cut(key, 40).into_owned()));
         };
         if let Some(slot) = issue.pointer_mut(list.pointer) {
             *slot = json!({
@@ -184,7 +184,7 @@ async fn complete_issue(
             format!(
                 "{}: JIRA listed fewer items than it counted ({note}); kept as truncated, \
                  the next export reads it again if it changes",
-                ticket.key
+                crate::error::cut(&ticket.key, 80)
             )
         })
         .collect();
@@ -236,8 +236,12 @@ async fn fetch_all(
         total = page.get("total").and_then(Value::as_u64);
         let mut fresh = 0;
         for item in list {
-            let key = item.get("id").map(Value::to_string);
-            if key.is_none_or(|k| ids.insert(k)) {
+            // An item without an id (refused later by the parser) is known by its text, so
+            // a server repeating it still ends the paging.
+            let key = item
+                .get("id")
+                .map_or_else(|| item.to_string(), Value::to_string);
+            if ids.insert(key) {
                 items.push(item.clone());
                 fresh += 1;
             }

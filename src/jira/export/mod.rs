@@ -293,7 +293,7 @@ async fn account_zone(client: &Client, warnings: &mut Vec<String>) -> Result<Tz>
             warnings.push(format!(
                 "JIRA did not say which time zone the account uses ({}); JQL dates are sent \
                  in UTC, so raise [jira] overlap above the account's offset from UTC",
-                zone.unwrap_or("no timeZone")
+                zone.map_or_else(|| "no timeZone".to_string(), crate::error::shown)
             ));
             Ok(chrono_tz::UTC)
         }

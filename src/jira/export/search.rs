@@ -6,9 +6,13 @@
 //! (JIRA does send that), and a `total` that drops between pages is reported as `shrank`,
 //! since tickets leaving the result set shift every later offset.
 //!
-//! A server whose paging does not move forward (Cloud tokens that cycle back, Server/DC
-//! ignoring `startAt` without sending `total`) would be paged forever: a pass ends with the
-//! first page that brings no issue not already served in it, and says so in
+//! A page without an `issues` list ends the search only when it says it is the last (Cloud's
+//! `isLast`, a Server/DC `total` the offset has reached); otherwise it is an error, since
+//! taking a broken answer for the end would count a cut export as complete.
+//!
+//! A server whose paging does not move forward (Cloud tokens that cycle back or repeat,
+//! Server/DC ignoring `startAt` without sending `total`) would be paged forever: a pass ends
+//! with the first page that brings no issue not already served in it, and says so in
 //! [`Pager::looped`]. Tickets updated during the pass can bring such a page too (they move
 //! to the end), so the page is still handed on: its repeats make the caller read again from
 //! where the first repeated ticket was, in a narrowed pass, bounded by the pass limit.
@@ -89,10 +93,13 @@ impl<'a> Pager<'a> {
         let page = self.client.get(&path, &query).await?;
         let issues = match page.get("issues") {
             Some(Value::Array(issues)) => issues.clone(),
-            Some(Value::Null) | None => Vec::new(),
-            Some(_) => {
+            // Without a list the page may only end the search when it says so itself: taken
+            // for the end, a broken answer (`{}`) made a cut export count as complete.
+            Some(Value::Null) | None if self.says_last(&page) => Vec::new(),
+            _ => {
                 return Err(Failure::jira(format!(
-                    "GET {}: \"issues\" is not a list; check the flavor setting (cloud or server)",
+                    "GET {}: the answer holds no \"issues\" list; check the flavor setting \
+                     (cloud or server), and run the export again (it continues where it stopped)",
                     self.client.url(&path, &query)
                 ))
                 .into());
@@ -106,7 +113,10 @@ impl<'a> Pager<'a> {
                     .filter(|t| !t.is_empty())
                     .map(str::to_string);
                 let is_last = page.get("isLast").and_then(Value::as_bool) == Some(true);
-                if is_last || next.is_none() || next == *token || issues.is_empty() {
+                // A token naming the page just read is asked for again rather than taken
+                // for the end: its answer repeats this page, which ends the pass as paging
+                // that does not move forward (`looped`), so the export is not complete.
+                if is_last || next.is_none() || issues.is_empty() {
                     self.done = true;
                 }
                 *token = next;
@@ -141,6 +151,20 @@ impl<'a> Pager<'a> {
             self.looped = true;
         }
         Ok(Some(issues))
+    }
+}
+
+impl Pager<'_> {
+    /// True when a page says no issue follows it: Cloud's `isLast`, or a Server/DC `total`
+    /// the offset has reached.
+    fn says_last(&self, page: &Value) -> bool {
+        match self.cursor {
+            Cursor::Token(_) => page.get("isLast").and_then(Value::as_bool) == Some(true),
+            Cursor::Offset(at) => page
+                .get("total")
+                .and_then(Value::as_u64)
+                .is_some_and(|total| at >= total),
+        }
     }
 }
 

@@ -41,6 +41,12 @@ pub enum FaultKind {
     Slow(Duration),
     /// Answer normally, then update this ticket (by id): a new comment and a new `updated`.
     Touch(String),
+    /// Answer with this status and exactly this body.
+    Body(u16, String),
+    /// Answer `302 Found` with this `Location`.
+    Redirect(String),
+    /// Promise a body of this many bytes, send a few, and close the connection.
+    Promise(u64),
 }
 
 /// A fault for the requests whose path contains `path`: the first `skip` pass untouched,
@@ -103,6 +109,9 @@ pub struct State {
     /// Misbehave in the search's paging: Cloud's last page points back to the first,
     /// Server/DC ignores `startAt` and sends no `total`.
     pub search_loop: bool,
+    /// Cloud's paging gets stuck: every page after the first names as its next page the
+    /// token it was asked with (the first page's token still moves on).
+    pub token_stuck: bool,
     /// Histories per page of the bulk changelog read.
     pub bulk_page: usize,
     /// Answer the bulk changelog read with 404, as a site without it would.
@@ -186,6 +195,7 @@ impl JiraServer {
             served: Vec::new(),
             total_bonus: 0,
             search_loop: false,
+            token_stuck: false,
             bulk_page: 4,
             no_bulk: false,
             chaos: None,
@@ -238,6 +248,23 @@ fn serve(mut stream: TcpStream, state: &Mutex<State>) {
         thread::sleep(*d);
     }
     let bytes = reply.body.as_bytes();
+    match &reply.fault {
+        Some(FaultKind::Redirect(to)) => {
+            let head = format!(
+                "HTTP/1.1 302 Found\r\nLocation: {to}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+            );
+            let _ = stream.write_all(head.as_bytes());
+            return;
+        }
+        Some(FaultKind::Promise(size)) => {
+            let head = format!(
+                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {size}\r\nConnection: close\r\n\r\n{{\"issues\": ["
+            );
+            let _ = stream.write_all(head.as_bytes());
+            return;
+        }
+        _ => {}
+    }
     let (sent, promised) = match reply.fault {
         Some(FaultKind::CutBody) => (&bytes[..bytes.len() / 2], bytes.len()),
         Some(FaultKind::TruncatedJson) => (&bytes[..bytes.len() / 2], bytes.len() / 2),
@@ -313,6 +340,14 @@ fn respond(st: &mut State, request: &Request) -> Reply {
     match fault {
         Some(FaultKind::Status(status, after)) => {
             return status_reply(status, after.map(|s| s.to_string()));
+        }
+        Some(FaultKind::Body(status, body)) => {
+            return Reply {
+                status,
+                body,
+                retry_after: None,
+                fault: None,
+            };
         }
         Some(FaultKind::StatusUntil(status, secs)) => {
             let at = Utc::now() + chrono::Duration::seconds(secs as i64);
@@ -516,6 +551,9 @@ fn route(st: &mut State, path: &str, query: &[(String, String)]) -> (u16, Value)
                 }
                 Flavor::Server if st.search_loop => {
                     json!({"startAt": start, "maxResults": page.len(), "issues": page})
+                }
+                Flavor::Cloud if st.token_stuck && start > 0 => {
+                    json!({"issues": page, "nextPageToken": format!("after-{start}"), "isLast": false})
                 }
                 Flavor::Cloud if end < total => {
                     json!({"issues": page, "nextPageToken": format!("after-{end}"), "isLast": false})
