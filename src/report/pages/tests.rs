@@ -450,7 +450,7 @@ fn a_self_review_of_a_formula_like_id_keeps_its_page() {
     let (name, text) = &pages[0];
     assert_eq!(name, "index.html");
     for expected in [
-        "<title>Self-review of Dave &#60;Dee&#62;, 2026-W46 – 2026-W47</title>",
+        "<title>Self-review of \u{2068}Dave &#60;Dee&#62;\u{2069}, 2026-W46 – 2026-W47</title>",
         "<span class=\"id\">=dave+1</span>",
         "<tr><th scope=\"row\" title=\"ack_sla_pct\">Acks within SLA (%)</th><td>100.0</td><td class=\"good\" title=\"up from the week before\">▲ +50.0</td><td>50.0</td><td>75.0</td><td>≥ 95 <span class=\"met\">met</span></td></tr>",
         "Every ack on time (3 clocks) — tickets: <a href=\"https://jira.example.com/browse/SUP-5\">SUP-5</a>, <a href=\"https://jira.example.com/browse/SUP-6\">SUP-6</a>",
@@ -637,4 +637,40 @@ fn grouping_by_engineer_is_each_table_filtered_to_them() {
     }
     assert_eq!(by.target(Col::SlaBreaches.name()), Some(1.0));
     assert_eq!(by.target(Col::AckSlaPct.name()), Some(95.0));
+}
+
+/// A display name is untrusted text, and a bidi control in it (U+202E, right-to-left
+/// override) would turn what follows it on the line right to left: the id beside the name
+/// shown reversed, the footer's words too. Each name is isolated (`<bdi>`, or U+2068 …
+/// U+2069 in the title, which holds no markup), so its direction ends with it.
+#[test]
+fn a_name_with_a_bidi_override_turns_nothing_after_it() {
+    let mut r = report();
+    for row in &mut r.values.engineers {
+        if row.engineer == DAVE {
+            row.name = "\u{202E}Dave".to_string();
+        }
+    }
+    let pages = pages_of(&r.inputs(None));
+    let dave = page(&pages, "engineers/_3Ddave_2B1.html");
+    assert!(
+        dave.contains("<h1><bdi>\u{202E}Dave</bdi><span class=\"id\">=dave+1</span></h1>"),
+        "{dave}"
+    );
+    assert!(
+        dave.contains("<title>\u{2068}\u{202E}Dave\u{2069}: weekly review"),
+        "{dave}"
+    );
+    assert!(
+        dave.contains("sent to <bdi>\u{202E}Dave</bdi> alone."),
+        "{dave}"
+    );
+    let team = page(&pages, "index.html");
+    assert!(
+        team.contains(
+            "<a href=\"engineers/_3Ddave_2B1.html\"><bdi>\u{202E}Dave</bdi></a>\
+             <span class=\"d week\">=dave+1</span>"
+        ),
+        "{team}"
+    );
 }
