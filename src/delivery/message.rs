@@ -153,5 +153,24 @@ mod tests {
             "{mail}"
         );
         assert!(!mail.lines().any(|l| l.starts_with("Bcc")), "{mail}");
+        // Other names JIRA could send build too, each into one To header.
+        for name in [
+            "\r",
+            "\0\u{7f}\u{85}",
+            "=?utf-8?q?Bcc:_x@evil.example?=",
+            "\"q\" \\ <a@b> ,;",
+            &"\u{202E}é👋 ".repeat(400),
+        ] {
+            let letter = Letter {
+                to: Mailbox::new(Some(name.to_string()), letter.to.email.clone()),
+                ..letter.clone()
+            };
+            let mail = build(&letter, &from, &message_id(&from)).unwrap();
+            assert_eq!(mail.envelope().to().len(), 1, "{name:?}");
+            let mail = String::from_utf8(mail.formatted()).unwrap();
+            let to = mail.lines().filter(|l| l.starts_with("To: ")).count();
+            assert_eq!(to, 1, "{mail}");
+            assert!(!mail.lines().any(|l| l.starts_with("Bcc")), "{mail}");
+        }
     }
 }
