@@ -48,7 +48,7 @@ pub fn build(letter: &Letter, from: &Mailbox, message_id: &str) -> anyhow::Resul
         .singlepart(page);
     Message::builder()
         .from(from.clone())
-        .to(letter.to.clone())
+        .to(header_safe(&letter.to))
         .subject(letter.subject.clone())
         .message_id(Some(message_id.to_string()))
         .date_now()
@@ -60,6 +60,21 @@ pub fn build(letter: &Letter, from: &Mailbox, message_id: &str) -> anyhow::Resul
                 letter.recipient()
             )
         })
+}
+
+/// `to` with its display name on one line: the name comes from JIRA, and a line break
+/// in it would make lettre panic (it cannot encode one) or, written as is, start a header
+/// of its own. Control characters become spaces; a name left empty is dropped.
+fn header_safe(to: &Mailbox) -> Mailbox {
+    let name = to.name.as_deref().map(|n| {
+        n.chars()
+            .map(|c| if c.is_control() { ' ' } else { c })
+            .collect::<String>()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    });
+    Mailbox::new(name.filter(|n| !n.is_empty()), to.email.clone())
 }
 
 #[cfg(test)]
@@ -108,5 +123,54 @@ mod tests {
         assert!(mail.contains("multipart/alternative"), "{mail}");
         assert!(mail.contains("filename=\"abc.html\""), "{mail}");
         assert_eq!(letter.recipient(), "amara.perera@example.com");
+    }
+
+    #[test]
+    fn a_display_name_with_a_line_break_stays_in_its_header() {
+        // JIRA display names are untrusted: a line break in one must neither panic the
+        // mail builder nor start a header of its own.
+        let from: Mailbox = "supportlens <reports@example.com>".parse().unwrap();
+        let to = "eve@example.com".parse().unwrap();
+        let letter = Letter {
+            kind: Kind::Engineer,
+            to: Mailbox::new(Some("Eve\r\nBcc: victim@evil.example\n".into()), to),
+            subject: "supportlens: your week 2026-W47".into(),
+            text: "Your week\n".into(),
+            html: "<p>Your week</p>".into(),
+            attachment: ("abc.html".into(), b"<html>page</html>".to_vec()),
+        };
+        let mail = build(&letter, &from, &message_id(&from)).unwrap();
+        assert_eq!(
+            mail.envelope().to(),
+            ["eve@example.com".parse::<lettre::Address>().unwrap()]
+        );
+        let mail = String::from_utf8(mail.formatted()).unwrap();
+        let to: Vec<&str> = mail.lines().filter(|l| l.starts_with("To: ")).collect();
+        // lettre writes the name as an encoded word: "Eve Bcc: victim@evil.example".
+        assert_eq!(
+            to,
+            ["To: =?utf-8?b?RXZlIEJjYzogdmljdGltQGV2aWwuZXhhbXBsZQ==?= <eve@example.com>"],
+            "{mail}"
+        );
+        assert!(!mail.lines().any(|l| l.starts_with("Bcc")), "{mail}");
+        // Other names JIRA could send build too, each into one To header.
+        for name in [
+            "\r",
+            "\0\u{7f}\u{85}",
+            "=?utf-8?q?Bcc:_x@evil.example?=",
+            "\"q\" \\ <a@b> ,;",
+            &"\u{202E}é👋 ".repeat(400),
+        ] {
+            let letter = Letter {
+                to: Mailbox::new(Some(name.to_string()), letter.to.email.clone()),
+                ..letter.clone()
+            };
+            let mail = build(&letter, &from, &message_id(&from)).unwrap();
+            assert_eq!(mail.envelope().to().len(), 1, "{name:?}");
+            let mail = String::from_utf8(mail.formatted()).unwrap();
+            let to = mail.lines().filter(|l| l.starts_with("To: ")).count();
+            assert_eq!(to, 1, "{mail}");
+            assert!(!mail.lines().any(|l| l.starts_with("Bcc")), "{mail}");
+        }
     }
 }

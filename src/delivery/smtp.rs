@@ -112,27 +112,50 @@ impl Mailer {
             // The server asks for no login (it offers no AUTH): the password stays unsent.
             sent = anonymous.send(message);
         }
-        match sent {
-            Ok(_) => Ok(()),
-            Err(e) => {
-                let text = one_line(&e.to_string());
-                // A 4xx/5xx answer to this message's commands concerns this message; any
-                // other failure (connect, TLS, login, timeout) is the server's.
-                if (e.is_permanent() || e.is_transient()) && !is_login_failure(&e) {
-                    Err(Refusal::Message(text))
-                } else if text.contains("invalid peer certificate") {
-                    // rustls's words for a certificate it cannot check: the usual cause is a
-                    // relay with a certificate from the site's own CA.
-                    Err(Refusal::Server(format!(
-                        "{text}; if the server's certificate comes from your own CA, give \
-                         that CA's PEM file in SSL_CERT_FILE"
-                    )))
-                } else {
-                    Err(Refusal::Server(text))
-                }
-            }
-        }
+        sent.map(|_| ()).map_err(refusal)
     }
+}
+
+/// Why `e` stopped a message, in words for the error line.
+fn refusal(e: lettre::transport::smtp::Error) -> Refusal {
+    if timed_out(&e) {
+        // The socket's words ("Resource temporarily unavailable") would not say that the
+        // server was too slow.
+        return Refusal::Server(format!("did not answer within {} s", TIMEOUT.as_secs()));
+    }
+    let text = one_line(&e.to_string());
+    // A 4xx/5xx answer to this message's commands concerns this message; any other
+    // failure (connect, TLS, login) is the server's.
+    if (e.is_permanent() || e.is_transient()) && !is_login_failure(&e) {
+        Refusal::Message(text)
+    } else if text.contains("invalid peer certificate") {
+        // rustls's words for a certificate it cannot check: the usual cause is a relay with
+        // a certificate from the site's own CA.
+        Refusal::Server(format!(
+            "{text}; if the server's certificate comes from your own CA, give that CA's PEM \
+             file in SSL_CERT_FILE"
+        ))
+    } else {
+        Refusal::Server(text)
+    }
+}
+
+/// True when a read or write on the connection ran out of time: the socket reports
+/// `WouldBlock` (EAGAIN) or `TimedOut`, somewhere down the error's sources.
+fn timed_out(e: &lettre::transport::smtp::Error) -> bool {
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        if let Some(io) = s.downcast_ref::<std::io::Error>()
+            && matches!(
+                io.kind(),
+                std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+            )
+        {
+            return true;
+        }
+        source = s.source();
+    }
+    e.is_timeout()
 }
 
 /// 530/534/535/538: the server refused the login, which every message would meet.
@@ -163,5 +186,30 @@ mod tests {
     fn server_text_is_one_bounded_line() {
         assert_eq!(one_line("550 no\r\nsuch\tuser"), "550 no such user");
         assert_eq!(one_line(&"x".repeat(500)).chars().count(), 201);
+    }
+
+    /// A server that takes the connection and never answers is named as too slow, not by
+    /// the socket's "Resource temporarily unavailable". (A transport of 1 s stands in for
+    /// the mailer's 60 s.)
+    #[test]
+    fn a_server_that_does_not_answer_is_too_slow() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let transport = SmtpTransport::builder_dangerous("127.0.0.1")
+            .port(port)
+            .timeout(Some(Duration::from_secs(1)))
+            .build();
+        let mail = Message::builder()
+            .from("r@example.com".parse().unwrap())
+            .to("l@example.com".parse().unwrap())
+            .subject("s")
+            .body(String::from("b"))
+            .unwrap();
+        let err = transport.send(&mail).unwrap_err();
+        drop(listener);
+        assert_eq!(
+            refusal(err),
+            Refusal::Server("did not answer within 60 s".to_string())
+        );
     }
 }

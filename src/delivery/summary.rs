@@ -78,11 +78,14 @@ impl Summary {
             if id == TEAM {
                 return "The team".to_string();
             }
-            values
+            let name = values
                 .engineers
                 .iter()
                 .find(|r| r.engineer == id && !r.name.is_empty())
-                .map_or_else(|| id.to_string(), |r| r.name.clone())
+                .map_or(id, |r| r.name.as_str());
+            // Isolated (FSI … PDI): a bidi control in JIRA's text ends with the name
+            // instead of turning the numbers after it around.
+            format!("\u{2068}{name}\u{2069}")
         };
         Summary {
             week,
@@ -435,6 +438,47 @@ mod tests {
         let engineers: BTreeSet<String> = ["ann".to_string()].into();
         let summary = Summary::team(week, &values, &goals, &[], &engineers);
         let who: Vec<&str> = summary.missed.iter().map(|m| m.who.as_str()).collect();
-        assert_eq!(who, ["The team", "Ann Archer"]);
+        assert_eq!(who, ["The team", "\u{2068}Ann Archer\u{2069}"]);
+    }
+
+    /// A name is JIRA's text: a bidi control in it (U+202E, right-to-left override) would
+    /// turn the numbers after it on the line around ("2" and "0" read the same, "80.0"
+    /// would read "0.08"). Each name is isolated (U+2068 … U+2069), so its direction ends
+    /// with it, in the text and in the HTML alike.
+    #[test]
+    fn a_name_with_a_bidi_override_turns_no_number_around() {
+        let week: Week = "2026-W47".parse().unwrap();
+        let values = WeeklyValues {
+            engineers: vec![ValueRow {
+                week,
+                engineer: "ann".into(),
+                name: "\u{202E}Ann".into(),
+                values: vec![None; crate::metrics::columns::COLUMNS.len()],
+            }],
+            team: vec![],
+        };
+        let goals = [GoalRow {
+            week,
+            engineer: "ann".into(),
+            metric: Col::AckSlaPct.name(),
+            value: 80.0,
+            goal: 95.0,
+            met: false,
+        }];
+        let engineers: BTreeSet<String> = ["ann".to_string()].into();
+        let summary = Summary::team(week, &values, &goals, &[], &engineers);
+        let line = "\u{2068}\u{202E}Ann\u{2069}: Acks within SLA 80.0 %, goal 95.0 %";
+        assert!(
+            summary
+                .text("h", "The team", "c")
+                .contains(&format!("  - {line}\n")),
+            "{}",
+            summary.text("h", "The team", "c")
+        );
+        assert!(
+            summary
+                .html("h", "The team", "c")
+                .contains(&format!("<li>{line}</li>"))
+        );
     }
 }

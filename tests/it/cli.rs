@@ -395,7 +395,7 @@ fn a_formula_like_id_keeps_its_page() {
     let weekly = read(&dir.path().join("team/2026-W47/engineer_weekly.csv"));
     assert!(weekly.contains("2026-W47,'=ann,Ann Perera,"), "{weekly}");
     let page = read(&dir.path().join("team/2026-W47/engineers/_3Dann.html"));
-    assert!(page.contains("<h1>Ann Perera<span class=\"id\">=ann</span></h1>"));
+    assert!(page.contains("<h1><bdi>Ann Perera</bdi><span class=\"id\">=ann</span></h1>"));
     report("self", &["--engineer", "=ann"]);
     let folder = dir.path().join("self/2026-W47");
     assert!(!folder.join("engineers").exists());
@@ -404,7 +404,7 @@ fn a_formula_like_id_keeps_its_page() {
         review.contains("<span class=\"id\">=ann</span>"),
         "{review}"
     );
-    assert!(review.contains("<title>Self-review of Ann Perera, 2026-W47</title>"));
+    assert!(review.contains("<title>Self-review of \u{2068}Ann Perera\u{2069}, 2026-W47</title>"));
     // Her acks (SUP-1 acknowledged by her) are on the page, not a week without data.
     assert!(
         review.contains(

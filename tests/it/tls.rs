@@ -132,3 +132,29 @@ fn a_ca_file_that_is_a_fifo_is_exit_2_before_anything_is_written() {
     std::fs::remove_file(&pipe).unwrap();
     assert_no_secret(dir.path(), &[stderr.as_bytes()]);
 }
+
+/// A login the server refuses (535) is the server's failure: one attempt, not one per
+/// message, exit 6 naming the server and everyone who got nothing, the password nowhere.
+#[test]
+fn a_refused_login_is_tried_once_and_is_exit_6() {
+    let Some(python) = smtp::python() else { return };
+    let server = SmtpServer::start_tls(&python, Some((USER, "not-the-password")), Tls::StartTls);
+    let url = format!("smtp://127.0.0.1:{}?tls=required", server.port);
+    let dir = site(&delivery_config(&url, true, false));
+    let ca = smtp::test_ca();
+    let failed = report_with(dir.path(), "", &["--deliver"], &trusting(&ca)).code(6);
+    let stderr = String::from_utf8_lossy(&failed.get_output().stderr).into_owned();
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "the SMTP server 127.0.0.1:{} failed (permanent error (535)",
+            server.port
+        )),
+        "{stderr}"
+    );
+    assert!(stderr.contains(&format!("so {LEAD}, ")), "{stderr}");
+    assert_eq!(server.logins(), [USER]);
+    assert!(server.messages().is_empty());
+    assert!(!folder(dir.path()).join("delivery.json").exists());
+    assert_no_secret(dir.path(), &[stderr.as_bytes()]);
+}

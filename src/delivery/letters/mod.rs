@@ -124,12 +124,19 @@ fn engineer_letter(
              JIRA; add one to [team] emails"
         ));
     };
-    let Ok(email) = address.trim().parse::<Address>() else {
-        return Err(format!(
-            "delivery: engineer {who} gets no mail: {} is not a mail address; fix it in \
-             [team] emails",
-            shown(address)
-        ));
+    // JIRA's addresses meet the rules of `[team] emails` too (at most 254 octets, no
+    // space or control character), then lettre's.
+    let email = crate::config::delivery::parse_address(address).and_then(|a| {
+        a.parse::<Address>()
+            .map_err(|_| format!("{} is not a mail address", shown(address)))
+    });
+    let email = match email {
+        Ok(email) => email,
+        Err(why) => {
+            return Err(format!(
+                "delivery: engineer {who} gets no mail: {why}; fix it in [team] emails"
+            ));
+        }
     };
     // Their self-review's page: only their numbers, the team's, and no other person.
     let page =

@@ -165,7 +165,7 @@ fn each_lead_gets_the_team_review_and_each_active_engineer_their_own_week() {
     );
     assert!(
         lead.text
-            .contains("  - Ana Ruiz: Acks within SLA 80.0 %, goal 95.0 %\n"),
+            .contains("  - \u{2068}Ana Ruiz\u{2069}: Acks within SLA 80.0 %, goal 95.0 %\n"),
         "{}",
         lead.text
     );
@@ -176,7 +176,7 @@ fn each_lead_gets_the_team_review_and_each_active_engineer_their_own_week() {
     );
     assert!(
         lead.html
-            .contains("<li>Ana Ruiz: Acks within SLA 80.0 %, goal 95.0 %</li>")
+            .contains("<li>\u{2068}Ana Ruiz\u{2069}: Acks within SLA 80.0 %, goal 95.0 %</li>")
     );
 
     let ana = &plan.letters[1];
@@ -338,4 +338,36 @@ fn the_attached_page_is_the_self_review_page() {
             }
         }
     }
+}
+
+/// JIRA's addresses are held to the rules of `[team] emails`: one longer than SMTP
+/// carries (254 octets) is a warning that shows a part of it, not a message whose failure
+/// would repeat all of it.
+#[test]
+fn a_jira_address_too_long_for_smtp_is_a_warning_shown_in_part() {
+    let long = format!("{}@example.com", "a".repeat(300));
+    let jira = BTreeMap::from([
+        ("ana".to_string(), long.clone()),
+        ("bo7".to_string(), "bo@example.com".to_string()),
+    ]);
+    let none = BTreeMap::new();
+    let settings = crate::config::defaults();
+    let wanted = Wanted {
+        settings: &settings,
+        leads: &[],
+        engineers: true,
+        webhook: false,
+        configured: &none,
+        jira: &jira,
+    };
+    let plan = plan(&report(), &wanted).unwrap();
+    assert_eq!(plan.warnings.len(), 1, "{:?}", plan.warnings);
+    assert!(
+        plan.warnings[0].contains("is not a mail address: longer than 254 characters"),
+        "{}",
+        plan.warnings[0]
+    );
+    assert!(!plan.warnings[0].contains(&long), "{}", plan.warnings[0]);
+    let to: Vec<String> = plan.letters.iter().map(|l| l.recipient()).collect();
+    assert_eq!(to, ["bo@example.com"]);
 }

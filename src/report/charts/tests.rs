@@ -600,3 +600,23 @@ fn goals_far_off_the_axis_are_left_off_the_panel() {
         "{sheet}"
     );
 }
+
+/// A bidi control in a display name (U+202E, right-to-left override) would turn the rest
+/// of the sheet's title around in a browser: the window read "74W-6202 – 64W-6202". The
+/// title leaves such controls out of the name; its letters stay as they are.
+#[test]
+fn a_name_with_a_bidi_override_does_not_turn_the_title_around() {
+    let mut f = Fixture::new();
+    for row in &mut f.engineer_weekly {
+        if row.engineer == "alice" {
+            row.name = "\u{202E}Alice \u{2067}Archer\u{200F}".to_string();
+        }
+    }
+    let files = charts(&f.inputs()).unwrap();
+    let sheet = svg_of(&files, "charts/engineer_alice.svg");
+    assert_texts(
+        sheet,
+        "trend sheet",
+        &["Alice Archer: weekly trends, 2026-W46 – 2026-W47"],
+    );
+}

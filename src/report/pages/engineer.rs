@@ -208,10 +208,13 @@ impl EngineerPage {
             })
             .collect();
         let self_review = inputs.self_review.is_some();
+        // The name isolated (FSI … PDI): a title holds no markup for `<bdi>`, and a bidi
+        // control in a display name would otherwise turn the window after it around.
+        let name = format!("\u{2068}{}\u{2069}", p.label());
         let title = if self_review {
-            format!("Self-review of {}, {window}", p.label())
+            format!("Self-review of {name}, {window}")
         } else {
-            format!("{}: weekly review, {window}", p.label())
+            format!("{name}: weekly review, {window}")
         };
         EngineerPage {
             title,

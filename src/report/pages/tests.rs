@@ -423,7 +423,7 @@ fn links_and_text_are_escaped() {
     let pages = pages_of(&inputs);
     let alice = page(&pages, "engineers/alice.html");
     assert!(alice.contains(
-        "<a href=\"https://j.example.com/a&#34;&#60;&#62;&#38;&#39;b/browse/X%22%3C%3E%26%271\">X&#34;&#60;&#62;&#38;&#39;1</a>"
+        "<a href=\"https://j.example.com/a&#34;&#60;&#62;&#38;&#39;b/browse/X%22%3C%3E%26%271\"><bdi>X&#34;&#60;&#62;&#38;&#39;1</bdi></a>"
     ), "{alice}");
     assert!(
         alice.contains("Call lacks notes: &#60;script&#62;alert(1)&#60;/script&#62; &#34;q&#34;")
@@ -436,7 +436,9 @@ fn links_and_text_are_escaped() {
     };
     let pages = pages_of(&inputs);
     assert!(!page(&pages, "engineers/alice.html").contains("<a href=\"javascript"));
-    assert!(page(&pages, "engineers/alice.html").contains(" — tickets: SUP-9, X&#34;"));
+    assert!(
+        page(&pages, "engineers/alice.html").contains(" — tickets: <bdi>SUP-9</bdi>, <bdi>X&#34;")
+    );
 }
 
 /// A self-review of an id a spreadsheet would run as a formula (`=dave+1`) has its whole
@@ -450,11 +452,11 @@ fn a_self_review_of_a_formula_like_id_keeps_its_page() {
     let (name, text) = &pages[0];
     assert_eq!(name, "index.html");
     for expected in [
-        "<title>Self-review of Dave &#60;Dee&#62;, 2026-W46 – 2026-W47</title>",
+        "<title>Self-review of \u{2068}Dave &#60;Dee&#62;\u{2069}, 2026-W46 – 2026-W47</title>",
         "<span class=\"id\">=dave+1</span>",
         "<tr><th scope=\"row\" title=\"ack_sla_pct\">Acks within SLA (%)</th><td>100.0</td><td class=\"good\" title=\"up from the week before\">▲ +50.0</td><td>50.0</td><td>75.0</td><td>≥ 95 <span class=\"met\">met</span></td></tr>",
-        "Every ack on time (3 clocks) — tickets: <a href=\"https://jira.example.com/browse/SUP-5\">SUP-5</a>, <a href=\"https://jira.example.com/browse/SUP-6\">SUP-6</a>",
-        "1 ack clock breached — tickets: <a href=\"https://jira.example.com/browse/SUP-4\">SUP-4</a>",
+        "Every ack on time (3 clocks)</bdi> — tickets: <a href=\"https://jira.example.com/browse/SUP-5\"><bdi>SUP-5</bdi></a>, <a href=\"https://jira.example.com/browse/SUP-6\"><bdi>SUP-6</bdi></a>",
+        "1 ack clock breached</bdi> — tickets: <a href=\"https://jira.example.com/browse/SUP-4\"><bdi>SUP-4</bdi></a>",
         "<h2>SLA breaches in the window (1)</h2>",
         "dave sheet",
         "team trends",
@@ -637,4 +639,74 @@ fn grouping_by_engineer_is_each_table_filtered_to_them() {
     }
     assert_eq!(by.target(Col::SlaBreaches.name()), Some(1.0));
     assert_eq!(by.target(Col::AckSlaPct.name()), Some(95.0));
+}
+
+/// A display name is untrusted text, and a bidi control in it (U+202E, right-to-left
+/// override) would turn what follows it on the line right to left: the id beside the name
+/// shown reversed, the footer's words too. Each name is isolated (`<bdi>`, or U+2068 …
+/// U+2069 in the title, which holds no markup), so its direction ends with it.
+#[test]
+fn a_name_with_a_bidi_override_turns_nothing_after_it() {
+    let mut r = report();
+    for row in &mut r.values.engineers {
+        if row.engineer == DAVE {
+            row.name = "\u{202E}Dave".to_string();
+        }
+    }
+    let pages = pages_of(&r.inputs(None));
+    let dave = page(&pages, "engineers/_3Ddave_2B1.html");
+    assert!(
+        dave.contains("<h1><bdi>\u{202E}Dave</bdi><span class=\"id\">=dave+1</span></h1>"),
+        "{dave}"
+    );
+    assert!(
+        dave.contains("<title>\u{2068}\u{202E}Dave\u{2069}: weekly review"),
+        "{dave}"
+    );
+    assert!(
+        dave.contains("sent to <bdi>\u{202E}Dave</bdi> alone."),
+        "{dave}"
+    );
+    let team = page(&pages, "index.html");
+    assert!(
+        team.contains(
+            "<a href=\"engineers/_3Ddave_2B1.html\"><bdi>\u{202E}Dave</bdi></a>\
+             <span class=\"d week\">=dave+1</span>"
+        ),
+        "{team}"
+    );
+}
+
+/// Ticket keys and a point's message carry JIRA's text too: a right-to-left override in
+/// one would show the keys after it backwards ("SUP-6" as "6-PUS"). Each is isolated.
+#[test]
+fn a_key_or_message_with_a_bidi_override_turns_no_other_key_around() {
+    let mut r = report();
+    r.feedback.push(point(
+        "2026-W47",
+        "alice",
+        Kind::Improve,
+        Col::SlaBreaches.name(),
+        "1 breach \u{202E}x",
+        &["SUP-\u{202E}7", "SUP-8"],
+    ));
+    let pages = pages_of(&r.inputs(None));
+    let alice = page(&pages, "engineers/alice.html");
+    assert!(
+        alice.contains(
+            "<bdi>1 breach \u{202E}x</bdi> — tickets: \
+             <a href=\"https://jira.example.com/browse/SUP-%E2%80%AE7\"><bdi>SUP-\u{202E}7</bdi></a>, \
+             <a href=\"https://jira.example.com/browse/SUP-8\"><bdi>SUP-8</bdi></a></li>"
+        ),
+        "{alice}"
+    );
+    let plain = Inputs {
+        jira_url: "",
+        ..r.inputs(None)
+    };
+    let pages = pages_of(&plain);
+    assert!(
+        page(&pages, "engineers/alice.html")
+            .contains(" — tickets: <bdi>SUP-\u{202E}7</bdi>, <bdi>SUP-8</bdi></li>")
+    );
 }

@@ -119,7 +119,11 @@ def serve(folder: str, user, password, tls=None, cert=None, key=None) -> None:
         with open(os.path.join(folder, "logins.txt"), "a", encoding="utf-8") as f:
             f.write(auth_data.login.decode("utf-8", "replace") + "\n")
         ok = auth_data.login == user.encode() and auth_data.password == password.encode()
-        return AuthResult(success=ok, auth_data=auth_data.login.decode() if ok else None)
+        # handled=False: aiosmtpd answers a refused login with 535 itself; with its default
+        # (handled=True) it answers nothing and the client waits for its timeout.
+        return AuthResult(
+            success=ok, handled=False, auth_data=auth_data.login.decode() if ok else None
+        )
 
     def factory():
         if user is None:
