@@ -74,13 +74,37 @@ fn failure_kind(e: &anyhow::Error) -> crate::error::Kind {
 /// `text` with the JIRA token (`SUPPORTLENS_JIRA_TOKEN`) replaced by `***`.
 fn redacted(text: &str) -> Cow<'_, str> {
     let token = std::env::var(crate::jira::client::TOKEN_ENV).unwrap_or_default();
-    let token = token.trim();
+    without_token(text, token.trim())
+}
+
+/// `text` with `token` replaced by `***`, and with the start of it too where a cut (`…`)
+/// ended the text JIRA sent in the middle of the token: a cut Cloud token (192 characters)
+/// still shows most of it.
+fn without_token<'a>(text: &'a str, token: &str) -> Cow<'a, str> {
     // A token of a few characters would blot out ordinary words; no real token is that short.
-    if token.len() >= 4 && text.contains(token) {
-        Cow::Owned(text.replace(token, "***"))
-    } else {
-        Cow::Borrowed(text)
+    const SHORTEST: usize = 4;
+    // A cut start shorter than this says too little of the token to hide (and hiding it
+    // would blot out words that merely start like it).
+    const SHORTEST_START: usize = 8;
+    if token.len() < SHORTEST {
+        return Cow::Borrowed(text);
     }
+    let mut out = Cow::Borrowed(text);
+    if out.contains(token) {
+        out = Cow::Owned(out.replace(token, "***"));
+    }
+    if out.contains('…') {
+        for end in (SHORTEST_START..token.len()).rev() {
+            let Some(start) = token.get(..end) else {
+                continue;
+            };
+            let cut = format!("{start}…");
+            if out.contains(&cut) {
+                out = Cow::Owned(out.replace(&cut, "***…"));
+            }
+        }
+    }
+    out
 }
 
 fn exporting(data: &Path, settings: &Settings, full: bool) -> Result<()> {
@@ -375,5 +399,24 @@ mod tests {
         let err = read_jql(&path).unwrap_err();
         assert_eq!(crate::error::exit_code(&err), 2);
         assert!(err.to_string().contains("support.jql"), "{err}");
+    }
+
+    #[test]
+    fn the_token_is_hidden_whole_and_where_a_cut_ended_in_it() {
+        use super::without_token;
+        let token = "ATATT3xFfGF0abcdefghijklmnop";
+        assert_eq!(without_token("no secret here", token), "no secret here");
+        assert_eq!(
+            without_token(&format!("bad token {token}, try {token}"), token),
+            "bad token ***, try ***"
+        );
+        // JIRA's words cut at 300 characters in the middle of the token.
+        assert_eq!(
+            without_token("denied for ATATT3xFfGF0abc…", token),
+            "denied for ***…"
+        );
+        // Too little of it to say anything, or a token too short to look for.
+        assert_eq!(without_token("see ATATT3x…", token), "see ATATT3x…");
+        assert_eq!(without_token("abc abc", "abc"), "abc abc");
     }
 }
