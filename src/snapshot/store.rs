@@ -99,10 +99,12 @@ pub(super) fn stage_manifest(dir: &Path, manifest: &Manifest) -> Result<Staged> 
 /// path for messages.
 fn open_checked(dir: &Path, entry: &TableEntry) -> std::result::Result<(PathBuf, File), String> {
     let path = dir.join(format!("{}.parquet", entry.name));
-    let mut file = crate::input_file::open(&path)
+    let mut file = crate::input_file::open_own(&path)
         .map_err(|e| format!("cannot open {}: {e}", path.display()))?;
-    let (bytes, sha256) =
-        hash(&mut file).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    // No further than one byte past the size the manifest says: past it the file is not
+    // the one described, however long it goes on.
+    let (bytes, sha256) = hash(&mut (&mut file).take(entry.bytes.saturating_add(1)))
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     if bytes != entry.bytes || sha256 != entry.sha256 {
         return Err(format!(
             "{} is not the file {MANIFEST} describes ({bytes} bytes, expected {})",

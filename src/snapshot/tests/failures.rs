@@ -207,6 +207,36 @@ fn a_lock_file_that_is_a_link_is_never_followed() {
     assert_eq!(std::fs::read_to_string(&victim).unwrap(), "keep me\n");
 }
 
+/// The snapshot's files are supportlens's own: a table or manifest that is a symbolic link
+/// leads out of the data folder to a file supportlens never wrote (even when it is an
+/// exact copy, as here), and is refused as damage (exit 3) instead of followed.
+#[cfg(unix)]
+#[test]
+fn snapshot_files_that_are_links_are_not_followed() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    write(&data, &[full_ticket()], &meta()).unwrap();
+    for name in ["tickets.parquet", "snapshot.json"] {
+        let outside = dir.path().join(name);
+        fs::rename(data.join(name), &outside).unwrap();
+        std::os::unix::fs::symlink(&outside, data.join(name)).unwrap();
+        let err = read(&data).unwrap_err();
+        assert_eq!(kind(&err), Some(Kind::Input), "{err:#}");
+        let msg = format!("{err:#}");
+        assert!(
+            msg.contains(&format!(
+                "{}: it is a symbolic link, not a file supportlens wrote; supportlens does \
+                 not follow links in its own folders",
+                data.join(name).display()
+            )),
+            "{msg}"
+        );
+        fs::remove_file(data.join(name)).unwrap();
+        fs::rename(&outside, data.join(name)).unwrap();
+    }
+    assert_eq!(read(&data).unwrap().0, vec![full_ticket()]);
+}
+
 /// A FIFO in the lock file's place is refused at once instead of blocking the open.
 #[cfg(target_os = "linux")]
 #[test]
