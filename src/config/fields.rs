@@ -145,6 +145,13 @@ pub fn parse_jira_url(s: &str) -> Result<String, String> {
              account goes in SUPPORTLENS_JIRA_USER and the token in SUPPORTLENS_JIRA_TOKEN"
                 .to_string(),
         ),
+        // A query or fragment makes no base address (every request path goes after it),
+        // and a token there would be written into every ticket link of every page.
+        Some(_) if url.contains(['?', '#']) => Err(
+            "the JIRA URL holds a query or fragment (?… or #…); write the base address only, \
+             e.g. \"https://support.example.com\": a token goes in SUPPORTLENS_JIRA_TOKEN"
+                .to_string(),
+        ),
         Some(host) if !host.is_empty() && !url.contains(char::is_whitespace) => Ok(url.to_string()),
         _ => Err(format!(
             "JIRA URL {} is not an http(s) URL; write the base address, e.g. \"https://support.example.com\"",

@@ -297,6 +297,33 @@ fn credentials_in_the_url_are_refused_unseen() {
     assert!(!msg.contains("hunter2"), "{msg}");
 }
 
+/// A query or fragment in the JIRA URL is refused unseen: `url =
+/// "https://jira.example.com/?token=…"` was taken, and the token written into every ticket
+/// link of every page.
+#[test]
+fn a_query_or_fragment_in_the_url_is_refused_unseen() {
+    for url in [
+        "https://jira.example.com/?token=hunter2",
+        "https://jira.example.com?hunter2",
+        "https://jira.example.com/jira#hunter2",
+    ] {
+        let msg = usage_error(&format!("[jira]\nurl = \"{url}\"\n"));
+        assert!(
+            msg.ends_with(
+                "line 2, column 7, key `jira.url`: the JIRA URL holds a query or fragment (?… \
+                 or #…); write the base address only, e.g. \"https://support.example.com\": a \
+                 token goes in SUPPORTLENS_JIRA_TOKEN"
+            ),
+            "{msg}"
+        );
+        assert!(!msg.contains("hunter2"), "{msg}");
+    }
+    assert_eq!(
+        super::super::fields::parse_jira_url("https://jira.example.com/jira/"),
+        Ok("https://jira.example.com/jira".to_string())
+    );
+}
+
 /// Weights are relative and stop at a million: six weights near f64's limit summed to
 /// infinity and wrote NaN scores.
 #[test]
