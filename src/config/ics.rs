@@ -61,6 +61,21 @@ pub fn parse_ics_holidays(text: &str) -> Result<Vec<NaiveDate>, String> {
         if event.get_status() == Some(EventStatus::Cancelled) {
             continue;
         }
+        // A DTSTART or DTEND that is neither a date nor a date and time would drop the
+        // event, or give it one day, without a word: the holiday lost, every business clock
+        // of that day wrong.
+        for (key, read) in [
+            ("DTSTART", event.get_start().is_some()),
+            ("DTEND", event.get_end().is_some()),
+        ] {
+            if let Some(value) = event.property_value(key).filter(|_| !read) {
+                return Err(format!(
+                    "event {name} has {key} {}, which is neither a date (20261225) nor a date \
+                     and time; fix the event or export the calendar again",
+                    crate::error::shown(value)
+                ));
+            }
+        }
         let Some(DatePerhapsTime::Date(start)) = event.get_start() else {
             // Timed events (and events without a start) are meetings, not holidays.
             continue;
@@ -280,6 +295,42 @@ mod tests {
         assert!(!err.contains('é'), "{err}");
         assert!(err.starts_with("not a readable iCalendar file"), "{err}");
         assert_eq!(stopped_at("no position"), "");
+    }
+
+    /// A DTSTART or DTEND the parser cannot read dropped the event (or gave it one day)
+    /// without a word: the holiday was lost.
+    #[test]
+    fn unreadable_dates_are_refused_naming_the_event() {
+        assert_eq!(
+            parse_ics_holidays(&event(
+                "SUMMARY:New Year\r\nDTSTART;VALUE=DATE:2026O101\r\n"
+            )),
+            Err(
+                "event \"New Year\" has DTSTART \"2026O101\", which is neither a date \
+                 (20261225) nor a date and time; fix the event or export the calendar again"
+                    .to_string()
+            )
+        );
+        let err = parse_ics_holidays(&event(
+            "SUMMARY:Break\r\nDTSTART;VALUE=DATE:20261224\r\nDTEND;VALUE=DATE:2026-12-27\r\n",
+        ))
+        .unwrap_err();
+        assert!(
+            err.starts_with("event \"Break\" has DTEND \"2026-12-27\""),
+            "{err}"
+        );
+        // A timed event is still a meeting, skipped, whatever zone it names (Outlook writes
+        // Windows zone names).
+        for start in [
+            "DTSTART:20261224T090000Z",
+            "DTSTART:20261224T090000",
+            "DTSTART;TZID=Europe/Berlin:20261224T090000",
+            "DTSTART;TZID=W. Europe Standard Time:20261224T090000",
+            "DTSTART;TZID=\"Custom Zone\":20261224T090000",
+        ] {
+            let text = event(&format!("{start}\r\nDTEND;TZID=X:20261224T100000\r\n"));
+            assert_eq!(parse_ics_holidays(&text), Ok(vec![]), "{start}");
+        }
     }
 
     #[test]
