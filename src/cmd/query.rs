@@ -25,6 +25,8 @@ use crate::cli::{Cli, QueryArgs};
 use crate::error::{Failure, shown};
 use crate::progress::Progress;
 
+mod memory;
+
 /// The snapshot's tables, as SQL names them.
 const SNAPSHOT_TABLES: [&str; 4] = ["tickets", "comments", "worklogs", "changes"];
 
@@ -104,22 +106,23 @@ pub fn run(cli: &Cli, args: &QueryArgs) -> anyhow::Result<()> {
         }
         progress.step("loaded the tables for SQL");
     }
-    let mut df = ctx
-        .execute(&sql)
-        .and_then(LazyFrame::collect)
-        .map_err(|e| {
-            // The tables this run can offer: the snapshot's only when reading one.
-            let tables: Vec<&str> = SNAPSHOT_TABLES
-                .into_iter()
-                .filter(|_| from_snapshot)
-                .chain(ITEM_TABLES.iter().map(|(t, _)| *t))
-                .collect();
-            Failure::usage(format!(
-                "the SQL did not run: {}; tables: {}",
-                crate::error::cut(&e.to_string(), 400),
-                tables.join(", ")
-            ))
-        })?;
+    // Ends the run (exit 2) if the query grows past its bound, until it is collected.
+    let watch = memory::Watch::start()?;
+    let result = ctx.execute(&sql).and_then(LazyFrame::collect);
+    drop(watch);
+    let mut df = result.map_err(|e| {
+        // The tables this run can offer: the snapshot's only when reading one.
+        let tables: Vec<&str> = SNAPSHOT_TABLES
+            .into_iter()
+            .filter(|_| from_snapshot)
+            .chain(ITEM_TABLES.iter().map(|(t, _)| *t))
+            .collect();
+        Failure::usage(format!(
+            "the SQL did not run: {}; tables: {}",
+            crate::error::cut(&e.to_string(), 400),
+            tables.join(", ")
+        ))
+    })?;
     let mut out = std::io::stdout().lock();
     if args.csv {
         CsvWriter::new(&mut out)
