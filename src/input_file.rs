@@ -25,11 +25,97 @@ pub fn open(path: &Path) -> io::Result<File> {
     }
 }
 
-/// The whole file as text, after the checks of [`open`].
+/// As [`open`], but a symbolic link is refused (`InvalidInput`) instead of followed: for
+/// the files of a folder supportlens owns (the snapshot), which it wrote itself, so a link
+/// there leads out of the folder to a file it never wrote.
+pub fn open_own(path: &Path) -> io::Result<File> {
+    let link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+    if link {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "it is a symbolic link, not a file supportlens wrote; supportlens does not \
+             follow links in its own folders",
+        ));
+    }
+    // Opened without following a link put there since the check, where the OS can say so.
+    open_nonblocking_own(path).and_then(|file| match file.metadata()? {
+        meta if meta.is_file() => Ok(file),
+        meta => Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!(
+                "it is {}, not a regular file; supportlens reads only regular files",
+                kind(&meta.file_type())
+            ),
+        )),
+    })
+}
+
+#[cfg(target_os = "linux")]
+fn open_nonblocking_own(path: &Path) -> io::Result<File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let flags =
+        rustix::fs::OFlags::NONBLOCK | rustix::fs::OFlags::NOCTTY | rustix::fs::OFlags::NOFOLLOW;
+    std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(flags.bits() as i32)
+        .open(path)
+}
+
+#[cfg(not(target_os = "linux"))]
+fn open_nonblocking_own(path: &Path) -> io::Result<File> {
+    open_nonblocking(path)
+}
+
+/// Largest file [`read_to_string`] reads (a config, a JQL or SQL file, a snapshot's
+/// manifest): a config listing a million holidays is 13 MB; past this it is the wrong file.
+const MAX_TEXT_BYTES: u64 = 64 << 20;
+
+/// The whole file as text, after the checks of [`open`] and [`read_sized`], when it holds
+/// at most 64 MiB.
 pub fn read_to_string(path: &Path) -> io::Result<String> {
-    let mut text = String::new();
-    open(path)?.read_to_string(&mut text)?;
-    Ok(text)
+    text(read_sized(open(path)?, MAX_TEXT_BYTES)?)
+}
+
+/// As [`read_to_string`], for a file of a folder supportlens owns (see [`open_own`]).
+pub fn read_own_to_string(path: &Path) -> io::Result<String> {
+    text(read_sized(open_own(path)?, MAX_TEXT_BYTES)?)
+}
+
+fn text(bytes: Vec<u8>) -> io::Result<String> {
+    String::from_utf8(bytes)
+        .map_err(|_| io::Error::new(io::ErrorKind::InvalidData, "it is not UTF-8 text"))
+}
+
+/// Everything `file` holds, which must be exactly the bytes its size says and at most
+/// `max`: a kernel file (`/proc/self/pagemap`) says 0 bytes and reads without end, and a
+/// file still being written grows while read, so either is refused (`InvalidData`)
+/// instead of filling memory or being read half-written.
+pub fn read_sized(file: File, max: u64) -> io::Result<Vec<u8>> {
+    let len = file.metadata()?.len();
+    if len > max {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!("it is {len} bytes, more than the {} MiB read", max >> 20),
+        ));
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
+    file.take(len.saturating_add(1)).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 != len {
+        return Err(changed_size(len));
+    }
+    Ok(bytes)
+}
+
+/// Why a file that held other than the bytes its size said is refused.
+pub fn changed_size(len: u64) -> io::Error {
+    io::Error::new(
+        io::ErrorKind::InvalidData,
+        format!(
+            "it did not hold the {len} bytes its size says: it is still being written, or it \
+             is a kernel file that does not say its size; copy it to a regular file once it \
+             is complete"
+        ),
+    )
 }
 
 /// Largest `SSL_CERT_FILE` read: the system's whole bundle is about 200 KiB.

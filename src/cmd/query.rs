@@ -13,7 +13,10 @@ use std::ops::ControlFlow;
 use anyhow::Context;
 use polars::prelude::{CsvReadOptions, CsvWriter, IntoLazy, LazyFrame, SerReader, SerWriter};
 use polars::sql::SQLContext;
-use sqlparser::ast::{Expr, Statement, TableFactor, Visit, Visitor};
+use sqlparser::ast::{
+    Expr, Function, FunctionArg, FunctionArgExpr, FunctionArguments, Statement, TableFactor, Value,
+    Visit, Visitor,
+};
 use sqlparser::dialect::GenericDialect;
 use sqlparser::parser::{Parser, ParserOptions};
 
@@ -21,6 +24,8 @@ use super::report::Measuring;
 use crate::cli::{Cli, QueryArgs};
 use crate::error::{Failure, shown};
 use crate::progress::Progress;
+
+mod memory;
 
 /// The snapshot's tables, as SQL names them.
 const SNAPSHOT_TABLES: [&str; 4] = ["tickets", "comments", "worklogs", "changes"];
@@ -101,22 +106,23 @@ pub fn run(cli: &Cli, args: &QueryArgs) -> anyhow::Result<()> {
         }
         progress.step("loaded the tables for SQL");
     }
-    let mut df = ctx
-        .execute(&sql)
-        .and_then(LazyFrame::collect)
-        .map_err(|e| {
-            // The tables this run can offer: the snapshot's only when reading one.
-            let tables: Vec<&str> = SNAPSHOT_TABLES
-                .into_iter()
-                .filter(|_| from_snapshot)
-                .chain(ITEM_TABLES.iter().map(|(t, _)| *t))
-                .collect();
-            Failure::usage(format!(
-                "the SQL did not run: {}; tables: {}",
-                crate::error::cut(&e.to_string(), 400),
-                tables.join(", ")
-            ))
-        })?;
+    // Ends the run (exit 2) if the query grows past its bound, until it is collected.
+    let watch = memory::Watch::start()?;
+    let result = ctx.execute(&sql).and_then(LazyFrame::collect);
+    drop(watch);
+    let mut df = result.map_err(|e| {
+        // The tables this run can offer: the snapshot's only when reading one.
+        let tables: Vec<&str> = SNAPSHOT_TABLES
+            .into_iter()
+            .filter(|_| from_snapshot)
+            .chain(ITEM_TABLES.iter().map(|(t, _)| *t))
+            .collect();
+        Failure::usage(format!(
+            "the SQL did not run: {}; tables: {}",
+            crate::error::cut(&e.to_string(), 400),
+            tables.join(", ")
+        ))
+    })?;
     let mut out = std::io::stdout().lock();
     if args.csv {
         CsvWriter::new(&mut out)
@@ -161,6 +167,11 @@ const MAX_SQL_BYTES: usize = 64 * 1024;
 /// once a level, and a deeper query would overflow the stack instead of failing.
 const MAX_EXPR_DEPTH: usize = 200;
 
+/// The longest string `lpad` / `rpad` may make: far past any report cell, and small
+/// enough that padding every row stays in memory (polars builds every padded string, so
+/// `rpad(key, 2000000000, 'x')` took 2 GB a row, 4 GB for a single one, until killed).
+const MAX_PAD: u64 = 10_000;
+
 /// The tables `sql` reads, lowercased; `None` when the text does not parse here (polars
 /// then reports it). Refuses a query that calls a table function (`read_csv`,
 /// `read_parquet`, `read_ipc`, `read_json` or any other `name(...)` in a FROM or JOIN, at
@@ -183,6 +194,13 @@ fn tables_named(sql: &str) -> anyhow::Result<Option<BTreeSet<String>>> {
     // Only plain queries say every table they read in FROM and JOIN: for anything else
     // (SHOW TABLES, EXPLAIN, ...) every table is loaded, as polars may read any.
     let plain = statements.iter().all(|s| matches!(s, Statement::Query(_)));
+    if let Some(name) = finder.pad {
+        return Err(Failure::usage(format!(
+            "the SQL calls {name} with a length that is not a number from 0 to {MAX_PAD}; \
+             write the length as such a number"
+        ))
+        .into());
+    }
     if finder.too_deep {
         return Err(Failure::usage(format!(
             "the SQL nests expressions more than {MAX_EXPR_DEPTH} deep (a long chain of \
@@ -212,15 +230,46 @@ struct Tables {
     /// How deep the visit is in expressions now, and whether it went past the limit.
     depth: usize,
     too_deep: bool,
+    /// A padding function asked for a length past [`MAX_PAD`] or not written as a number.
+    pad: Option<String>,
+}
+
+/// `lpad` or `rpad` (as named) when `f` is one whose length is not a number up to
+/// [`MAX_PAD`].
+fn pad_too_long(f: &Function) -> Option<String> {
+    let name = f.name.0.last()?.as_ident()?.value.to_lowercase();
+    if name != "lpad" && name != "rpad" {
+        return None;
+    }
+    let length = match &f.args {
+        FunctionArguments::List(list) => list.args.get(1),
+        _ => None,
+    };
+    let ok = match length {
+        Some(FunctionArg::Unnamed(FunctionArgExpr::Expr(Expr::Value(v)))) => {
+            matches!(&v.value, Value::Number(n, _)
+                if n.to_string().parse::<u64>().is_ok_and(|n| n <= MAX_PAD))
+        }
+        // Without a length polars refuses the call itself.
+        None => true,
+        _ => false,
+    };
+    (!ok).then_some(name)
 }
 
 impl Visitor for Tables {
     type Break = ();
 
-    fn pre_visit_expr(&mut self, _: &Expr) -> ControlFlow<()> {
+    fn pre_visit_expr(&mut self, expr: &Expr) -> ControlFlow<()> {
         self.depth += 1;
         if self.depth > MAX_EXPR_DEPTH {
             self.too_deep = true;
+            return ControlFlow::Break(());
+        }
+        if let Expr::Function(f) = expr
+            && let Some(name) = pad_too_long(f)
+        {
+            self.pad = Some(name);
             return ControlFlow::Break(());
         }
         ControlFlow::Continue(())
@@ -322,6 +371,33 @@ mod tests {
             assert!(tables_named(sql).unwrap().is_none(), "{sql}");
         }
         assert!(tables_named("not sql at all").unwrap().is_none());
+    }
+
+    /// Padding to 2,000,000,000 characters took 4 GB for one row, and a row of every ticket
+    /// each: a length past 10,000, or not written as a number, is refused (exit 2) before
+    /// the query runs, at any depth.
+    #[test]
+    fn padding_to_huge_lengths_is_refused() {
+        for sql in [
+            "SELECT lpad('a', 2000000000, 'b')",
+            "SELECT RPAD(key, 10001, 'x') FROM tickets",
+            "SELECT * FROM tickets WHERE key = (SELECT max(rpad(key, id * 1000000)) FROM tickets)",
+            "SELECT lpad('a', -1)",
+        ] {
+            let err = tables_named(sql).unwrap_err();
+            assert_eq!(crate::error::exit_code(&err), 2, "{sql}");
+            let msg = format!("{err:#}");
+            assert!(
+                msg.ends_with(
+                    "with a length that is not a number from 0 to 10000; write the length as \
+                     such a number"
+                ) && msg.starts_with("the SQL calls "),
+                "{sql}: {msg}"
+            );
+        }
+        let err = tables_named("SELECT rpad(key, 99999999999999999999) FROM tickets");
+        assert!(format!("{:#}", err.unwrap_err()).starts_with("the SQL calls rpad "));
+        assert!(tables_named("SELECT lpad(key, 12, '0'), rpad(key, 10000) FROM tickets").is_ok());
     }
 
     /// A flat chain of 3,000 additions nests as deep as 3,000 brackets: refused (exit 2)

@@ -145,8 +145,9 @@ pub fn parse_jira_url(s: &str) -> Result<String, String> {
              account goes in SUPPORTLENS_JIRA_USER and the token in SUPPORTLENS_JIRA_TOKEN"
                 .to_string(),
         ),
-        // A base URL has no query or fragment; one there is often a pasted token, which
-        // would travel in every request URL and every message naming one.
+        // A base URL has no query or fragment (every request path goes after it); one there
+        // is often a pasted token, which would travel in every request URL and every message
+        // naming one, and be written into every ticket link of every page.
         Some(_) if url.contains(['?', '#']) => Err(
             "the JIRA URL holds a query or fragment (?… or #…); write the base address only, \
              e.g. \"https://support.example.com\" (the token goes in SUPPORTLENS_JIRA_TOKEN)"

@@ -16,10 +16,6 @@ const MAX_EVENT_DAYS: u64 = 366;
 /// of thousands of nested `BEGIN:` lines would overflow the stack before it said anything.
 const MAX_NESTING: usize = 16;
 
-/// The most of icalendar's parse error quoted: it shows the offending line, which in a
-/// hostile or binary file may be megabytes long.
-const MAX_ERROR_CHARS: usize = 300;
-
 /// The largest holidays file read: a real one is kilobytes (a decade of a country's
 /// holidays is about 50 KB); past this it is the wrong file.
 const MAX_FILE_BYTES: u64 = 16 << 20;
@@ -52,13 +48,33 @@ pub fn parse_ics_holidays(text: &str) -> Result<Vec<NaiveDate>, String> {
     let unfolded = icalendar::parser::unfold(text);
     check_nesting(&unfolded)?;
     let calendar: icalendar::Calendar = icalendar::parser::read_calendar(&unfolded)
-        .map_err(|e| format!("not a readable iCalendar file: {}", clip(&e)))?
+        .map_err(|e| {
+            format!(
+                "not a readable iCalendar file{}; name the .ics file a calendar exported",
+                stopped_at(&e)
+            )
+        })?
         .into();
     let mut dates = BTreeSet::new();
     for event in calendar.components.iter().filter_map(|c| c.as_event()) {
         let name = crate::error::shown(event.get_summary().unwrap_or("(no summary)"));
         if event.get_status() == Some(EventStatus::Cancelled) {
             continue;
+        }
+        // A DTSTART or DTEND that is neither a date nor a date and time would drop the
+        // event, or give it one day, without a word: the holiday lost, every business clock
+        // of that day wrong.
+        for (key, read) in [
+            ("DTSTART", event.get_start().is_some()),
+            ("DTEND", event.get_end().is_some()),
+        ] {
+            if let Some(value) = event.property_value(key).filter(|_| !read) {
+                return Err(format!(
+                    "event {name} has {key} {}, which is neither a date (20261225) nor a date \
+                     and time; fix the event or export the calendar again",
+                    crate::error::shown(value)
+                ));
+            }
         }
         let Some(DatePerhapsTime::Date(start)) = event.get_start() else {
             // Timed events (and events without a start) are meetings, not holidays.
@@ -130,12 +146,16 @@ fn check_nesting(unfolded: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// The start of a parse error, cut at a character boundary, with `…` when cut.
-fn clip(text: &str) -> String {
-    match text.char_indices().nth(MAX_ERROR_CHARS) {
-        Some((at, _)) => format!("{}…", &text[..at]),
-        None => text.to_string(),
-    }
+/// Where icalendar's parse error says it stopped (` (stopped near line 3)`), without the
+/// line itself, which it quotes: the path may name any file (a credentials file's first
+/// line is a URL with a password), and a hostile line may be megabytes long.
+fn stopped_at(error: &str) -> String {
+    error
+        .split("at line ")
+        .nth(1)
+        .and_then(|rest| rest.split(|c: char| !c.is_ascii_digit()).next())
+        .filter(|n| !n.is_empty())
+        .map_or_else(String::new, |n| format!(" (stopped near line {n})"))
 }
 
 /// Days in an all-day `DURATION` such as `P1D`, `P2W` or `P1W2D`; `None` for anything with
@@ -259,16 +279,58 @@ mod tests {
         assert_eq!(parse_ics_holidays(&many), Ok(vec![d(2026, 5, 1)]));
     }
 
+    /// The parser's error quotes the line it stopped at: `holidays_ics` naming a
+    /// credentials file put its first line, password and all, into the error. Only the
+    /// line's number is said.
     #[test]
-    fn parse_errors_quote_a_bounded_excerpt() {
-        // The parser's error quotes the line it stopped at: here 100,000 bytes of it.
+    fn parse_errors_quote_no_line_of_the_file() {
+        let creds = "https://user:s3cret@git.example.com\n";
+        assert_eq!(
+            parse_ics_holidays(creds).unwrap_err(),
+            "not a readable iCalendar file (stopped near line 1); name the .ics file a \
+             calendar exported"
+        );
         let long = format!("{}\r\nBEGIN:VCALENDAR\r\n", "é".repeat(50_000));
         let err = parse_ics_holidays(&long).unwrap_err();
-        let head = "not a readable iCalendar file: ";
-        assert!(err.starts_with(head), "{err}");
-        assert!(err.ends_with("éé…"), "{err}");
-        assert_eq!(err.chars().count(), head.len() + 301);
-        assert_eq!(clip("short"), "short");
+        assert!(!err.contains('é'), "{err}");
+        assert!(err.starts_with("not a readable iCalendar file"), "{err}");
+        assert_eq!(stopped_at("no position"), "");
+    }
+
+    /// A DTSTART or DTEND the parser cannot read dropped the event (or gave it one day)
+    /// without a word: the holiday was lost.
+    #[test]
+    fn unreadable_dates_are_refused_naming_the_event() {
+        assert_eq!(
+            parse_ics_holidays(&event(
+                "SUMMARY:New Year\r\nDTSTART;VALUE=DATE:2026O101\r\n"
+            )),
+            Err(
+                "event \"New Year\" has DTSTART \"2026O101\", which is neither a date \
+                 (20261225) nor a date and time; fix the event or export the calendar again"
+                    .to_string()
+            )
+        );
+        let err = parse_ics_holidays(&event(
+            "SUMMARY:Break\r\nDTSTART;VALUE=DATE:20261224\r\nDTEND;VALUE=DATE:2026-12-27\r\n",
+        ))
+        .unwrap_err();
+        assert!(
+            err.starts_with("event \"Break\" has DTEND \"2026-12-27\""),
+            "{err}"
+        );
+        // A timed event is still a meeting, skipped, whatever zone it names (Outlook writes
+        // Windows zone names).
+        for start in [
+            "DTSTART:20261224T090000Z",
+            "DTSTART:20261224T090000",
+            "DTSTART;TZID=Europe/Berlin:20261224T090000",
+            "DTSTART;TZID=W. Europe Standard Time:20261224T090000",
+            "DTSTART;TZID=\"Custom Zone\":20261224T090000",
+        ] {
+            let text = event(&format!("{start}\r\nDTEND;TZID=X:20261224T100000\r\n"));
+            assert_eq!(parse_ics_holidays(&text), Ok(vec![]), "{start}");
+        }
     }
 
     #[test]

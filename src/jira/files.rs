@@ -55,29 +55,34 @@ fn read_file(
             )
         })
     })?;
-    let reader = BufReader::new(file);
     if is_jsonl(path) {
-        read_jsonl(path, reader, severity_field, sink)
+        read_jsonl(path, file, severity_field, sink)
     } else {
-        read_json(path, reader, severity_field, sink)
+        read_json(path, file, severity_field, sink)
     }
+}
+
+/// The error for a file that could not be read to its end.
+fn unreadable(path: &Path, e: std::io::Error) -> anyhow::Error {
+    // A file that changed size while read: the error already says what to do.
+    let what = if e.kind() == std::io::ErrorKind::InvalidData {
+        ""
+    } else {
+        "; check the path exists and is readable"
+    };
+    Failure::input(format!("cannot read {}: {e}{what}", path.display())).into()
 }
 
 fn read_json(
     path: &Path,
-    mut reader: BufReader<File>,
+    file: File,
     severity_field: &str,
     sink: &mut dyn FnMut(Ticket),
 ) -> anyhow::Result<()> {
     // The document borrows its strings from the bytes, so they are read whole first; the
-    // parser checks their UTF-8 and names the line and column of a bad byte.
-    let mut bytes = Vec::new();
-    reader.read_to_end(&mut bytes).map_err(|e| {
-        Failure::input(format!(
-            "cannot read {}: {e}; check the path exists and is readable",
-            path.display()
-        ))
-    })?;
+    // parser checks their UTF-8 and names the line and column of a bad byte. Only the
+    // bytes the file's size says are read: a kernel file would read without end.
+    let bytes = crate::input_file::read_sized(file, u64::MAX).map_err(|e| unreadable(path, e))?;
     let doc: Json = serde_json::from_slice(without_bom(path, &bytes)?).map_err(|e| {
         Failure::input(format!(
             "{} is not valid JSON ({e}); check the file was saved completely",
@@ -151,11 +156,16 @@ const LINES_PER_BATCH: usize = 2048;
 
 fn read_jsonl(
     path: &Path,
-    reader: BufReader<File>,
+    file: File,
     severity_field: &str,
     sink: &mut dyn FnMut(Ticket),
 ) -> anyhow::Result<()> {
-    let mut lines = reader.lines().enumerate();
+    // Only the bytes the file's size says are read, then one more is asked for: a file
+    // that grew while read, or a kernel file that says 0 bytes, is refused (see
+    // `read_sized`), never read without end.
+    let len = file.metadata().map_err(|e| unreadable(path, e))?.len();
+    let mut reader = BufReader::new(file.take(len));
+    let mut lines = (&mut reader).lines().enumerate();
     loop {
         let batch: Vec<(usize, String)> = lines
             .by_ref()
@@ -175,7 +185,7 @@ fn read_jsonl(
             })
             .collect::<anyhow::Result<_>>()?;
         if batch.is_empty() {
-            return Ok(());
+            break;
         }
         let parsed: Vec<anyhow::Result<Option<Ticket>>> = batch
             .par_iter()
@@ -187,6 +197,12 @@ fn read_jsonl(
                 sink(t);
             }
         }
+    }
+    let mut more = [0u8; 1];
+    match reader.into_inner().into_inner().read(&mut more) {
+        Ok(0) => Ok(()),
+        Ok(_) => Err(unreadable(path, crate::input_file::changed_size(len))),
+        Err(e) => Err(unreadable(path, e)),
     }
 }
 

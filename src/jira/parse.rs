@@ -239,27 +239,75 @@ pub(super) fn issue(v: &Json, severity_field: &str) -> Result<Ticket, String> {
 
     let (comments, note) = envelope(get(fields, "comment"), "comments", "comments").map_err(&at)?;
     ticket.truncated.extend(note);
-    ticket.comments = comments
-        .iter()
-        .map(comment)
-        .collect::<Result<_, _>>()
-        .map_err(&at)?;
+    ticket.comments = once_each(
+        comments
+            .iter()
+            .map(comment)
+            .collect::<Result<_, _>>()
+            .map_err(&at)?,
+        |c: &Comment| (c.id.as_str(), c.updated),
+    );
 
     let (worklogs, note) = envelope(get(fields, "worklog"), "worklogs", "worklogs").map_err(&at)?;
     ticket.truncated.extend(note);
-    ticket.worklogs = worklogs
-        .iter()
-        .map(worklog)
-        .collect::<Result<_, _>>()
-        .map_err(&at)?;
+    ticket.worklogs = once_each(
+        worklogs
+            .iter()
+            .map(worklog)
+            .collect::<Result<_, _>>()
+            .map_err(&at)?,
+        |w: &Worklog| (w.id.as_str(), w.updated),
+    );
 
     let (histories, note) =
         envelope(get(v, "changelog"), "histories", "changelog histories").map_err(&at)?;
     ticket.truncated.extend(note);
-    for history in histories {
-        ticket.changes.extend(self::history(history).map_err(&at)?);
-    }
+    let histories: Vec<Vec<Change>> = histories
+        .iter()
+        .map(self::history)
+        .collect::<Result<_, _>>()
+        .map_err(&at)?;
+    // A history repeated (a page read twice, files joined by hand) is applied once: the
+    // copy updated last is the later one (histories carry no `updated`).
+    let histories = once_each(histories, |h: &Vec<Change>| {
+        h.first()
+            .map_or((NO_ID, Ts::MIN_UTC), |c| (c.history_id.as_str(), c.at))
+    });
+    ticket.changes = histories.into_iter().flatten().collect();
     Ok(ticket)
+}
+
+/// The id of a history without items, which `once_each` keeps however often it appears
+/// (it changes nothing).
+const NO_ID: &str = "";
+
+/// `items` with one per JIRA id (`key` gives an item's id and `updated`): a repeat, from
+/// a page read twice or files joined by hand, would count a comment or a worklog twice.
+/// The copy updated last is kept (ties: the later one), in the first copy's place.
+fn once_each<T>(mut items: Vec<T>, key: impl Fn(&T) -> (&str, Ts)) -> Vec<T> {
+    if items.len() < 2 {
+        return items;
+    }
+    // Most tickets repeat nothing: found with one sort of their ids, nothing moved.
+    let mut ids: Vec<&str> = items.iter().map(|i| key(i).0).collect();
+    ids.sort_unstable();
+    if !ids.windows(2).any(|w| w[0] == w[1] && w[0] != NO_ID) {
+        return items;
+    }
+    let mut kept: Vec<T> = Vec::with_capacity(items.len());
+    let mut at = std::collections::HashMap::new();
+    for item in items.drain(..) {
+        let id = key(&item).0.to_string();
+        match at.get(&id).filter(|_| id != NO_ID) {
+            Some(&i) if key(&item).1 >= key(&kept[i]).1 => kept[i] = item,
+            Some(_) => {}
+            None => {
+                at.insert(id, kept.len());
+                kept.push(item);
+            }
+        }
+    }
+    kept
 }
 
 /// The list inside a paged envelope (`{"total": 12, "comments": [...]}`), plus a note such

@@ -248,7 +248,7 @@ fn read_manifest(dir: &Path) -> Result<Manifest> {
         .into());
     }
     let path = dir.join(MANIFEST);
-    let text = match crate::input_file::read_to_string(&path) {
+    let text = match crate::input_file::read_own_to_string(&path) {
         Ok(text) => text,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             let has_tables = Table::ALL

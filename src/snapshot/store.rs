@@ -99,10 +99,23 @@ pub(super) fn stage_manifest(dir: &Path, manifest: &Manifest) -> Result<Staged> 
 /// path for messages.
 fn open_checked(dir: &Path, entry: &TableEntry) -> std::result::Result<(PathBuf, File), String> {
     let path = dir.join(format!("{}.parquet", entry.name));
-    let mut file = crate::input_file::open(&path)
+    // Decoding sizes its columns by the row count: 2^31 rows claimed by a 9 KB file asked
+    // for 32 GB at once, 2^60 overflowed. Every row holds an id, so a table takes well over
+    // a byte a row (L's tables take about 12).
+    if entry.rows > entry.bytes.saturating_mul(MAX_ROWS_PER_BYTE) {
+        return Err(format!(
+            "{MANIFEST} says {} holds {} rows in {} bytes, more than {MAX_ROWS_PER_BYTE} a byte",
+            path.display(),
+            entry.rows,
+            entry.bytes
+        ));
+    }
+    let mut file = crate::input_file::open_own(&path)
         .map_err(|e| format!("cannot open {}: {e}", path.display()))?;
-    let (bytes, sha256) =
-        hash(&mut file).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    // No further than one byte past the size the manifest says: past it the file is not
+    // the one described, however long it goes on.
+    let (bytes, sha256) = hash(&mut (&mut file).take(entry.bytes.saturating_add(1)))
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     if bytes != entry.bytes || sha256 != entry.sha256 {
         return Err(format!(
             "{} is not the file {MANIFEST} describes ({bytes} bytes, expected {})",
@@ -113,14 +126,20 @@ fn open_checked(dir: &Path, entry: &TableEntry) -> std::result::Result<(PathBuf,
     Ok((path, file))
 }
 
+/// Most rows a table file may hold per byte of it (see [`open_checked`]).
+const MAX_ROWS_PER_BYTE: u64 = 16;
+
 /// Opens a table file, checks it against the manifest and reads it.
 pub(super) fn load_table(dir: &Path, entry: &TableEntry) -> std::result::Result<DataFrame, String> {
     let (path, mut file) = open_checked(dir, entry)?;
     file.rewind()
         .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    let df = ParquetReader::new(file)
-        .finish()
-        .map_err(|e| format!("cannot read {} as Parquet: {e}", path.display()))?;
+    let unreadable = |e: PolarsError| format!("cannot read {} as Parquet: {e}", path.display());
+    let mut reader = ParquetReader::new(file);
+    // The footer's counts, checked before anything is decoded by them.
+    let metadata = reader.get_metadata().map_err(unreadable)?;
+    footer_rows(&path, metadata, entry)?;
+    let df = reader.finish().map_err(unreadable)?;
     if df.height() as u64 != entry.rows {
         return Err(format!(
             "{} has {} rows, {MANIFEST} expects {}",
@@ -130,6 +149,35 @@ pub(super) fn load_table(dir: &Path, entry: &TableEntry) -> std::result::Result<
         ));
     }
     Ok(df)
+}
+
+/// The rows of a table file's footer, which must be the manifest's (a part that ends
+/// exactly at a count claiming fewer rows would otherwise stop the read short), and the
+/// sum of its row groups'.
+fn footer_rows(
+    path: &Path,
+    metadata: &FileMetadataRef,
+    entry: &TableEntry,
+) -> std::result::Result<usize, String> {
+    let stored = metadata.num_rows;
+    if stored as u64 != entry.rows {
+        return Err(format!(
+            "{} has {stored} rows, {MANIFEST} expects {}",
+            path.display(),
+            entry.rows
+        ));
+    }
+    let groups = metadata
+        .row_groups
+        .iter()
+        .fold(0usize, |sum, g| sum.saturating_add(g.num_rows()));
+    if groups != stored {
+        return Err(format!(
+            "{}: its row groups hold {groups} rows, its footer says {stored}",
+            path.display()
+        ));
+    }
+    Ok(stored)
 }
 
 /// Rows of a part read by [`Parts`] at most: a row group larger than this is read in parts
@@ -189,16 +237,7 @@ impl Parts {
                 .map_err(|e| format!("cannot read {}: {e}", path.display()))?,
         );
         let metadata = reader.get_metadata().map_err(unreadable)?.clone();
-        // The file's own row count (its footer) must be the manifest's: a part that ends
-        // exactly at a count claiming fewer rows would otherwise stop the read short.
-        let stored = metadata.num_rows;
-        if stored as u64 != entry.rows {
-            return Err(format!(
-                "{} has {stored} rows, {MANIFEST} expects {}",
-                path.display(),
-                entry.rows
-            ));
-        }
+        let stored = footer_rows(&path, &metadata, entry)?;
         let mut groups = Vec::with_capacity(metadata.row_groups.len());
         let mut end = 0usize;
         for group in &metadata.row_groups {
@@ -206,12 +245,6 @@ impl Parts {
                 groups.push(end);
             }
             end = end.saturating_add(group.num_rows());
-        }
-        if end != stored {
-            return Err(format!(
-                "{}: its row groups hold {end} rows, its footer says {stored}",
-                path.display()
-            ));
         }
         Ok(Parts {
             path,

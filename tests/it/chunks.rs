@@ -236,3 +236,43 @@ fn a_query_of_snapshot_tables_reads_no_ticket_and_lets_the_lock_go() {
         );
     }
 }
+
+/// polars builds a join's whole result: a cross join of large tables grew `query` until
+/// the kernel killed it. Past its bound (`SUPPORTLENS_QUERY_MEMORY_MB`, here 64 MiB; the
+/// cross join of the sample's comments takes about 600 MB) the run ends with exit 2 and
+/// a message saying what to do; the same query within the bound, and a small one, run.
+#[test]
+fn a_query_past_its_memory_bound_ends_with_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = setup(dir.path());
+    let cross = "SELECT max(length(concat(a.body, b.body))) AS m FROM comments a, comments b";
+    let run = |limit: &str, sql: &str| {
+        bin(dir.path(), &config)
+            .env("SUPPORTLENS_QUERY_MEMORY_MB", limit)
+            .args(["--data", "data", "query", "--csv", sql])
+            .output()
+            .unwrap()
+    };
+    let out = run("64", cross);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "supportlens: error: the query needs more than 64 MiB of memory (a join's whole \
+         result is built, and a cross join of large tables grows without end); join on ids \
+         (JOIN comments c ON c.ticket_id = t.id) or filter first, or raise \
+         SUPPORTLENS_QUERY_MEMORY_MB\n"
+    );
+    let out = run("64", "SELECT count(*) AS n FROM comments");
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let out = run("4096", cross);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("m\n"));
+    let out = run("lots", "SELECT 1 AS x");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("SUPPORTLENS_QUERY_MEMORY_MB=lots: not a whole number of MiB"),
+        "{out:?}"
+    );
+}

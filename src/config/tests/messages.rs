@@ -201,6 +201,35 @@ fn oversized_ics_file_is_refused() {
     );
 }
 
+/// A config file that does not hold the bytes its size says is refused unread past them: a
+/// kernel file says 0 bytes and may read without end (`--config /proc/self/pagemap` filled
+/// 24 GB of memory before the run was killed); `/proc/self/status` ends, so it can show it.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_config_file_that_does_not_say_its_size_is_refused() {
+    let err = load(Some(Path::new("/proc/self/status"))).unwrap_err();
+    assert_eq!(exit_code(&err), 2);
+    assert_eq!(
+        err.to_string(),
+        "cannot read the config file /proc/self/status: it did not hold the 0 bytes its size \
+         says: it is still being written, or it is a kernel file that does not say its size; \
+         copy it to a regular file once it is complete; check the path given to --config, or \
+         write a commented one with `supportlens config init`"
+    );
+    // Past 64 MiB (sparse here) it is not read at all.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("huge.toml");
+    std::fs::File::create(&path)
+        .unwrap()
+        .set_len((64 << 20) + 1)
+        .unwrap();
+    let msg = load(Some(&path)).unwrap_err().to_string();
+    assert!(
+        msg.contains("huge.toml: it is 67108865 bytes, more than the 64 MiB read"),
+        "{msg}"
+    );
+}
+
 #[test]
 fn missing_config_file_is_a_usage_error_naming_it() {
     let err = load(Some(Path::new("/nonexistent/sl.toml"))).unwrap_err();
@@ -266,6 +295,33 @@ fn credentials_in_the_url_are_refused_unseen() {
     let msg = usage_error("[team]\nengineers = \"hunter2\"\n");
     assert!(msg.contains("invalid type: a string, expected"), "{msg}");
     assert!(!msg.contains("hunter2"), "{msg}");
+}
+
+/// A query or fragment in the JIRA URL is refused unseen: `url =
+/// "https://jira.example.com/?token=…"` was taken, and the token written into every ticket
+/// link of every page.
+#[test]
+fn a_query_or_fragment_in_the_url_is_refused_unseen() {
+    for url in [
+        "https://jira.example.com/?token=hunter2",
+        "https://jira.example.com?hunter2",
+        "https://jira.example.com/jira#hunter2",
+    ] {
+        let msg = usage_error(&format!("[jira]\nurl = \"{url}\"\n"));
+        assert!(
+            msg.ends_with(
+                "line 2, column 7, key `jira.url`: the JIRA URL holds a query or fragment (?… \
+                 or #…); write the base address only, e.g. \"https://support.example.com\" (the \
+                 token goes in SUPPORTLENS_JIRA_TOKEN)"
+            ),
+            "{msg}"
+        );
+        assert!(!msg.contains("hunter2"), "{msg}");
+    }
+    assert_eq!(
+        super::super::fields::parse_jira_url("https://jira.example.com/jira/"),
+        Ok("https://jira.example.com/jira".to_string())
+    );
 }
 
 /// Weights are relative and stop at a million: six weights near f64's limit summed to

@@ -329,6 +329,29 @@ fn a_fifo_named_json_is_refused_without_blocking() {
     }
 }
 
+/// An export file must hold the bytes its size says: a kernel file says 0 bytes and may
+/// read without end (`report --input /proc/self/pagemap` read until killed), and a file
+/// still being written grows. Refused, `.json` and `.jsonl` alike, naming the file;
+/// `/proc/self/status` ends, so it can show it.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_file_that_does_not_say_its_size_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["k.json", "k.jsonl"] {
+        let link = dir.path().join(name);
+        std::os::unix::fs::symlink("/proc/self/status", &link).unwrap();
+        assert_eq!(
+            input_error(std::slice::from_ref(&link)),
+            format!(
+                "cannot read {}: it did not hold the 0 bytes its size says: it is still being \
+                 written, or it is a kernel file that does not say its size; copy it to a \
+                 regular file once it is complete",
+                link.display()
+            )
+        );
+    }
+}
+
 /// A UTF-8 byte-order mark is skipped (JSON and JSONL); a UTF-16 file is refused saying so.
 #[test]
 fn byte_order_marks() {

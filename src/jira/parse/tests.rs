@@ -265,3 +265,58 @@ fn issue_errors_name_ticket_and_field() {
         "ticket SUP-1: comment 1: created \"soon\" is not a timestamp like 2026-11-23T09:15:00.000+0000"
     );
 }
+
+/// A comment, worklog or history that appears twice in one issue (a page read twice, files
+/// joined by hand) counted twice: `report --input` wrote call_notes 2 for one call note,
+/// and the snapshot two rows for one JIRA id. Each is kept once: the copy updated last
+/// (ties: the later), in the first copy's place.
+#[test]
+fn repeated_comments_worklogs_and_histories_count_once() {
+    let c = |id: &str, updated: &str, body: &str| {
+        json!({"id": id, "author": {"accountId": "e1"}, "body": body,
+               "created": "2026-11-02T09:00:00.000+0000", "updated": updated})
+    };
+    let w = |id: &str, updated: &str, seconds: i64| {
+        json!({"id": id, "author": {"accountId": "e1"}, "timeSpentSeconds": seconds,
+               "started": "2026-11-02T09:00:00.000+0000",
+               "created": "2026-11-02T10:00:00.000+0000", "updated": updated})
+    };
+    let h = |id: &str, to: &str| {
+        json!({"id": id, "created": "2026-11-02T11:00:00.000+0000",
+               "items": [{"field": "status", "fromString": "Open", "toString": to}]})
+    };
+    let v = json!({"id": "1", "key": "SUP-1", "fields": {
+        "created": "2026-11-02T08:00:00.000+0000", "updated": "2026-11-03T08:00:00.000+0000",
+        "issuetype": {"name": "Query"}, "status": {"name": "Open"},
+        "comment": {"comments": [
+            c("10", "2026-11-02T12:00:00.000+0000", "edited"),
+            c("11", "2026-11-02T09:00:00.000+0000", "other"),
+            c("10", "2026-11-02T09:00:00.000+0000", "first"),
+            c("11", "2026-11-02T09:00:00.000+0000", "other again"),
+        ]},
+        "worklog": {"worklogs": [
+            w("20", "2026-11-02T10:00:00.000+0000", 60),
+            w("20", "2026-11-02T11:00:00.000+0000", 120),
+        ]}},
+        "changelog": {"histories": [h("30", "In Progress"), h("31", "Open"), h("30", "Closed")]}
+    });
+    let t = parse_issue(&v, "priority").unwrap();
+    let comments: Vec<_> = t
+        .comments
+        .iter()
+        .map(|c| (c.id.as_str(), c.body.as_str()))
+        .collect();
+    assert_eq!(comments, [("10", "edited"), ("11", "other again")]);
+    let worklogs: Vec<_> = t
+        .worklogs
+        .iter()
+        .map(|w| (w.id.as_str(), w.seconds))
+        .collect();
+    assert_eq!(worklogs, [("20", 120)]);
+    let changes: Vec<_> = t
+        .changes
+        .iter()
+        .map(|c| (c.history_id.as_str(), c.to_string.as_deref()))
+        .collect();
+    assert_eq!(changes, [("30", Some("Closed")), ("31", Some("Open"))]);
+}

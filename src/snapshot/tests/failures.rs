@@ -65,7 +65,8 @@ fn a_manifest_claiming_more_rows_than_a_table_holds_is_damage_not_a_hang() {
     let mut m: serde_json::Value = serde_json::from_slice(&fs::read(&manifest).unwrap()).unwrap();
     for t in m["tables"].as_array_mut().unwrap() {
         if t["name"] == "comments" {
-            t["rows"] = serde_json::json!(1_000_000_000_000_000_000u64);
+            // Within 16 rows a byte of the file, so the footer is what tells.
+            t["rows"] = serde_json::json!(1_000);
         }
     }
     fs::write(&manifest, serde_json::to_vec(&m).unwrap()).unwrap();
@@ -78,9 +79,95 @@ fn a_manifest_claiming_more_rows_than_a_table_holds_is_damage_not_a_hang() {
     let err =
         crate::snapshot::store::load_table_parts(dir.path(), &entry, 2, |_| Ok(())).unwrap_err();
     assert!(
-        err.contains("has 2 rows, snapshot.json expects 1000000000000000000"),
+        err.contains("has 2 rows, snapshot.json expects 1000"),
         "{err}"
     );
+}
+
+/// The comments table of `dir` with every 8-byte count of 2 in its footer (the file's and
+/// its row group's row counts among them) made `rows`, signed into the manifest, which
+/// claims `claimed` rows.
+fn footer_claims(dir: &std::path::Path, rows: i64, claimed: u64) {
+    use sha2::{Digest, Sha256};
+    // Thrift's compact encoding: a field header 0x16 (next field, i64), a zigzag varint.
+    let varint = |n: i64| {
+        let mut v = ((n << 1) ^ (n >> 63)) as u64;
+        let mut out = vec![0x16u8];
+        loop {
+            let byte = (v & 0x7f) as u8;
+            v >>= 7;
+            if v == 0 {
+                out.push(byte);
+                return out;
+            }
+            out.push(byte | 0x80);
+        }
+    };
+    let path = dir.join("comments.parquet");
+    let bytes = fs::read(&path).unwrap();
+    let end = bytes.len() - 8;
+    let len = u32::from_le_bytes(bytes[end..end + 4].try_into().unwrap()) as usize;
+    let (from, to) = (varint(2), varint(rows));
+    let mut footer = Vec::new();
+    let mut i = end - len;
+    while i < end {
+        if bytes[i..end].starts_with(&from) {
+            footer.extend_from_slice(&to);
+            i += from.len();
+        } else {
+            footer.push(bytes[i]);
+            i += 1;
+        }
+    }
+    let mut patched = bytes[..end - len].to_vec();
+    patched.extend_from_slice(&footer);
+    patched.extend_from_slice(&(footer.len() as u32).to_le_bytes());
+    patched.extend_from_slice(b"PAR1");
+    fs::write(&path, &patched).unwrap();
+    let manifest = dir.join("snapshot.json");
+    let mut m: serde_json::Value = serde_json::from_slice(&fs::read(&manifest).unwrap()).unwrap();
+    for t in m["tables"].as_array_mut().unwrap() {
+        if t["name"] == "comments" {
+            t["bytes"] = patched.len().into();
+            t["sha256"] = format!("{:x}", Sha256::digest(&patched)).into();
+            t["rows"] = claimed.into();
+        }
+    }
+    fs::write(&manifest, serde_json::to_vec(&m).unwrap()).unwrap();
+}
+
+/// A footer claiming 2^60 rows, signed into the manifest or not, panicked decoding
+/// (capacity overflow), and 2^31 asked for 32 GB at once: refused as damage before
+/// anything is decoded, by the manifest's rows against the file's size, and the footer's
+/// against the manifest's.
+#[test]
+fn a_footer_claiming_huge_row_counts_is_damage_not_a_crash() {
+    const HUGE: i64 = 1 << 60;
+    for (claimed, says) in [
+        (
+            HUGE as u64,
+            "says {path} holds 1152921504606846976 rows in {bytes} bytes, more than 16 a byte",
+        ),
+        (
+            2,
+            "{path} has 1152921504606846976 rows, snapshot.json expects 2",
+        ),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), &[full_ticket()], &meta()).unwrap();
+        footer_claims(dir.path(), HUGE, claimed);
+        let path = dir.path().join("comments.parquet");
+        let says = says
+            .replace("{path}", &path.display().to_string())
+            .replace("{bytes}", &fs::metadata(&path).unwrap().len().to_string());
+        for err in [
+            crate::snapshot::load_table(dir.path(), "comments").unwrap_err(),
+            read(dir.path()).unwrap_err(),
+        ] {
+            assert_eq!(kind(&err), Some(Kind::Input), "{err:#}");
+            assert!(format!("{err:#}").contains(&says), "{says}: {err:#}");
+        }
+    }
 }
 
 #[test]
@@ -205,6 +292,36 @@ fn a_lock_file_that_is_a_link_is_never_followed() {
     let err = lock(&data).unwrap_err();
     assert!(format!("{err:#}").contains("a hard link"), "{err:#}");
     assert_eq!(std::fs::read_to_string(&victim).unwrap(), "keep me\n");
+}
+
+/// The snapshot's files are supportlens's own: a table or manifest that is a symbolic link
+/// leads out of the data folder to a file supportlens never wrote (even when it is an
+/// exact copy, as here), and is refused as damage (exit 3) instead of followed.
+#[cfg(unix)]
+#[test]
+fn snapshot_files_that_are_links_are_not_followed() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    write(&data, &[full_ticket()], &meta()).unwrap();
+    for name in ["tickets.parquet", "snapshot.json"] {
+        let outside = dir.path().join(name);
+        fs::rename(data.join(name), &outside).unwrap();
+        std::os::unix::fs::symlink(&outside, data.join(name)).unwrap();
+        let err = read(&data).unwrap_err();
+        assert_eq!(kind(&err), Some(Kind::Input), "{err:#}");
+        let msg = format!("{err:#}");
+        assert!(
+            msg.contains(&format!(
+                "{}: it is a symbolic link, not a file supportlens wrote; supportlens does \
+                 not follow links in its own folders",
+                data.join(name).display()
+            )),
+            "{msg}"
+        );
+        fs::remove_file(data.join(name)).unwrap();
+        fs::rename(&outside, data.join(name)).unwrap();
+    }
+    assert_eq!(read(&data).unwrap().0, vec![full_ticket()]);
 }
 
 /// A FIFO in the lock file's place is refused at once instead of blocking the open.
