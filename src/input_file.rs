@@ -50,19 +50,12 @@ pub fn open_own(path: &Path) -> io::Result<File> {
     })
 }
 
-#[cfg(target_os = "linux")]
+/// Opens `path` as [`open_nonblocking`] does, but never through a symbolic link (Linux:
+/// `O_NOFOLLOW`; elsewhere the caller's check before opening stands alone).
 fn open_nonblocking_own(path: &Path) -> io::Result<File> {
-    use std::os::unix::fs::OpenOptionsExt;
-    let flags =
-        rustix::fs::OFlags::NONBLOCK | rustix::fs::OFlags::NOCTTY | rustix::fs::OFlags::NOFOLLOW;
-    std::fs::OpenOptions::new()
-        .read(true)
-        .custom_flags(flags.bits() as i32)
-        .open(path)
-}
-
-#[cfg(not(target_os = "linux"))]
-fn open_nonblocking_own(path: &Path) -> io::Result<File> {
+    #[cfg(target_os = "linux")]
+    return open_linux(path, rustix::fs::OFlags::NOFOLLOW);
+    #[cfg(not(target_os = "linux"))]
     open_nonblocking(path)
 }
 
@@ -246,8 +239,14 @@ fn file_id(meta: &std::fs::Metadata) -> (u64, u64) {
 /// `O_NONBLOCK` makes opening a FIFO return at once; it changes nothing for a regular file.
 #[cfg(target_os = "linux")]
 fn open_nonblocking(path: &Path) -> io::Result<File> {
+    open_linux(path, rustix::fs::OFlags::empty())
+}
+
+/// Opens `path` for reading with `O_NONBLOCK | O_NOCTTY` and `extra`.
+#[cfg(target_os = "linux")]
+fn open_linux(path: &Path, extra: rustix::fs::OFlags) -> io::Result<File> {
     use std::os::unix::fs::OpenOptionsExt;
-    let flags = rustix::fs::OFlags::NONBLOCK | rustix::fs::OFlags::NOCTTY;
+    let flags = rustix::fs::OFlags::NONBLOCK | rustix::fs::OFlags::NOCTTY | extra;
     std::fs::OpenOptions::new()
         .read(true)
         .custom_flags(flags.bits() as i32)
