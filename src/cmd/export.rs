@@ -125,8 +125,14 @@ fn exporting(data: &Path, settings: &Settings, full: bool) -> Result<()> {
         .as_ref()
         .filter(|m| m.source == "jira" && m.inputs == inputs);
     // The last completed export's start: the resume point until this export completes.
-    let completed = same.and_then(|m| m.exported_at);
-    let carried = same.and_then(|m| m.unfinished.clone());
+    // One after this machine's clock was written while the clock ran ahead: reading from
+    // it would skip every change since the real last export, so everything is read again.
+    let completed = same
+        .and_then(|m| m.exported_at)
+        .filter(|at| !ahead_of_clock(*at, started, "the last export started"));
+    let carried = same
+        .and_then(|m| m.unfinished.clone())
+        .filter(|u| !ahead_of_clock(u.started, started, "the unfinished export started"));
     let plan = match carried.filter(|u| !full || u.full) {
         Some(u) => {
             super::say(&format!(
@@ -251,6 +257,20 @@ fn exporting(data: &Path, settings: &Settings, full: bool) -> Result<()> {
         store.tickets().len()
     ));
     Ok(())
+}
+
+/// True, with a warning, when `at` (what the snapshot says `what`) is after `now`.
+fn ahead_of_clock(at: Ts, now: Ts, what: &str) -> bool {
+    let ahead = at > now;
+    if ahead {
+        eprintln!(
+            "supportlens: warning: the snapshot says {what} at {}, after this machine's clock \
+             ({}); reading every ticket again: check the clock",
+            fmt_ts(at),
+            fmt_ts(now)
+        );
+    }
+    ahead
 }
 
 /// The snapshot's description now: `meta` with this run's record brought up to date.

@@ -1379,3 +1379,72 @@ fn a_token_echoed_by_jira_is_not_printed() {
     assert!(err.contains("(\"Bearer ***\")"), "{err}");
     assert!(!err.contains(TOKEN), "{err}");
 }
+
+/// Sets `key` of `snapshot.json` to `value`, as a run on a machine whose clock was wrong
+/// would have left it (the file holds no checksum of itself).
+fn set_meta(site: &Site, key: &str, value: serde_json::Value) {
+    let path = site.dir.path().join("data/snapshot.json");
+    let mut meta = site.meta();
+    meta[key] = value;
+    std::fs::write(path, serde_json::to_string_pretty(&meta).unwrap()).unwrap();
+}
+
+#[test]
+fn a_resume_point_after_the_clock_reads_every_ticket_again() {
+    // The last export ran while the machine's clock was in 2099: an incremental export
+    // from there (`updated >= "2098-12-31 …"`) would read nothing, complete, and move the
+    // resume point to now, losing every change since the real last export for good.
+    for flavor in BOTH {
+        let site = site(flavor);
+        site.export().success();
+        set_meta(
+            &site,
+            "exported_at",
+            serde_json::json!("2099-01-05T06:00:00Z"),
+        );
+        site.server.state().touch("10002");
+        let out = site.export().success();
+        let stderr = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+        site.assert_snapshot_matches();
+        assert!(
+            stderr.contains("2099-01-05T06:00:00Z") && stderr.contains("clock"),
+            "{stderr}"
+        );
+        let jql = site
+            .server
+            .state()
+            .requests("search")
+            .last()
+            .unwrap()
+            .param("jql")
+            .unwrap()
+            .to_string();
+        assert!(!jql.contains("updated >="), "{flavor:?}: {jql}");
+        // The resume point is back on this machine's clock.
+        let at = site.meta()["exported_at"].as_str().unwrap().to_string();
+        assert!(at.as_str() < "2099", "{at}");
+    }
+}
+
+#[test]
+fn an_unfinished_export_started_after_the_clock_is_not_continued() {
+    // A stopped export begun under a clock in 2099 would, once continued, record 2099 as
+    // the start of the next incremental window: it is started over instead.
+    for flavor in BOTH {
+        let site = site(flavor);
+        site.export().success();
+        set_meta(
+            &site,
+            "unfinished",
+            serde_json::json!({"started": "2099-01-05T06:00:00Z", "full": false,
+                               "resume": "2099-01-05T05:00:00Z"}),
+        );
+        site.server.state().touch("10002");
+        let out = site.export().success();
+        let stderr = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+        site.assert_snapshot_matches();
+        assert!(stderr.contains("clock"), "{stderr}");
+        let at = site.meta()["exported_at"].as_str().unwrap().to_string();
+        assert!(at.as_str() < "2099", "{at}");
+    }
+}
