@@ -30,7 +30,7 @@ use crate::snapshot::{self, Committer, EXPORTS_KEPT, ExportRecord, Gone, Meta, U
 
 pub fn run(cli: &Cli, args: &ExportArgs) -> Result<()> {
     let settings = settings_for(cli, args)?;
-    export_with(&cli.data, &settings, args.full)
+    export_with(&cli.data, &settings, args.full).map(|_| ())
 }
 
 /// The configuration with `--jira-url` (or `SUPPORTLENS_JIRA_URL`), `--flavor` and `--jql`
@@ -47,8 +47,10 @@ pub(crate) fn settings_for(cli: &Cli, args: &ExportArgs) -> Result<Settings> {
 }
 
 /// Exports into the snapshot in `data`: continues an unfinished export of the same JIRA
-/// and JQL, else incremental unless `full` or no compatible earlier export exists.
-pub(crate) fn export_with(data: &Path, settings: &Settings, full: bool) -> Result<()> {
+/// and JQL, else incremental unless `full` or no compatible earlier export exists. Returns
+/// when this run started: the snapshot is complete up to then, even where the resume point
+/// stays at the start of an earlier, stopped run of the same export.
+pub(crate) fn export_with(data: &Path, settings: &Settings, full: bool) -> Result<Ts> {
     exporting(data, settings, full).map_err(|e| {
         let text = format!("{e:#}");
         match redacted(&text) {
@@ -107,7 +109,7 @@ fn without_token<'a>(text: &'a str, token: &str) -> Cow<'a, str> {
     out
 }
 
-fn exporting(data: &Path, settings: &Settings, full: bool) -> Result<()> {
+fn exporting(data: &Path, settings: &Settings, full: bool) -> Result<Ts> {
     let jql = read_jql(&settings.jira.jql)?;
     let max_wait = Duration::from_secs(settings.jira.max_wait.max(0) as u64);
     let retry = Retry::from_env(settings.jira.concurrency, max_wait)?;
@@ -256,7 +258,7 @@ fn exporting(data: &Path, settings: &Settings, full: bool) -> Result<()> {
         data.display(),
         store.tickets().len()
     ));
-    Ok(())
+    Ok(started)
 }
 
 /// True, with a warning, when `at` (what the snapshot says `what`) is after `now`.

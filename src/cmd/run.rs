@@ -16,15 +16,18 @@ pub fn run(cli: &Cli, args: &RunArgs) -> anyhow::Result<()> {
     let delivery = Setup::new(&settings, mode)?;
     // So is the report's chunk size (README "Large snapshots"): not after a whole export.
     crate::snapshot::tickets_per_chunk()?;
-    super::export::export_with(&cli.data, &settings, args.export.full)?;
-    // No --week or --as-of: the report ends with the last week the export's start closed.
+    let started = super::export::export_with(&cli.data, &settings, args.export.full)?;
+    // The report ends with the last week this run's start closed. Not the snapshot's
+    // resume point: when this run finished an export a killed run began a week or more
+    // ago, that point stays at the killed run's start, and a report ending there would
+    // write an old week again and never last week's.
     let report = ReportArgs {
         window: WindowArgs {
             input: Vec::new(),
             engineer: None,
             week: None,
             weeks: args.weeks,
-            as_of: None,
+            as_of: Some(crate::model::fmt_ts(started)),
         },
         out: args.out.clone(),
         deliver: delivery.is_some() && mode == Mode::Send,

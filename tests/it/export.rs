@@ -1448,3 +1448,44 @@ fn an_unfinished_export_started_after_the_clock_is_not_continued() {
         assert!(at.as_str() < "2099", "{at}");
     }
 }
+
+#[test]
+fn run_reports_the_week_its_own_start_closed_when_it_finishes_a_stopped_export() {
+    // Last Monday's cron run was killed two weeks' worth of clock ago (its unfinished
+    // export started then); today's run finishes that export, so the resume point becomes
+    // that old start. The report must still be the last week closed by today's run: one
+    // ending with the old start's week would write the week before last again and never
+    // last week's.
+    let site = site(Flavor::Cloud);
+    site.export().success();
+    let old = chrono::Utc::now() - chrono::Duration::days(14);
+    set_meta(
+        &site,
+        "unfinished",
+        serde_json::json!({"started": supportlens::model::fmt_ts(old), "full": true,
+                           "resume": null}),
+    );
+    let before = chrono::Utc::now();
+    site.cmd("run")
+        .args(["--weeks", "1", "--out", "reports"])
+        .assert()
+        .success();
+    let after = chrono::Utc::now();
+    let week = |t| supportlens::week::last_complete_week(t, chrono_tz::UTC).to_string();
+    let weeks: Vec<String> = std::fs::read_dir(site.dir.path().join("reports"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n != ".lock")
+        .collect();
+    // Either side of a Monday midnight the run may have crossed.
+    assert!(
+        weeks == [week(before)] || weeks == [week(after)],
+        "{weeks:?}, expected {}",
+        week(before)
+    );
+    // The resume point is still the stopped export's start (nothing after it is skipped).
+    assert_eq!(
+        site.meta()["exported_at"],
+        supportlens::model::fmt_ts(old).as_str()
+    );
+}
