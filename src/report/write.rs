@@ -45,6 +45,21 @@ pub fn atomically(
             ))
             .into());
         }
+        // A data folder (--data pointed into --out) or another report's --out: replacing
+        // it would remove the snapshot or every report in it.
+        if kind.is_dir()
+            && let Some(held) = ["snapshot.json", ".lock"]
+                .into_iter()
+                .find(|n| std::fs::symlink_metadata(target.join(n)).is_ok())
+        {
+            return Err(Failure::usage(format!(
+                "{} holds {held}, so it is a data or --out folder, not a report folder; \
+                 nothing was written: pass --out and --data folders that do not lie in \
+                 each other's week folders",
+                target.display()
+            ))
+            .into());
+        }
     }
     let delivered = target.join(crate::delivery::record::FILE);
     let record = crate::delivery::record::open_record(&delivered).map_err(|e| {
@@ -479,6 +494,29 @@ mod tests {
             if !fifo {
                 assert_eq!(std::fs::read_to_string(&week).unwrap(), "notes");
             }
+        }
+    }
+
+    /// A week's folder that is a data folder (`--data` pointed into `--out`: it holds
+    /// `snapshot.json` or a `.lock`) or another report's `--out` is refused (exit 2) before
+    /// anything is written, instead of being replaced and removed with all it holds.
+    #[test]
+    fn a_data_or_out_folder_in_place_of_the_week_folder_is_refused() {
+        for held in ["snapshot.json", ".lock"] {
+            let out = tempfile::tempdir().unwrap();
+            let week = out.path().join("2026-W47");
+            std::fs::create_dir(&week).unwrap();
+            std::fs::write(week.join(held), "{}").unwrap();
+            std::fs::write(week.join("tickets.parquet"), "rows").unwrap();
+            let err = write(out.path(), &report(&[("clocks.csv", "new\r\n")])).unwrap_err();
+            assert_eq!(crate::error::exit_code(&err), 2, "{err:#}");
+            let text = format!("{err:#}");
+            assert!(text.contains(&format!("2026-W47 holds {held}")), "{text}");
+            assert_eq!(left_in(out.path()), ["2026-W47"]);
+            assert_eq!(
+                std::fs::read_to_string(week.join("tickets.parquet")).unwrap(),
+                "rows"
+            );
         }
     }
 
