@@ -1489,3 +1489,40 @@ fn run_reports_the_week_its_own_start_closed_when_it_finishes_a_stopped_export()
         supportlens::model::fmt_ts(old).as_str()
     );
 }
+
+/// An export onto a full disk (a 16 KiB tmpfs as --data; mounting needs root, without it
+/// the case is skipped with a message): exit 2 naming the data folder and its free space,
+/// not exit 4 as if JIRA had failed, and no temporary file left behind.
+#[cfg(target_os = "linux")]
+#[test]
+fn an_export_onto_a_full_disk_is_exit_2_and_leaves_no_temporary_file() {
+    let site = site(Flavor::Server);
+    let disk = site.dir.path().join("data");
+    std::fs::create_dir(&disk).unwrap();
+    let mounted = std::process::Command::new("mount")
+        .args(["-t", "tmpfs", "-o", "size=16k", "tmpfs"])
+        .arg(&disk)
+        .output();
+    if !mounted.as_ref().is_ok_and(|o| o.status.success()) {
+        eprintln!("skipped: cannot mount a small tmpfs here (not root?): {mounted:?}");
+        return;
+    }
+    struct Unmount(std::path::PathBuf);
+    impl Drop for Unmount {
+        fn drop(&mut self) {
+            let _ = std::process::Command::new("umount").arg(&self.0).status();
+        }
+    }
+    let _unmount = Unmount(disk.clone());
+    let out = site.cmd("export").output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("free space"), "{stderr}");
+    assert!(!stderr.contains(TOKEN), "{stderr}");
+    let left: Vec<String> = std::fs::read_dir(&disk)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n != ".lock")
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+}
