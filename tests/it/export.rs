@@ -1526,3 +1526,41 @@ fn an_export_onto_a_full_disk_is_exit_2_and_leaves_no_temporary_file() {
         .collect();
     assert!(left.is_empty(), "{left:?}");
 }
+
+#[test]
+fn report_after_finishing_a_stopped_export_ends_with_the_week_the_last_run_closed() {
+    // As `run` above, but as `export` then `report`: the report's default as-of is when the
+    // snapshot was last read whole (the finishing run's start), not the killed run's start
+    // that stays the resume point.
+    let site = site(Flavor::Server);
+    site.export().success();
+    let old = chrono::Utc::now() - chrono::Duration::days(14);
+    set_meta(
+        &site,
+        "unfinished",
+        serde_json::json!({"started": supportlens::model::fmt_ts(old), "full": true,
+                           "resume": null}),
+    );
+    let before = chrono::Utc::now();
+    site.export().success();
+    assert_eq!(
+        site.meta()["exported_at"],
+        supportlens::model::fmt_ts(old).as_str()
+    );
+    site.cmd("report")
+        .args(["--weeks", "1", "--out", "reports"])
+        .assert()
+        .success();
+    let after = chrono::Utc::now();
+    let week = |t| supportlens::week::last_complete_week(t, chrono_tz::UTC).to_string();
+    let weeks: Vec<String> = std::fs::read_dir(site.dir.path().join("reports"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n != ".lock")
+        .collect();
+    assert!(
+        weeks == [week(before)] || weeks == [week(after)],
+        "{weeks:?}, expected {}",
+        week(before)
+    );
+}
