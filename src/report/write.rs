@@ -94,6 +94,9 @@ fn write_folder(
         .prefix(".supportlens-tmp-")
         .tempdir_in(out)
         .with_context(|| format!("creating a temporary folder in {}", out.display()))?;
+    // A run stopped by a signal leaves no staging folder behind (SIGTERM from cron or
+    // `timeout`, Ctrl-C at a terminal); `kill -9` leaves it to the next report's sweep.
+    let interrupted = crate::interrupt::remove_folder_on_interrupt(tmp.path());
     // Hundreds of megabytes for a large report: each file written as it is rendered, on
     // every core. File names are distinct even where case is ignored (see
     // `engineer_chart`), so no two writes share a file.
@@ -132,7 +135,12 @@ fn write_folder(
     // Where the disk allows, the new report and the previous one trade places in one step,
     // so no crash can leave the folder missing; the staging folder, now holding the previous
     // report, removes itself.
+    // From here until the staging folder is the report, a signal's removal waits: in the
+    // fallback below, removing it between its two renames would leave no week folder.
+    let held = crate::interrupt::hold();
     if target.exists() && exchange(tmp.path(), &target)? {
+        // The staging path now holds the previous report, which goes either way.
+        drop((held, interrupted));
         let left = tmp.path().to_path_buf();
         if let Err(e) = tmp.close() {
             left_behind("the previous report, moved to", &left, &e);
@@ -172,6 +180,7 @@ fn write_folder(
             target.display()
         ))));
     }
+    drop((held, interrupted));
     if let Some(old) = old
         && let Err(e) = std::fs::remove_dir_all(&old)
     {
