@@ -29,7 +29,13 @@ fn pending() -> MutexGuard<'static, Vec<Leftover>> {
 /// their default action and leftovers wait for the next run.
 pub fn install() {
     use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
-    let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGTERM, SIGINT, SIGHUP]) else {
+    // A signal the parent set to be ignored stays ignored: `nohup` (SIGHUP), a shell's
+    // background job (SIGINT). A handler would make it end the run.
+    let caught: Vec<i32> = [SIGTERM, SIGINT, SIGHUP]
+        .into_iter()
+        .filter(|s| !ignored(*s))
+        .collect();
+    let Ok(mut signals) = signal_hook::iterator::Signals::new(caught) else {
         return;
     };
     let _ = std::thread::Builder::new()
@@ -43,6 +49,17 @@ pub fn install() {
                 std::process::exit(128 + signal);
             }
         });
+}
+
+/// True when `signal`'s action is to be ignored (as the parent process left it).
+fn ignored(signal: i32) -> bool {
+    // SAFETY: with no new action given, sigaction only writes the current one into `old`,
+    // a plain C struct for which all zeroes is a valid value.
+    unsafe {
+        let mut old: libc::sigaction = std::mem::zeroed();
+        libc::sigaction(signal, std::ptr::null(), &mut old) == 0
+            && old.sa_sigaction == libc::SIG_IGN
+    }
 }
 
 fn remove(leftover: &Leftover) {

@@ -679,3 +679,37 @@ fn an_import_stopped_by_a_signal_leaves_no_temporary_file() {
     assert!(import(dir.path()).status().unwrap().success());
     assert_eq!(supportlens::snapshot::read(&data).unwrap().0, want);
 }
+
+/// A signal the caller set to be ignored stays ignored: under `nohup`, SIGHUP does not
+/// stop the report, which ends as usual.
+#[cfg(unix)]
+#[test]
+fn a_signal_ignored_by_nohup_does_not_stop_a_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let mut child = std::process::Command::new("nohup")
+        .arg(assert_cmd::cargo::cargo_bin("supportlens"))
+        .current_dir(dir.path())
+        .arg("--config")
+        .arg(root().join("sample-data/supportlens.toml"))
+        .args(["report", "--as-of", "2026-11-23T00:00:00Z", "--out", "out"])
+        .arg("--input")
+        .arg(root().join("sample-data"))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Signalled once it runs (its lock file is written), as often as it takes.
+    while child.try_wait().unwrap().is_none() {
+        if out.join(".lock").exists() {
+            std::process::Command::new("kill")
+                .arg("-HUP")
+                .arg(child.id().to_string())
+                .status()
+                .unwrap();
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert!(child.wait().unwrap().success());
+    assert!(out.join("2026-W47/engineer_weekly.csv").is_file());
+}
