@@ -9,6 +9,7 @@ pub mod error;
 pub mod format;
 pub mod generate;
 pub mod input_file;
+pub mod interrupt;
 pub mod jira;
 pub mod measure;
 pub mod metrics;

@@ -7,6 +7,8 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
     let cli = supportlens::cli::Cli::parse();
+    // A run stopped by SIGTERM, SIGINT or SIGHUP removes its staging folders first.
+    supportlens::interrupt::install();
     if let Err(err) = supportlens::cmd::run(cli) {
         // Last line of defence: whatever a message holds (a path with an escape sequence,
         // a value no one cut), it reaches the terminal as one plain line of bounded length.

@@ -30,7 +30,7 @@ use crate::snapshot::{self, Committer, EXPORTS_KEPT, ExportRecord, Gone, Meta, U
 
 pub fn run(cli: &Cli, args: &ExportArgs) -> Result<()> {
     let settings = settings_for(cli, args)?;
-    export_with(&cli.data, &settings, args.full)
+    export_with(&cli.data, &settings, args.full).map(|_| ())
 }
 
 /// The configuration with `--jira-url` (or `SUPPORTLENS_JIRA_URL`), `--flavor` and `--jql`
@@ -47,8 +47,10 @@ pub(crate) fn settings_for(cli: &Cli, args: &ExportArgs) -> Result<Settings> {
 }
 
 /// Exports into the snapshot in `data`: continues an unfinished export of the same JIRA
-/// and JQL, else incremental unless `full` or no compatible earlier export exists.
-pub(crate) fn export_with(data: &Path, settings: &Settings, full: bool) -> Result<()> {
+/// and JQL, else incremental unless `full` or no compatible earlier export exists. Returns
+/// when this run started: the snapshot is complete up to then, even where the resume point
+/// stays at the start of an earlier, stopped run of the same export.
+pub(crate) fn export_with(data: &Path, settings: &Settings, full: bool) -> Result<Ts> {
     exporting(data, settings, full).map_err(|e| {
         let text = format!("{e:#}");
         match redacted(&text) {
@@ -107,7 +109,7 @@ fn without_token<'a>(text: &'a str, token: &str) -> Cow<'a, str> {
     out
 }
 
-fn exporting(data: &Path, settings: &Settings, full: bool) -> Result<()> {
+fn exporting(data: &Path, settings: &Settings, full: bool) -> Result<Ts> {
     let jql = read_jql(&settings.jira.jql)?;
     let max_wait = Duration::from_secs(settings.jira.max_wait.max(0) as u64);
     let retry = Retry::from_env(settings.jira.concurrency, max_wait)?;
@@ -125,8 +127,14 @@ fn exporting(data: &Path, settings: &Settings, full: bool) -> Result<()> {
         .as_ref()
         .filter(|m| m.source == "jira" && m.inputs == inputs);
     // The last completed export's start: the resume point until this export completes.
-    let completed = same.and_then(|m| m.exported_at);
-    let carried = same.and_then(|m| m.unfinished.clone());
+    // One after this machine's clock was written while the clock ran ahead: reading from
+    // it would skip every change since the real last export, so everything is read again.
+    let completed = same
+        .and_then(|m| m.exported_at)
+        .filter(|at| !ahead_of_clock(*at, started, "the last export started"));
+    let carried = same
+        .and_then(|m| m.unfinished.clone())
+        .filter(|u| !ahead_of_clock(u.started, started, "the unfinished export started"));
     let plan = match carried.filter(|u| !full || u.full) {
         Some(u) => {
             super::say(&format!(
@@ -250,7 +258,21 @@ fn exporting(data: &Path, settings: &Settings, full: bool) -> Result<()> {
         data.display(),
         store.tickets().len()
     ));
-    Ok(())
+    Ok(started)
+}
+
+/// True, with a warning, when `at` (what the snapshot says `what`) is after `now`.
+fn ahead_of_clock(at: Ts, now: Ts, what: &str) -> bool {
+    let ahead = at > now;
+    if ahead {
+        eprintln!(
+            "supportlens: warning: the snapshot says {what} at {}, after this machine's clock \
+             ({}); reading every ticket again: check the clock",
+            fmt_ts(at),
+            fmt_ts(now)
+        );
+    }
+    ahead
 }
 
 /// The snapshot's description now: `meta` with this run's record brought up to date.

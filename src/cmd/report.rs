@@ -144,7 +144,7 @@ pub(crate) fn inputs(
         let prune = std::env::var("SUPPORTLENS_PRUNE").as_deref() != Ok("0");
         let chunk = snapshot::tickets_per_chunk()?;
         let opened = snapshot::open(&cli.data, progress)?;
-        let default_as_of = opened.meta().exported_at.or(opened.latest_update());
+        let default_as_of = opened.meta().read_whole_at().or(opened.latest_update());
         let window = as_of_flag.or(default_as_of).and_then(|as_of| {
             window_start(settings, week, args.weeks, as_of).map(|start| snapshot::Window {
                 start,

@@ -45,6 +45,21 @@ pub fn atomically(
             ))
             .into());
         }
+        // A data folder (--data pointed into --out) or another report's --out: replacing
+        // it would remove the snapshot or every report in it.
+        if kind.is_dir()
+            && let Some(held) = ["snapshot.json", ".lock"]
+                .into_iter()
+                .find(|n| std::fs::symlink_metadata(target.join(n)).is_ok())
+        {
+            return Err(Failure::usage(format!(
+                "{} holds {held}, so it is a data or --out folder, not a report folder; \
+                 nothing was written: pass --out and --data folders that do not lie in \
+                 each other's week folders",
+                target.display()
+            ))
+            .into());
+        }
     }
     let delivered = target.join(crate::delivery::record::FILE);
     let record = crate::delivery::record::open_record(&delivered).map_err(|e| {
@@ -79,6 +94,9 @@ fn write_folder(
         .prefix(".supportlens-tmp-")
         .tempdir_in(out)
         .with_context(|| format!("creating a temporary folder in {}", out.display()))?;
+    // A run stopped by a signal leaves no staging folder behind (SIGTERM from cron or
+    // `timeout`, Ctrl-C at a terminal); `kill -9` leaves it to the next report's sweep.
+    let interrupted = crate::interrupt::remove_folder_on_interrupt(tmp.path());
     // Hundreds of megabytes for a large report: each file written as it is rendered, on
     // every core. File names are distinct even where case is ignored (see
     // `engineer_chart`), so no two writes share a file.
@@ -117,7 +135,12 @@ fn write_folder(
     // Where the disk allows, the new report and the previous one trade places in one step,
     // so no crash can leave the folder missing; the staging folder, now holding the previous
     // report, removes itself.
+    // From here until the staging folder is the report, a signal's removal waits: in the
+    // fallback below, removing it between its two renames would leave no week folder.
+    let held = crate::interrupt::hold();
     if target.exists() && exchange(tmp.path(), &target)? {
+        // The staging path now holds the previous report, which goes either way.
+        drop((held, interrupted));
         let left = tmp.path().to_path_buf();
         if let Err(e) = tmp.close() {
             left_behind("the previous report, moved to", &left, &e);
@@ -157,6 +180,7 @@ fn write_folder(
             target.display()
         ))));
     }
+    drop((held, interrupted));
     if let Some(old) = old
         && let Err(e) = std::fs::remove_dir_all(&old)
     {
@@ -479,6 +503,29 @@ mod tests {
             if !fifo {
                 assert_eq!(std::fs::read_to_string(&week).unwrap(), "notes");
             }
+        }
+    }
+
+    /// A week's folder that is a data folder (`--data` pointed into `--out`: it holds
+    /// `snapshot.json` or a `.lock`) or another report's `--out` is refused (exit 2) before
+    /// anything is written, instead of being replaced and removed with all it holds.
+    #[test]
+    fn a_data_or_out_folder_in_place_of_the_week_folder_is_refused() {
+        for held in ["snapshot.json", ".lock"] {
+            let out = tempfile::tempdir().unwrap();
+            let week = out.path().join("2026-W47");
+            std::fs::create_dir(&week).unwrap();
+            std::fs::write(week.join(held), "{}").unwrap();
+            std::fs::write(week.join("tickets.parquet"), "rows").unwrap();
+            let err = write(out.path(), &report(&[("clocks.csv", "new\r\n")])).unwrap_err();
+            assert_eq!(crate::error::exit_code(&err), 2, "{err:#}");
+            let text = format!("{err:#}");
+            assert!(text.contains(&format!("2026-W47 holds {held}")), "{text}");
+            assert_eq!(left_in(out.path()), ["2026-W47"]);
+            assert_eq!(
+                std::fs::read_to_string(week.join("tickets.parquet")).unwrap(),
+                "rows"
+            );
         }
     }
 

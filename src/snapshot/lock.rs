@@ -26,6 +26,9 @@ const LOCK_FILE: &str = ".lock";
 /// Proof that this run owns the data folder; the lock is released when it is dropped.
 #[derive(Debug)]
 pub struct Lock {
+    // A writer's: its temporary files go if a signal stops it. First, so it ends before
+    // the lock does (fields drop in order): another writer's files are never swept.
+    _sweep: Option<crate::interrupt::Registered>,
     // Held only for its OS lock, which closing the file releases.
     _file: File,
     path: PathBuf,
@@ -74,9 +77,10 @@ fn recover(dir: &Path) -> Result<()> {
 /// Creates `dir` if needed and takes the exclusive lock on `dir/.lock`. Another run holding
 /// it is a `Failure::locked` (exit 5).
 pub fn lock(dir: &Path) -> Result<Lock> {
-    let lock = acquire(dir, "--data", "data folder")?;
+    let mut lock = acquire(dir, "--data", "data folder")?;
     // A commit a crash stopped midway is undone before anyone reads the folder.
     recover(dir)?;
+    lock._sweep = Some(crate::interrupt::sweep_data_on_interrupt(dir));
     Ok(lock)
 }
 
@@ -168,7 +172,11 @@ fn acquire_as(dir: &Path, flag: &str, what_folder: &str, shared: bool) -> Result
         .set_len(0)
         .and_then(|()| writeln!(file, "{}", std::process::id()))
         .and_then(|()| file.flush());
-    Ok(Lock { _file: file, path })
+    Ok(Lock {
+        _sweep: None,
+        _file: file,
+        path,
+    })
 }
 
 /// Opens (creating if needed) the lock file without following a symbolic link in its

@@ -18,7 +18,8 @@ pub struct Meta {
     /// The imported files, or the JIRA URL and JQL the export ran.
     pub inputs: Vec<String>,
     /// When the last completed JIRA export started (the resume point of the next
-    /// incremental export, and the default as-of); `None` for imported files.
+    /// incremental export; see [`Meta::read_whole_at`] for the default as-of); `None` for
+    /// imported files.
     pub exported_at: Option<Ts>,
     /// When this snapshot was written.
     pub written_at: Ts,
@@ -37,6 +38,21 @@ pub struct Meta {
     /// `severity` was read from, and the field the snapshot's index follows.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub severity_field: Option<String>,
+}
+
+impl Meta {
+    /// The default as-of of a report from this snapshot: the start of the last export run
+    /// when it completed, else `exported_at`. A run that finished an export a killed run
+    /// began read every ticket changed since, though `exported_at` (the resume point)
+    /// stays at the killed run's start, which may be weeks before.
+    pub fn read_whole_at(&self) -> Option<Ts> {
+        let last = self
+            .exports
+            .last()
+            .filter(|r| r.complete && self.unfinished.is_none())
+            .map(|r| r.started);
+        self.exported_at.max(last)
+    }
 }
 
 /// An export that committed part of its tickets; the next export continues it.

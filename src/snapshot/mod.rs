@@ -229,6 +229,12 @@ pub fn merge(existing: Vec<Ticket>, incoming: Vec<Ticket>) -> Vec<Ticket> {
     latest.into_sorted()
 }
 
+/// Removes the temporary files stopped writes left in the data folder `dir`, never the
+/// snapshot or a commit's journal; only for a run holding its lock alone.
+pub fn sweep_temporary(dir: &Path) {
+    store::sweep(dir);
+}
+
 /// True when the folder holds a snapshot, or the remains of one (so a damaged snapshot is
 /// reported by `read` instead of being silently replaced).
 pub fn exists(dir: &Path) -> bool {

@@ -566,3 +566,150 @@ fn an_import_killed_mid_commit_is_recovered_by_the_next_run() {
         assert_eq!(got, want, "first import stopped at {stop}");
     }
 }
+
+/// A report stopped by SIGTERM (cron's `timeout`), SIGINT (Ctrl-C) or SIGHUP while it
+/// fills its staging folder dies by that signal and leaves neither the staging folder nor
+/// a changed report: `--out` holds exactly what it held before.
+#[cfg(unix)]
+#[test]
+fn a_report_stopped_by_a_signal_leaves_no_staging_folder() {
+    use std::os::unix::process::ExitStatusExt;
+    let dir = tempfile::tempdir().unwrap();
+    sample_report(dir.path(), &[]);
+    let out = dir.path().join("out");
+    let before = files(&out.join("2026-W47"));
+    let listing = || -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(&out)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    };
+    for (name, number) in [("TERM", 15), ("INT", 2), ("HUP", 1)] {
+        // A report that ends before the signal lands is tried again.
+        let mut stopped = false;
+        for _ in 0..5 {
+            let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("supportlens"))
+                .current_dir(dir.path())
+                .arg("--config")
+                .arg(root().join("sample-data/supportlens.toml"))
+                .args(["report", "--as-of", "2026-11-23T00:00:00Z", "--out", "out"])
+                .arg("--input")
+                .arg(root().join("sample-data"))
+                .stderr(std::process::Stdio::null())
+                .spawn()
+                .unwrap();
+            while child.try_wait().unwrap().is_none()
+                && !listing().iter().any(|n| n.starts_with(".supportlens-tmp-"))
+            {
+                std::thread::sleep(std::time::Duration::from_millis(1));
+            }
+            std::process::Command::new("kill")
+                .arg(format!("-{name}"))
+                .arg(child.id().to_string())
+                .status()
+                .unwrap();
+            let status = child.wait().unwrap();
+            assert_eq!(listing(), [".lock", "2026-W47"], "SIG{name}");
+            assert_eq!(files(&out.join("2026-W47")), before, "SIG{name}");
+            if status.success() {
+                continue;
+            }
+            assert_eq!(status.signal(), Some(number), "SIG{name}: {status:?}");
+            stopped = true;
+            break;
+        }
+        assert!(stopped, "SIG{name}: every report ended before the signal");
+    }
+}
+
+/// An import stopped by SIGTERM while it writes the snapshot's new tables dies by the
+/// signal and leaves none of its temporary files in the data folder; the next import
+/// ends with the snapshot an import never stopped would have written.
+#[cfg(unix)]
+#[test]
+fn an_import_stopped_by_a_signal_leaves_no_temporary_file() {
+    use std::os::unix::process::ExitStatusExt;
+    let sample = root().join("sample-data");
+    let import = |dir: &Path| {
+        let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("supportlens"));
+        cmd.current_dir(dir)
+            .arg("--config")
+            .arg(sample.join("supportlens.toml"))
+            .arg("import")
+            .arg(&sample)
+            .stderr(std::process::Stdio::null());
+        cmd
+    };
+    let reference = tempfile::tempdir().unwrap();
+    assert!(import(reference.path()).status().unwrap().success());
+    let (want, _) = supportlens::snapshot::read(&reference.path().join("data")).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let temporary = || {
+        std::fs::read_dir(&data)
+            .map(|entries| {
+                entries
+                    .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                    .filter(|n| n.ends_with(".tmp"))
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_default()
+    };
+    let mut stopped = false;
+    for _ in 0..10 {
+        let mut child = import(dir.path()).spawn().unwrap();
+        while child.try_wait().unwrap().is_none() && temporary().is_empty() {
+            std::thread::sleep(std::time::Duration::from_millis(1));
+        }
+        std::process::Command::new("kill")
+            .arg("-TERM")
+            .arg(child.id().to_string())
+            .status()
+            .unwrap();
+        let status = child.wait().unwrap();
+        assert_eq!(temporary(), Vec::<String>::new());
+        if status.signal() == Some(15) {
+            stopped = true;
+            break;
+        }
+    }
+    assert!(stopped, "every import ended before the signal");
+    assert!(import(dir.path()).status().unwrap().success());
+    assert_eq!(supportlens::snapshot::read(&data).unwrap().0, want);
+}
+
+/// A signal the caller set to be ignored stays ignored: under `nohup`, SIGHUP does not
+/// stop the report, which ends as usual.
+#[cfg(unix)]
+#[test]
+fn a_signal_ignored_by_nohup_does_not_stop_a_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let mut child = std::process::Command::new("nohup")
+        .arg(assert_cmd::cargo::cargo_bin("supportlens"))
+        .current_dir(dir.path())
+        .arg("--config")
+        .arg(root().join("sample-data/supportlens.toml"))
+        .args(["report", "--as-of", "2026-11-23T00:00:00Z", "--out", "out"])
+        .arg("--input")
+        .arg(root().join("sample-data"))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Signalled once it runs (its lock file is written), as often as it takes.
+    while child.try_wait().unwrap().is_none() {
+        if out.join(".lock").exists() {
+            std::process::Command::new("kill")
+                .arg("-HUP")
+                .arg(child.id().to_string())
+                .status()
+                .unwrap();
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert!(child.wait().unwrap().success());
+    assert!(out.join("2026-W47/engineer_weekly.csv").is_file());
+}

@@ -1379,3 +1379,188 @@ fn a_token_echoed_by_jira_is_not_printed() {
     assert!(err.contains("(\"Bearer ***\")"), "{err}");
     assert!(!err.contains(TOKEN), "{err}");
 }
+
+/// Sets `key` of `snapshot.json` to `value`, as a run on a machine whose clock was wrong
+/// would have left it (the file holds no checksum of itself).
+fn set_meta(site: &Site, key: &str, value: serde_json::Value) {
+    let path = site.dir.path().join("data/snapshot.json");
+    let mut meta = site.meta();
+    meta[key] = value;
+    std::fs::write(path, serde_json::to_string_pretty(&meta).unwrap()).unwrap();
+}
+
+#[test]
+fn a_resume_point_after_the_clock_reads_every_ticket_again() {
+    // The last export ran while the machine's clock was in 2099: an incremental export
+    // from there (`updated >= "2098-12-31 …"`) would read nothing, complete, and move the
+    // resume point to now, losing every change since the real last export for good.
+    for flavor in BOTH {
+        let site = site(flavor);
+        site.export().success();
+        set_meta(
+            &site,
+            "exported_at",
+            serde_json::json!("2099-01-05T06:00:00Z"),
+        );
+        site.server.state().touch("10002");
+        let out = site.export().success();
+        let stderr = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+        site.assert_snapshot_matches();
+        assert!(
+            stderr.contains("2099-01-05T06:00:00Z") && stderr.contains("clock"),
+            "{stderr}"
+        );
+        let jql = site
+            .server
+            .state()
+            .requests("search")
+            .last()
+            .unwrap()
+            .param("jql")
+            .unwrap()
+            .to_string();
+        assert!(!jql.contains("updated >="), "{flavor:?}: {jql}");
+        // The resume point is back on this machine's clock.
+        let at = site.meta()["exported_at"].as_str().unwrap().to_string();
+        assert!(at.as_str() < "2099", "{at}");
+    }
+}
+
+#[test]
+fn an_unfinished_export_started_after_the_clock_is_not_continued() {
+    // A stopped export begun under a clock in 2099 would, once continued, record 2099 as
+    // the start of the next incremental window: it is started over instead.
+    for flavor in BOTH {
+        let site = site(flavor);
+        site.export().success();
+        set_meta(
+            &site,
+            "unfinished",
+            serde_json::json!({"started": "2099-01-05T06:00:00Z", "full": false,
+                               "resume": "2099-01-05T05:00:00Z"}),
+        );
+        site.server.state().touch("10002");
+        let out = site.export().success();
+        let stderr = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+        site.assert_snapshot_matches();
+        assert!(stderr.contains("clock"), "{stderr}");
+        let at = site.meta()["exported_at"].as_str().unwrap().to_string();
+        assert!(at.as_str() < "2099", "{at}");
+    }
+}
+
+#[test]
+fn run_reports_the_week_its_own_start_closed_when_it_finishes_a_stopped_export() {
+    // Last Monday's cron run was killed two weeks' worth of clock ago (its unfinished
+    // export started then); today's run finishes that export, so the resume point becomes
+    // that old start. The report must still be the last week closed by today's run: one
+    // ending with the old start's week would write the week before last again and never
+    // last week's.
+    let site = site(Flavor::Cloud);
+    site.export().success();
+    let old = chrono::Utc::now() - chrono::Duration::days(14);
+    set_meta(
+        &site,
+        "unfinished",
+        serde_json::json!({"started": supportlens::model::fmt_ts(old), "full": true,
+                           "resume": null}),
+    );
+    let before = chrono::Utc::now();
+    site.cmd("run")
+        .args(["--weeks", "1", "--out", "reports"])
+        .assert()
+        .success();
+    let after = chrono::Utc::now();
+    let week = |t| supportlens::week::last_complete_week(t, chrono_tz::UTC).to_string();
+    let weeks: Vec<String> = std::fs::read_dir(site.dir.path().join("reports"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n != ".lock")
+        .collect();
+    // Either side of a Monday midnight the run may have crossed.
+    assert!(
+        weeks == [week(before)] || weeks == [week(after)],
+        "{weeks:?}, expected {}",
+        week(before)
+    );
+    // The resume point is still the stopped export's start (nothing after it is skipped).
+    assert_eq!(
+        site.meta()["exported_at"],
+        supportlens::model::fmt_ts(old).as_str()
+    );
+}
+
+/// An export onto a full disk (a 16 KiB tmpfs as --data; mounting needs root, without it
+/// the case is skipped with a message): exit 2 naming the data folder and its free space,
+/// not exit 4 as if JIRA had failed, and no temporary file left behind.
+#[cfg(target_os = "linux")]
+#[test]
+fn an_export_onto_a_full_disk_is_exit_2_and_leaves_no_temporary_file() {
+    let site = site(Flavor::Server);
+    let disk = site.dir.path().join("data");
+    std::fs::create_dir(&disk).unwrap();
+    let mounted = std::process::Command::new("mount")
+        .args(["-t", "tmpfs", "-o", "size=16k", "tmpfs"])
+        .arg(&disk)
+        .output();
+    if !mounted.as_ref().is_ok_and(|o| o.status.success()) {
+        eprintln!("skipped: cannot mount a small tmpfs here (not root?): {mounted:?}");
+        return;
+    }
+    struct Unmount(std::path::PathBuf);
+    impl Drop for Unmount {
+        fn drop(&mut self) {
+            let _ = std::process::Command::new("umount").arg(&self.0).status();
+        }
+    }
+    let _unmount = Unmount(disk.clone());
+    let out = site.cmd("export").output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("free space"), "{stderr}");
+    assert!(!stderr.contains(TOKEN), "{stderr}");
+    let left: Vec<String> = std::fs::read_dir(&disk)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n != ".lock")
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+}
+
+#[test]
+fn report_after_finishing_a_stopped_export_ends_with_the_week_the_last_run_closed() {
+    // As `run` above, but as `export` then `report`: the report's default as-of is when the
+    // snapshot was last read whole (the finishing run's start), not the killed run's start
+    // that stays the resume point.
+    let site = site(Flavor::Server);
+    site.export().success();
+    let old = chrono::Utc::now() - chrono::Duration::days(14);
+    set_meta(
+        &site,
+        "unfinished",
+        serde_json::json!({"started": supportlens::model::fmt_ts(old), "full": true,
+                           "resume": null}),
+    );
+    let before = chrono::Utc::now();
+    site.export().success();
+    assert_eq!(
+        site.meta()["exported_at"],
+        supportlens::model::fmt_ts(old).as_str()
+    );
+    site.cmd("report")
+        .args(["--weeks", "1", "--out", "reports"])
+        .assert()
+        .success();
+    let after = chrono::Utc::now();
+    let week = |t| supportlens::week::last_complete_week(t, chrono_tz::UTC).to_string();
+    let weeks: Vec<String> = std::fs::read_dir(site.dir.path().join("reports"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n != ".lock")
+        .collect();
+    assert!(
+        weeks == [week(before)] || weeks == [week(after)],
+        "{weeks:?}, expected {}",
+        week(before)
+    );
+}

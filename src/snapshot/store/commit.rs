@@ -179,7 +179,25 @@ pub(in crate::snapshot) fn recover(dir: &Path) -> Result<()> {
 
 /// Rolls back the commit whose journal is in `dir`, if any.
 fn undo_stopped_commit(dir: &Path) -> Result<()> {
-    if dir.join(JOURNAL).join(TARGETS).is_file() {
+    let journal = dir.join(JOURNAL);
+    // Only a folder can be a journal this module made; a link in its place would have
+    // files from elsewhere put into the snapshot and files its list names removed.
+    if let Ok(m) = fs::symlink_metadata(&journal)
+        && !m.is_dir()
+    {
+        return Err(anyhow!(
+            "{} is {}, not a folder supportlens made; supportlens does not follow or use \
+             it: remove it (`rm {}`) and run again",
+            journal.display(),
+            if m.is_file() {
+                "a file"
+            } else {
+                crate::input_file::kind(&m.file_type())
+            },
+            journal.display()
+        ));
+    }
+    if journal.join(TARGETS).is_file() {
         roll_back(dir).with_context(|| {
             format!(
                 "an import or export stopped midway in {} and its previous snapshot cannot \

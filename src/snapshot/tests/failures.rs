@@ -445,3 +445,44 @@ fn a_second_delivery_waits_for_the_report_folder_lock() {
     drop(first);
     assert!(crate::snapshot::lock_out(&out).is_ok());
 }
+
+/// A `.supportlens-commit` that is a symbolic link is not a journal supportlens made: the
+/// files it leads to are never put into the snapshot, and what its list names is never
+/// removed. The run stops (exit 2) saying to remove it.
+#[cfg(unix)]
+#[test]
+fn a_journal_that_is_a_link_is_never_followed() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    write(&data, &[full_ticket()], &meta()).unwrap();
+    drop(lock(&data).unwrap());
+    let before = listing(&data);
+    let tickets_before = fs::read(data.join("tickets.parquet")).unwrap();
+    // Elsewhere: a list naming the tables, a stranger's tickets.parquet, no snapshot.json.
+    let elsewhere = dir.path().join("elsewhere");
+    fs::create_dir(&elsewhere).unwrap();
+    fs::write(
+        elsewhere.join(".targets"),
+        "tickets.parquet\nsnapshot.json\n",
+    )
+    .unwrap();
+    fs::write(elsewhere.join("tickets.parquet"), b"not ours").unwrap();
+    std::os::unix::fs::symlink(&elsewhere, data.join(".supportlens-commit")).unwrap();
+
+    let err = lock(&data).unwrap_err();
+    assert_eq!(kind(&err), Some(Kind::Usage), "{err:#}");
+    assert!(format!("{err:#}").contains("symbolic link"), "{err:#}");
+    let err = crate::snapshot::lock_existing(&data).unwrap_err();
+    assert_eq!(kind(&err), Some(Kind::Usage), "{err:#}");
+    fs::remove_file(data.join(".supportlens-commit")).unwrap();
+    assert_eq!(listing(&data), before);
+    assert_eq!(
+        fs::read(data.join("tickets.parquet")).unwrap(),
+        tickets_before
+    );
+    assert_eq!(read(&data).unwrap().0, vec![full_ticket()]);
+    assert_eq!(
+        fs::read(elsewhere.join("tickets.parquet")).unwrap(),
+        b"not ours"
+    );
+}
