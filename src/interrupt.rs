@@ -5,7 +5,9 @@
 //! cannot be caught: the next run under the same lock removes those leftovers instead.
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard};
+use std::time::Duration;
 
 /// What to remove on an interrupt.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -19,6 +21,16 @@ enum Leftover {
 
 /// Everything registered now, in order.
 static PENDING: Mutex<Vec<Leftover>> = Mutex::new(Vec::new());
+
+/// Set once a signal is ending the run: writers create no more files (see [`stopping`]).
+static STOPPING: AtomicBool = AtomicBool::new(false);
+
+/// True once a signal is ending the run: a writer still filling a registered folder must
+/// create nothing more in it (a file or folder made after the removal began would bring
+/// the folder back, or keep it from being removed).
+pub fn stopping() -> bool {
+    STOPPING.load(Ordering::SeqCst)
+}
 
 fn pending() -> MutexGuard<'static, Vec<Leftover>> {
     PENDING.lock().unwrap_or_else(|p| p.into_inner())
@@ -42,6 +54,7 @@ pub fn install() {
         .name("supportlens-signals".into())
         .spawn(move || {
             if let Some(signal) = signals.forever().next() {
+                STOPPING.store(true, Ordering::SeqCst);
                 // Held to the end: no registered step (see `hold`) runs meanwhile.
                 let held = pending();
                 held.iter().for_each(remove);
@@ -65,11 +78,24 @@ fn ignored(signal: i32) -> bool {
 fn remove(leftover: &Leftover) {
     match leftover {
         Leftover::Folder(path) => {
-            let _ = std::fs::remove_dir_all(path).or_else(|_| std::fs::remove_file(path));
+            // Writers that passed their check of `stopping` before it was set may still add
+            // a file while the folder is emptied: tried again until it is gone (a few tries;
+            // each writer adds at most the file it had begun).
+            for _ in 0..FOLDER_TRIES {
+                match std::fs::remove_dir_all(path).or_else(|_| std::fs::remove_file(path)) {
+                    Ok(()) => return,
+                    Err(_) if std::fs::symlink_metadata(path).is_err() => return,
+                    Err(_) => std::thread::sleep(Duration::from_millis(5)),
+                }
+            }
         }
         Leftover::Data(dir) => crate::snapshot::sweep_temporary(dir),
     }
 }
+
+/// How often a registered folder's removal is tried (5 ms apart) before it is left to the
+/// next run's sweep.
+const FOLDER_TRIES: usize = 200;
 
 /// Registered until dropped.
 #[must_use = "the registration ends when this is dropped"]

@@ -145,8 +145,15 @@ fn write_file(
     Ok(())
 }
 
-/// Creates the file `path` inside `root`, and its folder if needed.
+/// Creates the file `path` inside `root`, and its folder if needed; nothing once a signal
+/// is ending the run (its removal of `root` must not be undone by a folder made again).
 fn create(root: &Path, path: &Path) -> io::Result<std::fs::File> {
+    if crate::interrupt::stopping() {
+        return Err(io::Error::new(
+            io::ErrorKind::Interrupted,
+            "the run is being stopped by a signal",
+        ));
+    }
     if let Some(parent) = path.parent()
         && parent != root
     {
