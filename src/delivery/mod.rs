@@ -225,7 +225,8 @@ fn send_mail(
     };
     let week = plan.week.to_string();
     let server = mailer.server();
-    let mut failures = Vec::new();
+    // (recipient, the phrase saying why) of each message the server refused.
+    let mut refused: Vec<(String, String)> = Vec::new();
     let mut not_tried: Vec<String> = Vec::new();
     let mut down: Option<String> = None;
     let mut count = 0;
@@ -244,10 +245,13 @@ fn send_mail(
                 )?;
                 count += 1;
             }
-            Err(Refusal::Message(why)) => failures.push(format!(
-                "the SMTP server {server} refused the {} message to {} ({why})",
-                letter.kind.as_str(),
-                letter.recipient()
+            Err(Refusal::Message(why)) => refused.push((
+                letter.recipient(),
+                format!(
+                    "the SMTP server {server} refused the {} message to {} ({why})",
+                    letter.kind.as_str(),
+                    letter.recipient()
+                ),
             )),
             Err(Refusal::Server(why)) => {
                 down = Some(why);
@@ -255,6 +259,7 @@ fn send_mail(
             }
         }
     }
+    let mut failures = refusals(server, refused);
     if let Some(why) = down {
         failures.push(format!(
             "the SMTP server {server} failed ({why}), so {} got nothing",
@@ -275,6 +280,28 @@ fn sent(recipient: &str, kind: Kind, week: &str, message_id: Option<String>) -> 
         time: fmt_ts(chrono::Utc::now()),
         message_id,
     }
+}
+
+/// The phrases of the messages `server` refused: each of the first few whole, the rest as
+/// one phrase naming some of their recipients, so that a server refusing every message (a
+/// relay denying this sender) still gives one readable line.
+fn refusals(server: &str, refused: Vec<(String, String)>) -> Vec<String> {
+    const WHOLE: usize = 3;
+    if refused.len() <= WHOLE + 1 {
+        return refused.into_iter().map(|(_, why)| why).collect();
+    }
+    let rest: Vec<String> = refused[WHOLE..].iter().map(|(to, _)| to.clone()).collect();
+    let mut phrases: Vec<String> = refused
+        .into_iter()
+        .take(WHOLE)
+        .map(|(_, why)| why)
+        .collect();
+    phrases.push(format!(
+        "the SMTP server {server} refused {} more messages, to {}",
+        rest.len(),
+        listed(&rest)
+    ));
+    phrases
 }
 
 /// "a, b and c"; past five, "a, b, c, d, e and 7 more".
@@ -315,5 +342,35 @@ mod tests {
         assert_eq!(listed(&names[..3]), "e1@x, e2@x and e3@x");
         assert_eq!(listed(&names), "e1@x, e2@x, e3@x, e4@x, e5@x and 2 more");
         assert_eq!(shown("a\nb"), "\"a\\nb\"");
+    }
+
+    #[test]
+    fn many_refused_messages_make_one_short_phrase() {
+        let refused = |n: usize| -> Vec<(String, String)> {
+            (1..=n)
+                .map(|i| {
+                    (
+                        format!("e{i}@x"),
+                        format!("refused e{i}@x (550 relay denied)"),
+                    )
+                })
+                .collect()
+        };
+        // Up to four: each whole.
+        assert_eq!(
+            refusals("smtp:25", refused(4)),
+            (1..=4)
+                .map(|i| format!("refused e{i}@x (550 relay denied)"))
+                .collect::<Vec<_>>()
+        );
+        // 150 (a relay denying this sender): three whole, the rest named in part.
+        let phrases = refusals("smtp:25", refused(150));
+        assert_eq!(phrases.len(), 4);
+        assert_eq!(phrases[2], "refused e3@x (550 relay denied)");
+        assert_eq!(
+            phrases[3],
+            "the SMTP server smtp:25 refused 147 more messages, to e4@x, e5@x, e6@x, e7@x, e8@x \
+             and 142 more"
+        );
     }
 }
