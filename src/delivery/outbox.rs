@@ -15,7 +15,9 @@ use super::message::{Letter, build, message_id};
 pub const FOLDER: &str = "outbox";
 
 /// Writes `letters` and the webhook body into `<folder>/outbox/`, replacing an older
-/// outbox; returns the outbox's path and how many files it holds.
+/// outbox; returns the outbox's path and how many files it holds. The files are written
+/// into a staging folder beside it that replaces the outbox only once whole: a failure
+/// (a full disk) leaves the older outbox as it was and no part of the new one.
 pub fn write(
     folder: &Path,
     from: Option<&Mailbox>,
@@ -23,11 +25,34 @@ pub fn write(
     webhook: Option<&str>,
 ) -> anyhow::Result<(PathBuf, usize)> {
     let outbox = folder.join(FOLDER);
-    if outbox.exists() {
+    let staging = tempfile::Builder::new()
+        .prefix(".outbox-tmp-")
+        .tempdir_in(folder)
+        .with_context(|| format!("creating a staging folder for {}", outbox.display()))?;
+    // A run stopped by a signal leaves no staging folder in the report folder.
+    let _interrupted = crate::interrupt::remove_folder_on_interrupt(staging.path());
+    let count = fill(staging.path(), from, letters, webhook)?;
+    if std::fs::symlink_metadata(&outbox).is_ok() {
+        // A link there is removed, not followed (remove_dir_all takes the link itself).
         std::fs::remove_dir_all(&outbox)
+            .or_else(|_| std::fs::remove_file(&outbox))
             .with_context(|| format!("removing the previous {}", outbox.display()))?;
     }
-    std::fs::create_dir_all(&outbox).with_context(|| format!("creating {}", outbox.display()))?;
+    std::fs::rename(staging.path(), &outbox)
+        .with_context(|| format!("moving the new {} into place", outbox.display()))?;
+    // Renamed: nothing is left for the staging folder to remove.
+    let _ = staging.keep();
+    Ok((outbox, count))
+}
+
+/// Writes the messages and the webhook body into the empty folder `outbox`; returns how
+/// many files it wrote.
+fn fill(
+    outbox: &Path,
+    from: Option<&Mailbox>,
+    letters: &[&Letter],
+    webhook: Option<&str>,
+) -> anyhow::Result<usize> {
     let mut count = 0;
     let mut names = Names::default();
     for letter in letters {
@@ -50,7 +75,7 @@ pub fn write(
         std::fs::write(&path, body).with_context(|| format!("writing {}", path.display()))?;
         count += 1;
     }
-    Ok((outbox, count))
+    Ok(count)
 }
 
 /// An address as a file name: letters, digits, `.`, `@`, `-` and `_` kept, anything else `_`.
@@ -88,6 +113,46 @@ impl Names {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A dry run that fails part way (here: a message without a sender) leaves the older
+    /// outbox whole and no file of the new one, beside it or in it.
+    #[test]
+    fn a_failed_outbox_leaves_the_older_one_as_it_was() {
+        let dir = tempfile::tempdir().unwrap();
+        let old = dir.path().join(FOLDER);
+        std::fs::create_dir(&old).unwrap();
+        std::fs::write(old.join("team-lead@example.com.eml"), "older").unwrap();
+        let letter = Letter {
+            kind: crate::delivery::record::Kind::Team,
+            to: "lead@example.com".parse().unwrap(),
+            subject: "supportlens: team review 2026-W47".into(),
+            text: "text".into(),
+            html: "<p>html</p>".into(),
+            attachment: ("index.html".into(), b"<html></html>".to_vec()),
+        };
+        let err = write(dir.path(), None, &[&letter], Some("summary")).unwrap_err();
+        assert!(format!("{err:#}").contains("[delivery] from"), "{err:#}");
+        let mut names: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        assert_eq!(names, [FOLDER]);
+        assert_eq!(
+            std::fs::read_to_string(old.join("team-lead@example.com.eml")).unwrap(),
+            "older"
+        );
+        assert_eq!(std::fs::read_dir(&old).unwrap().count(), 1);
+        // Written whole, the new outbox replaces the older one.
+        let (path, count) = write(dir.path(), None, &[], Some("summary")).unwrap();
+        assert_eq!((path, count), (old.clone(), 1));
+        let mut names: Vec<String> = std::fs::read_dir(&old)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        assert_eq!(names, ["webhook.json"]);
+    }
 
     #[test]
     fn addresses_make_safe_file_names() {
