@@ -48,9 +48,10 @@ pub(crate) fn settings_for(cli: &Cli, args: &ExportArgs) -> Result<Settings> {
 
 /// Exports into the snapshot in `data`: continues an unfinished export of the same JIRA
 /// and JQL, else incremental unless `full` or no compatible earlier export exists. Returns
-/// when this run started: the snapshot is complete up to then, even where the resume point
-/// stays at the start of an earlier, stopped run of the same export.
-pub(crate) fn export_with(data: &Path, settings: &Settings, full: bool) -> Result<Ts> {
+/// when this run started if its paging settled: the snapshot is complete up to then, even
+/// where the resume point stays at the start of an earlier, stopped run of the same export.
+/// `None` when it did not settle (later tickets may be missing; the resume point stays).
+pub(crate) fn export_with(data: &Path, settings: &Settings, full: bool) -> Result<Option<Ts>> {
     exporting(data, settings, full).map_err(|e| {
         let text = format!("{e:#}");
         match redacted(&text) {
@@ -109,7 +110,7 @@ fn without_token<'a>(text: &'a str, token: &str) -> Cow<'a, str> {
     out
 }
 
-fn exporting(data: &Path, settings: &Settings, full: bool) -> Result<Ts> {
+fn exporting(data: &Path, settings: &Settings, full: bool) -> Result<Option<Ts>> {
     let jql = read_jql(&settings.jira.jql)?;
     let max_wait = Duration::from_secs(settings.jira.max_wait.max(0) as u64);
     let retry = Retry::from_env(settings.jira.concurrency, max_wait)?;
@@ -240,6 +241,7 @@ fn exporting(data: &Path, settings: &Settings, full: bool) -> Result<Ts> {
         meta.gone.retain(|g| !store.saw(&g.id));
     }
     record.complete = true;
+    record.settled = outcome.settled;
     let mut done = described(&meta, &record, read, &client);
     // Unsettled: keep the old resume point so the window is read again.
     done.exported_at = if outcome.settled {
@@ -258,7 +260,8 @@ fn exporting(data: &Path, settings: &Settings, full: bool) -> Result<Ts> {
         data.display(),
         store.tickets().len()
     ));
-    Ok(started)
+    // Only a settled export's start dates what the snapshot holds (see `export_with`).
+    Ok(outcome.settled.then_some(started))
 }
 
 /// True, with a warning, when `at` (what the snapshot says `what`) is after `now`.

@@ -31,7 +31,8 @@ pub fn run(cli: &Cli, args: &RunArgs) -> anyhow::Result<()> {
             engineer: None,
             week: None,
             weeks: args.weeks,
-            as_of: Some(fmt_ts(started)),
+            // An export that did not settle dates nothing: the snapshot's own as-of.
+            as_of: started.map(fmt_ts),
         },
         out: args.out.clone(),
         deliver: delivery.is_some() && mode == Mode::Send,

@@ -42,14 +42,14 @@ pub struct Meta {
 
 impl Meta {
     /// The default as-of of a report from this snapshot: the start of the last export run
-    /// when it completed, else `exported_at`. A run that finished an export a killed run
+    /// when it completed and settled, else `exported_at`. A run that finished an export a killed run
     /// began read every ticket changed since, though `exported_at` (the resume point)
     /// stays at the killed run's start, which may be weeks before.
     pub fn read_whole_at(&self) -> Option<Ts> {
         let last = self
             .exports
             .last()
-            .filter(|r| r.complete && self.unfinished.is_none())
+            .filter(|r| r.complete && r.settled && self.unfinished.is_none())
             .map(|r| r.started);
         self.exported_at.max(last)
     }
@@ -92,6 +92,11 @@ pub struct ExportRecord {
     pub full: bool,
     /// False when the run stopped early (it left an unfinished export).
     pub complete: bool,
+    /// The run completed and its paging settled: the snapshot then holds every ticket
+    /// changed before its start. False for a run whose paging did not settle (later
+    /// tickets may be missing), and in snapshots written before this was recorded.
+    #[serde(default)]
+    pub settled: bool,
     pub tickets_read: u64,
     /// HTTP requests sent, every try counted.
     pub requests: u64,

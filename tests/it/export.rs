@@ -1564,3 +1564,46 @@ fn report_after_finishing_a_stopped_export_ends_with_the_week_the_last_run_close
         week(before)
     );
 }
+
+/// An export whose paging did not settle (a Cloud token stuck on one page) keeps the old
+/// resume point, and dates nothing: a report without `--as-of` stays at the last settled
+/// export, not at the start of a run that may have missed tickets (found by review).
+#[test]
+fn an_export_that_did_not_settle_does_not_move_the_default_as_of() {
+    let site = big_site(Flavor::Cloud, 40);
+    site.export().success();
+    let first = site.meta()["exported_at"].clone();
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    site.server.state().token_stuck = true;
+    let out = site.cmd("export").arg("--full").assert().success();
+    let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(err.contains("paging is not moving forward"), "{err}");
+    let meta = site.meta();
+    assert_eq!(meta["exported_at"], first);
+    assert_eq!(
+        meta["exports"].as_array().unwrap().last().unwrap()["settled"],
+        false
+    );
+    site.cmd("report")
+        .args(["--weeks", "1", "--out", "reports"])
+        .assert()
+        .success();
+    let week = std::fs::read_dir(site.dir.path().join("reports"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.is_dir())
+        .unwrap();
+    let run: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(week.join("run.json")).unwrap()).unwrap();
+    let at = |v: &serde_json::Value| {
+        chrono::DateTime::parse_from_rfc3339(v.as_str().unwrap())
+            .unwrap()
+            .timestamp()
+    };
+    assert_eq!(
+        at(&run["as_of"]),
+        at(&first),
+        "{} against {first}",
+        run["as_of"]
+    );
+}
