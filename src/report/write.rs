@@ -137,21 +137,27 @@ fn write_folder(
     // report, removes itself.
     // From here until the staging folder is the report, a signal's removal waits: in the
     // fallback below, removing it between its two renames would leave no week folder.
+    // The previous report's place aside (below) is registered too, before the hold: no
+    // registration may be made while it is held.
+    let old_path = out.join(format!(".supportlens-old-{}", std::process::id()));
+    let old_interrupted = crate::interrupt::remove_folder_on_interrupt(&old_path);
     let held = crate::interrupt::hold();
     if target.exists() && exchange(tmp.path(), &target)? {
-        // The staging path now holds the previous report, which goes either way.
-        drop((held, interrupted));
+        // The staging path now holds the previous report, which goes either way: a signal
+        // from here on removes it, so its registration ends only once it is gone.
+        drop(held);
         let left = tmp.path().to_path_buf();
         if let Err(e) = tmp.close() {
             left_behind("the previous report, moved to", &left, &e);
         }
+        drop((interrupted, old_interrupted));
         let _ = sync_folder(out);
         return Ok(target);
     }
     // Elsewhere the previous report moves aside while the staging folder still cleans
     // itself up, so a failure here leaves both as they were.
     let old = if target.exists() {
-        let old = out.join(format!(".supportlens-old-{}", std::process::id()));
+        let old = old_path;
         let _ = std::fs::remove_dir_all(&old);
         std::fs::rename(&target, &old).with_context(|| {
             format!(
@@ -180,12 +186,13 @@ fn write_folder(
             target.display()
         ))));
     }
-    drop((held, interrupted));
+    drop(held);
     if let Some(old) = old
         && let Err(e) = std::fs::remove_dir_all(&old)
     {
         left_behind("the previous report, moved to", &old, &e);
     }
+    drop((interrupted, old_interrupted));
     let _ = sync_folder(out);
     Ok(target)
 }
