@@ -1,5 +1,6 @@
 //! supportlens: weekly, per-engineer evidence from a support team's JIRA history.
 
+pub mod bidi;
 pub mod calendar;
 pub mod cli;
 pub mod cmd;

@@ -83,9 +83,8 @@ impl Summary {
                 .iter()
                 .find(|r| r.engineer == id && !r.name.is_empty())
                 .map_or(id, |r| r.name.as_str());
-            // Isolated (FSI … PDI): a bidi control in JIRA's text ends with the name
-            // instead of turning the numbers after it around.
-            format!("\u{2068}{name}\u{2069}")
+            // Isolated (FSI … PDI) where it could turn around the numbers after it.
+            crate::bidi::isolated(name).into_owned()
         };
         Summary {
             week,
@@ -438,7 +437,7 @@ mod tests {
         let engineers: BTreeSet<String> = ["ann".to_string()].into();
         let summary = Summary::team(week, &values, &goals, &[], &engineers);
         let who: Vec<&str> = summary.missed.iter().map(|m| m.who.as_str()).collect();
-        assert_eq!(who, ["The team", "\u{2068}Ann Archer\u{2069}"]);
+        assert_eq!(who, ["The team", "Ann Archer"]);
     }
 
     /// A name is JIRA's text: a bidi control in it (U+202E, right-to-left override) would

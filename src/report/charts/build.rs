@@ -339,24 +339,10 @@ pub fn engineer_sheet(inputs: &Inputs, basis: &SheetBasis, id: &str, label: &str
     Some(Chart::Sheet(Sheet {
         title: format!(
             "{}: weekly trends, {}",
-            without_bidi_controls(label),
+            crate::bidi::without_controls(label),
             inputs.window_label()
         ),
         legend,
         panels,
     }))
-}
-
-/// `name` without the Unicode bidi controls (embeddings, overrides, isolates, marks): in a
-/// title the rest of the text follows the name, and an override in a display name would
-/// turn it around (the window's weeks read backwards). The name's letters are kept.
-fn without_bidi_controls(name: &str) -> String {
-    name.chars()
-        .filter(|c| {
-            !matches!(
-                c,
-                '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'
-            )
-        })
-        .collect()
 }

@@ -208,9 +208,9 @@ impl EngineerPage {
             })
             .collect();
         let self_review = inputs.self_review.is_some();
-        // The name isolated (FSI … PDI): a title holds no markup for `<bdi>`, and a bidi
-        // control in a display name would otherwise turn the window after it around.
-        let name = format!("\u{2068}{}\u{2069}", p.label());
+        // The name isolated (FSI … PDI) where it could turn the window after it around: a
+        // title holds no markup for `<bdi>`.
+        let name = crate::bidi::isolated(p.label()).into_owned();
         let title = if self_review {
             format!("Self-review of {name}, {window}")
         } else {
