@@ -64,8 +64,9 @@ pub fn install() {
         });
 }
 
-/// True when `signal`'s action is to be ignored (as the parent process left it).
-fn ignored(signal: i32) -> bool {
+/// True when `signal`'s action is to be ignored (as the parent process left it; children
+/// inherit it).
+pub fn ignored(signal: i32) -> bool {
     // SAFETY: with no new action given, sigaction only writes the current one into `old`,
     // a plain C struct for which all zeroes is a valid value.
     unsafe {

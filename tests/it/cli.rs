@@ -589,7 +589,7 @@ fn a_report_stopped_by_a_signal_leaves_no_staging_folder() {
     for (name, number) in [("TERM", 15), ("INT", 2), ("HUP", 1)] {
         // A signal this test was started with ignored (SIGINT in a shell's background job)
         // stays ignored in the report, as it must (see the nohup test below).
-        if ignored_here(number) {
+        if supportlens::interrupt::ignored(number) {
             continue;
         }
         // A report that ends before the signal lands is tried again.
@@ -626,18 +626,6 @@ fn a_report_stopped_by_a_signal_leaves_no_staging_folder() {
             break;
         }
         assert!(stopped, "SIG{name}: every report ended before the signal");
-    }
-}
-
-/// True when this process was started with `signal` ignored, which its children inherit.
-#[cfg(unix)]
-fn ignored_here(signal: i32) -> bool {
-    // SAFETY: with no new action given, sigaction only writes the current one into `old`,
-    // a plain C struct for which all zeroes is a valid value.
-    unsafe {
-        let mut old: libc::sigaction = std::mem::zeroed();
-        libc::sigaction(signal, std::ptr::null(), &mut old) == 0
-            && old.sa_sigaction == libc::SIG_IGN
     }
 }
 
