@@ -595,16 +595,12 @@ fn a_report_stopped_by_a_signal_leaves_no_staging_folder() {
         // A report that ends before the signal lands is tried again.
         let mut stopped = false;
         for _ in 0..5 {
-            let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("supportlens"))
-                .current_dir(dir.path())
-                .arg("--config")
-                .arg(root().join("sample-data/supportlens.toml"))
-                .args(["report", "--as-of", "2026-11-23T00:00:00Z", "--out", "out"])
-                .arg("--input")
-                .arg(root().join("sample-data"))
-                .stderr(std::process::Stdio::null())
-                .spawn()
-                .unwrap();
+            let mut child = sample_report_in(
+                std::process::Command::new(assert_cmd::cargo::cargo_bin("supportlens")),
+                dir.path(),
+            )
+            .spawn()
+            .unwrap();
             while child.try_wait().unwrap().is_none()
                 && !listing().iter().any(|n| n.starts_with(".supportlens-tmp-"))
             {
@@ -685,6 +681,21 @@ fn an_import_stopped_by_a_signal_leaves_no_temporary_file() {
     assert_eq!(supportlens::snapshot::read(&data).unwrap().0, want);
 }
 
+/// `command` (supportlens, or a program that runs it) completed with the sample data's
+/// report into `dir/out`, as of 2026-11-23, its stderr discarded.
+#[cfg(unix)]
+fn sample_report_in(mut command: std::process::Command, dir: &Path) -> std::process::Command {
+    command
+        .current_dir(dir)
+        .arg("--config")
+        .arg(root().join("sample-data/supportlens.toml"))
+        .args(["report", "--as-of", "2026-11-23T00:00:00Z", "--out", "out"])
+        .arg("--input")
+        .arg(root().join("sample-data"))
+        .stderr(std::process::Stdio::null());
+    command
+}
+
 /// A signal the caller set to be ignored stays ignored: under `nohup`, SIGHUP does not
 /// stop the report, which ends as usual.
 #[cfg(unix)]
@@ -692,16 +703,10 @@ fn an_import_stopped_by_a_signal_leaves_no_temporary_file() {
 fn a_signal_ignored_by_nohup_does_not_stop_a_report() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
-    let mut child = std::process::Command::new("nohup")
-        .arg(assert_cmd::cargo::cargo_bin("supportlens"))
-        .current_dir(dir.path())
-        .arg("--config")
-        .arg(root().join("sample-data/supportlens.toml"))
-        .args(["report", "--as-of", "2026-11-23T00:00:00Z", "--out", "out"])
-        .arg("--input")
-        .arg(root().join("sample-data"))
+    let mut nohup = std::process::Command::new("nohup");
+    nohup.arg(assert_cmd::cargo::cargo_bin("supportlens"));
+    let mut child = sample_report_in(nohup, dir.path())
         .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
         .spawn()
         .unwrap();
     // Signalled once it runs (its lock file is written), as often as it takes.
