@@ -1449,6 +1449,36 @@ fn an_unfinished_export_started_after_the_clock_is_not_continued() {
     }
 }
 
+/// Marks `site`'s snapshot as holding an export a run stopped 14 days ago (full, no
+/// resume point yet); returns that run's start.
+fn stopped_two_weeks_ago(site: &Site) -> chrono::DateTime<chrono::Utc> {
+    let old = chrono::Utc::now() - chrono::Duration::days(14);
+    set_meta(
+        site,
+        "unfinished",
+        serde_json::json!({"started": supportlens::model::fmt_ts(old), "full": true,
+                           "resume": null}),
+    );
+    old
+}
+
+/// `reports/` of `site` holds one week folder: the last week closed at `before` or, when
+/// the run crossed a Monday midnight, the one closed now.
+fn assert_reported_last_week(site: &Site, before: chrono::DateTime<chrono::Utc>) {
+    let after = chrono::Utc::now();
+    let week = |t| supportlens::week::last_complete_week(t, chrono_tz::UTC).to_string();
+    let weeks: Vec<String> = std::fs::read_dir(site.dir.path().join("reports"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n != ".lock")
+        .collect();
+    assert!(
+        weeks == [week(before)] || weeks == [week(after)],
+        "{weeks:?}, expected {}",
+        week(before)
+    );
+}
+
 #[test]
 fn run_reports_the_week_its_own_start_closed_when_it_finishes_a_stopped_export() {
     // Last Monday's cron run was killed two weeks' worth of clock ago (its unfinished
@@ -1458,31 +1488,13 @@ fn run_reports_the_week_its_own_start_closed_when_it_finishes_a_stopped_export()
     // last week's.
     let site = site(Flavor::Cloud);
     site.export().success();
-    let old = chrono::Utc::now() - chrono::Duration::days(14);
-    set_meta(
-        &site,
-        "unfinished",
-        serde_json::json!({"started": supportlens::model::fmt_ts(old), "full": true,
-                           "resume": null}),
-    );
+    let old = stopped_two_weeks_ago(&site);
     let before = chrono::Utc::now();
     site.cmd("run")
         .args(["--weeks", "1", "--out", "reports"])
         .assert()
         .success();
-    let after = chrono::Utc::now();
-    let week = |t| supportlens::week::last_complete_week(t, chrono_tz::UTC).to_string();
-    let weeks: Vec<String> = std::fs::read_dir(site.dir.path().join("reports"))
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n != ".lock")
-        .collect();
-    // Either side of a Monday midnight the run may have crossed.
-    assert!(
-        weeks == [week(before)] || weeks == [week(after)],
-        "{weeks:?}, expected {}",
-        week(before)
-    );
+    assert_reported_last_week(&site, before);
     // The resume point is still the stopped export's start (nothing after it is skipped).
     assert_eq!(
         site.meta()["exported_at"],
@@ -1534,13 +1546,7 @@ fn report_after_finishing_a_stopped_export_ends_with_the_week_the_last_run_close
     // that stays the resume point.
     let site = site(Flavor::Server);
     site.export().success();
-    let old = chrono::Utc::now() - chrono::Duration::days(14);
-    set_meta(
-        &site,
-        "unfinished",
-        serde_json::json!({"started": supportlens::model::fmt_ts(old), "full": true,
-                           "resume": null}),
-    );
+    let old = stopped_two_weeks_ago(&site);
     let before = chrono::Utc::now();
     site.export().success();
     assert_eq!(
@@ -1551,18 +1557,7 @@ fn report_after_finishing_a_stopped_export_ends_with_the_week_the_last_run_close
         .args(["--weeks", "1", "--out", "reports"])
         .assert()
         .success();
-    let after = chrono::Utc::now();
-    let week = |t| supportlens::week::last_complete_week(t, chrono_tz::UTC).to_string();
-    let weeks: Vec<String> = std::fs::read_dir(site.dir.path().join("reports"))
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n != ".lock")
-        .collect();
-    assert!(
-        weeks == [week(before)] || weeks == [week(after)],
-        "{weeks:?}, expected {}",
-        week(before)
-    );
+    assert_reported_last_week(&site, before);
 }
 
 /// An export whose paging did not settle (a Cloud token stuck on one page) keeps the old
