@@ -236,7 +236,22 @@ fn the_sample_report_reaches_the_lead_each_engineer_and_the_webhook_once() {
     assert_eq!(lead[0]["to"], LEAD);
     let (name, page) = attachment(lead[0]);
     assert_eq!(name, "index.html");
-    assert_eq!(page, read(&folder(dir.path()).join("index.html")));
+    // The mailed copy links to no page the mail does not hold (SPEC §5: "mailed alone"):
+    // the folder's index.html links each engineer's page, the attached one names them.
+    let on_disk = read(&folder(dir.path()).join("index.html"));
+    assert!(on_disk.contains("<a href=\"engineers/"), "{on_disk}");
+    assert!(!page.contains("href="), "{page}");
+    assert!(
+        page.contains(&format!(
+            "each engineer's own page is in the report folder {WEEK} (engineers/), not in \
+             this mail"
+        )),
+        "{page}"
+    );
+    for (id, name) in &active {
+        let shown = if name.is_empty() { id } else { name };
+        assert!(page.contains(&format!("<bdi>{shown}</bdi>")), "{shown}");
+    }
     let text = lead[0]["text"].as_str().unwrap();
     assert!(
         text.contains(&format!("The team in {WEEK}, against 2026-W46:")),
