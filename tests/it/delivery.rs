@@ -654,3 +654,60 @@ fn a_report_is_refused_while_another_run_holds_out() {
     report(dir.path(), "", &[]).success();
     assert_eq!(std::fs::read_to_string(&record).unwrap(), "[]\n");
 }
+
+/// Two engineers with one address (a shared mailbox in `[team] emails`) are two messages,
+/// each recorded as about whom it was: when the server takes the first and stops before
+/// the second, the retry sends the second and nothing twice (SPEC §7 "once per week"). An
+/// engineer whose address is the lead's gets their message besides the lead's review.
+#[test]
+fn two_engineers_sharing_an_address_each_get_their_message_once() {
+    let Some(python) = smtp::python() else { return };
+    let server = SmtpServer::start(&python, None);
+    let probe = site(&delivery_config(&server.url(), true, false));
+    report(probe.path(), "", &[]).success();
+    let (_, active) = people(probe.path());
+    let (a, b, c) = (&active[0].0, &active[1].0, &active[2].0);
+    let shared = "shared@example.com";
+    let dir = site(&format!(
+        "{}\n[team.emails]\n\"{a}\" = \"{shared}\"\n\"{b}\" = \"{shared}\"\n\"{c}\" = \"{LEAD}\"\n",
+        delivery_config(&server.url(), true, false)
+    ));
+    // The lead's message and the first shared one go through, then the server stops.
+    server.accept_only(Some(2));
+    report(dir.path(), "", &["--deliver"]).code(6);
+    let first = server.messages();
+    assert_eq!(first.len(), 2);
+    assert_eq!(first[1]["envelope_to"][0], shared);
+    let sent = record(dir.path());
+    assert_eq!(sent.len(), 2, "{sent:?}");
+    assert_eq!(sent[1]["recipient"], shared);
+    assert_eq!(sent[1]["about"], a.as_str());
+
+    server.accept_only(None);
+    report(dir.path(), "", &["--deliver"]).success();
+    let messages = server.messages();
+    assert_eq!(messages.len(), 1 + active.len(), "every message once");
+    let to_shared: Vec<&Value> = messages
+        .iter()
+        .filter(|m| m["envelope_to"][0] == shared)
+        .collect();
+    assert_eq!(to_shared.len(), 2);
+    // Each is the page of a different engineer.
+    assert_ne!(attachment(to_shared[0]).0, attachment(to_shared[1]).0);
+    let sent = record(dir.path());
+    let about: Vec<&str> = sent
+        .iter()
+        .filter(|s| s["recipient"] == shared)
+        .map(|s| s["about"].as_str().unwrap())
+        .collect();
+    assert_eq!(about, [a.as_str(), b.as_str()]);
+    let to_lead: Vec<(&str, Option<&str>)> = sent
+        .iter()
+        .filter(|s| s["recipient"] == LEAD)
+        .map(|s| (s["kind"].as_str().unwrap(), s["about"].as_str()))
+        .collect();
+    assert_eq!(to_lead, [("team", None), ("engineer", Some(c.as_str()))]);
+    // A third run sends nothing.
+    report(dir.path(), "", &["--deliver"]).success();
+    assert_eq!(server.messages().len(), 1 + active.len());
+}

@@ -76,6 +76,7 @@ pub fn plan(report: &Report, wanted: &Wanted) -> Option<Plan> {
         );
         letters.push(Letter {
             kind: Kind::Team,
+            about: None,
             to: lead.clone(),
             text: team.text(&subject, "The team", &closing),
             html: team.html(&subject, "The team", &closing),
@@ -171,6 +172,7 @@ fn engineer_letter(
     );
     Ok(Letter {
         kind: Kind::Engineer,
+        about: Some(id.to_string()),
         to: Mailbox::new((!name.is_empty()).then(|| name.to_string()), email),
         text: mine.text(&heading, "Your numbers", &closing),
         html: mine.html(&heading, "Your numbers", &closing),

@@ -131,6 +131,16 @@ impl SmtpServer {
         std::fs::write(self.dir.path().join("refuse.txt"), addresses.join("\n")).unwrap();
     }
 
+    /// From now on, take `n` messages in all and answer 451 to any further one (`None`:
+    /// take every message).
+    pub fn accept_only(&self, n: Option<usize>) {
+        let path = self.dir.path().join("accept.txt");
+        match n {
+            Some(n) => std::fs::write(path, n.to_string()).unwrap(),
+            None => std::fs::remove_file(path).unwrap(),
+        }
+    }
+
     /// Every message accepted so far, in order, as Python's email package reads it.
     pub fn messages(&self) -> Vec<Value> {
         let mut names: Vec<PathBuf> = std::fs::read_dir(self.dir.path())

@@ -6,7 +6,9 @@
         Each accepted message is written to DIR as NNN.eml (the bytes received) and
         NNN.json (envelope and the message as Python's email package parses it). A
         recipient listed (one per line) in DIR/refuse.txt is refused with 550, read at
-        every RCPT so a test can change it between runs. Every login tried is appended
+        every RCPT so a test can change it between runs. When DIR/accept.txt holds a
+        number N, every message after the first N taken is answered 451 at DATA (a
+        server that stops taking mail mid-run). Every login tried is appended
         to DIR/logins.txt (the user name only). With --user/--password the
         server requires that login (AUTH PLAIN or LOGIN; without --tls it is taken in the
         clear: loopback only). With --tls starttls the server offers STARTTLS and takes no
@@ -85,7 +87,17 @@ class Handler:
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
+    def limit(self):
+        try:
+            with open(os.path.join(self.folder, "accept.txt"), encoding="utf-8") as f:
+                return int(f.read().strip())
+        except FileNotFoundError:
+            return None
+
     async def handle_DATA(self, server, session, envelope):
+        limit = self.limit()
+        if limit is not None and self.count >= limit:
+            return "451 4.3.0 not now, try again later"
         self.count += 1
         base = os.path.join(self.folder, "%03d" % self.count)
         raw = envelope.original_content or envelope.content
