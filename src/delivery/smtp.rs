@@ -11,6 +11,9 @@
 //! (rustls with ring and rustls-native-certs, the stack reqwest already uses). Credentials
 //! come from `SUPPORTLENS_SMTP_USER` and `SUPPORTLENS_SMTP_PASSWORD` only. Each message
 //! goes over a connection of its own, so one refused recipient does not hold up the others.
+//! Each command may take 60 s, and the whole conversation of one message 5 minutes: a
+//! server that answers a byte at a time, each within the 60 s, would otherwise hold a cron
+//! run for ever.
 
 use std::time::Duration;
 
@@ -27,6 +30,33 @@ pub const PASSWORD_ENV: &str = "SUPPORTLENS_SMTP_PASSWORD";
 
 /// How long one SMTP command may take before the server counts as unreachable.
 const TIMEOUT: Duration = Duration::from_secs(60);
+
+/// How long the whole conversation of one message may take (connection, TLS, login,
+/// envelope, data): a few MB of page even over a slow link, with room to spare.
+const DEADLINE: Duration = Duration::from_secs(300);
+
+/// Shortens [`DEADLINE`], in milliseconds: meant for tests.
+pub const DEADLINE_ENV: &str = "SUPPORTLENS_SMTP_DEADLINE_MS";
+
+/// [`DEADLINE`], or the whole milliseconds of [`DEADLINE_ENV`] when set (a bad value is a
+/// usage error).
+fn deadline_from_env() -> Result<Duration, Failure> {
+    match std::env::var(DEADLINE_ENV) {
+        Err(_) => Ok(DEADLINE),
+        Ok(v) => v
+            .trim()
+            .parse::<u64>()
+            .ok()
+            .filter(|&ms| ms > 0)
+            .map(Duration::from_millis)
+            .ok_or_else(|| {
+                Failure::usage(format!(
+                    "{DEADLINE_ENV}={} is not a whole number of milliseconds above 0",
+                    super::shown(&v)
+                ))
+            }),
+    }
+}
 
 /// The SMTP user and password from the environment: both, or neither (a server that
 /// takes mail from this machine without a login).
@@ -64,12 +94,15 @@ pub struct Mailer {
     /// relay that takes this machine's mail as it is): lettre would refuse to send.
     anonymous: Option<SmtpTransport>,
     server: String,
+    /// How long one message's conversation may take.
+    deadline: Duration,
 }
 
 impl Mailer {
     /// A mailer for `endpoint`, logging in with `credentials` when given.
     pub fn new(endpoint: &SmtpServer, credentials: Option<Credentials>) -> Result<Mailer, Failure> {
         crate::input_file::check_ca_env().map_err(Failure::usage)?;
+        let deadline = deadline_from_env()?;
         let tls_failure = |e: lettre::transport::smtp::Error| {
             Failure::usage(format!(
                 "[delivery] smtp: cannot set up TLS for {endpoint} ({})",
@@ -94,6 +127,7 @@ impl Mailer {
             transport,
             anonymous,
             server: endpoint.to_string(),
+            deadline,
         })
     }
 
@@ -102,17 +136,54 @@ impl Mailer {
         &self.server
     }
 
-    /// Sends one message over a connection of its own.
+    /// Sends one message over a connection of its own, within the deadline. A server
+    /// still talking at the deadline is a failure of the server: the conversation is left
+    /// on a thread of its own (the blocking transport cannot be cut short), the message
+    /// counts as not sent, and the run goes on to end.
     pub fn send(&self, message: &Message) -> Result<(), Refusal> {
-        let mut sent = self.transport.send(message);
-        if let (Err(e), Some(anonymous)) = (&sent, &self.anonymous)
-            && e.to_string()
-                .contains("No compatible authentication mechanism")
-        {
-            // The server asks for no login (it offers no AUTH): the password stays unsent.
-            sent = anonymous.send(message);
+        let (done, result) = std::sync::mpsc::channel();
+        let (transport, anonymous) = (self.transport.clone(), self.anonymous.clone());
+        let message = message.clone();
+        std::thread::Builder::new()
+            .name("smtp".into())
+            .spawn(move || {
+                let _ = done.send(send(&transport, anonymous.as_ref(), &message));
+            })
+            .map_err(|e| Refusal::Server(format!("cannot start the mail thread ({e})")))?;
+        match result.recv_timeout(self.deadline) {
+            Ok(sent) => sent,
+            Err(_) => Err(Refusal::Server(format!(
+                "did not finish taking one message within {}",
+                spoken(self.deadline)
+            ))),
         }
-        sent.map(|_| ()).map_err(refusal)
+    }
+}
+
+/// Sends `message` through `transport`; through `anonymous` when the server offers no
+/// login at all.
+fn send(
+    transport: &SmtpTransport,
+    anonymous: Option<&SmtpTransport>,
+    message: &Message,
+) -> Result<(), Refusal> {
+    let mut sent = transport.send(message);
+    if let (Err(e), Some(anonymous)) = (&sent, anonymous)
+        && e.to_string()
+            .contains("No compatible authentication mechanism")
+    {
+        // The server asks for no login (it offers no AUTH): the password stays unsent.
+        sent = anonymous.send(message);
+    }
+    sent.map(|_| ()).map_err(refusal)
+}
+
+/// A deadline in words: whole seconds, else milliseconds (a test's).
+fn spoken(d: Duration) -> String {
+    if d.subsec_millis() == 0 {
+        format!("{} s", d.as_secs())
+    } else {
+        format!("{} ms", d.as_millis())
     }
 }
 

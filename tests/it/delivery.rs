@@ -512,8 +512,13 @@ fn a_dry_run_writes_the_messages_into_outbox_and_records_nothing() {
 #[test]
 fn delivery_mistakes_are_exit_2_before_anything_is_written() {
     type Case<'a> = (&'a str, &'a [(&'a str, &'a str)], &'a str);
-    let cases: [Case; 4] = [
+    let cases: [Case; 5] = [
         ("", &[], "--deliver: [delivery] names no destination"),
+        (
+            &delivery_config("smtps://smtp.example.com", false, false),
+            &[("SUPPORTLENS_SMTP_DEADLINE_MS", "soon")],
+            "SUPPORTLENS_SMTP_DEADLINE_MS=\"soon\" is not a whole number of milliseconds",
+        ),
         (
             &delivery_config("smtps://smtp.example.com", false, false),
             &[("SUPPORTLENS_SMTP_PASSWORD", "")],
