@@ -195,6 +195,13 @@ fn refusal(e: lettre::transport::smtp::Error) -> Refusal {
         return Refusal::Server(format!("did not answer within {} s", TIMEOUT.as_secs()));
     }
     let text = one_line(&e.to_string());
+    if e.is_client() && text.contains("SMTPUTF8") {
+        // lettre will not put a non-ASCII address to a server without SMTPUTF8 (RFC 6531):
+        // this message's address, not the server, so the next message is still tried.
+        return Refusal::Message(
+            "the address is not ASCII and the server does not offer SMTPUTF8".to_string(),
+        );
+    }
     // A 4xx/5xx answer to this message's commands concerns this message; any other
     // failure (connect, TLS, login) is the server's.
     if (e.is_permanent() || e.is_transient()) && !is_login_failure(&e) {

@@ -217,6 +217,11 @@ fn the_sample_report_reaches_the_lead_each_engineer_and_the_webhook_once() {
     let messages = server.messages();
     assert_eq!(messages.len(), 1 + engineers, "{messages:#?}");
     for m in &messages {
+        // Well formed as Python's strict parser reads it (RFC 5322: lines of at most 998
+        // octets), dated.
+        assert_eq!(m["defects"], serde_json::json!([]), "{}", m["subject"]);
+        assert!(m["longest_line"].as_u64().unwrap() <= 998);
+        assert!(!m["date"].as_str().unwrap().is_empty());
         assert_eq!(m["login"], USER, "the server required the login");
         assert_eq!(m["envelope_from"], "reports@example.com");
         assert_eq!(
@@ -360,6 +365,7 @@ fn the_sample_report_reaches_the_lead_each_engineer_and_the_webhook_once() {
         .iter()
         .map(|m| m["message_id"].as_str().unwrap())
         .collect();
+    assert_eq!(ids.len(), messages.len(), "each Message-ID is its own");
     for s in sent.iter().filter(|s| s["kind"] != "webhook") {
         assert!(ids.contains(s["message_id"].as_str().unwrap()), "{s}");
     }

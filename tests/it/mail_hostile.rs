@@ -1,14 +1,18 @@
 //! Delivery against SMTP servers that misbehave (SPEC §7: a failed delivery names the
 //! recipient and the server in one line, exits 6 and records what was sent): one that
-//! answers a byte at a time, so that no single read ever times out.
+//! answers a byte at a time, so that no single read ever times out; real aiosmtpd servers
+//! with a SIZE limit, without SMTPUTF8, or refusing one recipient for now.
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use assert_cmd::Command;
+use serde_json::Value;
 
-use crate::delivery::{WEEK, folder, record, site};
+use crate::delivery::{LEAD, WEEK, folder, record, site};
+use crate::support::smtp::{self, SmtpServer};
 
 /// A small SMTP server on loopback: the first `normal` conversations take their message
 /// as a server should; every later one answers its greeting one byte every 300 ms, for
@@ -106,7 +110,7 @@ fn a_server_answering_a_byte_at_a_time_is_given_up_at_the_deadline() {
         .args(["--config", "supportlens.toml", "report", "--as-of"])
         .arg("2026-11-23T00:00:00Z")
         .args(["--out", "out", "--input"])
-        .arg(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data"))
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data"))
         .arg("--deliver")
         // Without the deadline the run would never end: the test fails instead of hanging.
         .timeout(Duration::from_secs(60))
@@ -128,4 +132,129 @@ fn a_server_answering_a_byte_at_a_time_is_given_up_at_the_deadline() {
     assert_eq!(sent.len(), 1, "{sent:?}");
     assert_eq!(sent[0]["recipient"], "first@example.com");
     assert!(folder(dir.path()).join("index.html").is_file());
+}
+
+/// `supportlens report --deliver` of the sample data (the SMTP login unset), as cron runs it.
+fn deliver(dir: &Path) -> assert_cmd::assert::Assert {
+    Command::cargo_bin("supportlens")
+        .unwrap()
+        .current_dir(dir)
+        .env_remove("SUPPORTLENS_PROGRESS")
+        .env_remove("SUPPORTLENS_SMTP_USER")
+        .env_remove("SUPPORTLENS_SMTP_PASSWORD")
+        .args(["--config", "supportlens.toml", "report", "--as-of"])
+        .arg("2026-11-23T00:00:00Z")
+        .args(["--out", "out", "--input"])
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data"))
+        .arg("--deliver")
+        .timeout(Duration::from_secs(120))
+        .assert()
+}
+
+fn leads(server: &SmtpServer, leads: &[&str]) -> tempfile::TempDir {
+    let list: Vec<String> = leads.iter().map(|l| format!("\"{l}\"")).collect();
+    site(&format!(
+        "smtp = \"{}\"\nfrom = \"supportlens ✓ <reports@example.com>\"\nleads = [{}]\n",
+        server.url(),
+        list.join(", ")
+    ))
+}
+
+fn error_line(run: &assert_cmd::assert::Assert) -> String {
+    let stderr = String::from_utf8_lossy(&run.get_output().stderr).into_owned();
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    stderr
+}
+
+fn recipients(server: &SmtpServer) -> Vec<String> {
+    server
+        .messages()
+        .iter()
+        .map(|m| m["envelope_to"][0].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// A non-ASCII address to a server without SMTPUTF8 is that message's failure, not the
+/// server's: the lead after it still gets hers (the first cut the rest off as "the SMTP
+/// server failed"). A server that offers SMTPUTF8 takes it.
+#[test]
+fn a_non_ascii_address_without_smtputf8_fails_alone() {
+    let Some(python) = smtp::python() else { return };
+    let plain = SmtpServer::start(&python, None);
+    let dir = leads(&plain, &["josé@example.com", LEAD]);
+    let run = deliver(dir.path()).code(6);
+    let line = error_line(&run);
+    assert!(
+        line.contains(&format!(
+            "the SMTP server 127.0.0.1:{} refused the team message to josé@example.com (the \
+             address is not ASCII and the server does not offer SMTPUTF8)",
+            plain.port
+        )),
+        "{line}"
+    );
+    assert!(!line.contains(LEAD), "{line}");
+    assert_eq!(recipients(&plain), [LEAD]);
+    let sent = record(dir.path());
+    assert_eq!(sent.len(), 1);
+    assert_eq!(sent[0]["recipient"], LEAD);
+
+    let utf8 = SmtpServer::start_args(&python, &["--smtputf8", "on"]);
+    let dir = leads(&utf8, &["josé@example.com"]);
+    deliver(dir.path()).success();
+    let messages = utf8.messages();
+    assert_eq!(messages.len(), 1);
+    assert_eq!(messages[0]["envelope_to"][0], "josé@example.com");
+    // RFC 6532: the address travels as UTF-8 in the header too (Python's parser, which
+    // knows only RFC 5322, flags that as its only defects).
+    assert_eq!(messages[0]["to"], "josé@example.com");
+}
+
+/// A server whose SIZE limit the team page exceeds answers 552: exit 6 naming the
+/// recipient, nothing recorded; the others are tried all the same.
+#[test]
+fn a_message_over_the_servers_size_is_refused_and_named() {
+    let Some(python) = smtp::python() else { return };
+    let server = SmtpServer::start_args(&python, &["--size", "20000"]);
+    let dir = leads(&server, &[LEAD, "second@example.com"]);
+    let run = deliver(dir.path()).code(6);
+    let line = error_line(&run);
+    for to in [LEAD, "second@example.com"] {
+        assert!(
+            line.contains(&format!(
+                "refused the team message to {to} (permanent error (552)"
+            )),
+            "{line}"
+        );
+    }
+    assert!(server.messages().is_empty());
+    assert!(!folder(dir.path()).join("delivery.json").exists());
+}
+
+/// A 451 at RCPT for one of three leads: the other two are sent and recorded, exit 6
+/// names the one, and the retry sends only hers.
+#[test]
+fn a_transient_refusal_of_one_recipient_is_retried_alone() {
+    let Some(python) = smtp::python() else { return };
+    let server = SmtpServer::start(&python, None);
+    let (a, b, c) = ("a@example.com", "b@example.com", "c@example.com");
+    let dir = leads(&server, &[a, b, c]);
+    server.refuse(&[&format!("451 {b}")]);
+    let run = deliver(dir.path()).code(6);
+    let line = error_line(&run);
+    assert!(
+        line.contains(&format!(
+            "refused the team message to {b} (transient error (451)"
+        )),
+        "{line}"
+    );
+    assert!(!line.contains(a) && !line.contains(c), "{line}");
+    assert_eq!(recipients(&server), [a, c]);
+    let recorded: Vec<Value> = record(dir.path())
+        .iter()
+        .map(|s| s["recipient"].clone())
+        .collect();
+    assert_eq!(recorded, [a, c]);
+    server.refuse(&[]);
+    deliver(dir.path()).success();
+    assert_eq!(recipients(&server), [a, c, b]);
 }
