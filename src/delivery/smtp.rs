@@ -175,8 +175,25 @@ fn send(
         // The server asks for no login (it offers no AUTH): the password stays unsent.
         sent = anonymous.send(message);
     }
-    sent.map(|_| ()).map_err(refusal)
+    sent.map(|_| ()).map_err(|e| {
+        let from_ascii = message
+            .envelope()
+            .from()
+            .is_none_or(|a| AsRef::<str>::as_ref(a).is_ascii());
+        match refusal(e) {
+            // Every message has that sender: the server would refuse them all.
+            Refusal::Message(why) if why == NOT_ASCII && !from_ascii => Refusal::Server(
+                "the sender's address ([delivery] from) is not ASCII and the server does not \
+                 offer SMTPUTF8"
+                    .to_string(),
+            ),
+            other => other,
+        }
+    })
 }
+
+/// Why a message with a non-ASCII address cannot go to a server without SMTPUTF8.
+const NOT_ASCII: &str = "the address is not ASCII and the server does not offer SMTPUTF8";
 
 /// A deadline in words: whole seconds, else milliseconds (a test's).
 fn spoken(d: Duration) -> String {
@@ -198,9 +215,7 @@ fn refusal(e: lettre::transport::smtp::Error) -> Refusal {
     if e.is_client() && text.contains("SMTPUTF8") {
         // lettre will not put a non-ASCII address to a server without SMTPUTF8 (RFC 6531):
         // this message's address, not the server, so the next message is still tried.
-        return Refusal::Message(
-            "the address is not ASCII and the server does not offer SMTPUTF8".to_string(),
-        );
+        return Refusal::Message(NOT_ASCII.to_string());
     }
     // A 4xx/5xx answer to this message's commands concerns this message; any other
     // failure (connect, TLS, login) is the server's.

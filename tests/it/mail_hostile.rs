@@ -198,6 +198,23 @@ fn a_non_ascii_address_without_smtputf8_fails_alone() {
     assert_eq!(sent.len(), 1);
     assert_eq!(sent[0]["recipient"], LEAD);
 
+    // A non-ASCII sender is in every message: the server's failure, the rest not tried.
+    let dir = site(&format!(
+        "smtp = \"{}\"\nfrom = \"r@exämple.com\"\nleads = [\"{LEAD}\", \"b@example.com\"]\n",
+        plain.url()
+    ));
+    let line = error_line(&deliver(dir.path()).code(6));
+    assert!(
+        line.contains(&format!(
+            "the SMTP server 127.0.0.1:{} failed (the sender's address ([delivery] from) is \
+             not ASCII and the server does not offer SMTPUTF8), so {LEAD} and b@example.com \
+             got nothing",
+            plain.port
+        )),
+        "{line}"
+    );
+    assert_eq!(recipients(&plain), [LEAD]);
+
     let utf8 = SmtpServer::start_args(&python, &["--smtputf8", "on"]);
     let dir = leads(&utf8, &["josé@example.com"]);
     deliver(dir.path()).success();
@@ -257,4 +274,76 @@ fn a_transient_refusal_of_one_recipient_is_retried_alone() {
     server.refuse(&[]);
     deliver(dir.path()).success();
     assert_eq!(recipients(&server), [a, c, b]);
+}
+
+/// The team page of 150 engineers travels as a well-formed message: no line over 998
+/// octets (RFC 5322) in any part, nothing Python's strict parser objects to, and the
+/// sender's non-ASCII display name RFC 2047-encoded (the headers are ASCII).
+#[test]
+fn the_team_page_of_150_engineers_is_a_well_formed_message() {
+    let Some(python) = smtp::python() else { return };
+    let server = SmtpServer::start(&python, None);
+    let dir = tempfile::tempdir().unwrap();
+    let bin = || Command::cargo_bin("supportlens").unwrap();
+    bin()
+        .current_dir(dir.path())
+        .args([
+            "generate",
+            "--tickets",
+            "1500",
+            "--engineers",
+            "150",
+            "--weeks",
+            "4",
+        ])
+        .args(["--out", "data"])
+        .assert()
+        .success();
+    let config = std::fs::read_to_string(dir.path().join("data/supportlens.toml")).unwrap();
+    std::fs::write(
+        dir.path().join("supportlens.toml"),
+        format!(
+            "{config}\n[delivery]\nsmtp = \"{}\"\nfrom = \"Équipe supportlens ✓ \
+             <reports@example.com>\"\nleads = [\"{LEAD}\"]\n",
+            server.url()
+        ),
+    )
+    .unwrap();
+    bin()
+        .current_dir(dir.path())
+        .env_remove("SUPPORTLENS_SMTP_USER")
+        .env_remove("SUPPORTLENS_SMTP_PASSWORD")
+        .args([
+            "--config",
+            "supportlens.toml",
+            "report",
+            "--weeks",
+            "4",
+            "--as-of",
+        ])
+        .arg("2026-11-23T00:00:00Z")
+        .args(["--out", "out", "--input", "data", "--deliver"])
+        .assert()
+        .success();
+    let messages = server.messages();
+    assert_eq!(messages.len(), 1);
+    let m = &messages[0];
+    assert_eq!(m["defects"], serde_json::json!([]));
+    assert!(
+        m["longest_line"].as_u64().unwrap() <= 998,
+        "{}",
+        m["longest_line"]
+    );
+    let page = &m["attachments"][0]["text"];
+    assert!(page.as_str().unwrap().len() > 100_000, "a page of 150 rows");
+    let raw = &server.raw()[0];
+    let head = &raw[..raw.windows(4).position(|w| w == b"\r\n\r\n").unwrap()];
+    assert!(head.is_ascii(), "{}", String::from_utf8_lossy(head));
+    let from = m["headers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|h| h[0] == "From")
+        .unwrap();
+    assert_eq!(from[1], "Équipe supportlens ✓ <reports@example.com>");
 }
