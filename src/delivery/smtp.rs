@@ -17,8 +17,14 @@
 
 use std::time::Duration;
 
-use lettre::transport::smtp::authentication::Credentials;
-use lettre::{Message, SmtpTransport, Transport};
+use std::sync::Arc;
+use std::sync::mpsc::Sender;
+
+use lettre::Message;
+use lettre::address::Envelope;
+use lettre::transport::smtp::authentication::{Credentials, DEFAULT_MECHANISMS};
+use lettre::transport::smtp::client::{SmtpConnection, TlsParameters};
+use lettre::transport::smtp::extension::ClientId;
 
 use crate::error::Failure;
 use crate::settings::{SmtpSecurity, SmtpServer};
@@ -89,13 +95,29 @@ pub enum Refusal {
 
 /// A configured SMTP server.
 pub struct Mailer {
-    transport: SmtpTransport,
-    /// The same server without the login, for a server that offers no AUTH at all (a
-    /// relay that takes this machine's mail as it is): lettre would refuse to send.
-    anonymous: Option<SmtpTransport>,
+    conversation: Arc<Conversation>,
     server: String,
     /// How long one message's conversation may take.
     deadline: Duration,
+}
+
+/// How to reach the server and be let in: what one message's connection does before it
+/// sends.
+struct Conversation {
+    host: String,
+    port: u16,
+    tls: Tls,
+    credentials: Option<Credentials>,
+    hello: ClientId,
+}
+
+/// The TLS of a connection.
+enum Tls {
+    None,
+    /// TLS from the first byte.
+    Implicit(TlsParameters),
+    /// STARTTLS, required.
+    Start(TlsParameters),
 }
 
 impl Mailer {
@@ -103,29 +125,29 @@ impl Mailer {
     pub fn new(endpoint: &SmtpServer, credentials: Option<Credentials>) -> Result<Mailer, Failure> {
         crate::input_file::check_ca_env().map_err(Failure::usage)?;
         let deadline = deadline_from_env()?;
-        let tls_failure = |e: lettre::transport::smtp::Error| {
-            Failure::usage(format!(
-                "[delivery] smtp: cannot set up TLS for {endpoint} ({})",
-                one_line(&e.to_string())
-            ))
-        };
         let host = endpoint.host.trim_start_matches('[').trim_end_matches(']');
-        let builder = match endpoint.security {
-            SmtpSecurity::ImplicitTls => SmtpTransport::relay(host).map_err(tls_failure)?,
-            SmtpSecurity::StartTls => SmtpTransport::starttls_relay(host).map_err(tls_failure)?,
-            SmtpSecurity::Plain => SmtpTransport::builder_dangerous(host),
+        // Certificates checked against the system's roots (or SSL_CERT_FILE), for `host`.
+        let tls = || {
+            TlsParameters::new(host.to_string()).map_err(|e| {
+                Failure::usage(format!(
+                    "[delivery] smtp: cannot set up TLS for {endpoint} ({})",
+                    one_line(&e.to_string())
+                ))
+            })
         };
-        let builder = builder.port(endpoint.port).timeout(Some(TIMEOUT));
-        let (transport, anonymous) = match credentials {
-            Some(c) => (
-                builder.clone().credentials(c).build(),
-                Some(builder.build()),
-            ),
-            None => (builder.build(), None),
+        let tls = match endpoint.security {
+            SmtpSecurity::ImplicitTls => Tls::Implicit(tls()?),
+            SmtpSecurity::StartTls => Tls::Start(tls()?),
+            SmtpSecurity::Plain => Tls::None,
         };
         Ok(Mailer {
-            transport,
-            anonymous,
+            conversation: Arc::new(Conversation {
+                host: host.to_string(),
+                port: endpoint.port,
+                tls,
+                credentials,
+                hello: ClientId::default(),
+            }),
             server: endpoint.to_string(),
             deadline,
         })
@@ -138,49 +160,32 @@ impl Mailer {
 
     /// Sends one message over a connection of its own, within the deadline. A server
     /// still talking at the deadline is a failure of the server: the conversation is left
-    /// on a thread of its own (the blocking transport cannot be cut short), the message
-    /// counts as not sent, and the run goes on to end.
+    /// on a thread of its own (a blocking socket cannot be cut short from outside), the
+    /// message counts as not sent, and the run goes on to end. The message counts as
+    /// sent once the server has taken its data, however long it then takes over QUIT.
     pub fn send(&self, message: &Message) -> Result<(), Refusal> {
         let (done, result) = std::sync::mpsc::channel();
-        let (transport, anonymous) = (self.transport.clone(), self.anonymous.clone());
-        let message = message.clone();
+        let conversation = self.conversation.clone();
+        let envelope = message.envelope().clone();
+        let bytes = message.formatted();
         std::thread::Builder::new()
             .name("smtp".into())
-            .spawn(move || {
-                let _ = done.send(send(&transport, anonymous.as_ref(), &message));
-            })
+            .spawn(move || conversation.send(&envelope, &bytes, &done))
             .map_err(|e| Refusal::Server(format!("cannot start the mail thread ({e})")))?;
-        match result.recv_timeout(self.deadline) {
+        let sent = match result.recv_timeout(self.deadline) {
             Ok(sent) => sent,
-            Err(_) => Err(Refusal::Server(format!(
-                "did not finish taking one message within {}",
-                spoken(self.deadline)
-            ))),
-        }
-    }
-}
-
-/// Sends `message` through `transport`; through `anonymous` when the server offers no
-/// login at all.
-fn send(
-    transport: &SmtpTransport,
-    anonymous: Option<&SmtpTransport>,
-    message: &Message,
-) -> Result<(), Refusal> {
-    let mut sent = transport.send(message);
-    if let (Err(e), Some(anonymous)) = (&sent, anonymous)
-        && e.to_string()
-            .contains("No compatible authentication mechanism")
-    {
-        // The server asks for no login (it offers no AUTH): the password stays unsent.
-        sent = anonymous.send(message);
-    }
-    sent.map(|_| ()).map_err(|e| {
+            Err(_) => {
+                return Err(Refusal::Server(format!(
+                    "did not finish taking one message within {}",
+                    spoken(self.deadline)
+                )));
+            }
+        };
         let from_ascii = message
             .envelope()
             .from()
             .is_none_or(|a| AsRef::<str>::as_ref(a).is_ascii());
-        match refusal(e) {
+        sent.map_err(|why| match why {
             // Every message has that sender: the server would refuse them all.
             Refusal::Message(why) if why == NOT_ASCII && !from_ascii => Refusal::Server(
                 "the sender's address ([delivery] from) is not ASCII and the server does not \
@@ -188,8 +193,54 @@ fn send(
                     .to_string(),
             ),
             other => other,
+        })
+    }
+}
+
+impl Conversation {
+    /// Connects, sends `bytes` as `envelope` says, tells `done` how that went, then says
+    /// goodbye.
+    fn send(&self, envelope: &Envelope, bytes: &[u8], done: &Sender<Result<(), Refusal>>) {
+        let mut connection = match self.open() {
+            Ok(c) => c,
+            Err(e) => {
+                let _ = done.send(Err(refusal(e)));
+                return;
+            }
+        };
+        let sent = connection.send(envelope, bytes);
+        // Told before QUIT: the server has the message once it answered its data.
+        let _ = done.send(sent.map(|_| ()).map_err(refusal));
+        connection.abort();
+    }
+
+    /// A connection ready to send: greeted, encrypted as configured, logged in when the
+    /// server asks for a login.
+    fn open(&self) -> Result<SmtpConnection, lettre::transport::smtp::Error> {
+        let wrapper = match &self.tls {
+            Tls::Implicit(p) => Some(p),
+            _ => None,
+        };
+        let server = (self.host.as_str(), self.port);
+        let mut connection =
+            SmtpConnection::connect(server, Some(TIMEOUT), &self.hello, wrapper, None)?;
+        if let Tls::Start(p) = &self.tls {
+            // Fails on a server that does not offer STARTTLS: nothing more is said to it.
+            connection.starttls(p, &self.hello)?;
         }
-    })
+        if let Some(credentials) = &self.credentials {
+            match connection.auth(DEFAULT_MECHANISMS, credentials) {
+                Ok(_) => {}
+                // The server offers no login (no AUTH, e.g. a local relay): the message
+                // goes without it, and the password stays unsent.
+                Err(e)
+                    if e.to_string()
+                        .contains("No compatible authentication mechanism") => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(connection)
+    }
 }
 
 /// Why a message with a non-ASCII address cannot go to a server without SMTPUTF8.
@@ -274,6 +325,7 @@ fn one_line(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use lettre::{SmtpTransport, Transport};
 
     #[test]
     fn server_text_is_one_bounded_line() {

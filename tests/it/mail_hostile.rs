@@ -17,30 +17,41 @@ use crate::support::smtp::{self, SmtpServer};
 /// A small SMTP server on loopback: the first `normal` conversations take their message
 /// as a server should; every later one answers its greeting one byte every 300 ms, for
 /// ever (a line `220-` after another), each byte well within the 60 s a command may take.
+/// With `slow_goodbye`, each conversation that took its message answers QUIT so.
 struct Trickle {
     port: u16,
+    /// How many messages it took.
+    taken: std::sync::Arc<std::sync::atomic::AtomicUsize>,
 }
 
 impl Trickle {
     fn start(normal: usize) -> Trickle {
+        Self::start_with(normal, false)
+    }
+
+    fn start_with(normal: usize, slow_goodbye: bool) -> Trickle {
+        let taken = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let counter = taken.clone();
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let port = listener.local_addr().unwrap().port();
         std::thread::spawn(move || {
             for (n, stream) in listener.incoming().enumerate() {
                 let Ok(stream) = stream else { return };
+                let counter = counter.clone();
                 if n < normal {
-                    std::thread::spawn(move || converse(stream));
+                    std::thread::spawn(move || converse(stream, &counter, slow_goodbye));
                 } else {
                     std::thread::spawn(move || trickle(stream));
                 }
             }
         });
-        Trickle { port }
+        Trickle { port, taken }
     }
 }
 
-/// One SMTP conversation that takes the message.
-fn converse(stream: TcpStream) {
+/// One SMTP conversation that takes the message; with `slow_goodbye`, then answers QUIT a
+/// byte at a time.
+fn converse(stream: TcpStream, taken: &std::sync::atomic::AtomicUsize, slow_goodbye: bool) {
     let mut out = stream.try_clone().unwrap();
     let mut lines = BufReader::new(stream);
     let _ = out.write_all(b"220 trickle.test ESMTP\r\n");
@@ -64,8 +75,10 @@ fn converse(stream: TcpStream) {
                         break;
                     }
                 }
+                taken.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
                 b"250 taken\r\n"
             }
+            "QUIT" if slow_goodbye => return trickle(out),
             "QUIT" => {
                 let _ = out.write_all(b"221 bye\r\n");
                 return;
@@ -346,4 +359,39 @@ fn the_team_page_of_150_engineers_is_a_well_formed_message() {
         .find(|h| h[0] == "From")
         .unwrap();
     assert_eq!(from[1], "Équipe supportlens ✓ <reports@example.com>");
+}
+
+/// A server that took the message and then answers QUIT a byte at a time has the message:
+/// it is recorded as sent, and the next message is sent too (it counted as a failure, so
+/// a retry would have mailed the lead twice).
+#[test]
+fn a_server_slow_to_say_goodbye_after_taking_the_message_has_it() {
+    let server = Trickle::start_with(usize::MAX, true);
+    let dir = site(&format!(
+        "smtp = \"smtp://127.0.0.1:{}\"\nfrom = \"supportlens <reports@example.com>\"\n\
+         leads = [\"first@example.com\", \"second@example.com\"]\n",
+        server.port
+    ));
+    Command::cargo_bin("supportlens")
+        .unwrap()
+        .current_dir(dir.path())
+        .env_remove("SUPPORTLENS_PROGRESS")
+        .env_remove("SUPPORTLENS_SMTP_USER")
+        .env_remove("SUPPORTLENS_SMTP_PASSWORD")
+        .env("SUPPORTLENS_SMTP_DEADLINE_MS", "2000")
+        .args(["--config", "supportlens.toml", "report", "--as-of"])
+        .arg("2026-11-23T00:00:00Z")
+        .args(["--out", "out", "--input"])
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data"))
+        .arg("--deliver")
+        .timeout(Duration::from_secs(60))
+        .assert()
+        .success()
+        .stderr("");
+    assert_eq!(server.taken.load(std::sync::atomic::Ordering::SeqCst), 2);
+    let recorded: Vec<Value> = record(dir.path())
+        .iter()
+        .map(|s| s["recipient"].clone())
+        .collect();
+    assert_eq!(recorded, ["first@example.com", "second@example.com"]);
 }
