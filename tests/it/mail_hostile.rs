@@ -395,3 +395,50 @@ fn a_server_slow_to_say_goodbye_after_taking_the_message_has_it() {
         .collect();
     assert_eq!(recorded, ["first@example.com", "second@example.com"]);
 }
+
+/// A body line that starts with "." (a name of dots, wrapped by the quoted-printable
+/// encoding) reaches the server dot-stuffed and is read back whole: the SMTP end of data
+/// is "." alone on a line, and a bare "." line start would lose a dot.
+#[test]
+fn a_body_line_starting_with_a_dot_arrives_whole() {
+    let Some(python) = smtp::python() else { return };
+    let server = SmtpServer::start(&python, None);
+    let name = format!("Amara {} Perera", ".".repeat(70));
+    let dir = site(&format!(
+        "smtp = \"{}\"\nfrom = \"r@example.com\"\nengineers = true\n\n[team.emails]\n\
+         \"5b10a2851fdd7128f310c389\" = \"amara@example.com\"\n",
+        server.url()
+    ));
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data/issues.jsonl");
+    let issues = std::fs::read_to_string(sample).unwrap();
+    assert!(issues.contains("Amara Perera"));
+    std::fs::create_dir(dir.path().join("data")).unwrap();
+    std::fs::write(
+        dir.path().join("data/issues.jsonl"),
+        issues.replace("Amara Perera", &name),
+    )
+    .unwrap();
+    Command::cargo_bin("supportlens")
+        .unwrap()
+        .current_dir(dir.path())
+        .env_remove("SUPPORTLENS_SMTP_USER")
+        .env_remove("SUPPORTLENS_SMTP_PASSWORD")
+        .args(["--config", "supportlens.toml", "report", "--as-of"])
+        .arg("2026-11-23T00:00:00Z")
+        .args(["--out", "out", "--input", "data", "--deliver"])
+        .assert()
+        .success();
+    let messages = server.messages();
+    let raw = server.raw();
+    let i = messages
+        .iter()
+        .position(|m| m["envelope_to"][0] == "amara@example.com")
+        .unwrap();
+    let raw = String::from_utf8_lossy(&raw[i]);
+    assert!(raw.split("\r\n").any(|l| l.starts_with("....")), "{raw}");
+    assert_eq!(messages[i]["defects"], serde_json::json!([]));
+    for part in ["text", "html"] {
+        let body = messages[i][part].as_str().unwrap();
+        assert!(body.contains(&name), "{part}: {body}");
+    }
+}
