@@ -462,23 +462,30 @@ fn a_server_that_is_down_is_exit_6_with_the_report_in_place() {
 #[test]
 fn a_failing_webhook_is_exit_6_named_by_its_variable_only() {
     let hook = Receiver::start();
-    hook.answer(500);
     let dir = site("webhook = true\n");
     let hook_url = hook.url(&format!("/services/T000/{HOOK_TOKEN}"));
-    let failed = report(dir.path(), &hook_url, &["--deliver"]).code(6);
-    let stderr = String::from_utf8_lossy(&failed.get_output().stderr).into_owned();
-    assert!(
-        stderr.contains("the webhook (SUPPORTLENS_WEBHOOK_URL) answered HTTP 500"),
-        "{stderr}"
-    );
-    assert!(!stderr.contains("127.0.0.1"), "{stderr}");
-    assert_eq!(hook.requests().len(), 1);
+    // A redirect is not followed (it would carry the post elsewhere): an answer like any.
+    for (n, code) in [500, 302, 404].into_iter().enumerate() {
+        hook.answer(code);
+        let failed = report(dir.path(), &hook_url, &["--deliver"]).code(6);
+        let stderr = String::from_utf8_lossy(&failed.get_output().stderr).into_owned();
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+        assert!(
+            stderr.contains(&format!(
+                "the webhook (SUPPORTLENS_WEBHOOK_URL) answered HTTP {code}"
+            )),
+            "{stderr}"
+        );
+        assert!(!stderr.contains("127.0.0.1"), "{stderr}");
+        assert_eq!(hook.requests().len(), n + 1);
+        assert!(!folder(dir.path()).join("delivery.json").exists());
+        assert_no_secret(dir.path(), &[stderr.as_bytes()]);
+    }
     // The next run posts again, and then it is recorded.
     hook.answer(200);
     report(dir.path(), &hook_url, &["--deliver"]).success();
-    assert_eq!(hook.requests().len(), 2);
+    assert_eq!(hook.requests().len(), 4);
     assert_eq!(record(dir.path()).len(), 1);
-    assert_no_secret(dir.path(), &[stderr.as_bytes()]);
 }
 
 #[test]
