@@ -15,10 +15,9 @@
 //! server that answers a byte at a time, each within the 60 s, would otherwise hold a cron
 //! run for ever.
 
-use std::time::Duration;
-
 use std::sync::Arc;
-use std::sync::mpsc::Sender;
+use std::sync::mpsc::{RecvTimeoutError, Sender};
+use std::time::Duration;
 
 use lettre::Message;
 use lettre::address::Envelope;
@@ -174,11 +173,16 @@ impl Mailer {
             .map_err(|e| Refusal::Server(format!("cannot start the mail thread ({e})")))?;
         let sent = match result.recv_timeout(self.deadline) {
             Ok(sent) => sent,
-            Err(_) => {
+            Err(RecvTimeoutError::Timeout) => {
                 return Err(Refusal::Server(format!(
                     "did not finish taking one message within {}",
                     spoken(self.deadline)
                 )));
+            }
+            Err(RecvTimeoutError::Disconnected) => {
+                return Err(Refusal::Server(
+                    "the mail thread stopped before the server answered".to_string(),
+                ));
             }
         };
         let from_ascii = message
