@@ -12,6 +12,8 @@ use super::record::Kind;
 #[derive(Debug, Clone)]
 pub struct Letter {
     pub kind: Kind,
+    /// The engineer an engineer's message is about (their id); None for a lead's.
+    pub about: Option<String>,
     pub to: Mailbox,
     pub subject: String,
     pub text: String,
@@ -86,6 +88,7 @@ mod tests {
         let from: Mailbox = "supportlens <reports@example.com>".parse().unwrap();
         let letter = Letter {
             kind: Kind::Engineer,
+            about: Some("amara".into()),
             to: "Amara Perera <amara.perera@example.com>".parse().unwrap(),
             subject: "supportlens: your week 2026-W47".into(),
             text: "Your week\n".into(),
@@ -133,6 +136,7 @@ mod tests {
         let to = "eve@example.com".parse().unwrap();
         let letter = Letter {
             kind: Kind::Engineer,
+            about: Some("amara".into()),
             to: Mailbox::new(Some("Eve\r\nBcc: victim@evil.example\n".into()), to),
             subject: "supportlens: your week 2026-W47".into(),
             text: "Your week\n".into(),

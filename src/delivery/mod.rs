@@ -152,12 +152,12 @@ pub fn deliver(
     let pending: Vec<_> = plan
         .letters
         .iter()
-        .filter(|l| !record.has(l.kind, &l.recipient(), &week))
+        .filter(|l| !record.has(l.kind, &l.recipient(), l.about.as_deref(), &week))
         .collect();
     let webhook_text = plan
         .webhook
         .as_deref()
-        .filter(|_| !record.has(Kind::Webhook, WEBHOOK_RECIPIENT, &week));
+        .filter(|_| !record.has(Kind::Webhook, WEBHOOK_RECIPIENT, None, &week));
     if pending.is_empty() && webhook_text.is_none() {
         progress.step(&format!(
             "nothing to deliver for {week}: {} records every message",
@@ -188,7 +188,8 @@ pub fn deliver(
     if let (Some(text), Some(hook)) = (webhook_text, &setup.webhook) {
         match hook.post(text) {
             Ok(()) => {
-                record.add(folder, sent(WEBHOOK_RECIPIENT, Kind::Webhook, &week, None))?;
+                let post = sent(WEBHOOK_RECIPIENT, Kind::Webhook, &week, None);
+                record.add(folder, post)?;
                 progress.step("posted the team summary to the webhook");
             }
             Err(why) => failures.push(format!("{} {why}", webhook::NAME)),
@@ -239,10 +240,11 @@ fn send_mail(
         let mail = message::build(letter, from, &id)?;
         match mailer.send(&mail) {
             Ok(()) => {
-                record.add(
-                    folder,
-                    sent(&letter.recipient(), letter.kind, &week, Some(id)),
-                )?;
+                let mailed = Sent {
+                    about: letter.about.clone(),
+                    ..sent(&letter.recipient(), letter.kind, &week, Some(id))
+                };
+                record.add(folder, mailed)?;
                 count += 1;
             }
             Err(Refusal::Message(why)) => refused.push((
@@ -279,6 +281,7 @@ fn sent(recipient: &str, kind: Kind, week: &str, message_id: Option<String>) -> 
         week: week.to_string(),
         time: fmt_ts(chrono::Utc::now()),
         message_id,
+        about: None,
     }
 }
 

@@ -124,6 +124,7 @@ mod tests {
         std::fs::write(old.join("team-lead@example.com.eml"), "older").unwrap();
         let letter = Letter {
             kind: crate::delivery::record::Kind::Team,
+            about: None,
             to: "lead@example.com".parse().unwrap(),
             subject: "supportlens: team review 2026-W47".into(),
             text: "text".into(),

@@ -74,6 +74,11 @@ pub struct Sent {
     pub time: String,
     /// The mail's `Message-ID`; none for the webhook.
     pub message_id: Option<String>,
+    /// The engineer an engineer's message is about (their id): two engineers sharing one
+    /// address get a message each, and each is recorded as its own. Absent for the team
+    /// message and the webhook, and in records written before it existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub about: Option<String>,
 }
 
 /// Everything sent for one report folder.
@@ -112,11 +117,16 @@ impl Record {
         })
     }
 
-    /// True when a message of `kind` to `recipient` for `week` was sent. Addresses compare
-    /// without regard to case, as mail systems treat them.
-    pub fn has(&self, kind: Kind, recipient: &str, week: &str) -> bool {
+    /// True when a message of `kind` to `recipient` about `about` (an engineer's id) for
+    /// `week` was sent. Addresses compare without regard to case, as mail systems treat
+    /// them. A record that does not say whom it was about (written before records said
+    /// so) counts for every message of its kind to its address: never mail twice.
+    pub fn has(&self, kind: Kind, recipient: &str, about: Option<&str>, week: &str) -> bool {
         self.sent.iter().any(|s| {
-            s.kind == kind && s.week == week && s.recipient.eq_ignore_ascii_case(recipient)
+            s.kind == kind
+                && s.week == week
+                && s.recipient.eq_ignore_ascii_case(recipient)
+                && (s.about.is_none() || s.about.as_deref() == about)
         })
     }
 
@@ -161,6 +171,7 @@ mod tests {
             week: "2026-W47".to_string(),
             time: "2026-11-23T06:00:01Z".to_string(),
             message_id: Some("<a1@example.com>".to_string()),
+            about: None,
         }
     }
 
@@ -177,10 +188,10 @@ mod tests {
             .unwrap();
         let back = Record::load(dir.path()).unwrap();
         assert_eq!(back, record);
-        assert!(back.has(Kind::Team, "lead@example.com", "2026-W47"));
-        assert!(!back.has(Kind::Engineer, "lead@example.com", "2026-W47"));
-        assert!(!back.has(Kind::Team, "lead@example.com", "2026-W46"));
-        assert!(back.has(Kind::Webhook, "webhook", "2026-W47"));
+        assert!(back.has(Kind::Team, "lead@example.com", None, "2026-W47"));
+        assert!(!back.has(Kind::Engineer, "lead@example.com", None, "2026-W47"));
+        assert!(!back.has(Kind::Team, "lead@example.com", None, "2026-W46"));
+        assert!(back.has(Kind::Webhook, "webhook", None, "2026-W47"));
         let text = std::fs::read_to_string(dir.path().join(FILE)).unwrap();
         assert!(text.contains("\"kind\": \"team\""), "{text}");
         assert!(
@@ -189,6 +200,35 @@ mod tests {
         );
         // Only the record itself is left: the temporary file was renamed over it.
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    /// Two engineers sharing an address: the message about one is not the other's. A
+    /// record from before records named whom a message was about covers both.
+    #[test]
+    fn messages_to_one_address_are_told_apart_by_whom_they_are_about() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut record = Record::default();
+        let about = |id: &str| Sent {
+            about: Some(id.to_string()),
+            ..sent("shared@example.com", Kind::Engineer)
+        };
+        record.add(dir.path(), about("ana")).unwrap();
+        let back = Record::load(dir.path()).unwrap();
+        let has = |id| back.has(Kind::Engineer, "Shared@example.com", Some(id), "2026-W47");
+        assert!(has("ana"));
+        assert!(!has("bo7"));
+        let text = std::fs::read_to_string(dir.path().join(FILE)).unwrap();
+        assert!(text.contains("\"about\": \"ana\""), "{text}");
+        std::fs::write(
+            dir.path().join(FILE),
+            r#"{"sent":[{"recipient":"shared@example.com","kind":"engineer","week":"2026-W47",
+               "time":"2026-11-23T06:00:01Z","message_id":"<a1@example.com>"}]}"#,
+        )
+        .unwrap();
+        let old = Record::load(dir.path()).unwrap();
+        for id in ["ana", "bo7"] {
+            assert!(old.has(Kind::Engineer, "shared@example.com", Some(id), "2026-W47"));
+        }
     }
 
     #[test]

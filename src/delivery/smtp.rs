@@ -11,11 +11,19 @@
 //! (rustls with ring and rustls-native-certs, the stack reqwest already uses). Credentials
 //! come from `SUPPORTLENS_SMTP_USER` and `SUPPORTLENS_SMTP_PASSWORD` only. Each message
 //! goes over a connection of its own, so one refused recipient does not hold up the others.
+//! Each command may take 60 s, and the whole conversation of one message 5 minutes: a
+//! server that answers a byte at a time, each within the 60 s, would otherwise hold a cron
+//! run for ever.
 
+use std::sync::Arc;
+use std::sync::mpsc::{RecvTimeoutError, Sender};
 use std::time::Duration;
 
-use lettre::transport::smtp::authentication::Credentials;
-use lettre::{Message, SmtpTransport, Transport};
+use lettre::Message;
+use lettre::address::Envelope;
+use lettre::transport::smtp::authentication::{Credentials, DEFAULT_MECHANISMS};
+use lettre::transport::smtp::client::{SmtpConnection, TlsParameters};
+use lettre::transport::smtp::extension::ClientId;
 
 use crate::error::Failure;
 use crate::settings::{SmtpSecurity, SmtpServer};
@@ -27,6 +35,33 @@ pub const PASSWORD_ENV: &str = "SUPPORTLENS_SMTP_PASSWORD";
 
 /// How long one SMTP command may take before the server counts as unreachable.
 const TIMEOUT: Duration = Duration::from_secs(60);
+
+/// How long the whole conversation of one message may take (connection, TLS, login,
+/// envelope, data): a few MB of page even over a slow link, with room to spare.
+const DEADLINE: Duration = Duration::from_secs(300);
+
+/// Shortens [`DEADLINE`], in milliseconds: meant for tests.
+pub const DEADLINE_ENV: &str = "SUPPORTLENS_SMTP_DEADLINE_MS";
+
+/// [`DEADLINE`], or the whole milliseconds of [`DEADLINE_ENV`] when set (a bad value is a
+/// usage error).
+fn deadline_from_env() -> Result<Duration, Failure> {
+    match std::env::var(DEADLINE_ENV) {
+        Err(_) => Ok(DEADLINE),
+        Ok(v) => v
+            .trim()
+            .parse::<u64>()
+            .ok()
+            .filter(|&ms| ms > 0)
+            .map(Duration::from_millis)
+            .ok_or_else(|| {
+                Failure::usage(format!(
+                    "{DEADLINE_ENV}={} is not a whole number of milliseconds above 0",
+                    super::shown(&v)
+                ))
+            }),
+    }
+}
 
 /// The SMTP user and password from the environment: both, or neither (a server that
 /// takes mail from this machine without a login).
@@ -59,41 +94,61 @@ pub enum Refusal {
 
 /// A configured SMTP server.
 pub struct Mailer {
-    transport: SmtpTransport,
-    /// The same server without the login, for a server that offers no AUTH at all (a
-    /// relay that takes this machine's mail as it is): lettre would refuse to send.
-    anonymous: Option<SmtpTransport>,
+    conversation: Arc<Conversation>,
     server: String,
+    /// How long one message's conversation may take.
+    deadline: Duration,
+}
+
+/// How to reach the server and be let in: what one message's connection does before it
+/// sends.
+struct Conversation {
+    host: String,
+    port: u16,
+    tls: Tls,
+    credentials: Option<Credentials>,
+    hello: ClientId,
+}
+
+/// The TLS of a connection.
+enum Tls {
+    None,
+    /// TLS from the first byte.
+    Implicit(TlsParameters),
+    /// STARTTLS, required.
+    Start(TlsParameters),
 }
 
 impl Mailer {
     /// A mailer for `endpoint`, logging in with `credentials` when given.
     pub fn new(endpoint: &SmtpServer, credentials: Option<Credentials>) -> Result<Mailer, Failure> {
         crate::input_file::check_ca_env().map_err(Failure::usage)?;
-        let tls_failure = |e: lettre::transport::smtp::Error| {
-            Failure::usage(format!(
-                "[delivery] smtp: cannot set up TLS for {endpoint} ({})",
-                one_line(&e.to_string())
-            ))
-        };
+        let deadline = deadline_from_env()?;
         let host = endpoint.host.trim_start_matches('[').trim_end_matches(']');
-        let builder = match endpoint.security {
-            SmtpSecurity::ImplicitTls => SmtpTransport::relay(host).map_err(tls_failure)?,
-            SmtpSecurity::StartTls => SmtpTransport::starttls_relay(host).map_err(tls_failure)?,
-            SmtpSecurity::Plain => SmtpTransport::builder_dangerous(host),
+        // Certificates checked against the system's roots (or SSL_CERT_FILE), for `host`.
+        let tls = || {
+            TlsParameters::new(host.to_string()).map_err(|e| {
+                Failure::usage(format!(
+                    "[delivery] smtp: cannot set up TLS for {endpoint} ({})",
+                    one_line(&e.to_string())
+                ))
+            })
         };
-        let builder = builder.port(endpoint.port).timeout(Some(TIMEOUT));
-        let (transport, anonymous) = match credentials {
-            Some(c) => (
-                builder.clone().credentials(c).build(),
-                Some(builder.build()),
-            ),
-            None => (builder.build(), None),
+        let tls = match endpoint.security {
+            SmtpSecurity::ImplicitTls => Tls::Implicit(tls()?),
+            SmtpSecurity::StartTls => Tls::Start(tls()?),
+            SmtpSecurity::Plain => Tls::None,
         };
         Ok(Mailer {
-            transport,
-            anonymous,
+            conversation: Arc::new(Conversation {
+                host: host.to_string(),
+                port: endpoint.port,
+                tls,
+                credentials,
+                hello: ClientId::default(),
+            }),
             server: endpoint.to_string(),
+            deadline,
         })
     }
 
@@ -102,17 +157,105 @@ impl Mailer {
         &self.server
     }
 
-    /// Sends one message over a connection of its own.
+    /// Sends one message over a connection of its own, within the deadline. A server
+    /// still talking at the deadline is a failure of the server: the conversation is left
+    /// on a thread of its own (a blocking socket cannot be cut short from outside), the
+    /// message counts as not sent, and the run goes on to end. The message counts as
+    /// sent once the server has taken its data, however long it then takes over QUIT.
     pub fn send(&self, message: &Message) -> Result<(), Refusal> {
-        let mut sent = self.transport.send(message);
-        if let (Err(e), Some(anonymous)) = (&sent, &self.anonymous)
-            && e.to_string()
-                .contains("No compatible authentication mechanism")
-        {
-            // The server asks for no login (it offers no AUTH): the password stays unsent.
-            sent = anonymous.send(message);
+        let (done, result) = std::sync::mpsc::channel();
+        let conversation = self.conversation.clone();
+        let envelope = message.envelope().clone();
+        let bytes = message.formatted();
+        std::thread::Builder::new()
+            .name("smtp".into())
+            .spawn(move || conversation.send(&envelope, &bytes, &done))
+            .map_err(|e| Refusal::Server(format!("cannot start the mail thread ({e})")))?;
+        let sent = match result.recv_timeout(self.deadline) {
+            Ok(sent) => sent,
+            Err(RecvTimeoutError::Timeout) => {
+                return Err(Refusal::Server(format!(
+                    "did not finish taking one message within {}",
+                    spoken(self.deadline)
+                )));
+            }
+            Err(RecvTimeoutError::Disconnected) => {
+                return Err(Refusal::Server(
+                    "the mail thread stopped before the server answered".to_string(),
+                ));
+            }
+        };
+        let from_ascii = message
+            .envelope()
+            .from()
+            .is_none_or(|a| AsRef::<str>::as_ref(a).is_ascii());
+        sent.map_err(|why| match why {
+            // Every message has that sender: the server would refuse them all.
+            Refusal::Message(why) if why == NOT_ASCII && !from_ascii => Refusal::Server(
+                "the sender's address ([delivery] from) is not ASCII and the server does not \
+                 offer SMTPUTF8"
+                    .to_string(),
+            ),
+            other => other,
+        })
+    }
+}
+
+impl Conversation {
+    /// Connects, sends `bytes` as `envelope` says, tells `done` how that went, then says
+    /// goodbye.
+    fn send(&self, envelope: &Envelope, bytes: &[u8], done: &Sender<Result<(), Refusal>>) {
+        let mut connection = match self.open() {
+            Ok(c) => c,
+            Err(e) => {
+                let _ = done.send(Err(refusal(e)));
+                return;
+            }
+        };
+        let sent = connection.send(envelope, bytes);
+        // Told before QUIT: the server has the message once it answered its data.
+        let _ = done.send(sent.map(|_| ()).map_err(refusal));
+        connection.abort();
+    }
+
+    /// A connection ready to send: greeted, encrypted as configured, logged in when the
+    /// server asks for a login.
+    fn open(&self) -> Result<SmtpConnection, lettre::transport::smtp::Error> {
+        let wrapper = match &self.tls {
+            Tls::Implicit(p) => Some(p),
+            _ => None,
+        };
+        let server = (self.host.as_str(), self.port);
+        let mut connection =
+            SmtpConnection::connect(server, Some(TIMEOUT), &self.hello, wrapper, None)?;
+        if let Tls::Start(p) = &self.tls {
+            // Fails on a server that does not offer STARTTLS: nothing more is said to it.
+            connection.starttls(p, &self.hello)?;
         }
-        sent.map(|_| ()).map_err(refusal)
+        if let Some(credentials) = &self.credentials {
+            match connection.auth(DEFAULT_MECHANISMS, credentials) {
+                Ok(_) => {}
+                // The server offers no login (no AUTH, e.g. a local relay): the message
+                // goes without it, and the password stays unsent.
+                Err(e)
+                    if e.to_string()
+                        .contains("No compatible authentication mechanism") => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(connection)
+    }
+}
+
+/// Why a message with a non-ASCII address cannot go to a server without SMTPUTF8.
+const NOT_ASCII: &str = "the address is not ASCII and the server does not offer SMTPUTF8";
+
+/// A deadline in words: whole seconds, else milliseconds (a test's).
+fn spoken(d: Duration) -> String {
+    if d.subsec_millis() == 0 {
+        format!("{} s", d.as_secs())
+    } else {
+        format!("{} ms", d.as_millis())
     }
 }
 
@@ -124,6 +267,11 @@ fn refusal(e: lettre::transport::smtp::Error) -> Refusal {
         return Refusal::Server(format!("did not answer within {} s", TIMEOUT.as_secs()));
     }
     let text = one_line(&e.to_string());
+    if e.is_client() && text.contains("SMTPUTF8") {
+        // lettre will not put a non-ASCII address to a server without SMTPUTF8 (RFC 6531):
+        // this message's address, not the server, so the next message is still tried.
+        return Refusal::Message(NOT_ASCII.to_string());
+    }
     // A 4xx/5xx answer to this message's commands concerns this message; any other
     // failure (connect, TLS, login) is the server's.
     if (e.is_permanent() || e.is_transient()) && !is_login_failure(&e) {
@@ -181,6 +329,7 @@ fn one_line(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use lettre::{SmtpTransport, Transport};
 
     #[test]
     fn server_text_is_one_bounded_line() {

@@ -63,8 +63,10 @@ pub struct Options {
 #[derive(Debug)]
 pub struct Report {
     pub folder: String,
-    /// The files kept in memory after the folder is written: `index.html` when the pages
-    /// were drawn. Every other file goes to disk as it is rendered and is let go.
+    /// The files kept in memory after the folder is written: `index.html` as a lead's mail
+    /// carries it when the pages were drawn (the team page without links to the engineers'
+    /// pages, which the mail does not hold). Every other file goes to disk as it is
+    /// rendered and is let go.
     pub files: Vec<(String, Vec<u8>)>,
     /// Lines worth a warning on stderr (e.g. unknown statuses), each once.
     pub warnings: Vec<String>,
@@ -123,7 +125,7 @@ pub fn build(
 }
 
 /// Renders every file of `report` straight into a staging folder in `out` and swaps it in
-/// as `out/<week>/` ([`atomically`]); keeps `index.html` in `report.files`. Returns the
+/// as `out/<week>/` ([`atomically`]); keeps `index.html` as mailed in `report.files`. Returns the
 /// report folder.
 pub fn write(
     out: &Path,

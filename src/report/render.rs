@@ -32,8 +32,9 @@ struct RunInfo<'a> {
 }
 
 /// Puts every file of the report of `m` into `sink` as it is rendered: the tables,
-/// `run.json`, then (when `opts.draw`) the charts and the pages. Returns `index.html`, the
-/// page delivery attaches, when the pages were drawn.
+/// `run.json`, then (when `opts.draw`) the charts and the pages. Returns the page delivery
+/// attaches to a lead's mail (`index.html` as mailed, see [`pages::Pages::mailed`]), when
+/// the pages were drawn.
 pub(super) fn render(
     settings: &Settings,
     m: &Measured,
@@ -200,7 +201,7 @@ fn page_breaches(m: &Measured) -> Vec<pages::Breach> {
 /// Draws the charts (PNG and SVG) and the pages of `m` into `sink`, each chart as it is
 /// drawn. Both read the measured values, each number as the CSVs write it, and ids and
 /// names as they are (never as a CSV cell's formula guard writes them). Returns how many
-/// charts and pages were drawn, and `index.html`.
+/// charts and pages were drawn, and `index.html` as a lead is mailed it.
 fn visuals(
     settings: &Settings,
     m: &Measured,
@@ -217,16 +218,12 @@ fn visuals(
     // once, then written and let go, all but the team page.
     let pages = pages_of(settings, m, &svgs)?;
     let written: Vec<Result<(), Unwritten>> = pages
+        .files
         .par_iter()
         .map(|(name, bytes)| sink.bytes(name, bytes))
         .collect();
     written.into_iter().collect::<Result<(), _>>()?;
-    let count = pages.len();
-    let index = pages
-        .into_iter()
-        .find(|(name, _)| name == "index.html")
-        .map(|(_, page)| page);
-    Ok((svgs.len(), count, index))
+    Ok((svgs.len(), pages.files.len(), pages.mailed))
 }
 
 /// Engineer `m.engineer`'s self-review page: exactly the `index.html` that `report
@@ -245,6 +242,7 @@ pub fn review_page(settings: &Settings, m: &Measured) -> anyhow::Result<Vec<u8>>
     );
     let svgs = charts::svg_charts(&chart_inputs(m, &ack, &goals, &leads))?;
     pages_of(settings, m, &svgs)?
+        .files
         .into_iter()
         .find(|(name, _)| name == "index.html")
         .map(|(_, page)| page)
@@ -275,7 +273,7 @@ fn pages_of(
     settings: &Settings,
     m: &Measured,
     svgs: &[(String, String)],
-) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
+) -> anyhow::Result<pages::Pages> {
     let as_of = fmt_ts(m.as_of);
     let breached = page_breaches(m);
     pages::pages(&pages::Inputs {

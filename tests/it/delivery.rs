@@ -217,6 +217,11 @@ fn the_sample_report_reaches_the_lead_each_engineer_and_the_webhook_once() {
     let messages = server.messages();
     assert_eq!(messages.len(), 1 + engineers, "{messages:#?}");
     for m in &messages {
+        // Well formed as Python's strict parser reads it (RFC 5322: lines of at most 998
+        // octets), dated.
+        assert_eq!(m["defects"], serde_json::json!([]), "{}", m["subject"]);
+        assert!(m["longest_line"].as_u64().unwrap() <= 998);
+        assert!(!m["date"].as_str().unwrap().is_empty());
         assert_eq!(m["login"], USER, "the server required the login");
         assert_eq!(m["envelope_from"], "reports@example.com");
         assert_eq!(
@@ -236,7 +241,22 @@ fn the_sample_report_reaches_the_lead_each_engineer_and_the_webhook_once() {
     assert_eq!(lead[0]["to"], LEAD);
     let (name, page) = attachment(lead[0]);
     assert_eq!(name, "index.html");
-    assert_eq!(page, read(&folder(dir.path()).join("index.html")));
+    // The mailed copy links to no page the mail does not hold (SPEC §5: "mailed alone"):
+    // the folder's index.html links each engineer's page, the attached one names them.
+    let on_disk = read(&folder(dir.path()).join("index.html"));
+    assert!(on_disk.contains("<a href=\"engineers/"), "{on_disk}");
+    assert!(!page.contains("href="), "{page}");
+    assert!(
+        page.contains(&format!(
+            "each engineer's own page is in the report folder {WEEK} (engineers/), not in \
+             this mail"
+        )),
+        "{page}"
+    );
+    for (id, name) in &active {
+        let shown = if name.is_empty() { id } else { name };
+        assert!(page.contains(&format!("<bdi>{shown}</bdi>")), "{shown}");
+    }
     let text = lead[0]["text"].as_str().unwrap();
     assert!(
         text.contains(&format!("The team in {WEEK}, against 2026-W46:")),
@@ -345,6 +365,7 @@ fn the_sample_report_reaches_the_lead_each_engineer_and_the_webhook_once() {
         .iter()
         .map(|m| m["message_id"].as_str().unwrap())
         .collect();
+    assert_eq!(ids.len(), messages.len(), "each Message-ID is its own");
     for s in sent.iter().filter(|s| s["kind"] != "webhook") {
         assert!(ids.contains(s["message_id"].as_str().unwrap()), "{s}");
     }
@@ -441,23 +462,30 @@ fn a_server_that_is_down_is_exit_6_with_the_report_in_place() {
 #[test]
 fn a_failing_webhook_is_exit_6_named_by_its_variable_only() {
     let hook = Receiver::start();
-    hook.answer(500);
     let dir = site("webhook = true\n");
     let hook_url = hook.url(&format!("/services/T000/{HOOK_TOKEN}"));
-    let failed = report(dir.path(), &hook_url, &["--deliver"]).code(6);
-    let stderr = String::from_utf8_lossy(&failed.get_output().stderr).into_owned();
-    assert!(
-        stderr.contains("the webhook (SUPPORTLENS_WEBHOOK_URL) answered HTTP 500"),
-        "{stderr}"
-    );
-    assert!(!stderr.contains("127.0.0.1"), "{stderr}");
-    assert_eq!(hook.requests().len(), 1);
+    // A redirect is not followed (it would carry the post elsewhere): an answer like any.
+    for (n, code) in [500, 302, 404].into_iter().enumerate() {
+        hook.answer(code);
+        let failed = report(dir.path(), &hook_url, &["--deliver"]).code(6);
+        let stderr = String::from_utf8_lossy(&failed.get_output().stderr).into_owned();
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+        assert!(
+            stderr.contains(&format!(
+                "the webhook (SUPPORTLENS_WEBHOOK_URL) answered HTTP {code}"
+            )),
+            "{stderr}"
+        );
+        assert!(!stderr.contains("127.0.0.1"), "{stderr}");
+        assert_eq!(hook.requests().len(), n + 1);
+        assert!(!folder(dir.path()).join("delivery.json").exists());
+        assert_no_secret(dir.path(), &[stderr.as_bytes()]);
+    }
     // The next run posts again, and then it is recorded.
     hook.answer(200);
     report(dir.path(), &hook_url, &["--deliver"]).success();
-    assert_eq!(hook.requests().len(), 2);
+    assert_eq!(hook.requests().len(), 4);
     assert_eq!(record(dir.path()).len(), 1);
-    assert_no_secret(dir.path(), &[stderr.as_bytes()]);
 }
 
 #[test]
@@ -497,8 +525,13 @@ fn a_dry_run_writes_the_messages_into_outbox_and_records_nothing() {
 #[test]
 fn delivery_mistakes_are_exit_2_before_anything_is_written() {
     type Case<'a> = (&'a str, &'a [(&'a str, &'a str)], &'a str);
-    let cases: [Case; 4] = [
+    let cases: [Case; 5] = [
         ("", &[], "--deliver: [delivery] names no destination"),
+        (
+            &delivery_config("smtps://smtp.example.com", false, false),
+            &[("SUPPORTLENS_SMTP_DEADLINE_MS", "soon")],
+            "SUPPORTLENS_SMTP_DEADLINE_MS=\"soon\" is not a whole number of milliseconds",
+        ),
         (
             &delivery_config("smtps://smtp.example.com", false, false),
             &[("SUPPORTLENS_SMTP_PASSWORD", "")],
@@ -638,4 +671,61 @@ fn a_report_is_refused_while_another_run_holds_out() {
     drop(held);
     report(dir.path(), "", &[]).success();
     assert_eq!(std::fs::read_to_string(&record).unwrap(), "[]\n");
+}
+
+/// Two engineers with one address (a shared mailbox in `[team] emails`) are two messages,
+/// each recorded as about whom it was: when the server takes the first and stops before
+/// the second, the retry sends the second and nothing twice (SPEC §7 "once per week"). An
+/// engineer whose address is the lead's gets their message besides the lead's review.
+#[test]
+fn two_engineers_sharing_an_address_each_get_their_message_once() {
+    let Some(python) = smtp::python() else { return };
+    let server = SmtpServer::start(&python, None);
+    let probe = site(&delivery_config(&server.url(), true, false));
+    report(probe.path(), "", &[]).success();
+    let (_, active) = people(probe.path());
+    let (a, b, c) = (&active[0].0, &active[1].0, &active[2].0);
+    let shared = "shared@example.com";
+    let dir = site(&format!(
+        "{}\n[team.emails]\n\"{a}\" = \"{shared}\"\n\"{b}\" = \"{shared}\"\n\"{c}\" = \"{LEAD}\"\n",
+        delivery_config(&server.url(), true, false)
+    ));
+    // The lead's message and the first shared one go through, then the server stops.
+    server.accept_only(Some(2));
+    report(dir.path(), "", &["--deliver"]).code(6);
+    let first = server.messages();
+    assert_eq!(first.len(), 2);
+    assert_eq!(first[1]["envelope_to"][0], shared);
+    let sent = record(dir.path());
+    assert_eq!(sent.len(), 2, "{sent:?}");
+    assert_eq!(sent[1]["recipient"], shared);
+    assert_eq!(sent[1]["about"], a.as_str());
+
+    server.accept_only(None);
+    report(dir.path(), "", &["--deliver"]).success();
+    let messages = server.messages();
+    assert_eq!(messages.len(), 1 + active.len(), "every message once");
+    let to_shared: Vec<&Value> = messages
+        .iter()
+        .filter(|m| m["envelope_to"][0] == shared)
+        .collect();
+    assert_eq!(to_shared.len(), 2);
+    // Each is the page of a different engineer.
+    assert_ne!(attachment(to_shared[0]).0, attachment(to_shared[1]).0);
+    let sent = record(dir.path());
+    let about: Vec<&str> = sent
+        .iter()
+        .filter(|s| s["recipient"] == shared)
+        .map(|s| s["about"].as_str().unwrap())
+        .collect();
+    assert_eq!(about, [a.as_str(), b.as_str()]);
+    let to_lead: Vec<(&str, Option<&str>)> = sent
+        .iter()
+        .filter(|s| s["recipient"] == LEAD)
+        .map(|s| (s["kind"].as_str().unwrap(), s["about"].as_str()))
+        .collect();
+    assert_eq!(to_lead, [("team", None), ("engineer", Some(c.as_str()))]);
+    // A third run sends nothing.
+    report(dir.path(), "", &["--deliver"]).success();
+    assert_eq!(server.messages().len(), 1 + active.len());
 }

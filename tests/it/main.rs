@@ -7,6 +7,7 @@ mod delivery;
 mod export;
 mod hostile;
 mod jira_fixtures;
+mod mail_hostile;
 mod prune;
 mod snapshots;
 mod support;

@@ -69,12 +69,17 @@ pub fn plan(report: &Report, wanted: &Wanted) -> Option<Plan> {
             continue;
         }
         let subject = format!("supportlens: team review {week}");
-        let closing = "The team page is attached (index.html): it opens in any browser, offline.";
+        // The attached copy names the engineers without linking their pages (SPEC §5).
+        let closing = format!(
+            "The team page is attached (index.html): it opens in any browser, offline. Each \
+             engineer's own page is in the report folder {week}."
+        );
         letters.push(Letter {
             kind: Kind::Team,
+            about: None,
             to: lead.clone(),
-            text: team.text(&subject, "The team", closing),
-            html: team.html(&subject, "The team", closing),
+            text: team.text(&subject, "The team", &closing),
+            html: team.html(&subject, "The team", &closing),
             subject,
             attachment: ("index.html".to_string(), index.clone()),
         });
@@ -167,6 +172,7 @@ fn engineer_letter(
     );
     Ok(Letter {
         kind: Kind::Engineer,
+        about: Some(id.to_string()),
         to: Mailbox::new((!name.is_empty()).then(|| name.to_string()), email),
         text: mine.text(&heading, "Your numbers", &closing),
         html: mine.html(&heading, "Your numbers", &closing),

@@ -80,9 +80,20 @@ pub fn engineer_page(id: &str) -> String {
     format!("engineers/{}.html", file_id(id))
 }
 
-/// Every page of the report as `(file name, bytes)`: `index.html` first, then (for the
-/// whole team) the engineers' pages in the order of the team page's table.
-pub fn pages(inputs: &Inputs) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
+/// The pages of a report.
+pub struct Pages {
+    /// Every page as `(file name, bytes)`: `index.html` first, then (for the whole team)
+    /// the engineers' pages in the order of the team page's table.
+    pub files: Vec<(String, Vec<u8>)>,
+    /// The team page as a lead's mail carries it, alone (SPEC §5 "can be mailed alone"):
+    /// the engineers' names as text, not as links to pages the mail does not hold, and a
+    /// line saying where those pages are. `None` for a self-review, whose page links to
+    /// no other page.
+    pub mailed: Option<Vec<u8>>,
+}
+
+/// Every page of the report, and the team page as it is mailed.
+pub fn pages(inputs: &Inputs) -> anyhow::Result<Pages> {
     let people = inputs.people();
     // Each table is split by engineer once, not scanned again for every page.
     let by = own::ByEngineer::new(inputs, &people);
@@ -90,11 +101,16 @@ pub fn pages(inputs: &Inputs) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
         let page = engineer::EngineerPage::new(inputs, &by, &people[0])
             .render()
             .context("rendering the self-review page")?;
-        return Ok(vec![("index.html".to_string(), page.into_bytes())]);
+        return Ok(Pages {
+            files: vec![("index.html".to_string(), page.into_bytes())],
+            mailed: None,
+        });
     }
-    let index = team::TeamPage::new(inputs, &by, &people)
-        .render()
-        .context("rendering index.html")?;
+    let mut team = team::TeamPage::new(inputs, &by, &people);
+    let index = team.render().context("rendering index.html")?;
+    // The report folder is named by its last week (`<out>/<week>/`).
+    team.mailed = Some(team.last_week.clone());
+    let mailed = team.render().context("rendering index.html as mailed")?;
     let mut files = vec![("index.html".to_string(), index.into_bytes())];
     // Pages are independent: rendered on every core, listed in the table's order.
     let engineers: Vec<(String, Vec<u8>)> = people
@@ -108,5 +124,8 @@ pub fn pages(inputs: &Inputs) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
         })
         .collect::<anyhow::Result<_>>()?;
     files.extend(engineers);
-    Ok(files)
+    Ok(Pages {
+        files,
+        mailed: Some(mailed.into_bytes()),
+    })
 }

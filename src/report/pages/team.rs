@@ -74,6 +74,9 @@ pub struct TeamPage {
     pub rows: Vec<Row>,
     pub grid: Grid,
     pub version: &'static str,
+    /// Set to the report folder's name (its week) for the copy a lead is mailed: the
+    /// engineers' pages are not in the mail, so their names are not links to them.
+    pub mailed: Option<String>,
 }
 
 impl TeamPage {
@@ -143,6 +146,7 @@ impl TeamPage {
             rows,
             grid: Grid::new(weeks, &team_rows),
             version: env!("CARGO_PKG_VERSION"),
+            mailed: None,
         }
     }
 }

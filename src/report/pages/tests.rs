@@ -291,6 +291,7 @@ impl Report {
 fn pages_of(inputs: &Inputs) -> Vec<(String, String)> {
     pages(inputs)
         .unwrap()
+        .files
         .into_iter()
         .map(|(n, b)| (n, String::from_utf8(b).unwrap()))
         .collect()
@@ -320,6 +321,36 @@ fn a_team_report_has_the_team_page_and_a_page_per_engineer() {
             "engineers/_3Ddave_2B1.html"
         ]
     );
+}
+
+/// The team page a lead is mailed holds no link to the engineers' pages, which the mail
+/// does not carry (SPEC §5: a page "can be mailed alone"): it is the folder's page with
+/// each name as text and the header line naming the report folder instead. A self-review
+/// has no mailed copy: its page links to no other.
+#[test]
+fn the_mailed_team_page_links_to_no_page_it_does_not_carry() {
+    let r = report();
+    let all = pages(&r.inputs(None)).unwrap();
+    let index = String::from_utf8(all.files[0].1.clone()).unwrap();
+    let mailed = String::from_utf8(all.mailed.unwrap()).unwrap();
+    let mut expected = index.replace(
+        "each engineer's own page is linked from the table",
+        "each engineer's own page is in the report folder 2026-W47 (engineers/), not in \
+         this mail",
+    );
+    for (file, name) in [
+        ("alice", "Alice Archer"),
+        ("bob7", "Bob O&#39;Neil"),
+        ("_3Ddave_2B1", "Dave &#60;Dee&#62;"),
+    ] {
+        let link = format!("<a href=\"engineers/{file}.html\"><bdi>{name}</bdi></a>");
+        assert!(index.contains(&link), "{link}");
+        expected = expected.replace(&link, &format!("<bdi>{name}</bdi>"));
+    }
+    assert_ne!(expected, index);
+    assert_eq!(mailed, expected);
+    assert!(!mailed.contains("href"), "{mailed}");
+    assert!(pages(&r.inputs(Some("alice"))).unwrap().mailed.is_none());
 }
 
 /// Only engineers have a page and a row: here bob7 is taken for a lead, so the team page

@@ -82,10 +82,25 @@ impl SmtpServer {
         Self::start_with(python, login, Some(tls))
     }
 
+    /// Starts a server with more options of `smtp_server.py serve` (`--size N`,
+    /// `--smtputf8 on`).
+    pub fn start_args(python: &Path, args: &[&str]) -> SmtpServer {
+        Self::start_full(python, None, None, args)
+    }
+
     fn start_with(python: &Path, login: Option<(&str, &str)>, tls: Option<Tls>) -> SmtpServer {
+        Self::start_full(python, login, tls, &[])
+    }
+
+    fn start_full(
+        python: &Path,
+        login: Option<(&str, &str)>,
+        tls: Option<Tls>,
+        args: &[&str],
+    ) -> SmtpServer {
         let dir = tempfile::tempdir().unwrap();
         let mut cmd = Command::new(python);
-        cmd.arg(script()).arg("serve").arg(dir.path());
+        cmd.arg(script()).arg("serve").arg(dir.path()).args(args);
         if let Some((user, password)) = login {
             cmd.args(["--user", user, "--password", password]);
         }
@@ -126,9 +141,20 @@ impl SmtpServer {
             .unwrap_or_default()
     }
 
-    /// From now on, refuse these recipients with 550 (an empty list accepts everyone).
+    /// From now on, refuse these recipients with 550 (an empty list accepts everyone); an
+    /// entry "451 ADDRESS" refuses that one with 451 instead.
     pub fn refuse(&self, addresses: &[&str]) {
         std::fs::write(self.dir.path().join("refuse.txt"), addresses.join("\n")).unwrap();
+    }
+
+    /// From now on, take `n` messages in all and answer 451 to any further one (`None`:
+    /// take every message).
+    pub fn accept_only(&self, n: Option<usize>) {
+        let path = self.dir.path().join("accept.txt");
+        match n {
+            Some(n) => std::fs::write(path, n.to_string()).unwrap(),
+            None => std::fs::remove_file(path).unwrap(),
+        }
     }
 
     /// Every message accepted so far, in order, as Python's email package reads it.

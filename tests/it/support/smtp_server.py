@@ -1,17 +1,22 @@
 """A real SMTP server for supportlens's delivery tests: aiosmtpd (PyPI) on 127.0.0.1.
 
     python smtp_server.py serve DIR [--user U --password P] [--tls starttls|implicit
-                                    --cert PEM --key PEM]
+                                    --cert PEM --key PEM] [--size N] [--smtputf8 on]
         Listens on an ephemeral port of 127.0.0.1 and prints it on the first line of stdout.
         Each accepted message is written to DIR as NNN.eml (the bytes received) and
         NNN.json (envelope and the message as Python's email package parses it). A
         recipient listed (one per line) in DIR/refuse.txt is refused with 550, read at
-        every RCPT so a test can change it between runs. Every login tried is appended
+        every RCPT so a test can change it between runs. When DIR/accept.txt holds a
+        number N, every message after the first N taken is answered 451 at DATA (a
+        server that stops taking mail mid-run). Every login tried is appended
         to DIR/logins.txt (the user name only). With --user/--password the
         server requires that login (AUTH PLAIN or LOGIN; without --tls it is taken in the
         clear: loopback only). With --tls starttls the server offers STARTTLS and takes no
         mail and no login before it; with --tls implicit it speaks TLS from the first byte
-        (SMTPS). Each message's JSON then says whether it came over TLS ("tls").
+        (SMTPS). Each message's JSON then says whether it came over TLS ("tls"). --size N
+        advertises SIZE N and refuses a bigger message with 552; --smtputf8 on offers
+        SMTPUTF8 (off by default, as many servers have it). A line "451 ADDRESS" in
+        refuse.txt refuses that recipient with 451 (a transient failure) instead.
 
     python smtp_server.py parse FILE.eml
         Prints the same JSON for a message file (the dry run's outbox).
@@ -28,10 +33,30 @@ import sys
 from aiosmtpd.smtp import SMTP, AuthResult
 
 
+def defects(raw: bytes) -> list:
+    """What Python's strict parser finds wrong with the message, in every part."""
+    try:
+        msg = email.message_from_bytes(raw, policy=email.policy.strict)
+        found = []
+        for part in msg.walk():
+            found += [repr(d) for d in part.defects]
+            for _, value in part.items():
+                found += [repr(d) for d in getattr(value, "defects", ())]
+            if not part.is_multipart():
+                part.get_content()
+        return found
+    except Exception as e:  # the strict policy raises on the first defect
+        return [repr(e)]
+
+
 def describe(raw: bytes) -> dict:
-    """The message as a mail program would show it: headers, bodies, attachments."""
+    """The message as a mail program would show it: headers, bodies, attachments; with
+    the defects the strict parser finds and the longest line in octets."""
     msg = email.message_from_bytes(raw, policy=email.policy.default)
     out = {
+        "defects": defects(raw),
+        "longest_line": max(len(line) for line in raw.split(b"\r\n")),
+        "date": str(msg.get("Date", "")),
         "headers": [[k, str(v)] for k, v in msg.items()],
         "subject": str(msg.get("Subject", "")),
         "to": str(msg.get("To", "")),
@@ -72,20 +97,35 @@ class Handler:
         self.count = 0
         self.implicit_tls = implicit_tls
 
-    def refused(self) -> set:
+    def refused(self) -> dict:
+        """Each refused address and the code it gets."""
         try:
             with open(os.path.join(self.folder, "refuse.txt"), encoding="utf-8") as f:
-                return {line.strip().lower() for line in f if line.strip()}
+                lines = [line.split() for line in f if line.strip()]
         except FileNotFoundError:
-            return set()
+            return {}
+        return {w[-1].lower(): (w[0] if len(w) > 1 else "550") for w in lines}
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
-        if address.lower() in self.refused():
+        code = self.refused().get(address.lower())
+        if code == "451":
+            return "451 4.2.0 mailbox busy, try again later"
+        if code is not None:
             return "550 5.1.1 mailbox unavailable"
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
+    def limit(self):
+        try:
+            with open(os.path.join(self.folder, "accept.txt"), encoding="utf-8") as f:
+                return int(f.read().strip())
+        except FileNotFoundError:
+            return None
+
     async def handle_DATA(self, server, session, envelope):
+        limit = self.limit()
+        if limit is not None and self.count >= limit:
+            return "451 4.3.0 not now, try again later"
         self.count += 1
         base = os.path.join(self.folder, "%03d" % self.count)
         raw = envelope.original_content or envelope.content
@@ -103,7 +143,7 @@ class Handler:
         return "250 OK"
 
 
-def serve(folder: str, user, password, tls=None, cert=None, key=None) -> None:
+def serve(folder: str, user, password, tls=None, cert=None, key=None, size=None, utf8=False):
     handler = Handler(folder, tls == "implicit")
     context = None
     if tls is not None:
@@ -125,12 +165,17 @@ def serve(folder: str, user, password, tls=None, cert=None, key=None) -> None:
             success=ok, handled=False, auth_data=auth_data.login.decode() if ok else None
         )
 
+    limits = dict(enable_SMTPUTF8=utf8)
+    if size is not None:
+        limits["data_size_limit"] = size
+
     def factory():
         if user is None:
-            return SMTP(handler, hostname="test.localhost", **starttls)
+            return SMTP(handler, hostname="test.localhost", **starttls, **limits)
         return SMTP(
             handler,
             hostname="test.localhost",
+            **limits,
             authenticator=authenticator,
             auth_required=True,
             # aiosmtpd counts only STARTTLS as TLS; SMTPS is TLS throughout.
@@ -166,8 +211,16 @@ def main() -> None:
     tls = opts.get("--tls")
     if tls not in (None, "starttls", "implicit"):
         sys.exit("--tls is starttls or implicit")
+    size = int(opts["--size"]) if "--size" in opts else None
     serve(
-        folder, opts.get("--user"), opts.get("--password"), tls, opts.get("--cert"), opts.get("--key")
+        folder,
+        opts.get("--user"),
+        opts.get("--password"),
+        tls,
+        opts.get("--cert"),
+        opts.get("--key"),
+        size,
+        opts.get("--smtputf8") == "on",
     )
 
 
