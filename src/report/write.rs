@@ -200,7 +200,7 @@ fn write_folder(
 /// A folder of ours in `--out` (`what` it holds, then its path) could not be removed whole:
 /// said once, so the space it takes is not lost unseen. The new report is in place.
 fn left_behind(what: &str, path: &Path, e: &std::io::Error) {
-    eprintln!(
+    crate::stderr_line!(
         "supportlens: warning: {what} {} could not be removed ({e}); the new report is in \
          place: remove that folder by hand",
         path.display()

@@ -9,5 +9,6 @@ mod hostile;
 mod jira_fixtures;
 mod prune;
 mod snapshots;
+mod streams;
 mod support;
 mod tls;

@@ -56,7 +56,7 @@ impl Watch {
         let thread = std::thread::spawn(move || {
             while !stopped.load(Ordering::Relaxed) {
                 if kib("/proc/self/status", "VmRSS:").is_some_and(|rss| rss > limit) {
-                    eprintln!(
+                    crate::stderr_line!(
                         "supportlens: error: the query needs more than {} MiB of memory (a \
                          join's whole result is built, and a cross join of large tables \
                          grows without end); join on ids (JOIN comments c ON c.ticket_id = \
