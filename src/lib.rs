@@ -19,6 +19,7 @@ pub mod jira;
 pub mod measure;
 pub mod metrics;
 pub mod model;
+pub mod oom;
 pub mod progress;
 pub mod report;
 #[cfg(test)]

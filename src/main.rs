@@ -5,9 +5,11 @@
 use clap::Parser;
 
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: supportlens::oom::Allocator = supportlens::oom::Allocator;
 
 fn main() {
+    // A run out of memory ends with exit 2 and a line saying so, not SIGABRT.
+    supportlens::oom::install();
     let cli = supportlens::cli::Cli::parse();
     // A run stopped by SIGTERM, SIGINT or SIGHUP removes its staging folders first.
     supportlens::interrupt::install();

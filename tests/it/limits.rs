@@ -1,6 +1,8 @@
-//! The real binary under a low limit on open files (`ulimit -n`): a sound snapshot must
-//! not be called damaged (exit 3, "rebuild it"), whatever file the limit stops.
-#![cfg(target_os = "linux")]
+//! The real binary under low limits: on open files (`ulimit -n`), where a sound snapshot
+//! must not be called damaged (exit 3, "rebuild it"), whatever file the limit stops; on
+//! memory (`ulimit -v`), where a refused allocation must end with exit 2 and a line
+//! saying so, not SIGABRT (exit 134).
+#![cfg(all(target_os = "linux", target_env = "gnu"))]
 
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
@@ -19,15 +21,20 @@ fn bin(dir: &Path) -> Command {
 }
 
 /// `cmd` with at most `files` open files.
-fn limited(mut cmd: Command, files: u64) -> Command {
+fn limited(cmd: Command, files: u64) -> Command {
+    with_limit(cmd, libc::RLIMIT_NOFILE, files)
+}
+
+/// `cmd` with `resource` limited to `value`.
+fn with_limit(mut cmd: Command, resource: libc::__rlimit_resource_t, value: u64) -> Command {
     let limit = libc::rlimit {
-        rlim_cur: files,
-        rlim_max: files,
+        rlim_cur: value,
+        rlim_max: value,
     };
     // SAFETY: setrlimit is a plain system call, safe between fork and exec.
     unsafe {
         cmd.pre_exec(move || {
-            if libc::setrlimit(libc::RLIMIT_NOFILE, &limit) == 0 {
+            if libc::setrlimit(resource, &limit) == 0 {
                 Ok(())
             } else {
                 Err(std::io::Error::last_os_error())
@@ -79,4 +86,44 @@ fn too_few_open_files_is_exit_2_never_a_damaged_snapshot() {
         .output()
         .unwrap();
     assert_eq!(String::from_utf8_lossy(&out.stdout), "n\n2\n");
+}
+
+#[test]
+fn a_refused_allocation_is_exit_2_saying_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let import = bin(dir.path())
+        .arg("import")
+        .arg(fixture("scenario/two-tickets.json"))
+        .output()
+        .unwrap();
+    assert!(import.status.success(), "{import:?}");
+    let mut refused = 0;
+    // Below some size the binary cannot even be loaded (no Rust runs); above it, every
+    // run that met a refused allocation must end as documented.
+    for mib in (64..=640).step_by(16) {
+        let mut report = bin(dir.path());
+        report
+            .env("RUST_BACKTRACE", "0")
+            .arg("--config")
+            .arg(fixture("scenario/supportlens.toml"))
+            .args(["report", "--week", "2026-W47", "--weeks", "1"])
+            .args(["--as-of", "2026-11-23T00:00:00Z", "--out", "out"]);
+        let out = with_limit(report, libc::RLIMIT_AS, mib << 20)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        if stderr.contains("memory allocation of") {
+            refused += 1;
+            assert_eq!(out.status.code(), Some(2), "{mib} MiB: {stderr}");
+            assert!(
+                stderr.contains(
+                    "supportlens: error: out of memory: an allocation was refused; check \
+                     `ulimit -v` and the machine's free memory, or report fewer weeks, then \
+                     run again (the previous report and snapshot are whole)\n"
+                ),
+                "{mib} MiB: {stderr}"
+            );
+        }
+    }
+    assert!(refused > 0, "no limit made an allocation fail");
 }
