@@ -9,6 +9,7 @@ mod hostile;
 mod jira_fixtures;
 mod limits;
 mod prune;
+mod readonly;
 mod snapshots;
 mod streams;
 mod support;
