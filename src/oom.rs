@@ -3,8 +3,9 @@
 //! logs as a crash): Rust aborts when an allocation fails, and no stable hook replaces
 //! that, so the allocator notes each refused allocation and a SIGABRT handler that finds
 //! one noted ends the process with the documented code. An allocation refused to a caller
-//! that copes (`try_reserve`) leaves only the note. Any other abort (a stack overflow, a
-//! panic while panicking) stays an abort. Like `kill -9`, the end leaves a staging folder
+//! that copes (`try_reserve`) leaves only the note (memory is short, so a later abort is
+//! told as running out of it). An abort with no refusal noted (a stack overflow, a panic
+//! while panicking) stays an abort. Like `kill -9`, the end leaves a staging folder
 //! or temporary files for the next run to remove; every replacement is atomic, so the
 //! previous report and snapshot are whole.
 
