@@ -51,10 +51,12 @@ const MESSAGE: &[u8] = b"supportlens: error: out of memory: an allocation was re
 `ulimit -v` and the machine's free memory, or report fewer weeks, then run again (the \
 previous report and snapshot are whole)\n";
 
-/// Turns an abort after a refused allocation into [`MESSAGE`] and exit 2. Called once by
-/// the binary, with [`Allocator`] as its global allocator.
+/// Turns an abort after a refused allocation into [`MESSAGE`] and exit 2, and so a panic
+/// for a thread that could not start (see [`no_thread`]). Called once by the binary, with
+/// [`Allocator`] as its global allocator.
 #[cfg(unix)]
 pub fn install() {
+    on_thread_refused();
     // SAFETY: the handler only reads an atomic, writes a constant and calls `_exit`, all
     // async-signal-safe; a zeroed sigaction with an empty mask is a plain handler.
     unsafe {
@@ -66,7 +68,43 @@ pub fn install() {
 }
 
 #[cfg(not(unix))]
-pub fn install() {}
+pub fn install() {
+    on_thread_refused();
+}
+
+/// A panic because the system would start no more threads (memory or `ulimit -u` spent:
+/// std's `thread::spawn`, rayon's and tokio's pools panic then) ends the run as running out
+/// of memory does; any other panic is reported as before.
+fn on_thread_refused() {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let payload = info.payload();
+        let text = payload
+            .downcast_ref::<&str>()
+            .copied()
+            .or_else(|| payload.downcast_ref::<String>().map(String::as_str));
+        if text.is_some_and(no_thread) {
+            crate::stderr_line!(
+                "supportlens: error: out of memory: a thread could not start; check `ulimit \
+                 -v`, `ulimit -u` and the machine's free memory, then run again (the previous \
+                 report and snapshot are whole)"
+            );
+            std::process::exit(2);
+        }
+        previous(info);
+    }));
+}
+
+/// True when a panic's text says a thread could not start for want of resources: EAGAIN
+/// (os error 11, what `pthread_create` answers when the stack cannot be mapped or the
+/// process may start no more threads) or ENOMEM (12), while spawning or building a pool.
+fn no_thread(text: &str) -> bool {
+    let spawning = text.contains("spawn") || text.contains("ThreadPoolBuild");
+    let resources = ["os error 11", "code: 11,", "os error 12", "code: 12,"]
+        .iter()
+        .any(|t| text.contains(t));
+    spawning && resources
+}
 
 #[cfg(unix)]
 extern "C" fn on_abort(_: libc::c_int) {
@@ -78,4 +116,32 @@ extern "C" fn on_abort(_: libc::c_int) {
         }
     }
     // Returning lets abort() end the process by SIGABRT, as without this handler.
+}
+
+#[cfg(test)]
+mod tests {
+    use super::no_thread;
+
+    #[test]
+    fn thread_panics_for_want_of_resources_are_told_from_others() {
+        for text in [
+            "failed to spawn thread: Os { code: 11, kind: WouldBlock, message: \"Resource \
+             temporarily unavailable\" }",
+            "OS can't spawn worker thread: Resource temporarily unavailable (os error 11)",
+            "The global thread pool has not been initialized.: ThreadPoolBuildError { kind: \
+             IOError(Os { code: 11, kind: WouldBlock, message: \"Resource temporarily \
+             unavailable\" }) }",
+            "failed to spawn thread: Os { code: 12, kind: OutOfMemory, message: \"Cannot \
+             allocate memory\" }",
+        ] {
+            assert!(no_thread(text), "{text}");
+        }
+        for text in [
+            "index out of bounds: the len is 11 but the index is 12",
+            "failed to spawn thread: Os { code: 1, kind: PermissionDenied }",
+            "called `Option::unwrap()` on a `None` value",
+        ] {
+            assert!(!no_thread(text), "{text}");
+        }
+    }
 }
