@@ -87,6 +87,23 @@ pub fn exit_code(err: &anyhow::Error) -> i32 {
         .map_or(1, |f| f.kind.exit_code())
 }
 
+/// Writes one line to stderr as `eprintln!` does, except that a stderr that cannot take it
+/// (a reader that went away: a broken pipe; a log on a full disk) loses the line instead of
+/// panicking (`eprintln!` panics on both), so a run's work and its exit code never depend
+/// on its log. Used through [`stderr_line!`](crate::stderr_line).
+pub fn line_to_stderr(line: fmt::Arguments<'_>) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr().lock(), "{line}");
+}
+
+/// `eprintln!` that never panics: see [`line_to_stderr`].
+#[macro_export]
+macro_rules! stderr_line {
+    ($($arg:tt)*) => {
+        $crate::error::line_to_stderr(format_args!($($arg)*))
+    };
+}
+
 /// The most characters of an untrusted value (a field from a file, a flag, a config
 /// string) an error message shows; the rest is cut and marked with `…`, so a 5 MB value
 /// gives a one-line error.

@@ -1,11 +1,15 @@
 //! The `supportlens` binary: parse the command line, run, and map any error to its exit code.
 
+#![warn(clippy::print_stderr, clippy::print_stdout)]
+
 use clap::Parser;
 
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: supportlens::oom::Allocator = supportlens::oom::Allocator;
 
 fn main() {
+    // A run out of memory ends with exit 2 and a line saying so, not SIGABRT.
+    supportlens::oom::install();
     let cli = supportlens::cli::Cli::parse();
     // A run stopped by SIGTERM, SIGINT or SIGHUP removes its staging folders first.
     supportlens::interrupt::install();
@@ -13,7 +17,9 @@ fn main() {
         // Last line of defence: whatever a message holds (a path with an escape sequence,
         // a value no one cut), it reaches the terminal as one plain line of bounded length.
         let message = format!("{err:#}");
-        eprintln!(
+        // Written even when stderr cannot take it (a broken pipe, a full disk): the exit
+        // code still says what happened.
+        supportlens::stderr_line!(
             "supportlens: error: {}",
             supportlens::error::cut(&message, 2000)
         );

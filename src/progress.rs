@@ -42,7 +42,7 @@ impl Progress {
         let now = Instant::now();
         if self.on {
             let secs = now.duration_since(self.last).as_secs_f64();
-            eprintln!("supportlens: {what} ({secs:.2} s)");
+            crate::stderr_line!("supportlens: {what} ({secs:.2} s)");
         }
         self.last = now;
     }

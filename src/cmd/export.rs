@@ -218,7 +218,7 @@ fn exporting(data: &Path, settings: &Settings, full: bool) -> Result<Option<Ts>>
         }
     };
     for w in &outcome.warnings {
-        eprintln!("supportlens: warning: {}", redacted(w));
+        crate::stderr_line!("supportlens: warning: {}", redacted(w));
     }
     store.merge_waiting();
     // Gone: only a full, settled export of a JQL exported before can tell.
@@ -231,7 +231,7 @@ fn exporting(data: &Path, settings: &Settings, full: bool) -> Result<Option<Ts>>
             completed,
         );
         if newly > 0 {
-            eprintln!(
+            crate::stderr_line!(
                 "supportlens: warning: {newly} tickets in the snapshot are no longer returned by \
                  the JQL (deleted, moved out of it, or hidden from the account); they stay in \
                  the snapshot and data_quality.csv lists them as gone from JIRA"
@@ -268,7 +268,7 @@ fn exporting(data: &Path, settings: &Settings, full: bool) -> Result<Option<Ts>>
 fn ahead_of_clock(at: Ts, now: Ts, what: &str) -> bool {
     let ahead = at > now;
     if ahead {
-        eprintln!(
+        crate::stderr_line!(
             "supportlens: warning: the snapshot says {what} at {}, after this machine's clock \
              ({}); reading every ticket again: check the clock",
             fmt_ts(at),

@@ -28,6 +28,6 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
 /// Prints a summary line for a person at a terminal; cron runs stay quiet.
 fn say(line: &str) {
     if std::io::stderr().is_terminal() {
-        eprintln!("{line}");
+        crate::stderr_line!("{line}");
     }
 }

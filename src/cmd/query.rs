@@ -7,11 +7,11 @@
 //! Like every reader, it takes the data folder's lock and checks the snapshot's manifest.
 
 use std::collections::BTreeSet;
-use std::io::{Cursor, Write};
+use std::io::Cursor;
 use std::ops::ControlFlow;
 
 use anyhow::Context;
-use polars::prelude::{CsvReadOptions, CsvWriter, IntoLazy, LazyFrame, SerReader, SerWriter};
+use polars::prelude::{CsvReadOptions, IntoLazy, LazyFrame, SerReader};
 use polars::sql::SQLContext;
 use sqlparser::ast::{
     Expr, Function, FunctionArg, FunctionArgExpr, FunctionArguments, Statement, TableFactor, Value,
@@ -26,6 +26,7 @@ use crate::error::{Failure, shown};
 use crate::progress::Progress;
 
 mod memory;
+mod output;
 
 /// The snapshot's tables, as SQL names them.
 const SNAPSHOT_TABLES: [&str; 4] = ["tickets", "comments", "worklogs", "changes"];
@@ -87,7 +88,7 @@ pub fn run(cli: &Cli, args: &QueryArgs) -> anyhow::Result<()> {
         let measured = crate::report::measured(&settings, tickets, &opts, &mut progress)?;
         drop(lock);
         for w in &measured.warnings() {
-            eprintln!("supportlens: warning: {}", crate::error::cut(w, 300));
+            crate::stderr_line!("supportlens: warning: {}", crate::error::cut(w, 300));
         }
         let files =
             crate::report::csv_files_where(&measured, |file| items.iter().any(|(_, f)| *f == file));
@@ -123,15 +124,7 @@ pub fn run(cli: &Cli, args: &QueryArgs) -> anyhow::Result<()> {
             tables.join(", ")
         ))
     })?;
-    let mut out = std::io::stdout().lock();
-    if args.csv {
-        CsvWriter::new(&mut out)
-            .finish(&mut df)
-            .context("writing CSV to stdout")?;
-    } else {
-        writeln!(out, "{df}").context("writing to stdout")?;
-    }
-    Ok(())
+    output::print(std::io::stdout().lock(), &mut df, args.csv)
 }
 
 /// The SQL itself, or the text of a saved query when the argument names a `.sql` file

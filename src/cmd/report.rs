@@ -105,7 +105,7 @@ fn measure(
     ));
     let built = report::build(settings, tickets, opts, progress)?;
     for w in &built.warnings {
-        eprintln!("supportlens: warning: {}", crate::error::cut(w, 300));
+        crate::stderr_line!("supportlens: warning: {}", crate::error::cut(w, 300));
     }
     Ok(built)
 }
@@ -164,7 +164,7 @@ pub(crate) fn inputs(
         };
         pruned = whole;
         if let Some(u) = &meta.unfinished {
-            eprintln!(
+            crate::stderr_line!(
                 "supportlens: warning: the snapshot in {} holds an unfinished export (started \
                  {}): tickets changed in JIRA since it started may be missing or out of date; \
                  run `supportlens export` to finish it",

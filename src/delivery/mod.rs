@@ -145,7 +145,7 @@ pub fn deliver(
         return Ok(());
     };
     for w in &plan.warnings {
-        eprintln!("supportlens: warning: {w}");
+        crate::stderr_line!("supportlens: warning: {w}");
     }
     let week = plan.week.to_string();
     let mut record = Record::load(folder)?;

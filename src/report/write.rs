@@ -45,18 +45,17 @@ pub fn atomically(
             ))
             .into());
         }
-        // A data folder (--data pointed into --out) or another report's --out: replacing
-        // it would remove the snapshot or every report in it.
+        // A data folder (--data pointed into --out) or another report's --out, there or in
+        // a folder inside it: replacing it would remove the snapshot or every report in it.
         if kind.is_dir()
-            && let Some(held) = ["snapshot.json", ".lock"]
-                .into_iter()
-                .find(|n| std::fs::symlink_metadata(target.join(n)).is_ok())
+            && let Some(held) = data_inside(&target, Path::new(""), 0)
         {
             return Err(Failure::usage(format!(
-                "{} holds {held}, so it is a data or --out folder, not a report folder; \
+                "{} holds {}, so it is or holds a data or --out folder, not a report folder; \
                  nothing was written: pass --out and --data folders that do not lie in \
                  each other's week folders",
-                target.display()
+                target.display(),
+                held.display()
             ))
             .into());
         }
@@ -79,6 +78,30 @@ pub fn atomically(
         ))
         .into()),
     }
+}
+
+/// The first `snapshot.json` or `.lock` (by its path under `dir`, `below` leading to it) in
+/// the folder `dir` or any folder inside it, links not followed (replacing `dir` removes a
+/// link, not what it leads to). A report folder holds neither; past 64 levels, which no
+/// report reaches, the folder is taken as holding something (`…`) rather than walked on.
+fn data_inside(dir: &Path, below: &Path, depth: usize) -> Option<PathBuf> {
+    if depth > 64 {
+        return Some(below.join("…"));
+    }
+    let entries = std::fs::read_dir(dir).ok()?;
+    let mut folders = Vec::new();
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        if name == "snapshot.json" || name == ".lock" {
+            return Some(below.join(name));
+        }
+        if entry.file_type().is_ok_and(|t| t.is_dir()) {
+            folders.push(name);
+        }
+    }
+    folders
+        .into_iter()
+        .find_map(|name| data_inside(&dir.join(&name), &below.join(&name), depth + 1))
 }
 
 /// `record`: the week's delivery record, opened, to carry over.
@@ -200,7 +223,7 @@ fn write_folder(
 /// A folder of ours in `--out` (`what` it holds, then its path) could not be removed whole:
 /// said once, so the space it takes is not lost unseen. The new report is in place.
 fn left_behind(what: &str, path: &Path, e: &std::io::Error) {
-    eprintln!(
+    crate::stderr_line!(
         "supportlens: warning: {what} {} could not be removed ({e}); the new report is in \
          place: remove that folder by hand",
         path.display()
@@ -534,6 +557,43 @@ mod tests {
                 "rows"
             );
         }
+    }
+
+    /// A data folder deeper in the week folder (`--data out/2026-W47/x --out out`) is
+    /// refused too: replacing the week folder removed the snapshot, and the report said
+    /// nothing. A link to one is not: replacing removes the link, not the snapshot.
+    #[cfg(unix)]
+    #[test]
+    fn a_data_folder_inside_the_week_folder_is_refused() {
+        let out = tempfile::tempdir().unwrap();
+        let week = out.path().join("2026-W47");
+        let data = week.join("x/data");
+        std::fs::create_dir_all(&data).unwrap();
+        std::fs::write(data.join("snapshot.json"), "{}").unwrap();
+        std::fs::write(week.join("clocks.csv"), "old\r\n").unwrap();
+        let err = write(out.path(), &report(&[("clocks.csv", "new\r\n")])).unwrap_err();
+        assert_eq!(crate::error::exit_code(&err), 2, "{err:#}");
+        let text = format!("{err:#}");
+        assert!(
+            text.contains("2026-W47 holds x/data/snapshot.json, so it is or holds a data"),
+            "{text}"
+        );
+        assert_eq!(left_in(out.path()), ["2026-W47"]);
+        assert_eq!(
+            std::fs::read_to_string(data.join("snapshot.json")).unwrap(),
+            "{}"
+        );
+
+        std::fs::remove_dir_all(week.join("x")).unwrap();
+        let elsewhere = tempfile::tempdir().unwrap();
+        std::fs::write(elsewhere.path().join("snapshot.json"), "{}").unwrap();
+        std::os::unix::fs::symlink(elsewhere.path(), week.join("x")).unwrap();
+        write(out.path(), &report(&[("clocks.csv", "new\r\n")])).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(week.join("clocks.csv")).unwrap(),
+            "new\r\n"
+        );
+        assert!(elsewhere.path().join("snapshot.json").is_file());
     }
 
     /// What interrupted runs leave in --out (staging folders, previous reports moved aside,

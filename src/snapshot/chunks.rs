@@ -39,7 +39,7 @@ impl<'s> Chunks<'s> {
             decode::ticket_ids(&selected.tickets).map_err(|e| selected.bad_rows("tickets", e))?;
         let child = |name: &'static str| -> Result<Parts> {
             Parts::open(&selected.dir, selected.entry(name)?, selected.part_rows)
-                .map_err(|m| selected.damaged(&m))
+                .map_err(|m| selected.unread(m))
         };
         Ok(Chunks {
             selected,
@@ -152,7 +152,7 @@ impl<T: Send> Child<T> {
     ) -> Result<PerTicket<T>> {
         let bad = |e: anyhow::Error| sel.bad_rows(self.name, e);
         while !self.done && self.last.is_none_or(|last| last < hi) {
-            let Some((base, part)) = self.parts.next_part().map_err(|m| sel.damaged(&m))? else {
+            let Some((base, part)) = self.parts.next_part().map_err(|m| sel.unread(m))? else {
                 self.done = true;
                 break;
             };

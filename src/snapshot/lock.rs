@@ -127,7 +127,22 @@ fn acquire_as(dir: &Path, flag: &str, what_folder: &str, shared: bool) -> Result
     if is_symlink(&path) {
         return Err(not_ours("a symbolic link"));
     }
-    let mut file = open_lock_file(&path).map_err(|e| {
+    // A reader may read a snapshot it cannot write (a read-only mount, a backup): a shared
+    // lock needs no write access, so the lock file is then opened to read (and its process
+    // id hint left as it is). It must exist: such a folder cannot get one.
+    let mut writable = true;
+    let opened = open_lock_file(&path).or_else(|e| {
+        let cannot_write = matches!(
+            e.kind(),
+            std::io::ErrorKind::ReadOnlyFilesystem | std::io::ErrorKind::PermissionDenied
+        );
+        if !(shared && cannot_write) {
+            return Err(e);
+        }
+        writable = false;
+        open_lock_file_to_read(&path).map_err(|_| e)
+    });
+    let mut file = opened.map_err(|e| {
         // A link put in place since the look above: O_NOFOLLOW refused it.
         if is_symlink(&path) {
             not_ours("a symbolic link")
@@ -168,10 +183,12 @@ fn acquire_as(dir: &Path, flag: &str, what_folder: &str, shared: bool) -> Result
     }
     // The process id is only a hint for whoever finds the folder locked: of readers, the
     // latest one's (an earlier one may still hold the lock when it has gone).
-    let _ = file
-        .set_len(0)
-        .and_then(|()| writeln!(file, "{}", std::process::id()))
-        .and_then(|()| file.flush());
+    if writable {
+        let _ = file
+            .set_len(0)
+            .and_then(|()| writeln!(file, "{}", std::process::id()))
+            .and_then(|()| file.flush());
+    }
     Ok(Lock {
         _sweep: None,
         _file: file,
@@ -191,6 +208,21 @@ fn open_lock_file(path: &Path) -> std::io::Result<File> {
         .truncate(false)
         .custom_flags(nofollow_nonblock())
         .open(path)
+}
+
+/// Opens the existing lock file to read only, as [`open_lock_file`] does otherwise.
+#[cfg(unix)]
+fn open_lock_file_to_read(path: &Path) -> std::io::Result<File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    OpenOptions::new()
+        .read(true)
+        .custom_flags(nofollow_nonblock())
+        .open(path)
+}
+
+#[cfg(not(unix))]
+fn open_lock_file_to_read(path: &Path) -> std::io::Result<File> {
+    OpenOptions::new().read(true).open(path)
 }
 
 #[cfg(target_os = "linux")]

@@ -69,7 +69,7 @@ pub fn load_table(dir: &Path, name: &str) -> Result<polars::prelude::DataFrame> 
         .iter()
         .find(|e| e.name == name)
         .ok_or_else(|| damaged(dir, &format!("{MANIFEST} lists no {name} table")))?;
-    store::load_table(dir, entry).map_err(|m| damaged(dir, &m))
+    store::load_table(dir, entry).map_err(|m| unread(dir, m))
 }
 
 /// Tickets a report reads whole at once; a snapshot with more is read a chunk of this many
@@ -272,6 +272,10 @@ fn read_manifest(dir: &Path) -> Result<Manifest> {
             });
         }
         Err(e) => {
+            let unread = store::Unread::io(format!("cannot read {}", path.display()), &e);
+            if unread.machine {
+                return Err(self::unread(dir, unread));
+            }
             return Err(Failure::input(format!(
                 "cannot read {}: {e}; check the data folder's permissions",
                 path.display()
@@ -292,6 +296,22 @@ fn read_manifest(dir: &Path) -> Result<Manifest> {
         .into());
     }
     Ok(manifest)
+}
+
+/// The error for a table file that could not be read: damage (see [`damaged`]), or, when
+/// this machine refused (open files, memory, rights), a usage error (exit 2) saying so: the
+/// snapshot is sound, and rebuilding it would not help.
+fn unread(dir: &Path, m: store::Unread) -> anyhow::Error {
+    if !m.machine {
+        return damaged(dir, &m.text);
+    }
+    Failure::usage(format!(
+        "{}; the snapshot in {} is not at fault: raise the limit on open files (`ulimit -n`) \
+         or free memory, or let this user read the data folder, then run again",
+        m.text,
+        dir.display()
+    ))
+    .into()
 }
 
 /// The error for a snapshot whose files do not fit together or cannot be read.

@@ -17,7 +17,7 @@ use super::chunks::Chunks;
 use super::store::{Manifest, TableEntry};
 use super::{
     INDEX, MANIFEST, Meta, PEOPLE, Table, Whole, Window, damaged, decode, index, prune,
-    read_manifest, store,
+    read_manifest, store, unread,
 };
 use crate::metrics::People;
 use crate::metrics::people::Seen;
@@ -267,6 +267,10 @@ impl Selected {
         damaged(&self.dir, detail)
     }
 
+    pub(super) fn unread(&self, m: super::store::Unread) -> anyhow::Error {
+        super::unread(&self.dir, m)
+    }
+
     pub(super) fn bad_rows(&self, name: &str, e: anyhow::Error) -> anyhow::Error {
         bad_rows(&self.dir, name, e)
     }
@@ -290,13 +294,13 @@ impl Selected {
                 .map(|&name| {
                     let mut parts =
                         store::Parts::open(&self.dir, self.entry(name)?, self.part_rows)
-                            .map_err(|m| self.damaged(&m))?
+                            .map_err(|m| self.unread(m))?
                             .by_group();
                     let mut kept: Option<DataFrame> = None;
                     let mut any_part = false;
                     while let Some((offset, ids)) = parts
                         .next_part_of(Some(&["ticket_id"]))
-                        .map_err(|m| self.damaged(&m))?
+                        .map_err(|m| self.unread(m))?
                     {
                         any_part = true;
                         let owners = decode::owners(&ids, &all, 0, decode::ROWS_PER_RUN)
@@ -304,7 +308,7 @@ impl Selected {
                         if !owners.iter().any(|&o| keep[o]) {
                             continue;
                         }
-                        let part = parts.part_at(offset).map_err(|m| self.damaged(&m))?;
+                        let part = parts.part_at(offset).map_err(|m| self.unread(m))?;
                         if part.height() != ids.height() {
                             return Err(self.damaged(&format!(
                                 "{name}.parquet gave {} rows from row {offset}, then {}",
@@ -325,7 +329,7 @@ impl Selected {
                         Some(df) => Ok(df),
                         // No row kept: the table's columns with no rows.
                         None if any_part => {
-                            Ok(parts.part_at(0).map_err(|m| self.damaged(&m))?.slice(0, 0))
+                            Ok(parts.part_at(0).map_err(|m| self.unread(m))?.slice(0, 0))
                         }
                         None => Err(self.damaged(&format!("{name}.parquet holds no part"))),
                     }
@@ -427,7 +431,7 @@ fn entry<'m>(dir: &Path, manifest: &'m Manifest, name: &str) -> Result<&'m Table
 }
 
 fn load(dir: &Path, manifest: &Manifest, name: &str) -> Result<DataFrame> {
-    store::load_table(dir, entry(dir, manifest, name)?).map_err(|m| damaged(dir, &m))
+    store::load_table(dir, entry(dir, manifest, name)?).map_err(|m| unread(dir, m))
 }
 
 fn bad_rows(dir: &Path, name: &str, e: anyhow::Error) -> anyhow::Error {

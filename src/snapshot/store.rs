@@ -18,9 +18,11 @@ use tempfile::NamedTempFile;
 use super::Meta;
 
 mod commit;
+mod unread;
 #[cfg(test)]
 pub(super) use commit::commit_until;
 pub(super) use commit::{commit, interrupted, recover, sweep};
+pub(super) use unread::Unread;
 
 /// The file that ties the tables together; renamed into place last.
 pub(super) const MANIFEST: &str = "snapshot.json";
@@ -97,7 +99,7 @@ pub(super) fn stage_manifest(dir: &Path, manifest: &Manifest) -> Result<Staged> 
 
 /// The table file of `entry`, opened and checked against it (size and SHA-256), and its
 /// path for messages.
-fn open_checked(dir: &Path, entry: &TableEntry) -> std::result::Result<(PathBuf, File), String> {
+fn open_checked(dir: &Path, entry: &TableEntry) -> std::result::Result<(PathBuf, File), Unread> {
     let path = dir.join(format!("{}.parquet", entry.name));
     // Decoding sizes its columns by the row count: 2^31 rows claimed by a 9 KB file asked
     // for 32 GB at once, 2^60 overflowed. Every row holds an id, so a table takes well over
@@ -108,20 +110,22 @@ fn open_checked(dir: &Path, entry: &TableEntry) -> std::result::Result<(PathBuf,
             path.display(),
             entry.rows,
             entry.bytes
-        ));
+        )
+        .into());
     }
     let mut file = crate::input_file::open_own(&path)
-        .map_err(|e| format!("cannot open {}: {e}", path.display()))?;
+        .map_err(|e| Unread::io(format!("cannot open {}", path.display()), &e))?;
     // No further than one byte past the size the manifest says: past it the file is not
     // the one described, however long it goes on.
     let (bytes, sha256) = hash(&mut (&mut file).take(entry.bytes.saturating_add(1)))
-        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        .map_err(|e| Unread::io(format!("cannot read {}", path.display()), &e))?;
     if bytes != entry.bytes || sha256 != entry.sha256 {
         return Err(format!(
             "{} is not the file {MANIFEST} describes ({bytes} bytes, expected {})",
             path.display(),
             entry.bytes
-        ));
+        )
+        .into());
     }
     Ok((path, file))
 }
@@ -130,10 +134,10 @@ fn open_checked(dir: &Path, entry: &TableEntry) -> std::result::Result<(PathBuf,
 const MAX_ROWS_PER_BYTE: u64 = 16;
 
 /// Opens a table file, checks it against the manifest and reads it.
-pub(super) fn load_table(dir: &Path, entry: &TableEntry) -> std::result::Result<DataFrame, String> {
+pub(super) fn load_table(dir: &Path, entry: &TableEntry) -> std::result::Result<DataFrame, Unread> {
     let (path, mut file) = open_checked(dir, entry)?;
     file.rewind()
-        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        .map_err(|e| Unread::io(format!("cannot read {}", path.display()), &e))?;
     let unreadable = |e: PolarsError| format!("cannot read {} as Parquet: {e}", path.display());
     let mut reader = ParquetReader::new(file);
     // The footer's counts, checked before anything is decoded by them.
@@ -146,7 +150,8 @@ pub(super) fn load_table(dir: &Path, entry: &TableEntry) -> std::result::Result<
             path.display(),
             df.height(),
             entry.rows
-        ));
+        )
+        .into());
     }
     Ok(df)
 }
@@ -158,14 +163,15 @@ fn footer_rows(
     path: &Path,
     metadata: &FileMetadataRef,
     entry: &TableEntry,
-) -> std::result::Result<usize, String> {
+) -> std::result::Result<usize, Unread> {
     let stored = metadata.num_rows;
     if stored as u64 != entry.rows {
         return Err(format!(
             "{} has {stored} rows, {MANIFEST} expects {}",
             path.display(),
             entry.rows
-        ));
+        )
+        .into());
     }
     let groups = metadata
         .row_groups
@@ -175,7 +181,8 @@ fn footer_rows(
         return Err(format!(
             "{}: its row groups hold {groups} rows, its footer says {stored}",
             path.display()
-        ));
+        )
+        .into());
     }
     Ok(stored)
 }
@@ -229,12 +236,12 @@ impl Parts {
         dir: &Path,
         entry: &TableEntry,
         rows: usize,
-    ) -> std::result::Result<Parts, String> {
+    ) -> std::result::Result<Parts, Unread> {
         let (path, file) = open_checked(dir, entry)?;
         let unreadable = |e: PolarsError| format!("cannot read {} as Parquet: {e}", path.display());
         let mut reader = ParquetReader::new(
             file.try_clone()
-                .map_err(|e| format!("cannot read {}: {e}", path.display()))?,
+                .map_err(|e| Unread::io(format!("cannot read {}", path.display()), &e))?,
         );
         let metadata = reader.get_metadata().map_err(unreadable)?.clone();
         let stored = footer_rows(&path, &metadata, entry)?;
@@ -268,7 +275,7 @@ impl Parts {
 
     /// The next part and the number of its first row (from 0), or `None` after the last.
     /// A file that gives fewer or more rows than its footer promised is an error.
-    pub(super) fn next_part(&mut self) -> std::result::Result<Option<(usize, DataFrame)>, String> {
+    pub(super) fn next_part(&mut self) -> std::result::Result<Option<(usize, DataFrame)>, Unread> {
         self.next_part_of(None)
     }
 
@@ -278,7 +285,7 @@ impl Parts {
     pub(super) fn next_part_of(
         &mut self,
         columns: Option<&[&str]>,
-    ) -> std::result::Result<Option<(usize, DataFrame)>, String> {
+    ) -> std::result::Result<Option<(usize, DataFrame)>, Unread> {
         let Some(offset) = self.next else {
             return Ok(None);
         };
@@ -290,7 +297,7 @@ impl Parts {
 
     /// The part that starts at row `offset` (as [`Parts::next_part_of`] handed it out), with
     /// every column.
-    pub(super) fn part_at(&self, offset: usize) -> std::result::Result<DataFrame, String> {
+    pub(super) fn part_at(&self, offset: usize) -> std::result::Result<DataFrame, Unread> {
         self.read_at(offset, None)
     }
 
@@ -326,12 +333,12 @@ impl Parts {
         &self,
         offset: usize,
         columns: Option<&[&str]>,
-    ) -> std::result::Result<DataFrame, String> {
+    ) -> std::result::Result<DataFrame, Unread> {
         let path = self.path.display();
         let file = self
             .file
             .try_clone()
-            .map_err(|e| format!("cannot read {path}: {e}"))?;
+            .map_err(|e| Unread::io(format!("cannot read {path}"), &e))?;
         let len = self.len_at(offset);
         let mut reader = ParquetReader::new(file);
         reader.set_metadata(self.metadata.clone());
@@ -346,7 +353,8 @@ impl Parts {
                 "{path} has {} rows, {MANIFEST} expects {}",
                 offset + df.height(),
                 self.total
-            ));
+            )
+            .into());
         }
         Ok(df)
     }
@@ -360,7 +368,7 @@ pub(super) fn load_table_parts(
     entry: &TableEntry,
     rows: usize,
     mut part: impl FnMut(DataFrame) -> std::result::Result<(), String>,
-) -> std::result::Result<(), String> {
+) -> std::result::Result<(), Unread> {
     let mut parts = Parts::open(dir, entry, rows)?;
     while let Some((_, df)) = parts.next_part()? {
         part(df)?;

@@ -53,10 +53,12 @@ impl Watch {
         let limit = now.saturating_add(grow_kib);
         let stop = Arc::new(AtomicBool::new(false));
         let stopped = Arc::clone(&stop);
-        let thread = std::thread::spawn(move || {
+        // A thread that cannot start (`std::thread::spawn` would panic) is memory or
+        // threads exhausted already: exit 2 saying so, as the watch itself would.
+        let started = std::thread::Builder::new().spawn(move || {
             while !stopped.load(Ordering::Relaxed) {
                 if kib("/proc/self/status", "VmRSS:").is_some_and(|rss| rss > limit) {
-                    eprintln!(
+                    crate::stderr_line!(
                         "supportlens: error: the query needs more than {} MiB of memory (a \
                          join's whole result is built, and a cross join of large tables \
                          grows without end); join on ids (JOIN comments c ON c.ticket_id = \
@@ -68,6 +70,12 @@ impl Watch {
                 std::thread::sleep(EVERY);
             }
         });
+        let thread = started.map_err(|e| {
+            Failure::usage(format!(
+                "cannot start the query's memory watch ({e}): memory or threads are \
+                 exhausted; check `ulimit -v` and `ulimit -u`, then run again"
+            ))
+        })?;
         Ok(Some(Watch {
             stop,
             thread: Some(thread),

@@ -86,7 +86,7 @@ impl Walk<'_> {
             let path = dir.join(&name);
             let is_link = fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink());
             match fs::metadata(&path) {
-                Ok(m) if m.is_dir() && is_link => eprintln!(
+                Ok(m) if m.is_dir() && is_link => crate::stderr_line!(
                     "supportlens: warning: {} is a link to a folder, which is not followed \
                      inside a folder; name it on the command line to read it",
                     crate::error::cut(&path.display().to_string(), 300)

@@ -41,11 +41,18 @@ pub(in crate::snapshot) fn commit_until(
     // Every file reaches the disk before any is renamed. The flushes run side by side:
     // the file system joins them into one journal commit, so five cost about one (an
     // export commits its progress often, and this was most of a small snapshot's write).
+    // A thread that cannot start (memory or threads exhausted: `scope.spawn` would panic)
+    // leaves its file to be flushed here, after the others.
     std::thread::scope(|scope| {
+        let mut inline = Vec::new();
         let flushing: Vec<_> = staged
             .iter()
-            .map(|s| scope.spawn(|| sync(&s.temp)))
+            .filter_map(|s| {
+                let started = std::thread::Builder::new().spawn_scoped(scope, || sync(&s.temp));
+                started.map_err(|_| inline.push(s)).ok()
+            })
             .collect();
+        inline.into_iter().try_for_each(|s| sync(&s.temp))?;
         flushing.into_iter().try_for_each(|h| {
             h.join()
                 .unwrap_or_else(|_| Err(anyhow!("a file flush panicked")))

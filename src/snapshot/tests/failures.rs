@@ -79,7 +79,7 @@ fn a_manifest_claiming_more_rows_than_a_table_holds_is_damage_not_a_hang() {
     let err =
         crate::snapshot::store::load_table_parts(dir.path(), &entry, 2, |_| Ok(())).unwrap_err();
     assert!(
-        err.contains("has 2 rows, snapshot.json expects 1000"),
+        err.text.contains("has 2 rows, snapshot.json expects 1000"),
         "{err}"
     );
 }

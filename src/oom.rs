@@ -1,0 +1,147 @@
+//! A run that runs out of memory (a `ulimit -v` too small for its data, a machine without
+//! overcommit) ends with exit 2 and a line saying so, not by SIGABRT (exit 134, which cron
+//! logs as a crash): Rust aborts when an allocation fails, and no stable hook replaces
+//! that, so the allocator notes each refused allocation and a SIGABRT handler that finds
+//! one noted ends the process with the documented code. An allocation refused to a caller
+//! that copes (`try_reserve`) leaves only the note (memory is short, so a later abort is
+//! told as running out of it). An abort with no refusal noted (a stack overflow, a panic
+//! while panicking) stays an abort. Like `kill -9`, the end leaves a staging folder
+//! or temporary files for the next run to remove; every replacement is atomic, so the
+//! previous report and snapshot are whole.
+
+use std::alloc::{GlobalAlloc, Layout};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// Set once an allocation was refused.
+static REFUSED: AtomicBool = AtomicBool::new(false);
+
+/// mimalloc, noting refused allocations for [`install`]'s handler.
+pub struct Allocator;
+
+impl Allocator {
+    fn noted(ptr: *mut u8) -> *mut u8 {
+        if ptr.is_null() {
+            REFUSED.store(true, Ordering::SeqCst);
+        }
+        ptr
+    }
+}
+
+// SAFETY: every call is mimalloc's, unchanged; only a null result is noted.
+unsafe impl GlobalAlloc for Allocator {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        Allocator::noted(unsafe { mimalloc::MiMalloc.alloc(layout) })
+    }
+
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        Allocator::noted(unsafe { mimalloc::MiMalloc.alloc_zeroed(layout) })
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        unsafe { mimalloc::MiMalloc.dealloc(ptr, layout) }
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        Allocator::noted(unsafe { mimalloc::MiMalloc.realloc(ptr, layout, new_size) })
+    }
+}
+
+/// The line a run out of memory ends with (exit 2).
+const MESSAGE: &[u8] = b"supportlens: error: out of memory: an allocation was refused; check \
+`ulimit -v` and the machine's free memory, or report fewer weeks, then run again (the \
+previous report and snapshot are whole)\n";
+
+/// Turns an abort after a refused allocation into [`MESSAGE`] and exit 2, and so a panic
+/// for a thread that could not start (see [`no_thread`]). Called once by the binary, with
+/// [`Allocator`] as its global allocator.
+#[cfg(unix)]
+pub fn install() {
+    on_thread_refused();
+    // SAFETY: the handler only reads an atomic, writes a constant and calls `_exit`, all
+    // async-signal-safe; a zeroed sigaction with an empty mask is a plain handler.
+    unsafe {
+        let mut action: libc::sigaction = std::mem::zeroed();
+        action.sa_sigaction = on_abort as extern "C" fn(libc::c_int) as libc::sighandler_t;
+        libc::sigemptyset(&mut action.sa_mask);
+        libc::sigaction(libc::SIGABRT, &action, std::ptr::null_mut());
+    }
+}
+
+#[cfg(not(unix))]
+pub fn install() {
+    on_thread_refused();
+}
+
+/// A panic because the system would start no more threads (memory or `ulimit -u` spent:
+/// std's `thread::spawn`, rayon's and tokio's pools panic then) ends the run as running out
+/// of memory does; any other panic is reported as before.
+fn on_thread_refused() {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let payload = info.payload();
+        let text = payload
+            .downcast_ref::<&str>()
+            .copied()
+            .or_else(|| payload.downcast_ref::<String>().map(String::as_str));
+        if text.is_some_and(no_thread) {
+            crate::stderr_line!(
+                "supportlens: error: out of memory: a thread could not start; check `ulimit \
+                 -v`, `ulimit -u` and the machine's free memory, then run again (the previous \
+                 report and snapshot are whole)"
+            );
+            std::process::exit(2);
+        }
+        previous(info);
+    }));
+}
+
+/// True when a panic's text says a thread could not start for want of resources: EAGAIN
+/// (os error 11, what `pthread_create` answers when the stack cannot be mapped or the
+/// process may start no more threads) or ENOMEM (12), while spawning or building a pool.
+fn no_thread(text: &str) -> bool {
+    let spawning = text.contains("spawn") || text.contains("ThreadPoolBuild");
+    let resources = ["os error 11", "code: 11,", "os error 12", "code: 12,"]
+        .iter()
+        .any(|t| text.contains(t));
+    spawning && resources
+}
+
+#[cfg(unix)]
+extern "C" fn on_abort(_: libc::c_int) {
+    if REFUSED.load(Ordering::SeqCst) {
+        // SAFETY: write and _exit are async-signal-safe.
+        unsafe {
+            libc::write(2, MESSAGE.as_ptr().cast(), MESSAGE.len());
+            libc::_exit(2);
+        }
+    }
+    // Returning lets abort() end the process by SIGABRT, as without this handler.
+}
+
+#[cfg(test)]
+mod tests {
+    use super::no_thread;
+
+    #[test]
+    fn thread_panics_for_want_of_resources_are_told_from_others() {
+        for text in [
+            "failed to spawn thread: Os { code: 11, kind: WouldBlock, message: \"Resource \
+             temporarily unavailable\" }",
+            "OS can't spawn worker thread: Resource temporarily unavailable (os error 11)",
+            "The global thread pool has not been initialized.: ThreadPoolBuildError { kind: \
+             IOError(Os { code: 11, kind: WouldBlock, message: \"Resource temporarily \
+             unavailable\" }) }",
+            "failed to spawn thread: Os { code: 12, kind: OutOfMemory, message: \"Cannot \
+             allocate memory\" }",
+        ] {
+            assert!(no_thread(text), "{text}");
+        }
+        for text in [
+            "index out of bounds: the len is 11 but the index is 12",
+            "failed to spawn thread: Os { code: 1, kind: PermissionDenied }",
+            "called `Option::unwrap()` on a `None` value",
+        ] {
+            assert!(!no_thread(text), "{text}");
+        }
+    }
+}

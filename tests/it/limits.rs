@@ -1,0 +1,156 @@
+//! The real binary under low limits: on open files (`ulimit -n`), where a sound snapshot
+//! must not be called damaged (exit 3, "rebuild it"), whatever file the limit stops; on
+//! memory (`ulimit -v`), where a refused allocation must end with exit 2 and a line
+//! saying so, not SIGABRT (exit 134).
+#![cfg(all(target_os = "linux", target_env = "gnu"))]
+
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+fn fixture(rel: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(rel)
+}
+
+fn bin(dir: &Path) -> Command {
+    let mut cmd = Command::new(assert_cmd::cargo::cargo_bin("supportlens"));
+    cmd.current_dir(dir).stdin(Stdio::null());
+    cmd
+}
+
+/// `cmd` with at most `files` open files.
+fn limited(cmd: Command, files: u64) -> Command {
+    with_limit(cmd, libc::RLIMIT_NOFILE, files)
+}
+
+/// `cmd` with `resource` limited to `value`.
+fn with_limit(mut cmd: Command, resource: libc::__rlimit_resource_t, value: u64) -> Command {
+    let limit = libc::rlimit {
+        rlim_cur: value,
+        rlim_max: value,
+    };
+    // SAFETY: setrlimit is a plain system call, safe between fork and exec.
+    unsafe {
+        cmd.pre_exec(move || {
+            if libc::setrlimit(resource, &limit) == 0 {
+                Ok(())
+            } else {
+                Err(std::io::Error::last_os_error())
+            }
+        });
+    }
+    cmd
+}
+
+#[test]
+fn too_few_open_files_is_exit_2_never_a_damaged_snapshot() {
+    let dir = tempfile::tempdir().unwrap();
+    let import = bin(dir.path())
+        .arg("import")
+        .arg(fixture("scenario/two-tickets.json"))
+        .output()
+        .unwrap();
+    assert!(import.status.success(), "{import:?}");
+    let mut refused = 0;
+    for files in 4..=40 {
+        let mut report = bin(dir.path());
+        report
+            .arg("--config")
+            .arg(fixture("scenario/supportlens.toml"))
+            .args(["report", "--week", "2026-W47", "--weeks", "1"])
+            .args(["--as-of", "2026-11-23T00:00:00Z", "--out", "out"]);
+        let mut query = bin(dir.path());
+        query.args(["query", "--csv", "SELECT count(*) AS n FROM comments"]);
+        for (name, cmd) in [("report", report), ("query", query)] {
+            let out = limited(cmd, files).output().unwrap();
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            match out.status.code() {
+                Some(0) => {}
+                Some(2) => {
+                    assert!(!stderr.contains("damaged"), "{name} {files}: {stderr}");
+                    if stderr.contains("is not at fault: raise the limit on open files") {
+                        refused += 1;
+                    }
+                }
+                code => panic!("{name} with {files} open files: exit {code:?}: {stderr}"),
+            }
+        }
+    }
+    // Some limit stopped a table's read (the case this test is for).
+    assert!(refused > 0);
+    // And the snapshot was never touched: it still reads in full.
+    let out = bin(dir.path())
+        .args(["query", "--csv", "SELECT count(*) AS n FROM tickets"])
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "n\n2\n");
+}
+
+#[test]
+fn a_refused_allocation_or_thread_is_exit_2_saying_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let import = bin(dir.path())
+        .arg("import")
+        .arg(fixture("scenario/two-tickets.json"))
+        .output()
+        .unwrap();
+    assert!(import.status.success(), "{import:?}");
+    let (mut refused, mut no_thread) = (0, 0);
+    // Below some size the binary cannot even be loaded (the loader says so, or it dies by
+    // a signal before any Rust runs, saying nothing); above it, every run must end as
+    // documented.
+    for mib in (96..=480).step_by(8) {
+        let mut report = bin(dir.path());
+        report
+            .arg("--config")
+            .arg(fixture("scenario/supportlens.toml"))
+            .args(["report", "--week", "2026-W47", "--weeks", "1"])
+            .args(["--as-of", "2026-11-23T00:00:00Z", "--out", "out"]);
+        let mut query = bin(dir.path());
+        query.args(["query", "--csv", "SELECT count(*) AS n FROM comments"]);
+        let mut import = bin(dir.path());
+        import
+            .args(["--data", "again", "import"])
+            .arg(fixture("scenario/two-tickets.json"));
+        for (name, mut cmd) in [("report", report), ("query", query), ("import", import)] {
+            cmd.env("RUST_BACKTRACE", "0");
+            let out = with_limit(cmd, libc::RLIMIT_AS, mib << 20)
+                .output()
+                .unwrap();
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            let unloaded = (out.status.code().is_none() && stderr.is_empty())
+                || stderr.contains("error while loading shared libraries");
+            if unloaded {
+                continue;
+            }
+            let at = format!("{name} under {mib} MiB: {stderr}");
+            match out.status.code() {
+                Some(0) => continue,
+                Some(2) => {}
+                code => panic!("exit {code:?}, {at}"),
+            }
+            if stderr.contains("memory allocation of") {
+                refused += 1;
+                assert!(
+                    stderr.contains(
+                        "supportlens: error: out of memory: an allocation was refused; check \
+                         `ulimit -v` and the machine's free memory, or report fewer weeks, \
+                         then run again (the previous report and snapshot are whole)\n"
+                    ),
+                    "{at}"
+                );
+            } else if stderr.contains("a thread could not start")
+                || stderr.contains("cannot start the query's memory watch")
+            {
+                no_thread += 1;
+            } else {
+                panic!("exit 2 for another reason, {at}");
+            }
+        }
+    }
+    // Some limit made an allocation fail (the case this test is for).
+    assert!(refused > 0, "no limit made an allocation fail");
+    eprintln!("{refused} refused allocations, {no_thread} threads that could not start");
+}
