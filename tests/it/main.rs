@@ -7,6 +7,7 @@ mod delivery;
 mod export;
 mod hostile;
 mod jira_fixtures;
+mod mutations;
 mod prune;
 mod snapshots;
 mod support;
