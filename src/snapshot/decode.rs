@@ -75,6 +75,31 @@ pub(super) fn ticket_ids(df: &DataFrame) -> Result<(TicketIndex<'_>, Option<Ts>)
     Ok((index, latest))
 }
 
+/// The table and a description of a comment or worklog id that appears twice in one
+/// ticket. A snapshot is written with one row per JIRA object, so a repeat is a table
+/// edited by hand (or damaged), and the object would count twice.
+pub(super) fn repeated_child(ticket: &Ticket) -> Option<(&'static str, String)> {
+    fn twice<'a>(ids: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+        let mut ids: Vec<&str> = ids.collect();
+        ids.sort_unstable();
+        ids.windows(2).find(|w| w[0] == w[1]).map(|w| w[0])
+    }
+    let said = |table, what, id: &str| {
+        let (id, key) = (crate::error::shown(id), crate::error::shown(&ticket.key));
+        Some((
+            table,
+            format!("{what} id {id} of ticket {key} appears twice"),
+        ))
+    };
+    if let Some(id) = twice(ticket.comments.iter().map(|c| c.id.as_str())) {
+        return said("comments", "comment", id);
+    }
+    if let Some(id) = twice(ticket.worklogs.iter().map(|w| w.id.as_str())) {
+        return said("worklogs", "worklog", id);
+    }
+    None
+}
+
 /// Each ticket's comments.
 pub(super) fn comments(
     df: &DataFrame,
