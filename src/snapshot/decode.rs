@@ -79,7 +79,11 @@ pub(super) fn ticket_ids(df: &DataFrame) -> Result<(TicketIndex<'_>, Option<Ts>)
 /// ticket. A snapshot is written with one row per JIRA object, so a repeat is a table
 /// edited by hand (or damaged), and the object would count twice.
 pub(super) fn repeated_child(ticket: &Ticket) -> Option<(&'static str, String)> {
-    fn twice<'a>(ids: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    fn twice<'a>(ids: impl ExactSizeIterator<Item = &'a str>) -> Option<&'a str> {
+        // Most tickets have one comment or none: nothing to allocate.
+        if ids.len() < 2 {
+            return None;
+        }
         let mut ids: Vec<&str> = ids.collect();
         ids.sort_unstable();
         ids.windows(2).find(|w| w[0] == w[1]).map(|w| w[0])
