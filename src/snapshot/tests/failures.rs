@@ -527,3 +527,37 @@ fn instants_outside_the_years_read_are_damage() {
     write(dir.path(), std::slice::from_ref(&ticket), &meta()).unwrap();
     assert_eq!(read(dir.path()).unwrap().0, [ticket]);
 }
+
+/// `snapshot.json` edited by hand: an instant past the years read ran a report's week
+/// arithmetic without end, and a wrong value was quoted whole (a megabyte line).
+#[test]
+fn a_manifest_edited_by_hand_is_damage_said_in_a_short_line() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), &[full_ticket()], &meta()).unwrap();
+    let manifest = dir.path().join("snapshot.json");
+    let original: serde_json::Value =
+        serde_json::from_slice(&fs::read(&manifest).unwrap()).unwrap();
+    let edited = |key: &str, value: serde_json::Value| {
+        let mut m = original.clone();
+        m[key] = value;
+        fs::write(&manifest, serde_json::to_vec(&m).unwrap()).unwrap();
+        let err = read(dir.path()).unwrap_err();
+        assert_eq!(kind(&err), Some(Kind::Input));
+        format!("{err:#}")
+    };
+    let said = edited("exported_at", "+262000-01-01T00:00:00Z".into());
+    assert!(
+        said.contains(
+            "snapshot.json: exported_at is in the year 262000, outside the years 1900 to 9999"
+        ),
+        "{said}"
+    );
+    let said = edited("written_at", "1899-12-31T23:59:59Z".into());
+    assert!(
+        said.contains("snapshot.json: written_at is in the year 1899"),
+        "{said}"
+    );
+    let said = edited("format", "x".repeat(1 << 20).into());
+    assert!(said.contains("invalid type: string \"xxx"), "{said}");
+    assert!(said.len() < 1000, "{} bytes", said.len());
+}
