@@ -17,10 +17,18 @@ const MAX_EVENT_DAYS: u64 = 366;
 const MAX_NESTING: usize = 16;
 
 /// The largest holidays file read: a real one is kilobytes (a decade of a country's
-/// holidays is about 50 KB); past this it is the wrong file.
-const MAX_FILE_BYTES: u64 = 16 << 20;
+/// holidays is about 50 KB); past this it is the wrong file. The parser holds about 45
+/// bytes of memory per byte of the file (a 15 MB file took 710 MB), so 2 MiB bounds it to
+/// about 100 MB.
+const MAX_FILE_BYTES: u64 = 2 << 20;
 
-/// The text of an .ics file. Only a regular file of at most 16 MiB is read: a FIFO blocks
+/// The most holiday dates read, from `[calendar] holidays` and the .ics file together:
+/// 27 years of every day, or centuries of a country's holidays. A million dates took
+/// 16 s to read (debug build) and a 2 MiB calendar of year-long events would make 40
+/// million; past this the list is a mistake, not a calendar.
+pub const MAX_HOLIDAYS: usize = 10_000;
+
+/// The text of an .ics file. Only a regular file of at most 2 MiB is read: a FIFO blocks
 /// the read until someone writes to it, and a device such as `/dev/zero` never ends, so
 /// both are refused before they are opened.
 pub(super) fn read_ics_file(path: &Path) -> Result<String, String> {
@@ -116,6 +124,11 @@ pub fn parse_ics_holidays(text: &str) -> Result<Vec<NaiveDate>, String> {
             ));
         }
         dates.extend(start.iter_days().take_while(|d| *d < end));
+        if dates.len() > MAX_HOLIDAYS {
+            return Err(format!(
+                "more than {MAX_HOLIDAYS} holiday dates by event {name} ({start} to {end}); a holidays calendar holds a few dates a year: name a calendar of holidays only"
+            ));
+        }
     }
     Ok(dates.into_iter().collect())
 }
@@ -319,6 +332,16 @@ mod tests {
             err.starts_with("event \"Break\" has DTEND \"2026-12-27\""),
             "{err}"
         );
+        // A timed meeting's broken DTEND refuses the file too (README, "Limits and
+        // safety"): the export that wrote it may have broken a holiday's as well.
+        let err = parse_ics_holidays(&event(
+            "SUMMARY:Standup\r\nDTSTART:20261201T090000Z\r\nDTEND:2026-12-01 10:00\r\n",
+        ))
+        .unwrap_err();
+        assert!(
+            err.starts_with("event \"Standup\" has DTEND \"2026-12-01 10:00\", which is neither"),
+            "{err}"
+        );
         // A timed event is still a meeting, skipped, whatever zone it names (Outlook writes
         // Windows zone names).
         for start in [
@@ -341,5 +364,28 @@ mod tests {
         assert_eq!(parse_day_duration("PT4H"), None);
         assert_eq!(parse_day_duration("P"), None);
         assert_eq!(parse_day_duration("1D"), None);
+    }
+
+    /// Year-long events make 366 dates each from a line or two: a 2 MiB calendar of them
+    /// would make 40 million. Past 10,000 dates the file is refused naming the event.
+    #[test]
+    fn too_many_dates_are_refused_naming_the_event() {
+        let years = |last: i32| -> String {
+            let events: String = (2000..=last)
+                .map(|y| {
+                    format!(
+                        "BEGIN:VEVENT\r\nSUMMARY:Year {y}\r\nDTSTART;VALUE=DATE:{y}0101\r\nDTEND;VALUE=DATE:{}0101\r\nEND:VEVENT\r\n",
+                        y + 1
+                    )
+                })
+                .collect();
+            format!("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n{events}END:VCALENDAR\r\n")
+        };
+        // 2000 to 2027 hold 10,227 days; the 28th year passes 10,000 (27 years: 9,862).
+        assert_eq!(
+            parse_ics_holidays(&years(2027)),
+            Err("more than 10000 holiday dates by event \"Year 2027\" (2027-01-01 to 2028-01-01); a holidays calendar holds a few dates a year: name a calendar of holidays only".to_string())
+        );
+        assert_eq!(parse_ics_holidays(&years(2026)).map(|d| d.len()), Ok(9_862));
     }
 }

@@ -19,7 +19,7 @@ use crate::settings::{
 
 use super::effective::effective_text;
 use super::errors::Source;
-use super::ics::{parse_ics_holidays, read_ics_file};
+use super::ics::{MAX_HOLIDAYS, parse_ics_holidays, read_ics_file};
 use super::raw::RawConfig;
 use super::sla::{builtin_sla, merge_sla};
 use super::statuses::status_classes;
@@ -92,14 +92,25 @@ pub fn resolve(raw: RawConfig, base: Option<&Path>, src: &Source) -> anyhow::Res
         day(cal.sat, false),
         day(cal.sun, false),
     ];
-    let mut holidays: BTreeSet<NaiveDate> = cal
-        .holidays
-        .unwrap_or_default()
-        .into_iter()
-        .map(|h| h.0)
-        .collect();
+    let too_many = |count: usize| {
+        src.problem(
+            None,
+            "calendar.holidays",
+            &format!(
+                "{count} holiday dates, more than the {MAX_HOLIDAYS} supportlens reads (with holidays_ics); list the days the team is closed, not every day"
+            ),
+        )
+    };
+    let listed = cal.holidays.unwrap_or_default();
+    if listed.len() > MAX_HOLIDAYS {
+        return Err(too_many(listed.len()));
+    }
+    let mut holidays: BTreeSet<NaiveDate> = listed.into_iter().map(|h| h.0).collect();
     if let Some(ics) = &cal.holidays_ics {
         holidays.extend(read_ics(ics, &resolve_path, src)?);
+    }
+    if holidays.len() > MAX_HOLIDAYS {
+        return Err(too_many(holidays.len()));
     }
     let calendar = Calendar::new(cal.timezone.map_or(Tz::UTC, |t| t.0), week, holidays)
         .map_err(|e| src.problem(None, "calendar", &e))?;

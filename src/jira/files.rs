@@ -106,28 +106,33 @@ fn read_json(
         other => return Err(Failure::input(no_issues(path, other)).into()),
     };
     let count = issues.len();
-    // Parsed on every core; the document and its text are freed before the tickets go on.
-    let tickets: Vec<anyhow::Result<Ticket>> = issues
-        .par_iter()
-        .enumerate()
-        .map(|(i, issue)| {
-            parse_issue(issue, severity_field).map_err(|e| {
+    // Parsed on every core, a batch at a time: the first bad issue ends the read there, so
+    // a file of a million broken issues costs one batch, not a million errors (each an
+    // `anyhow::Error` that captures a backtrace under RUST_BACKTRACE=1: 15 s and 2.4 GB).
+    let mut tickets = Vec::with_capacity(count);
+    for (b, batch) in issues.chunks(LINES_PER_BATCH).enumerate() {
+        let parsed: Vec<Result<Ticket, String>> = batch
+            .par_iter()
+            .map(|issue| parse_issue(issue, severity_field))
+            .collect();
+        // In file order, so the first bad issue is the one reported.
+        for (i, ticket) in parsed.into_iter().enumerate() {
+            tickets.push(ticket.map_err(|e| {
                 Failure::input(format!(
                     "{}, issue {} of {}: {e}; export the issues with their fields \
                      (created, updated, issuetype, status) or remove it from the file",
                     path.display(),
-                    i + 1,
+                    b * LINES_PER_BATCH + i + 1,
                     count
                 ))
-                .into()
-            })
-        })
-        .collect();
+            })?);
+        }
+    }
+    // The document and its text are freed before the tickets go on.
     drop(doc);
     drop(bytes);
-    // In file order, so the first bad issue is the one reported.
     for ticket in tickets {
-        sink(ticket?);
+        sink(ticket);
     }
     Ok(())
 }
@@ -150,8 +155,8 @@ fn without_bom<'a>(path: &Path, bytes: &'a [u8]) -> anyhow::Result<&'a [u8]> {
     Ok(bytes.strip_prefix(UTF8_BOM).unwrap_or(bytes))
 }
 
-/// Lines of a `.jsonl` file parsed at once, on every core: enough to keep both busy, few
-/// enough that memory stays flat on a file of any size.
+/// Lines of a `.jsonl` file (or issues of a `.json` one) parsed at once, on every core:
+/// enough to keep both busy, few enough that memory stays flat on a file of any size.
 const LINES_PER_BATCH: usize = 2048;
 
 fn read_jsonl(

@@ -3,10 +3,11 @@
 //! each error naming the column and row.
 
 use anyhow::{Result, anyhow, bail};
-use chrono::{NaiveDate, NaiveTime};
+use chrono::{Datelike, NaiveDate, NaiveTime};
 use polars::prelude::*;
 
 use crate::model::{Named, PersonRef, Short, Ts};
+use crate::week::{MAX_YEAR, MIN_YEAR};
 
 /// A column's cells as `Option`s, read straight from its arrays: `None` from the iterator
 /// means the column ran short, `Some(None)` a null cell. Both are read as null by `owned`,
@@ -218,17 +219,30 @@ pub(super) fn times<'a>(df: &'a DataFrame, name: &str) -> Result<Times<'a>> {
     Ok(Times {
         cells: Cells::new(col.datetime()?.physical()),
         day: None,
+        years: false,
+    })
+}
+
+/// [`times`] of a column of JIRA's instants: those outside the years the JSON readers take
+/// (`week::MIN_YEAR` to `MAX_YEAR`) are out of range too. A table edited by hand may hold
+/// any instant chrono does, and week arithmetic past those years panicked or ran on.
+pub(super) fn data_times<'a>(df: &'a DataFrame, name: &str) -> Result<Times<'a>> {
+    Ok(Times {
+        years: true,
+        ..times(df, name)?
     })
 }
 
 /// A timestamp column's cells as instants: `Err` holds the milliseconds of a cell out of
-/// chrono's range.
+/// chrono's range (or of the years `data_times` takes).
 pub(super) struct Times<'a> {
     cells: Cells<'a, Int64Type>,
     /// The last day converted (days since 1970-01-01) and its date: the instants of one
     /// column come a ticket at a time, mostly days apart at most, and finding a date from
     /// a day number is most of a conversion.
     day: Option<(i64, NaiveDate)>,
+    /// Whether instants outside the years `MIN_YEAR` to `MAX_YEAR` are out of range.
+    years: bool,
 }
 
 impl Iterator for Times<'_> {
@@ -254,6 +268,9 @@ impl Times<'_> {
             _ => {
                 let ce = i32::try_from(days.checked_add(UNIX_EPOCH_DAY)?).ok()?;
                 let date = NaiveDate::from_num_days_from_ce_opt(ce)?;
+                if self.years && !(MIN_YEAR..=MAX_YEAR).contains(&date.year()) {
+                    return None;
+                }
                 self.day = Some((days, date));
                 date
             }

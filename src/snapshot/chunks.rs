@@ -96,6 +96,9 @@ impl<'s> Chunks<'s> {
             ticket.comments = std::mem::take(&mut comments[row - lo]);
             ticket.worklogs = std::mem::take(&mut worklogs[row - lo]);
             ticket.changes = std::mem::take(&mut changes[row - lo]);
+            if let Some((table, what)) = decode::repeated_child(ticket) {
+                return Err(sel.damaged(&format!("{table}.parquet: {what}")));
+            }
         }
         // Items refer to tickets by their place in the whole list, which must be id order,
         // as a whole read sorts them; the snapshot stores them so.

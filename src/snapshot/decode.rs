@@ -8,7 +8,7 @@ use polars::prelude::*;
 use rayon::prelude::*;
 
 use super::cells::{
-    Cells, PersonIter, bools, column, ints, need, opt_ts, owned, short, strs, times, ts,
+    Cells, PersonIter, bools, column, data_times, ints, need, opt_ts, owned, short, strs, ts,
 };
 use super::encode::{LABEL_SEP, NOTE_SEP};
 use crate::model::{Change, Comment, Ticket, Ts, Worklog};
@@ -24,8 +24,8 @@ pub(super) type PerTicket<T> = Vec<Vec<T>>;
 pub(super) fn tickets(df: &DataFrame, emails: bool) -> Result<(Vec<Ticket>, TicketIndex<'_>)> {
     let mut id = strs(df, "id")?;
     let mut key = strs(df, "key")?;
-    let mut created = times(df, "created")?;
-    let mut updated = times(df, "updated")?;
+    let mut created = data_times(df, "created")?;
+    let mut updated = data_times(df, "updated")?;
     let mut issue_type = strs(df, "issue_type")?;
     let mut status = strs(df, "status")?;
     let mut resolution = strs(df, "resolution")?;
@@ -64,7 +64,7 @@ pub(super) fn tickets(df: &DataFrame, emails: bool) -> Result<(Vec<Ticket>, Tick
 /// latest `updated` of all tickets, read from the columns alone.
 pub(super) fn ticket_ids(df: &DataFrame) -> Result<(TicketIndex<'_>, Option<Ts>)> {
     let mut id = strs(df, "id")?;
-    let mut updated = times(df, "updated")?;
+    let mut updated = data_times(df, "updated")?;
     let mut index = TicketIndex::with_capacity(df.height());
     let mut latest = None;
     for row in 0..df.height() {
@@ -73,6 +73,35 @@ pub(super) fn ticket_ids(df: &DataFrame) -> Result<(TicketIndex<'_>, Option<Ts>)
         latest = latest.max(opt_ts(updated.next(), "updated", row)?);
     }
     Ok((index, latest))
+}
+
+/// The table and a description of a comment or worklog id that appears twice in one
+/// ticket. A snapshot is written with one row per JIRA object, so a repeat is a table
+/// edited by hand (or damaged), and the object would count twice.
+pub(super) fn repeated_child(ticket: &Ticket) -> Option<(&'static str, String)> {
+    fn twice<'a>(ids: impl ExactSizeIterator<Item = &'a str>) -> Option<&'a str> {
+        // Most tickets have one comment or none: nothing to allocate.
+        if ids.len() < 2 {
+            return None;
+        }
+        let mut ids: Vec<&str> = ids.collect();
+        ids.sort_unstable();
+        ids.windows(2).find(|w| w[0] == w[1]).map(|w| w[0])
+    }
+    let said = |table, what, id: &str| {
+        let (id, key) = (crate::error::shown(id), crate::error::shown(&ticket.key));
+        Some((
+            table,
+            format!("{what} id {id} of ticket {key} appears twice"),
+        ))
+    };
+    if let Some(id) = twice(ticket.comments.iter().map(|c| c.id.as_str())) {
+        return said("comments", "comment", id);
+    }
+    if let Some(id) = twice(ticket.worklogs.iter().map(|w| w.id.as_str())) {
+        return said("worklogs", "worklog", id);
+    }
+    None
 }
 
 /// Each ticket's comments.
@@ -96,8 +125,8 @@ pub(super) fn comment_rows(
 ) -> Result<()> {
     let mut id = strs(df, "id")?;
     let mut author = PersonIter::new(df, "author", emails)?;
-    let mut created = times(df, "created")?;
-    let mut updated = times(df, "updated")?;
+    let mut created = data_times(df, "created")?;
+    let mut updated = data_times(df, "updated")?;
     let mut public = bools(df, "public")?;
     let mut body = strs(df, "body")?;
     for (i, &owner) in owners.iter().enumerate() {
@@ -134,9 +163,9 @@ pub(super) fn worklog_rows(
 ) -> Result<()> {
     let mut id = strs(df, "id")?;
     let mut author = PersonIter::new(df, "author", emails)?;
-    let mut started = times(df, "started")?;
-    let mut created = times(df, "created")?;
-    let mut updated = times(df, "updated")?;
+    let mut started = data_times(df, "started")?;
+    let mut created = data_times(df, "created")?;
+    let mut updated = data_times(df, "updated")?;
     let mut seconds = ints(df, "seconds")?;
     let mut comment = strs(df, "comment")?;
     for (i, &owner) in owners.iter().enumerate() {
@@ -174,7 +203,7 @@ pub(super) fn change_rows(
 ) -> Result<()> {
     let mut history_id = strs(df, "history_id")?;
     let mut author = PersonIter::new(df, "author", emails)?;
-    let mut at = times(df, "at")?;
+    let mut at = data_times(df, "at")?;
     let mut field_id = strs(df, "field_id")?;
     let mut field = strs(df, "field")?;
     let mut from = strs(df, "from")?;

@@ -53,6 +53,25 @@ impl Meta {
             .map(|r| r.started);
         self.exported_at.max(last)
     }
+
+    /// Every instant the metadata holds, named, for the check of their years.
+    pub fn instants(&self) -> Vec<(&'static str, Ts)> {
+        let mut out = vec![("written_at", self.written_at)];
+        out.extend(self.exported_at.map(|t| ("exported_at", t)));
+        if let Some(u) = &self.unfinished {
+            out.push(("unfinished.started", u.started));
+            out.extend(u.resume.map(|t| ("unfinished.resume", t)));
+        }
+        for g in &self.gone {
+            out.push(("gone.noticed", g.noticed));
+            out.extend(g.last_seen.map(|t| ("gone.last_seen", t)));
+        }
+        for e in &self.exports {
+            out.push(("exports.started", e.started));
+            out.push(("exports.finished", e.finished));
+        }
+        out
+    }
 }
 
 /// An export that committed part of its tickets; the next export continues it.

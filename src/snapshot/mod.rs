@@ -55,7 +55,7 @@ pub use prune::{Whole, Window};
 pub use read::{Opened, Selected, open, read, read_window};
 pub use store::ROWS_PER_GROUP;
 
-use crate::error::Failure;
+use crate::error::{Failure, cut};
 use crate::model::{LatestById, Ticket, id_order, sort_by_id};
 use store::{FORMAT, MANIFEST, Manifest};
 
@@ -283,8 +283,11 @@ fn read_manifest(dir: &Path) -> Result<Manifest> {
             .into());
         }
     };
-    let manifest: Manifest = serde_json::from_str(&text)
-        .map_err(|e| damaged(dir, &format!("{}: {e}", path.display())))?;
+    // serde's message quotes a wrong value whole (a megabyte string gave a megabyte line).
+    let manifest: Manifest = serde_json::from_str(&text).map_err(|e| {
+        let e = e.to_string();
+        damaged(dir, &format!("{}: {}", path.display(), cut(&e, 300)))
+    })?;
     if manifest.format != FORMAT {
         return Err(Failure::input(format!(
             "the snapshot in {} has layout {} but this supportlens reads layout {FORMAT}: \
@@ -294,6 +297,11 @@ fn read_manifest(dir: &Path) -> Result<Manifest> {
             manifest.format
         ))
         .into());
+    }
+    // An instant past the years read (written by hand) ran week arithmetic without end.
+    for (name, at) in manifest.meta.instants() {
+        crate::week::check_year(at)
+            .map_err(|e| damaged(dir, &format!("{}: {name} {e}", path.display())))?;
     }
     Ok(manifest)
 }

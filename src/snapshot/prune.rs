@@ -26,7 +26,7 @@ use anyhow::{Result, bail};
 use polars::prelude::DataFrame;
 use rayon::prelude::*;
 
-use super::cells::{need, opt_ts, strs, times};
+use super::cells::{data_times, need, opt_ts, strs};
 use super::index::{self, Row};
 use crate::metrics::People;
 use crate::metrics::people::Seen;
@@ -93,7 +93,7 @@ pub(super) fn keep(
             let start = run * ROWS_PER_RUN;
             let tickets = tickets_df.slice(start as i64, ROWS_PER_RUN);
             let mut id = strs(&tickets, "id")?;
-            let mut created = times(&tickets, "created")?;
+            let mut created = data_times(&tickets, "created")?;
             let mut truncated = strs(&tickets, "truncated")?;
             let part = index_df.slice(start as i64, ROWS_PER_RUN);
             let mut out = Vec::with_capacity(part.height());

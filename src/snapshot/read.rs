@@ -387,6 +387,9 @@ impl Selected {
             ticket.comments = c;
             ticket.worklogs = w;
             ticket.changes = ch;
+            if let Some((table, what)) = decode::repeated_child(ticket) {
+                return Err(self.bad_rows(table, anyhow::anyhow!(what)));
+            }
         }
         sort_by_id(&mut tickets);
         Ok(tickets)

@@ -9,6 +9,7 @@ mod hostile;
 mod jira_fixtures;
 mod limits;
 mod mail_hostile;
+mod mutations;
 mod prune;
 mod readonly;
 mod snapshots;

@@ -184,19 +184,19 @@ fn ics_that_is_no_regular_file_is_refused_unread() {
     assert!(msg.contains("it is a folder, not a regular file"), "{msg}");
 }
 
-/// A holidays file past 16 MiB is refused without being read whole.
+/// A holidays file past 2 MiB is refused without being read whole.
 #[test]
 fn oversized_ics_file_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("big.ics");
     let file = std::fs::File::create(&path).unwrap();
-    file.set_len((16 << 20) + 1).unwrap();
+    file.set_len((2 << 20) + 1).unwrap();
     let msg = usage_error(&format!(
         "[calendar]\nholidays_ics = \"{}\"\n",
         path.display()
     ));
     assert!(
-        msg.contains("big.ics: larger than 16 MiB, more than any holidays calendar; fix the path"),
+        msg.contains("big.ics: larger than 2 MiB, more than any holidays calendar; fix the path"),
         "{msg}"
     );
 }
@@ -337,4 +337,42 @@ fn weights_beyond_a_million_are_refused() {
         assert!(msg.contains("from 0 to 1000000"), "{msg}");
     }
     assert!(super::load_str("[score]\nack = 1000000\nupdate = 0.5\n").is_ok());
+}
+
+/// A million holiday dates took 16 s to read; past 10,000 (with the .ics file's) the list
+/// is refused naming the key, before any calendar is built.
+#[test]
+fn too_many_holidays_are_refused() {
+    let dates = |n: usize| -> String {
+        let first = chrono::NaiveDate::from_ymd_opt(1990, 1, 1).unwrap();
+        let list: Vec<String> = first
+            .iter_days()
+            .take(n)
+            .map(|d| format!("\"{d}\""))
+            .collect();
+        format!("[calendar]\nholidays = [{}]\n", list.join(","))
+    };
+    let msg = usage_error(&dates(10_001));
+    assert!(
+        msg.contains("key `calendar.holidays`: 10001 holiday dates, more than the 10000 supportlens reads (with holidays_ics)"),
+        "{msg}"
+    );
+    let config = super::load_str(&dates(10_000)).unwrap();
+    assert_eq!(config.calendar.holidays().len(), 10_000);
+
+    // Together with the .ics file's dates: 9,999 listed and two other days in the file.
+    let dir = tempfile::tempdir().unwrap();
+    let ics = dir.path().join("h.ics");
+    std::fs::write(
+        &ics,
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nDTSTART;VALUE=DATE:20500101\r\n\
+         DTEND;VALUE=DATE:20500103\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
+    )
+    .unwrap();
+    let text = dates(9_999) + &format!("holidays_ics = \"{}\"\n", ics.display());
+    let msg = usage_error(&text);
+    assert!(
+        msg.contains("10001 holiday dates, more than the 10000"),
+        "{msg}"
+    );
 }

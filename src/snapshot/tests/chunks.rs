@@ -316,3 +316,34 @@ fn a_tickets_table_out_of_id_order_is_a_damaged_snapshot_in_chunks() {
     assert!(text.contains("not sorted by ticket id"), "{text}");
     assert_eq!(read(dir.path()).unwrap().0.len(), all.len());
 }
+
+/// A comment or worklog row repeated in a hand-edited table counted twice in every metric
+/// of its ticket: refused as damage naming the table, the id and the ticket, by a whole
+/// read and a chunked one alike.
+#[test]
+fn a_comment_or_worklog_row_repeated_is_damage() {
+    for (table, what) in [
+        ("comments", "comment id \"501\""),
+        ("worklogs", "worklog id \"77\""),
+    ] {
+        let mut ticket = full_ticket();
+        if table == "comments" {
+            ticket.comments.push(ticket.comments[0].clone());
+        } else {
+            ticket.worklogs.push(ticket.worklogs[0].clone());
+        }
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), &[bare_ticket(), ticket], &meta()).unwrap();
+        let said = format!("{table}.parquet: {what} of ticket \"SUP-10\" appears twice");
+        let err = read(dir.path()).unwrap_err();
+        assert_eq!(kind(&err), Some(Kind::Input));
+        assert!(format!("{err:#}").contains(&said), "{err:#}");
+        let s = settings(true);
+        let w = Some(window(&s, START, AS_OF));
+        let opened = open(dir.path(), &mut Progress::quiet()).unwrap();
+        let selected = opened.select(w, false, 1, &mut Progress::quiet()).unwrap();
+        assert!(selected.is_chunked());
+        let err = chunked(dir.path(), w, false, 1, 1).unwrap_err();
+        assert!(format!("{err:#}").contains(&said), "{err:#}");
+    }
+}

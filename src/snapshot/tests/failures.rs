@@ -486,3 +486,78 @@ fn a_journal_that_is_a_link_is_never_followed() {
         b"not ours"
     );
 }
+
+/// An instant outside the years 1900 to 9999 in a table edited by hand (the JSON readers
+/// refuse them) panicked in week arithmetic or ran on: damage now, naming table and column.
+#[test]
+fn instants_outside_the_years_read_are_damage() {
+    let first_of = |year| {
+        chrono::NaiveDate::from_ymd_opt(year, 1, 1)
+            .unwrap()
+            .and_hms_opt(0, 0, 0)
+            .unwrap()
+            .and_utc()
+    };
+    for (at, table, column) in [
+        (
+            first_of(1900) - chrono::Duration::milliseconds(1),
+            "tickets",
+            "created",
+        ),
+        (first_of(10_000), "comments", "created"),
+    ] {
+        let mut ticket = full_ticket();
+        if table == "tickets" {
+            ticket.created = Some(at);
+        } else {
+            ticket.comments[0].created = at;
+        }
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), &[ticket], &meta()).unwrap();
+        let err = read(dir.path()).unwrap_err();
+        assert_eq!(kind(&err), Some(Kind::Input));
+        let said = format!("{table}.parquet: row 1: column `{column}` is out of range (");
+        assert!(format!("{err:#}").contains(&said), "{err:#}");
+    }
+    // The first and last instants read stay readable.
+    let mut ticket = full_ticket();
+    ticket.created = Some(t("1900-01-01T00:00:00.000Z"));
+    ticket.updated = Some(t("9999-12-31T23:59:59.999Z"));
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), std::slice::from_ref(&ticket), &meta()).unwrap();
+    assert_eq!(read(dir.path()).unwrap().0, [ticket]);
+}
+
+/// `snapshot.json` edited by hand: an instant past the years read ran a report's week
+/// arithmetic without end, and a wrong value was quoted whole (a megabyte line).
+#[test]
+fn a_manifest_edited_by_hand_is_damage_said_in_a_short_line() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), &[full_ticket()], &meta()).unwrap();
+    let manifest = dir.path().join("snapshot.json");
+    let original: serde_json::Value =
+        serde_json::from_slice(&fs::read(&manifest).unwrap()).unwrap();
+    let edited = |key: &str, value: serde_json::Value| {
+        let mut m = original.clone();
+        m[key] = value;
+        fs::write(&manifest, serde_json::to_vec(&m).unwrap()).unwrap();
+        let err = read(dir.path()).unwrap_err();
+        assert_eq!(kind(&err), Some(Kind::Input));
+        format!("{err:#}")
+    };
+    let said = edited("exported_at", "+262000-01-01T00:00:00Z".into());
+    assert!(
+        said.contains(
+            "snapshot.json: exported_at is in the year 262000, outside the years 1900 to 9999"
+        ),
+        "{said}"
+    );
+    let said = edited("written_at", "1899-12-31T23:59:59Z".into());
+    assert!(
+        said.contains("snapshot.json: written_at is in the year 1899"),
+        "{said}"
+    );
+    let said = edited("format", "x".repeat(1 << 20).into());
+    assert!(said.contains("invalid type: string \"xxx"), "{said}");
+    assert!(said.len() < 1000, "{} bytes", said.len());
+}
