@@ -1685,3 +1685,31 @@ fn answers_of_the_wrong_shape_are_retried() {
         assert!(run["retries"].as_u64().unwrap() >= 5, "{flavor:?}: {run}");
     }
 }
+
+/// A token that expires in the middle of an export (HTTP 401 on a later page) ends it with
+/// exit 4 at once, keeps the tickets read before, and says what to do and that the next
+/// run continues; the next run with a good token ends with the server's data.
+#[test]
+fn a_token_expiring_mid_export_keeps_what_was_read() {
+    let site = big_site(Flavor::Server, 20);
+    site.fault(Fault::new("/search", 2, 1, FaultKind::Status(401, None)));
+    let out = site.export().code(4);
+    let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(err.contains("HTTP 401"), "{err}");
+    assert!(
+        err.contains("check SUPPORTLENS_JIRA_TOKEN (a token may have expired)"),
+        "{err}"
+    );
+    assert!(err.contains("the next run continues"), "{err}");
+    assert!(!err.contains(TOKEN), "{err}");
+    let kept = site.snapshot();
+    assert!(!kept.is_empty(), "the first pages were kept");
+    let want = site.expected();
+    for got in &kept {
+        let w = want.iter().find(|w| w.id == got.id).unwrap();
+        assert_eq!(got, w, "ticket {} kept whole", w.key);
+    }
+    assert!(site.meta()["unfinished"].is_object());
+    site.export().success();
+    site.assert_snapshot_matches();
+}

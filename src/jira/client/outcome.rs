@@ -70,8 +70,10 @@ impl Client {
         };
         if status == StatusCode::UNAUTHORIZED || status == StatusCode::FORBIDDEN {
             return Outcome::Fatal(Failure::jira(format!(
-                "JIRA refused {method} {url} with HTTP {status}; check {TOKEN_ENV}{} and that \
-                 the account may browse the projects the JQL names",
+                "JIRA refused {method} {url} with HTTP {status}; check {TOKEN_ENV}{} (a token \
+                 may have expired) and that the account may browse the projects the JQL names, \
+                 then run the export again: what was read stays in the snapshot and the next \
+                 run continues from it",
                 match self.flavor {
                     Flavor::Cloud => format!(" and {USER_ENV}"),
                     Flavor::Server => String::new(),
