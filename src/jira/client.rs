@@ -34,6 +34,11 @@ pub use retry::{RETRY_AFTER_CAP_ENV, RETRY_BASE_ENV, Retry, TIMEOUT_ENV, parse_r
 pub const USER_ENV: &str = "SUPPORTLENS_JIRA_USER";
 /// Environment variable holding the API token (Cloud) or personal access token (Server/DC).
 pub const TOKEN_ENV: &str = "SUPPORTLENS_JIRA_TOKEN";
+/// Checks the shape of a JSON answer: `Err(what is wrong)` makes the answer a fault that is
+/// retried like a body that is not JSON (a proxy's or a broken node's `{}` is not JIRA's
+/// answer, and taking it as one cut the export short).
+pub type Shape<'a> = &'a dyn Fn(&Value) -> Result<(), String>;
+
 /// Tries before a site that has never answered counts as unreachable.
 const UNREACHABLE_TRIES: u32 = 4;
 
@@ -147,8 +152,13 @@ impl Client {
 
     /// GETs `path` with `query` and parses the JSON body, retrying as [`Retry`] says.
     /// Errors are `Failure::jira` (exit 4) naming the URL.
-    pub async fn get(&self, path: &str, query: &[(&str, String)]) -> Result<Value> {
-        let answer = self.send(Method::GET, self.url(path, query), None, false);
+    pub async fn get(
+        &self,
+        path: &str,
+        query: &[(&str, String)],
+        shape: Shape<'_>,
+    ) -> Result<Value> {
+        let answer = self.send(Method::GET, self.url(path, query), None, false, shape);
         Ok(answer.await?.unwrap_or(Value::Null))
     }
 
@@ -158,31 +168,35 @@ impl Client {
         &self,
         path: &str,
         query: &[(&str, String)],
+        shape: Shape<'_>,
     ) -> Result<Option<Value>> {
-        self.send(Method::GET, self.url(path, query), None, true)
+        self.send(Method::GET, self.url(path, query), None, true, shape)
             .await
     }
 
     /// POSTs `body` as JSON to `path` and parses the JSON answer, retrying as `get` does;
     /// `None` when JIRA has no such endpoint (HTTP 404 or 405), so the caller can fall back.
-    pub async fn post(&self, path: &str, body: &Value) -> Result<Option<Value>> {
+    pub async fn post(&self, path: &str, body: &Value, shape: Shape<'_>) -> Result<Option<Value>> {
         self.send(
             Method::POST,
             self.url(path, &[]),
             Some(body.to_string()),
             true,
+            shape,
         )
         .await
     }
 
     /// One request to its end: rate limits (429, 503) pause the export and use up no try;
-    /// other faults are retried after backon's jittered backoff until the tries run out.
+    /// other faults (an answer `shape` refuses among them) are retried after backon's
+    /// jittered backoff until the tries run out.
     async fn send(
         &self,
         method: Method,
         url: Url,
         body: Option<String>,
         may_be_missing: bool,
+        shape: Shape<'_>,
     ) -> Result<Option<Value>> {
         let mut backoffs = self.retry.backoffs();
         let mut tries = 0u32;
@@ -193,6 +207,13 @@ impl Client {
                 sent_before = true;
                 self.try_once(&method, &url, body.as_deref(), may_be_missing)
                     .await
+            };
+            let outcome = match outcome {
+                Outcome::Done(v) => match shape(&v) {
+                    Ok(()) => Outcome::Done(v),
+                    Err(why) => Outcome::again(why),
+                },
+                other => other,
             };
             match outcome {
                 Outcome::Done(v) => {

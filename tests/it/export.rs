@@ -1602,3 +1602,114 @@ fn an_export_that_did_not_settle_does_not_move_the_default_as_of() {
         run["as_of"]
     );
 }
+
+/// A rate limit without any wait named, after which supportlens' own backoff would be
+/// longer than `max_wait`, is waited out up to `max_wait` and tried again, not given up:
+/// only JIRA's silence for `max_wait` ends an export (70 % of requests rate-limited with
+/// `max_wait = "20s"` ended with exit 4 after 12 s in which JIRA had answered a third).
+#[test]
+fn a_backoff_longer_than_max_wait_is_cut_to_it_not_given_up() {
+    let site = site(Flavor::Server);
+    with_jira_keys(&site, "max_wait = \"1s\"");
+    site.fault(Fault::new("search", 0, 1, FaultKind::Status(429, None)));
+    site.cmd("export")
+        .env("SUPPORTLENS_RETRY_BASE_MS", "5000")
+        .env_remove("SUPPORTLENS_RETRY_AFTER_CAP_MS")
+        .assert()
+        .success();
+    assert!(site.faults_spent());
+    site.assert_snapshot_matches();
+    assert_eq!(site.meta()["exports"][0]["rate_limit_waits"], 1);
+}
+
+/// Waits named other than by a whole `Retry-After` are honoured: a fraction of a second,
+/// and without `Retry-After` Jira Cloud's `Beta-Retry-After` and `X-RateLimit-Reset`.
+#[test]
+fn fractional_and_cloud_rate_limit_waits_are_honoured() {
+    for (name, value, at_least) in [
+        ("Retry-After", "1.5", 1500),
+        ("Beta-Retry-After", "1", 1000),
+        ("X-RateLimit-Reset", "3 s ahead", 1000),
+    ] {
+        let site = site(Flavor::Cloud);
+        // Whole seconds: 3 s ahead is more than 2 s away.
+        let reset = (chrono::Utc::now() + chrono::Duration::seconds(3))
+            .format("%Y-%m-%dT%H:%M:%SZ")
+            .to_string();
+        let value = if name == "X-RateLimit-Reset" {
+            reset
+        } else {
+            value.to_string()
+        };
+        let headers = vec![(name.to_string(), value.clone())];
+        site.fault(Fault::new("search", 0, 1, FaultKind::Headers(429, headers)));
+        let started = Instant::now();
+        site.cmd("export")
+            .env("SUPPORTLENS_RETRY_AFTER_CAP_MS", "60000")
+            .assert()
+            .success();
+        let took = started.elapsed();
+        assert!(
+            took >= Duration::from_millis(at_least),
+            "{name}: {value} {took:?}"
+        );
+        assert!(site.faults_spent());
+        site.assert_snapshot_matches();
+    }
+}
+
+/// An answer that is JSON but not of the shape asked for (a proxy's or a broken node's
+/// `{"foo": 1}`, a search page whose issues are not objects) is a fault retried like a body
+/// that is not JSON, in every kind of request: it stopped the export at once with exit 4.
+#[test]
+fn answers_of_the_wrong_shape_are_retried() {
+    for flavor in BOTH {
+        let site = site(flavor);
+        let wrong = |body: &str| FaultKind::Body(200, body.to_string());
+        site.fault(Fault::new("/myself", 0, 1, wrong(r#"{"foo": 1}"#)));
+        site.fault(Fault::new("/search", 1, 2, wrong(r#"{"issues": [1, 2]}"#)));
+        site.fault(Fault::new("/worklog", 0, 1, wrong("[]")));
+        site.fault(Fault::new("/comment", 0, 2, wrong(r#"{"values": 3}"#)));
+        site.fault(Fault::new("/bulkfetch", 0, 1, wrong(r#"{"total": 0}"#)));
+        site.export().success();
+        site.assert_snapshot_matches();
+        let faults = site.server.state().faults.clone();
+        for f in faults {
+            let bulk_on_server = flavor == Flavor::Server && f.path == "/bulkfetch";
+            assert!(
+                f.times == 0 || bulk_on_server,
+                "{flavor:?}: {f:?} not served"
+            );
+        }
+        let run = site.meta()["exports"][0].clone();
+        assert!(run["retries"].as_u64().unwrap() >= 5, "{flavor:?}: {run}");
+    }
+}
+
+/// A token that expires in the middle of an export (HTTP 401 on a later page) ends it with
+/// exit 4 at once, keeps the tickets read before, and says what to do and that the next
+/// run continues; the next run with a good token ends with the server's data.
+#[test]
+fn a_token_expiring_mid_export_keeps_what_was_read() {
+    let site = big_site(Flavor::Server, 20);
+    site.fault(Fault::new("/search", 2, 1, FaultKind::Status(401, None)));
+    let out = site.export().code(4);
+    let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(err.contains("HTTP 401"), "{err}");
+    assert!(
+        err.contains("check SUPPORTLENS_JIRA_TOKEN (a token may have expired)"),
+        "{err}"
+    );
+    assert!(err.contains("the next run continues"), "{err}");
+    assert!(!err.contains(TOKEN), "{err}");
+    let kept = site.snapshot();
+    assert!(!kept.is_empty(), "the first pages were kept");
+    let want = site.expected();
+    for got in &kept {
+        let w = want.iter().find(|w| w.id == got.id).unwrap();
+        assert_eq!(got, w, "ticket {} kept whole", w.key);
+    }
+    assert!(site.meta()["unfinished"].is_object());
+    site.export().success();
+    site.assert_snapshot_matches();
+}

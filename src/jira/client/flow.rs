@@ -135,7 +135,10 @@ impl Flow {
 
     /// Notes a rate-limited answer: halves the limit, and pauses every request for `wait`
     /// (JIRA's `Retry-After`) or, without it, for `backoff(run of rate limits)`. Returns the
-    /// pause, or [`GaveUp`] when it would end more than `max_wait` after the last success.
+    /// pause, or [`GaveUp`] when `max_wait` has passed since the last success or JIRA asks
+    /// for a wait that would end after it. A backoff of our own is cut to a tenth of
+    /// `max_wait` and to the time left, so only JIRA's silence ends the export, never the
+    /// length of our own backoff.
     pub fn rate_limited(
         &self,
         wait: Option<Duration>,
@@ -146,14 +149,18 @@ impl Flow {
         s.limited_run += 1;
         s.successes = 0;
         s.limit = (s.limit / 2).max(1);
-        // `Retry-After: 0` (or a date already past) would have every request ask again at
-        // once; the backoff spaces them instead.
-        let wait = wait
-            .filter(|w| !w.is_zero())
-            .unwrap_or_else(|| backoff(s.limited_run));
         let now = Instant::now();
         let silent_for = now.duration_since(s.last_success);
-        if silent_for + wait > self.max_wait {
+        let left = self.max_wait.saturating_sub(silent_for);
+        // `Retry-After: 0` (or a date already past) would have every request ask again at
+        // once; the backoff spaces them instead.
+        let wait = match wait.filter(|w| !w.is_zero()) {
+            Some(asked) => asked,
+            // At most a tenth of max_wait, so ten tries or more fit in it: one long wait
+            // of our own followed by a single try gave up on a site that answered a third.
+            None => backoff(s.limited_run).min(self.max_wait / 10).min(left),
+        };
+        if left.is_zero() || wait > left {
             return Err(GaveUp { silent_for });
         }
         let until = now + wait;
@@ -237,6 +244,24 @@ mod tests {
             .rate_limited(Some(Duration::from_secs(6)), none)
             .unwrap_err();
         assert!(err.silent_for < Duration::from_secs(1));
+    }
+
+    /// A site answering some requests between its rate limits is waited on until
+    /// `max_wait` has really passed: a backoff longer than the time left is cut to it.
+    #[test]
+    fn a_long_backoff_of_our_own_is_cut_to_max_wait_not_given_up() {
+        let flow = Flow::new(2, Duration::from_secs(5));
+        let long = |_| Duration::from_secs(40);
+        let wait = flow.rate_limited(None, long).unwrap();
+        assert_eq!(wait, Duration::from_millis(500), "a tenth of max_wait");
+        // JIRA's own word past max_wait still ends it.
+        assert!(
+            flow.rate_limited(Some(Duration::from_secs(6)), long)
+                .is_err()
+        );
+        // Once max_wait has passed without a success, nothing is left to wait for.
+        let spent = Flow::new(2, Duration::ZERO);
+        assert!(spent.rate_limited(None, long).is_err());
     }
 
     #[test]

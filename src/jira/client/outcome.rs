@@ -3,10 +3,11 @@
 
 use std::time::Duration;
 
-use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER};
+use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderMap, RETRY_AFTER};
 use reqwest::{Method, StatusCode, Url};
 use serde_json::Value;
 
+use super::retry::parse_rate_limit_reset;
 use super::{Client, TOKEN_ENV, USER_ENV, auth::is_loopback, parse_retry_after};
 use crate::error::Failure;
 use crate::settings::Flavor;
@@ -48,12 +49,8 @@ impl Client {
             }
         };
         let status = response.status();
-        let retry_after = response
-            .headers()
-            .get(RETRY_AFTER)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| parse_retry_after(v, chrono::Utc::now()))
-            .map(|d| self.retry.honoured(d));
+        let retry_after =
+            rate_limit_wait(response.headers(), chrono::Utc::now()).map(|d| self.retry.honoured(d));
         let body = match read_capped(response).await {
             Ok(Some(b)) => b,
             Ok(None) => {
@@ -73,8 +70,10 @@ impl Client {
         };
         if status == StatusCode::UNAUTHORIZED || status == StatusCode::FORBIDDEN {
             return Outcome::Fatal(Failure::jira(format!(
-                "JIRA refused {method} {url} with HTTP {status}; check {TOKEN_ENV}{} and that \
-                 the account may browse the projects the JQL names",
+                "JIRA refused {method} {url} with HTTP {status}; check {TOKEN_ENV}{} (a token \
+                 may have expired) and that the account may browse the projects the JQL names, \
+                 then run the export again: what was read stays in the snapshot and the next \
+                 run continues from it",
                 match self.flavor {
                     Flavor::Cloud => format!(" and {USER_ENV}"),
                     Flavor::Server => String::new(),
@@ -107,6 +106,20 @@ impl Client {
             Err(e) => Outcome::again(format!("a body that is not valid JSON ({e})")),
         }
     }
+}
+
+/// How long a rate-limited answer asks to wait: `Retry-After`, or when it is missing or
+/// unreadable Jira Cloud's `Beta-Retry-After` (seconds, sent by its newer limits) or
+/// `X-RateLimit-Reset` (the instant the limit resets); `None` when none of them says.
+pub(super) fn rate_limit_wait(
+    headers: &HeaderMap,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Option<Duration> {
+    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    header(RETRY_AFTER.as_str())
+        .and_then(|v| parse_retry_after(v, now))
+        .or_else(|| header("beta-retry-after").and_then(|v| parse_retry_after(v, now)))
+        .or_else(|| header("x-ratelimit-reset").and_then(|v| parse_rate_limit_reset(v, now)))
 }
 
 /// Most bytes one answer may bring: a search page of 100 issues with their embedded lists
@@ -156,7 +169,7 @@ pub(super) enum Outcome {
 }
 
 impl Outcome {
-    fn again(why: String) -> Outcome {
+    pub(super) fn again(why: String) -> Outcome {
         Outcome::Again {
             why,
             unreachable: false,

@@ -126,17 +126,41 @@ impl Retry {
     }
 }
 
-/// `Retry-After` as delay-seconds or as an HTTP date (IMF-fixdate such as
+/// `Retry-After` as delay-seconds (a fraction such as `1.5` is taken too; a number too large
+/// to hold is the longest wait) or as an HTTP date (IMF-fixdate such as
 /// `Wed, 21 Oct 2026 07:28:00 GMT`, or the obsolete RFC 850 and asctime forms HTTP still
-/// allows), relative to `now`; a date in the past means no wait.
+/// allows), relative to `now`; a date in the past means no wait. A negative number or
+/// anything else is `None`.
 pub fn parse_retry_after(v: &str, now: chrono::DateTime<chrono::Utc>) -> Option<Duration> {
     let v = v.trim();
     if let Ok(secs) = v.parse::<u64>() {
         return Some(Duration::from_secs(secs));
     }
+    let number = !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit() || b == b'.');
+    if let Some(secs) = v.parse::<f64>().ok().filter(|_| number) {
+        return Some(Duration::try_from_secs_f64(secs).unwrap_or(Duration::MAX));
+    }
     let at = match chrono::DateTime::parse_from_rfc2822(v) {
         Ok(at) => at.with_timezone(&chrono::Utc),
         Err(_) => httpdate::parse_http_date(v).ok()?.into(),
+    };
+    Some((at - now).to_std().unwrap_or_default())
+}
+
+/// Jira Cloud's `X-RateLimit-Reset`, the ISO 8601 instant the limit resets (documented as
+/// `yyyy-MM-ddTHH:mmZ`; seconds and offsets are read too), relative to `now`; a time in the
+/// past means no wait.
+pub fn parse_rate_limit_reset(v: &str, now: chrono::DateTime<chrono::Utc>) -> Option<Duration> {
+    let v = v.trim();
+    let at = match chrono::DateTime::parse_from_rfc3339(v) {
+        Ok(at) => at.with_timezone(&chrono::Utc),
+        Err(_) => {
+            let bare = v.strip_suffix('Z')?;
+            chrono::NaiveDateTime::parse_from_str(bare, "%Y-%m-%dT%H:%M")
+                .or_else(|_| chrono::NaiveDateTime::parse_from_str(bare, "%Y-%m-%dT%H:%M:%S"))
+                .ok()?
+                .and_utc()
+        }
     };
     Some((at - now).to_std().unwrap_or_default())
 }

@@ -142,3 +142,76 @@ fn retry_after_is_honoured_up_to_max_wait_not_a_minute() {
         Duration::from_secs(30 * 60)
     );
 }
+
+#[test]
+fn retry_after_fractions_and_huge_numbers_are_read_not_dropped() {
+    let now = chrono::Utc::now();
+    assert_eq!(
+        parse_retry_after("1.5", now),
+        Some(Duration::from_millis(1500))
+    );
+    assert_eq!(
+        parse_retry_after(".25", now),
+        Some(Duration::from_millis(250))
+    );
+    assert_eq!(
+        parse_retry_after("99999999999999999999999", now),
+        Some(Duration::MAX),
+        "longer than anyone waits, not absent"
+    );
+    for bad in ["-0.5", "1e3", "inf", "NaN", "1.2.3", ".", "", "0x10"] {
+        assert_eq!(parse_retry_after(bad, now), None, "{bad:?}");
+    }
+}
+
+#[test]
+fn cloud_rate_limit_headers_stand_in_for_a_missing_retry_after() {
+    use reqwest::header::{HeaderMap, HeaderValue};
+    let now = chrono::DateTime::parse_from_rfc3339("2026-10-21T07:27:50Z")
+        .unwrap()
+        .with_timezone(&chrono::Utc);
+    let wait = |pairs: &[(&'static str, &str)]| {
+        let mut headers = HeaderMap::new();
+        for (name, value) in pairs {
+            headers.insert(*name, HeaderValue::from_str(value).unwrap());
+        }
+        outcome::rate_limit_wait(&headers, now)
+    };
+    let secs = |n| Some(Duration::from_secs(n));
+    assert_eq!(wait(&[]), None);
+    assert_eq!(
+        wait(&[("retry-after", "4"), ("beta-retry-after", "9")]),
+        secs(4)
+    );
+    assert_eq!(
+        wait(&[("retry-after", "soon"), ("beta-retry-after", "9")]),
+        secs(9)
+    );
+    assert_eq!(wait(&[("beta-retry-after", "9")]), secs(9));
+    // Atlassian documents the minute form; seconds and offsets are read too.
+    assert_eq!(
+        wait(&[("x-ratelimit-reset", "2026-10-21T07:29Z")]),
+        secs(70)
+    );
+    assert_eq!(
+        wait(&[("x-ratelimit-reset", "2026-10-21T07:28:05Z")]),
+        secs(15)
+    );
+    assert_eq!(
+        wait(&[("x-ratelimit-reset", "2026-10-21T09:28:05+02:00")]),
+        secs(15)
+    );
+    assert_eq!(
+        wait(&[("x-ratelimit-reset", "2026-10-21T07:00Z")]),
+        secs(0),
+        "a reset already past means no wait"
+    );
+    assert_eq!(wait(&[("x-ratelimit-reset", "tomorrow")]), None);
+    assert_eq!(
+        wait(&[
+            ("beta-retry-after", "2"),
+            ("x-ratelimit-reset", "2026-10-21T07:29Z")
+        ]),
+        secs(2)
+    );
+}

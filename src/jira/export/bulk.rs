@@ -36,7 +36,15 @@ pub async fn changelogs(
             if let Some(t) = &token {
                 body["nextPageToken"] = json!(t);
             }
-            let Some(page) = client.post(&path, &body).await? else {
+            let holds_logs = |page: &Value| match page.get("issueChangeLogs") {
+                Some(Value::Array(_)) => Ok(()),
+                _ => Err(
+                    "an answer that holds no \"issueChangeLogs\" list (check the flavor \
+                     setting: cloud or server)"
+                        .to_string(),
+                ),
+            };
+            let Some(page) = client.post(&path, &body, &holds_logs).await? else {
                 return Ok(None);
             };
             let Some(logs) = page.get("issueChangeLogs").and_then(Value::as_array) else {

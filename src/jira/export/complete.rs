@@ -219,7 +219,19 @@ async fn fetch_all(
             ("startAt", start.to_string()),
             ("maxResults", ITEM_PAGE.to_string()),
         ];
-        let Some(page) = client.get_if_found(path, &query).await? else {
+        let holds_list = |page: &Value| {
+            let found = keys
+                .iter()
+                .any(|k| page.get(*k).is_some_and(Value::is_array));
+            found.then_some(()).ok_or_else(|| {
+                format!(
+                    "an answer that holds no \"{}\" list (check the flavor setting: cloud or \
+                     server)",
+                    keys[0]
+                )
+            })
+        };
+        let Some(page) = client.get_if_found(path, &query, &holds_list).await? else {
             return Ok(None);
         };
         let Some(list) = keys

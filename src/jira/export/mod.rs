@@ -285,7 +285,19 @@ fn id_and_updated(issue: &Value) -> (String, Option<Ts>) {
 /// missing zones fall back to UTC with a warning (the overlap then has to cover the gap).
 /// Asking first also checks the credentials before any real work.
 async fn account_zone(client: &Client, warnings: &mut Vec<String>) -> Result<Tz> {
-    let me = client.get(&format!("{}/myself", client.api()), &[]).await?;
+    // An answer naming no account is not JIRA's `/myself` (a proxy's `{}`): asked for
+    // again rather than read as an account without a zone.
+    let account = |me: &Value| {
+        let named = ["accountId", "name", "key", "timeZone"]
+            .iter()
+            .any(|k| me.get(*k).is_some());
+        named
+            .then_some(())
+            .ok_or_else(|| "an answer that names no account".to_string())
+    };
+    let me = client
+        .get(&format!("{}/myself", client.api()), &[], &account)
+        .await?;
     let zone = me.get("timeZone").and_then(Value::as_str);
     match zone.map(str::parse::<Tz>) {
         Some(Ok(tz)) => Ok(tz),

@@ -90,7 +90,18 @@ impl<'a> Pager<'a> {
             Cursor::Token(None) => {}
             Cursor::Offset(at) => query.push(("startAt", at.to_string())),
         }
-        let page = self.client.get(&path, &query).await?;
+        // A page without a list of issues (one that is not the last) is no answer from
+        // JIRA's search: asked for again, as a body that is not JSON is.
+        let shape = |page: &Value| match page.get("issues") {
+            Some(Value::Array(issues)) if issues.iter().all(Value::is_object) => Ok(()),
+            Some(Value::Null) | None if self.says_last(page) => Ok(()),
+            _ => Err(
+                "an answer that holds no \"issues\" list of issues (check the flavor \
+                 setting: cloud or server)"
+                    .to_string(),
+            ),
+        };
+        let page = self.client.get(&path, &query, &shape).await?;
         let issues = match page.get("issues") {
             Some(Value::Array(issues)) => issues.clone(),
             // Without a list the page may only end the search when it says so itself: taken

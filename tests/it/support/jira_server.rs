@@ -47,6 +47,9 @@ pub enum FaultKind {
     Redirect(String),
     /// Promise a body of this many bytes, send a few, and close the connection.
     Promise(u64),
+    /// Answer with this status and these extra headers (Cloud's rate-limit headers, odd
+    /// `Retry-After` values).
+    Headers(u16, Vec<(String, String)>),
 }
 
 /// A fault for the requests whose path contains `path`: the first `skip` pass untouched,
@@ -224,6 +227,7 @@ struct Reply {
     status: u16,
     body: String,
     retry_after: Option<String>,
+    headers: Vec<(String, String)>,
     fault: Option<FaultKind>,
 }
 
@@ -276,6 +280,9 @@ fn serve(mut stream: TcpStream, state: &Mutex<State>) {
     );
     if let Some(s) = &reply.retry_after {
         head.push_str(&format!("Retry-After: {s}\r\n"));
+    }
+    for (name, value) in &reply.headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
     }
     head.push_str("\r\n");
     let _ = stream.write_all(head.as_bytes());
@@ -335,6 +342,7 @@ fn respond(st: &mut State, request: &Request) -> Reply {
         status,
         body: json!({"errorMessages": ["injected fault"]}).to_string(),
         retry_after,
+        headers: Vec::new(),
         fault: None,
     };
     match fault {
@@ -346,7 +354,14 @@ fn respond(st: &mut State, request: &Request) -> Reply {
                 status,
                 body,
                 retry_after: None,
+                headers: Vec::new(),
                 fault: None,
+            };
+        }
+        Some(FaultKind::Headers(status, headers)) => {
+            return Reply {
+                headers,
+                ..status_reply(status, None)
             };
         }
         Some(FaultKind::StatusUntil(status, secs)) => {
@@ -367,6 +382,7 @@ fn respond(st: &mut State, request: &Request) -> Reply {
         status,
         body: body.to_string(),
         retry_after: None,
+        headers: Vec::new(),
         fault,
     }
 }
