@@ -50,7 +50,9 @@ pub(crate) fn settings_for(cli: &Cli, args: &ExportArgs) -> Result<Settings> {
 /// and JQL, else incremental unless `full` or no compatible earlier export exists. Returns
 /// when this run started if its paging settled: the snapshot is complete up to then, even
 /// where the resume point stays at the start of an earlier, stopped run of the same export.
-/// `None` when it did not settle (later tickets may be missing; the resume point stays).
+/// `None` when it did not settle (later tickets may be missing; the resume point stays)
+/// but an earlier export did; a JIRA failure (exit 4) when no export of the snapshot ever
+/// settled, since then any week may miss tickets.
 pub(crate) fn export_with(data: &Path, settings: &Settings, full: bool) -> Result<Option<Ts>> {
     exporting(data, settings, full).map_err(|e| {
         let text = format!("{e:#}");
@@ -260,6 +262,17 @@ fn exporting(data: &Path, settings: &Settings, full: bool) -> Result<Option<Ts>>
         data.display(),
         store.tickets().len()
     ));
+    if !outcome.settled && completed.is_none() {
+        // Nothing in the snapshot was read from a JIRA whose search held still: tickets may
+        // be missing from any week, so no report could trust it (a wrong number is worse
+        // than none). What was read is kept; the next run reads the search again.
+        return Err(Failure::jira(format!(
+            "JIRA's search did not settle in {} passes (its pages kept repeating or changing,              see the warning above) and no earlier export of the snapshot in {} did: tickets              may be missing, so the export does not count as done; the {read} tickets read              are kept: run the export again, and check the JQL's ordering or the site's              paging if it keeps failing",
+            outcome.passes,
+            data.display()
+        ))
+        .into());
+    }
     // Only a settled export's start dates what the snapshot holds (see `export_with`).
     Ok(outcome.settled.then_some(started))
 }

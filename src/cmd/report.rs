@@ -172,6 +172,14 @@ pub(crate) fn inputs(
                 crate::model::fmt_ts(u.started)
             );
         }
+        if meta.unfinished.is_none() && !meta.exports.is_empty() && meta.read_whole_at().is_none() {
+            crate::stderr_line!(
+                "supportlens: warning: no export into the snapshot in {} has read JIRA whole \
+                 (the search's paging did not settle): tickets may be missing from any week; \
+                 run `supportlens export` again",
+                cli.data.display()
+            );
+        }
         gone = meta.gone;
         let input = format!("snapshot {}", cli.data.display());
         (tickets, default_as_of, input, Some(lock))

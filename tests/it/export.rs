@@ -438,14 +438,15 @@ fn a_site_that_never_answers_is_given_up_after_four_tries() {
 
 /// A search whose paging never moves forward (Cloud's last page pointing back to the first,
 /// Server/DC ignoring `startAt` without a `total`) ends at the first page that brings no new
-/// ticket, with a warning, and the export does not count as complete.
+/// ticket, with a warning, and the export does not count as complete: as no earlier export
+/// did, it is exit 4, the tickets read kept.
 #[test]
 fn a_search_that_pages_in_a_circle_ends_with_a_warning() {
     for flavor in BOTH {
         let site = site(flavor);
         let all = site.expected().len();
         site.server.state().search_loop = true;
-        let out = site.export().success();
+        let out = site.export().code(4);
         let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
         assert!(
             err.contains("paging is not moving forward"),
@@ -1601,6 +1602,55 @@ fn an_export_that_did_not_settle_does_not_move_the_default_as_of() {
         "{} against {first}",
         run["as_of"]
     );
+}
+
+/// A first export whose paging never settles (a Cloud token stuck on one page) has read
+/// JIRA whole at no point: any week may miss tickets, so it is exit 4 (JIRA failing), `run`
+/// writes no report from it, the tickets read are kept, and a report by hand warns.
+#[test]
+fn a_first_export_that_never_settles_is_exit_4_and_run_reports_nothing() {
+    let site = big_site(Flavor::Cloud, 40);
+    site.server.state().token_stuck = true;
+    let out = site.export().code(4);
+    let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(err.contains("paging is not moving forward"), "{err}");
+    assert!(
+        err.contains("JIRA's search did not settle in 4 passes")
+            && err.contains("no earlier export of the snapshot in")
+            && err.contains("run the export again"),
+        "{err}"
+    );
+    let meta = site.meta();
+    assert!(meta["exported_at"].is_null(), "{meta}");
+    assert_eq!(meta["exports"][0]["settled"], false);
+    let kept = site.snapshot().len();
+    assert!(kept > 0 && kept < 40, "{kept} tickets kept");
+    site.cmd("run")
+        .args(["--weeks", "1", "--out", "reports"])
+        .assert()
+        .code(4);
+    assert!(!site.dir.path().join("reports").exists());
+    let out = site
+        .cmd("report")
+        .args(["--weeks", "1", "--out", "by-hand"])
+        .assert()
+        .success();
+    let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(
+        err.contains("has read JIRA whole (the search's paging did not settle)"),
+        "{err}"
+    );
+    // Once the search settles, the export is done and the report stops warning.
+    site.server.state().token_stuck = false;
+    site.export().success();
+    site.assert_snapshot_matches();
+    let out = site
+        .cmd("report")
+        .args(["--weeks", "1", "--out", "by-hand"])
+        .assert()
+        .success();
+    let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(!err.contains("read JIRA whole"), "{err}");
 }
 
 /// A rate limit without any wait named, after which supportlens' own backoff would be
