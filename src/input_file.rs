@@ -7,6 +7,24 @@ use std::fs::File;
 use std::io::{self, Read};
 use std::path::Path;
 
+/// True when `e` is a limit of this process or machine (too many open files in it or in
+/// the system, no memory), not the fault of the file it was opening: such a run is exit 2
+/// saying what to raise, never a file called unreadable or damaged.
+pub fn is_machine_limit(e: &io::Error) -> bool {
+    // EMFILE, ENFILE, ENOMEM.
+    matches!(e.raw_os_error(), Some(23 | 24 | 12)) || e.kind() == io::ErrorKind::OutOfMemory
+}
+
+/// The error for an input `path` that this machine would not let be opened or read
+/// ([`is_machine_limit`]): exit 2, naming what to raise.
+pub fn refused_by_machine(what: &str, path: &Path, e: &io::Error) -> crate::error::Failure {
+    crate::error::Failure::usage(format!(
+        "{what} {}: {e}; the input is not at fault: raise the limit on open files (`ulimit \
+         -n`) or free memory, then run again",
+        path.display()
+    ))
+}
+
 /// Opens `path` for reading when it is a regular file (symbolic links are followed); a
 /// FIFO, socket, device or folder is an `InvalidInput` error saying what it is.
 pub fn open(path: &Path) -> io::Result<File> {

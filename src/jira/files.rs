@@ -43,6 +43,9 @@ fn read_file(
 ) -> anyhow::Result<()> {
     // A FIFO or device named *.json is refused here instead of blocking the run.
     let file = crate::input_file::open(path).map_err(|e| {
+        if crate::input_file::is_machine_limit(&e) {
+            return crate::input_file::refused_by_machine("cannot open", path, &e);
+        }
         Failure::input(if e.kind() == std::io::ErrorKind::InvalidInput {
             format!(
                 "cannot read {}: {e}; remove it or name the export files themselves",

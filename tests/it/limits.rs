@@ -88,6 +88,51 @@ fn too_few_open_files_is_exit_2_never_a_damaged_snapshot() {
     assert_eq!(String::from_utf8_lossy(&out.stdout), "n\n2\n");
 }
 
+/// The same for the export files handed to `import` and `report --input`: a limit on open
+/// files that stops one is exit 2 naming the file and the limit, not exit 3 telling people
+/// to check that a file which is there exists.
+#[test]
+fn too_few_open_files_for_the_input_files_is_exit_2_naming_the_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("input");
+    std::fs::create_dir(&input).unwrap();
+    for name in ["a.json", "b.json", "c.json"] {
+        std::fs::copy(fixture("scenario/two-tickets.json"), input.join(name)).unwrap();
+    }
+    let mut refused = 0;
+    for files in 4..=40 {
+        let mut import = bin(dir.path());
+        import.args(["--data", "data", "import", "input"]);
+        let mut report = bin(dir.path());
+        report
+            .arg("--config")
+            .arg(fixture("scenario/supportlens.toml"))
+            .args([
+                "report", "--input", "input", "--week", "2026-W47", "--weeks", "1",
+            ])
+            .args(["--as-of", "2026-11-23T00:00:00Z", "--out", "out"]);
+        for (name, cmd) in [("import", import), ("report", report)] {
+            let out = limited(cmd, files).output().unwrap();
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            match out.status.code() {
+                Some(0) => {}
+                Some(2) => {
+                    assert!(
+                        !stderr.contains("check the path exists"),
+                        "{name} {files}: {stderr}"
+                    );
+                    if stderr.contains("input") && stderr.contains("the input is not at fault") {
+                        refused += 1;
+                    }
+                }
+                code => panic!("{name} with {files} open files: exit {code:?}: {stderr}"),
+            }
+        }
+    }
+    // Some limit stopped an input file's opening (the case this test is for).
+    assert!(refused > 0);
+}
+
 #[test]
 fn a_refused_allocation_or_thread_is_exit_2_saying_so() {
     let dir = tempfile::tempdir().unwrap();

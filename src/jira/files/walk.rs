@@ -24,6 +24,9 @@ const MAX_DEPTH: usize = 64;
 /// The files `path` stands for, sorted by the bytes of their paths.
 pub(super) fn expand(path: &Path) -> anyhow::Result<Vec<PathBuf>> {
     let meta = fs::metadata(path).map_err(|e| {
+        if crate::input_file::is_machine_limit(&e) {
+            return crate::input_file::refused_by_machine("cannot read", path, &e);
+        }
         Failure::input(format!(
             "cannot read {}: {e}; check the path exists and is readable",
             path.display()
@@ -71,6 +74,9 @@ impl Walk<'_> {
             .into());
         }
         let unreadable = |e: std::io::Error| {
+            if crate::input_file::is_machine_limit(&e) {
+                return crate::input_file::refused_by_machine("cannot read directory", dir, &e);
+            }
             Failure::input(format!("cannot read directory {}: {e}", dir.display()))
         };
         let mut entries = fs::read_dir(dir)

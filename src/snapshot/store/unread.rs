@@ -18,13 +18,8 @@ impl Unread {
     /// `what` (e.g. "cannot open <path>") failed with `e`; the machine's fault when `e`
     /// is a limit on open files, memory or rights.
     pub fn io(what: String, e: &io::Error) -> Unread {
-        // EMFILE, ENFILE, ENOMEM: limits of this process or machine.
-        let limit = matches!(e.raw_os_error(), Some(23 | 24 | 12));
-        let machine = limit
-            || matches!(
-                e.kind(),
-                io::ErrorKind::PermissionDenied | io::ErrorKind::OutOfMemory
-            );
+        let machine =
+            crate::input_file::is_machine_limit(e) || e.kind() == io::ErrorKind::PermissionDenied;
         Unread {
             text: format!("{what}: {e}"),
             machine,
