@@ -118,9 +118,35 @@ extern "C" fn on_abort(_: libc::c_int) {
     // Returning lets abort() end the process by SIGABRT, as without this handler.
 }
 
+/// The number of KiB a `/proc` file gives on its line starting with `name`.
+pub fn kib(path: &str, name: &str) -> Option<u64> {
+    let text = std::fs::read_to_string(path).ok()?;
+    let line = text.lines().find(|l| l.starts_with(name))?;
+    line[name.len()..]
+        .trim()
+        .trim_end_matches("kB")
+        .trim()
+        .parse()
+        .ok()
+}
+
+/// This process's resident memory in KiB, where `/proc` says it (Linux).
+pub fn resident_kib() -> Option<u64> {
+    kib("/proc/self/status", "VmRSS:")
+}
+
 #[cfg(test)]
 mod tests {
-    use super::no_thread;
+    use super::{kib, no_thread};
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn the_process_memory_is_read() {
+        assert!(kib("/proc/self/status", "VmRSS:").is_some_and(|k| k > 0));
+        assert!(kib("/proc/meminfo", "MemAvailable:").is_some_and(|k| k > 0));
+        assert_eq!(kib("/proc/self/status", "NoSuchLine:"), None);
+        assert!(super::resident_kib().is_some_and(|k| k > 0));
+    }
 
     #[test]
     fn thread_panics_for_want_of_resources_are_told_from_others() {

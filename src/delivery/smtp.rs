@@ -13,11 +13,12 @@
 //! goes over a connection of its own, so one refused recipient does not hold up the others.
 //! Each command may take 60 s, and the whole conversation of one message 5 minutes: a
 //! server that answers a byte at a time, each within the 60 s, would otherwise hold a cron
-//! run for ever.
+//! run for ever. A server sending an answer line without end is given up once the
+//! process has grown by 256 MiB, well before the machine runs out.
 
 use std::sync::Arc;
 use std::sync::mpsc::{RecvTimeoutError, Sender};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use lettre::Message;
 use lettre::address::Envelope;
@@ -171,18 +172,31 @@ impl Mailer {
             .name("smtp".into())
             .spawn(move || conversation.send(&envelope, &bytes, &done))
             .map_err(|e| Refusal::Server(format!("cannot start the mail thread ({e})")))?;
-        let sent = match result.recv_timeout(self.deadline) {
-            Ok(sent) => sent,
-            Err(RecvTimeoutError::Timeout) => {
+        let deadline = Instant::now() + self.deadline;
+        let before = crate::oom::resident_kib();
+        let sent = loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
                 return Err(Refusal::Server(format!(
                     "did not finish taking one message within {}",
                     spoken(self.deadline)
                 )));
             }
-            Err(RecvTimeoutError::Disconnected) => {
-                return Err(Refusal::Server(
-                    "the mail thread stopped before the server answered".to_string(),
-                ));
+            match result.recv_timeout(left.min(WATCH_EVERY)) {
+                Ok(sent) => break sent,
+                Err(RecvTimeoutError::Timeout) => {
+                    if grown_past(before, crate::oom::resident_kib()) {
+                        return Err(Refusal::Server(format!(
+                            "sent an answer without end (over {} MiB held)",
+                            ANSWER_GROWTH_KIB / 1024
+                        )));
+                    }
+                }
+                Err(RecvTimeoutError::Disconnected) => {
+                    return Err(Refusal::Server(
+                        "the mail thread stopped before the server answered".to_string(),
+                    ));
+                }
             }
         };
         let from_ascii = message
@@ -245,6 +259,21 @@ impl Conversation {
         }
         Ok(connection)
     }
+}
+
+/// How often the process's memory is looked at while a message's conversation runs.
+const WATCH_EVERY: Duration = Duration::from_millis(50);
+
+/// How much a conversation may grow the process: lettre reads each answer line whole
+/// before it checks its length, so a server sending a line without end (no CRLF) would
+/// have it grow until the machine runs out, hundreds of MiB a second. Real answers are a
+/// few lines; the message itself was built before the conversation began.
+const ANSWER_GROWTH_KIB: u64 = 256 * 1024;
+
+/// True when resident memory grew by more than [`ANSWER_GROWTH_KIB`] from `before` to
+/// `now` (never where `/proc` cannot say).
+fn grown_past(before: Option<u64>, now: Option<u64>) -> bool {
+    matches!((before, now), (Some(b), Some(n)) if n > b.saturating_add(ANSWER_GROWTH_KIB))
 }
 
 /// Why a message with a non-ASCII address cannot go to a server without SMTPUTF8.
@@ -330,6 +359,16 @@ fn one_line(s: &str) -> String {
 mod tests {
     use super::*;
     use lettre::{SmtpTransport, Transport};
+
+    #[test]
+    fn a_conversation_is_given_up_only_past_its_growth() {
+        let mib = 1024;
+        assert!(!grown_past(Some(100 * mib), Some(356 * mib)));
+        assert!(grown_past(Some(100 * mib), Some(356 * mib + 1)));
+        assert!(!grown_past(Some(500 * mib), Some(100 * mib)));
+        assert!(!grown_past(None, Some(u64::MAX)));
+        assert!(!grown_past(Some(0), None));
+    }
 
     #[test]
     fn server_text_is_one_bounded_line() {

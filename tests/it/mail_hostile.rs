@@ -147,6 +147,62 @@ fn a_server_answering_a_byte_at_a_time_is_given_up_at_the_deadline() {
     assert!(folder(dir.path()).join("index.html").is_file());
 }
 
+/// A server whose greeting is one line without end: `220-`, then bytes and never a CRLF,
+/// as fast as the socket takes them.
+fn flood_server() -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { return };
+            std::thread::spawn(move || {
+                let chunk = vec![b'a'; 64 * 1024];
+                let _ = stream.write_all(b"220-");
+                while stream.write_all(&chunk).is_ok() {}
+            });
+        }
+    });
+    port
+}
+
+/// A server that answers with a line without end is given up once the run has grown by
+/// 256 MiB (lettre reads a line whole before it checks its length; it grew by hundreds of
+/// MiB a second until the machine ran out): exit 6 naming the server and who got nothing.
+#[test]
+fn a_server_answering_a_line_without_end_is_given_up_before_memory_runs_out() {
+    let port = flood_server();
+    let dir = site(&format!(
+        "smtp = \"smtp://127.0.0.1:{port}\"\nfrom = \"supportlens <reports@example.com>\"\n\
+         leads = [\"first@example.com\"]\n"
+    ));
+    let run = Command::cargo_bin("supportlens")
+        .unwrap()
+        .current_dir(dir.path())
+        .env_remove("SUPPORTLENS_PROGRESS")
+        .env_remove("SUPPORTLENS_SMTP_USER")
+        .env_remove("SUPPORTLENS_SMTP_PASSWORD")
+        .env_remove("SUPPORTLENS_SMTP_DEADLINE_MS")
+        .args(["--config", "supportlens.toml", "report", "--as-of"])
+        .arg("2026-11-23T00:00:00Z")
+        .args(["--out", "out", "--input"])
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data"))
+        .arg("--deliver")
+        .timeout(Duration::from_secs(120))
+        .assert()
+        .code(6);
+    let stderr = String::from_utf8_lossy(&run.get_output().stderr).into_owned();
+    assert_eq!(
+        stderr,
+        format!(
+            "supportlens: error: delivery of {WEEK} incomplete: the SMTP server \
+             127.0.0.1:{port} failed (sent an answer without end (over 256 MiB held)), so \
+             first@example.com got nothing; the report is in out/{WEEK} and delivery.json \
+             lists what was sent: run the same command again to send the rest\n"
+        )
+    );
+    assert!(folder(dir.path()).join("index.html").is_file());
+}
+
 /// `supportlens report --deliver` of the sample data (the SMTP login unset), as cron runs it.
 fn deliver(dir: &Path) -> assert_cmd::assert::Assert {
     Command::cargo_bin("supportlens")

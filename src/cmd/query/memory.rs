@@ -10,6 +10,7 @@ use std::thread::JoinHandle;
 use std::time::Duration;
 
 use crate::error::Failure;
+use crate::oom::kib;
 
 /// The variable that sets how much a query may grow the process, in MiB (default: three
 /// quarters of the memory available when the query starts).
@@ -47,7 +48,7 @@ impl Watch {
                 None => return Ok(None),
             },
         };
-        let Some(now) = kib("/proc/self/status", "VmRSS:") else {
+        let Some(now) = crate::oom::resident_kib() else {
             return Ok(None);
         };
         let limit = now.saturating_add(grow_kib);
@@ -57,7 +58,7 @@ impl Watch {
         // threads exhausted already: exit 2 saying so, as the watch itself would.
         let started = std::thread::Builder::new().spawn(move || {
             while !stopped.load(Ordering::Relaxed) {
-                if kib("/proc/self/status", "VmRSS:").is_some_and(|rss| rss > limit) {
+                if crate::oom::resident_kib().is_some_and(|rss| rss > limit) {
                     crate::stderr_line!(
                         "supportlens: error: the query needs more than {} MiB of memory (a \
                          join's whole result is built, and a cross join of large tables \
@@ -89,30 +90,5 @@ impl Drop for Watch {
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
         }
-    }
-}
-
-/// The number of KiB a `/proc` file gives on its line starting with `name`.
-fn kib(path: &str, name: &str) -> Option<u64> {
-    let text = std::fs::read_to_string(path).ok()?;
-    let line = text.lines().find(|l| l.starts_with(name))?;
-    line[name.len()..]
-        .trim()
-        .trim_end_matches("kB")
-        .trim()
-        .parse()
-        .ok()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[cfg(target_os = "linux")]
-    #[test]
-    fn the_process_memory_is_read() {
-        assert!(kib("/proc/self/status", "VmRSS:").is_some_and(|k| k > 0));
-        assert!(kib("/proc/meminfo", "MemAvailable:").is_some_and(|k| k > 0));
-        assert_eq!(kib("/proc/self/status", "NoSuchLine:"), None);
     }
 }
