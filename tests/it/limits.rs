@@ -44,6 +44,18 @@ fn with_limit(mut cmd: Command, resource: libc::__rlimit_resource_t, value: u64)
     cmd
 }
 
+/// Runs `cmd` (named `name`) with at most `files` open files: `None` when it succeeds,
+/// its stderr when it ends with exit 2; any other end fails the test.
+fn exit_2_or_success(name: &str, cmd: Command, files: u64) -> Option<String> {
+    let out = limited(cmd, files).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    match out.status.code() {
+        Some(0) => None,
+        Some(2) => Some(stderr),
+        code => panic!("{name} with {files} open files: exit {code:?}: {stderr}"),
+    }
+}
+
 #[test]
 fn too_few_open_files_is_exit_2_never_a_damaged_snapshot() {
     let dir = tempfile::tempdir().unwrap();
@@ -64,17 +76,11 @@ fn too_few_open_files_is_exit_2_never_a_damaged_snapshot() {
         let mut query = bin(dir.path());
         query.args(["query", "--csv", "SELECT count(*) AS n FROM comments"]);
         for (name, cmd) in [("report", report), ("query", query)] {
-            let out = limited(cmd, files).output().unwrap();
-            let stderr = String::from_utf8_lossy(&out.stderr);
-            match out.status.code() {
-                Some(0) => {}
-                Some(2) => {
-                    assert!(!stderr.contains("damaged"), "{name} {files}: {stderr}");
-                    if stderr.contains("is not at fault: raise the limit on open files") {
-                        refused += 1;
-                    }
+            if let Some(stderr) = exit_2_or_success(name, cmd, files) {
+                assert!(!stderr.contains("damaged"), "{name} {files}: {stderr}");
+                if stderr.contains("is not at fault: raise the limit on open files") {
+                    refused += 1;
                 }
-                code => panic!("{name} with {files} open files: exit {code:?}: {stderr}"),
             }
         }
     }
@@ -112,20 +118,14 @@ fn too_few_open_files_for_the_input_files_is_exit_2_naming_the_limit() {
             ])
             .args(["--as-of", "2026-11-23T00:00:00Z", "--out", "out"]);
         for (name, cmd) in [("import", import), ("report", report)] {
-            let out = limited(cmd, files).output().unwrap();
-            let stderr = String::from_utf8_lossy(&out.stderr);
-            match out.status.code() {
-                Some(0) => {}
-                Some(2) => {
-                    assert!(
-                        !stderr.contains("check the path exists"),
-                        "{name} {files}: {stderr}"
-                    );
-                    if stderr.contains("input") && stderr.contains("the input is not at fault") {
-                        refused += 1;
-                    }
+            if let Some(stderr) = exit_2_or_success(name, cmd, files) {
+                assert!(
+                    !stderr.contains("check the path exists"),
+                    "{name} {files}: {stderr}"
+                );
+                if stderr.contains("input") && stderr.contains("the input is not at fault") {
+                    refused += 1;
                 }
-                code => panic!("{name} with {files} open files: exit {code:?}: {stderr}"),
             }
         }
     }

@@ -107,28 +107,10 @@ fn trickle(mut stream: TcpStream) {
 #[test]
 fn a_server_answering_a_byte_at_a_time_is_given_up_at_the_deadline() {
     let server = Trickle::start(1);
-    let dir = site(&format!(
-        "smtp = \"smtp://127.0.0.1:{}\"\nfrom = \"supportlens <reports@example.com>\"\n\
-         leads = [\"first@example.com\", \"second@example.com\"]\n",
-        server.port
-    ));
+    let dir = leads_at(server.port, "\"first@example.com\", \"second@example.com\"");
     let started = Instant::now();
-    let run = Command::cargo_bin("supportlens")
-        .unwrap()
-        .current_dir(dir.path())
-        .env_remove("SUPPORTLENS_PROGRESS")
-        .env_remove("SUPPORTLENS_SMTP_USER")
-        .env_remove("SUPPORTLENS_SMTP_PASSWORD")
-        .env("SUPPORTLENS_SMTP_DEADLINE_MS", "2000")
-        .args(["--config", "supportlens.toml", "report", "--as-of"])
-        .arg("2026-11-23T00:00:00Z")
-        .args(["--out", "out", "--input"])
-        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data"))
-        .arg("--deliver")
-        // Without the deadline the run would never end: the test fails instead of hanging.
-        .timeout(Duration::from_secs(60))
-        .assert()
-        .code(6);
+    // Without the deadline the run would never end: the test fails instead of hanging.
+    let run = deliver_within(dir.path(), Some("2000")).code(6);
     assert!(started.elapsed() < Duration::from_secs(60));
     let stderr = String::from_utf8_lossy(&run.get_output().stderr).into_owned();
     assert_eq!(
@@ -171,25 +153,8 @@ fn flood_server() -> u16 {
 #[test]
 fn a_server_answering_a_line_without_end_is_given_up_before_memory_runs_out() {
     let port = flood_server();
-    let dir = site(&format!(
-        "smtp = \"smtp://127.0.0.1:{port}\"\nfrom = \"supportlens <reports@example.com>\"\n\
-         leads = [\"first@example.com\"]\n"
-    ));
-    let run = Command::cargo_bin("supportlens")
-        .unwrap()
-        .current_dir(dir.path())
-        .env_remove("SUPPORTLENS_PROGRESS")
-        .env_remove("SUPPORTLENS_SMTP_USER")
-        .env_remove("SUPPORTLENS_SMTP_PASSWORD")
-        .env_remove("SUPPORTLENS_SMTP_DEADLINE_MS")
-        .args(["--config", "supportlens.toml", "report", "--as-of"])
-        .arg("2026-11-23T00:00:00Z")
-        .args(["--out", "out", "--input"])
-        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data"))
-        .arg("--deliver")
-        .timeout(Duration::from_secs(120))
-        .assert()
-        .code(6);
+    let dir = leads_at(port, "\"first@example.com\"");
+    let run = deliver(dir.path()).code(6);
     let stderr = String::from_utf8_lossy(&run.get_output().stderr).into_owned();
     assert_eq!(
         stderr,
@@ -205,19 +170,36 @@ fn a_server_answering_a_line_without_end_is_given_up_before_memory_runs_out() {
 
 /// `supportlens report --deliver` of the sample data (the SMTP login unset), as cron runs it.
 fn deliver(dir: &Path) -> assert_cmd::assert::Assert {
-    Command::cargo_bin("supportlens")
-        .unwrap()
-        .current_dir(dir)
+    deliver_within(dir, None)
+}
+
+/// [`deliver`] with one message's deadline shortened to `deadline_ms` (else the 5 minutes).
+/// A run that would never end fails the test after a minute or two instead of hanging.
+fn deliver_within(dir: &Path, deadline_ms: Option<&str>) -> assert_cmd::assert::Assert {
+    let mut cmd = Command::cargo_bin("supportlens").unwrap();
+    cmd.current_dir(dir)
         .env_remove("SUPPORTLENS_PROGRESS")
         .env_remove("SUPPORTLENS_SMTP_USER")
         .env_remove("SUPPORTLENS_SMTP_PASSWORD")
-        .args(["--config", "supportlens.toml", "report", "--as-of"])
+        .env_remove("SUPPORTLENS_SMTP_DEADLINE_MS");
+    if let Some(ms) = deadline_ms {
+        cmd.env("SUPPORTLENS_SMTP_DEADLINE_MS", ms);
+    }
+    cmd.args(["--config", "supportlens.toml", "report", "--as-of"])
         .arg("2026-11-23T00:00:00Z")
         .args(["--out", "out", "--input"])
         .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data"))
         .arg("--deliver")
         .timeout(Duration::from_secs(120))
         .assert()
+}
+
+/// The sample site mailing `leads` through a plain server on loopback `port`.
+fn leads_at(port: u16, leads: &str) -> tempfile::TempDir {
+    site(&format!(
+        "smtp = \"smtp://127.0.0.1:{port}\"\nfrom = \"supportlens <reports@example.com>\"\n\
+         leads = [{leads}]\n"
+    ))
 }
 
 fn leads(server: &SmtpServer, leads: &[&str]) -> tempfile::TempDir {
@@ -423,25 +405,8 @@ fn the_team_page_of_150_engineers_is_a_well_formed_message() {
 #[test]
 fn a_server_slow_to_say_goodbye_after_taking_the_message_has_it() {
     let server = Trickle::start_with(usize::MAX, true);
-    let dir = site(&format!(
-        "smtp = \"smtp://127.0.0.1:{}\"\nfrom = \"supportlens <reports@example.com>\"\n\
-         leads = [\"first@example.com\", \"second@example.com\"]\n",
-        server.port
-    ));
-    Command::cargo_bin("supportlens")
-        .unwrap()
-        .current_dir(dir.path())
-        .env_remove("SUPPORTLENS_PROGRESS")
-        .env_remove("SUPPORTLENS_SMTP_USER")
-        .env_remove("SUPPORTLENS_SMTP_PASSWORD")
-        .env("SUPPORTLENS_SMTP_DEADLINE_MS", "2000")
-        .args(["--config", "supportlens.toml", "report", "--as-of"])
-        .arg("2026-11-23T00:00:00Z")
-        .args(["--out", "out", "--input"])
-        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data"))
-        .arg("--deliver")
-        .timeout(Duration::from_secs(60))
-        .assert()
+    let dir = leads_at(server.port, "\"first@example.com\", \"second@example.com\"");
+    deliver_within(dir.path(), Some("2000"))
         .success()
         .stderr("");
     assert_eq!(server.taken.load(std::sync::atomic::Ordering::SeqCst), 2);
