@@ -4,21 +4,9 @@
 //! saying so, not SIGABRT (exit 134).
 #![cfg(all(target_os = "linux", target_env = "gnu"))]
 
+use crate::support::{bin, fixture};
 use std::os::unix::process::CommandExt;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-
-fn fixture(rel: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(rel)
-}
-
-fn bin(dir: &Path) -> Command {
-    let mut cmd = Command::new(assert_cmd::cargo::cargo_bin("supportlens"));
-    cmd.current_dir(dir).stdin(Stdio::null());
-    cmd
-}
+use std::process::Command;
 
 /// `cmd` with at most `files` open files.
 fn limited(cmd: Command, files: u64) -> Command {

@@ -5,14 +5,9 @@
 //! root, which CI has.
 #![cfg(target_os = "linux")]
 
+use crate::support::fixture;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
-
-fn fixture(rel: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(rel)
-}
 
 fn binary() -> PathBuf {
     assert_cmd::cargo::cargo_bin("supportlens")

@@ -3,21 +3,10 @@
 //! code must not depend on them (`eprintln!` and `println!` panic, exit 101).
 #![cfg(target_os = "linux")]
 
+use crate::support::{bin, fixture};
 use std::fs::{File, OpenOptions};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output, Stdio};
-
-fn fixture(rel: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(rel)
-}
-
-fn bin(dir: &Path) -> Command {
-    let mut cmd = Command::new(assert_cmd::cargo::cargo_bin("supportlens"));
-    cmd.current_dir(dir).stdin(Stdio::null());
-    cmd
-}
 
 /// `/dev/full`: every write fails with ENOSPC.
 fn full() -> File {
