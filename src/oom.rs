@@ -5,7 +5,7 @@
 //! one noted ends the process with the documented code. An allocation refused to a caller
 //! that copes (`try_reserve`) leaves only the note (memory is short, so a later abort is
 //! told as running out of it). An abort with no refusal noted (a stack overflow, a panic
-//! while panicking) stays an abort. Like `kill -9`, the end leaves a staging folder
+//! while panicking) stays an abort, and so does a SIGABRT sent from outside. Like `kill -9`, the end leaves a staging folder
 //! or temporary files for the next run to remove; every replacement is atomic, so the
 //! previous report and snapshot are whole.
 
@@ -57,11 +57,15 @@ previous report and snapshot are whole)\n";
 #[cfg(unix)]
 pub fn install() {
     on_thread_refused();
-    // SAFETY: the handler only reads an atomic, writes a constant and calls `_exit`, all
-    // async-signal-safe; a zeroed sigaction with an empty mask is a plain handler.
+    // SAFETY: the handler only reads an atomic and the signal's sender, writes a constant,
+    // and calls `_exit`, `signal` and `raise`, all async-signal-safe; a zeroed sigaction
+    // with an empty mask and SA_SIGINFO is a plain three-argument handler.
     unsafe {
         let mut action: libc::sigaction = std::mem::zeroed();
-        action.sa_sigaction = on_abort as extern "C" fn(libc::c_int) as libc::sighandler_t;
+        action.sa_sigaction = on_abort
+            as extern "C" fn(libc::c_int, *mut libc::siginfo_t, *mut libc::c_void)
+            as libc::sighandler_t;
+        action.sa_flags = libc::SA_SIGINFO;
         libc::sigemptyset(&mut action.sa_mask);
         libc::sigaction(libc::SIGABRT, &action, std::ptr::null_mut());
     }
@@ -91,8 +95,22 @@ fn on_thread_refused() {
             );
             std::process::exit(2);
         }
+        if text.is_some_and(no_memory_in_c) {
+            crate::stderr_line!(
+                "supportlens: error: out of memory: the Parquet codec could not allocate; \
+                 check `ulimit -v` and the machine's free memory, then run again (the \
+                 previous report and snapshot are whole)"
+            );
+            std::process::exit(2);
+        }
         previous(info);
     }));
+}
+
+/// True when a panic's text is zstd's for a context it could not allocate: zstd allocates
+/// with C's malloc, out of [`Allocator`]'s sight, and returns null only when that fails.
+fn no_memory_in_c(text: &str) -> bool {
+    text.contains("zstd returned null pointer")
 }
 
 /// True when a panic's text says a thread could not start for want of resources: EAGAIN
@@ -106,16 +124,23 @@ fn no_thread(text: &str) -> bool {
     spawning && resources
 }
 
+/// SIGABRT: [`MESSAGE`] and exit 2 when this process aborted itself after a refused
+/// allocation; any other SIGABRT (another abort of ours, or one sent from outside: `kill
+/// -ABRT`, a service manager's watchdog, `timeout -s ABRT`) ends the process by the signal,
+/// as without this handler. Returning would let an outside sender's signal go unheeded.
 #[cfg(unix)]
-extern "C" fn on_abort(_: libc::c_int) {
-    if REFUSED.load(Ordering::SeqCst) {
-        // SAFETY: write and _exit are async-signal-safe.
-        unsafe {
+extern "C" fn on_abort(_: libc::c_int, info: *mut libc::siginfo_t, _: *mut libc::c_void) {
+    // SAFETY: `info` is the kernel's siginfo for this SA_SIGINFO handler; reading its
+    // sender, getpid, write, _exit, signal and raise are async-signal-safe.
+    unsafe {
+        let from_self = !info.is_null() && (*info).si_pid() == libc::getpid();
+        if from_self && REFUSED.load(Ordering::SeqCst) {
             libc::write(2, MESSAGE.as_ptr().cast(), MESSAGE.len());
             libc::_exit(2);
         }
+        libc::signal(libc::SIGABRT, libc::SIG_DFL);
+        libc::raise(libc::SIGABRT);
     }
-    // Returning lets abort() end the process by SIGABRT, as without this handler.
 }
 
 /// The number of KiB a `/proc` file gives on its line starting with `name`.
@@ -146,6 +171,14 @@ mod tests {
         assert!(kib("/proc/meminfo", "MemAvailable:").is_some_and(|k| k > 0));
         assert_eq!(kib("/proc/self/status", "NoSuchLine:"), None);
         assert!(super::resident_kib().is_some_and(|k| k > 0));
+    }
+
+    #[test]
+    fn a_codec_out_of_memory_is_told_from_other_panics() {
+        assert!(super::no_memory_in_c(
+            "zstd returned null pointer when creating new context"
+        ));
+        assert!(!super::no_memory_in_c("index out of bounds"));
     }
 
     #[test]

@@ -625,6 +625,43 @@ fn a_report_stopped_by_a_signal_leaves_no_staging_folder() {
     }
 }
 
+/// A SIGABRT sent from outside (a service manager's watchdog, `timeout -s ABRT`) ends a
+/// report by that signal, as it would any program: the handler that tells a refused
+/// allocation's abort as running out of memory took it and let the run go on to exit 0.
+#[cfg(unix)]
+#[test]
+fn a_sigabrt_from_outside_ends_a_report_by_the_signal() {
+    use std::os::unix::process::ExitStatusExt;
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let mut stopped = false;
+    // A report that ends before the signal lands is tried again.
+    for _ in 0..5 {
+        let mut child = sample_report_in(
+            std::process::Command::new(assert_cmd::cargo::cargo_bin("supportlens")),
+            dir.path(),
+        )
+        .spawn()
+        .unwrap();
+        while child.try_wait().unwrap().is_none() && !out.join(".lock").exists() {
+            std::thread::sleep(std::time::Duration::from_millis(1));
+        }
+        std::process::Command::new("kill")
+            .arg("-ABRT")
+            .arg(child.id().to_string())
+            .status()
+            .unwrap();
+        let status = child.wait().unwrap();
+        if status.success() {
+            continue;
+        }
+        assert_eq!(status.signal(), Some(6), "{status:?}");
+        stopped = true;
+        break;
+    }
+    assert!(stopped, "every report ended before the signal");
+}
+
 /// An import stopped by SIGTERM while it writes the snapshot's new tables dies by the
 /// signal and leaves none of its temporary files in the data folder; the next import
 /// ends with the snapshot an import never stopped would have written.
