@@ -16,19 +16,20 @@ const MAX_EVENT_DAYS: u64 = 366;
 /// of thousands of nested `BEGIN:` lines would overflow the stack before it said anything.
 const MAX_NESTING: usize = 16;
 
-/// The largest holidays file read: a real one is kilobytes (a decade of a country's
-/// holidays is about 50 KB); past this it is the wrong file. The parser holds about 45
-/// bytes of memory per byte of the file (a 15 MB file took 710 MB), so 2 MiB bounds it to
-/// about 100 MB.
-const MAX_FILE_BYTES: u64 = 2 << 20;
+/// The largest holidays file read. A holidays calendar is kilobytes (a decade of a
+/// country's holidays is about 50 KB), but a team calendar with its meetings (timed events,
+/// skipped) runs to megabytes: 4,000 meetings are 3.6 MB. The parser holds up to about 45
+/// bytes of memory per byte of the file (a 15 MB file took 710 MB), so 16 MiB bounds it
+/// below 800 MB; the dates it may make are bounded apart ([`MAX_HOLIDAYS`]).
+const MAX_FILE_BYTES: u64 = 16 << 20;
 
 /// The most holiday dates read, from `[calendar] holidays` and the .ics file together:
 /// 27 years of every day, or centuries of a country's holidays. A million dates took
-/// 16 s to read (debug build) and a 2 MiB calendar of year-long events would make 40
+/// 16 s to read (debug build) and a 16 MiB calendar of year-long events would make 300
 /// million; past this the list is a mistake, not a calendar.
 pub const MAX_HOLIDAYS: usize = 10_000;
 
-/// The text of an .ics file. Only a regular file of at most 2 MiB is read: a FIFO blocks
+/// The text of an .ics file. Only a regular file of at most 16 MiB is read: a FIFO blocks
 /// the read until someone writes to it, and a device such as `/dev/zero` never ends, so
 /// both are refused before they are opened.
 pub(super) fn read_ics_file(path: &Path) -> Result<String, String> {
@@ -366,8 +367,8 @@ mod tests {
         assert_eq!(parse_day_duration("1D"), None);
     }
 
-    /// Year-long events make 366 dates each from a line or two: a 2 MiB calendar of them
-    /// would make 40 million. Past 10,000 dates the file is refused naming the event.
+    /// Year-long events make 366 dates each from a line or two: a 16 MiB calendar of them
+    /// would make 300 million. Past 10,000 dates the file is refused naming the event.
     #[test]
     fn too_many_dates_are_refused_naming_the_event() {
         let years = |last: i32| -> String {

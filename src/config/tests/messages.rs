@@ -184,19 +184,19 @@ fn ics_that_is_no_regular_file_is_refused_unread() {
     assert!(msg.contains("it is a folder, not a regular file"), "{msg}");
 }
 
-/// A holidays file past 2 MiB is refused without being read whole.
+/// A holidays file past 16 MiB is refused without being read whole.
 #[test]
 fn oversized_ics_file_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("big.ics");
     let file = std::fs::File::create(&path).unwrap();
-    file.set_len((2 << 20) + 1).unwrap();
+    file.set_len((16 << 20) + 1).unwrap();
     let msg = usage_error(&format!(
         "[calendar]\nholidays_ics = \"{}\"\n",
         path.display()
     ));
     assert!(
-        msg.contains("big.ics: larger than 2 MiB, more than any holidays calendar; fix the path"),
+        msg.contains("big.ics: larger than 16 MiB, more than any holidays calendar; fix the path"),
         "{msg}"
     );
 }
