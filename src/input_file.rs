@@ -12,7 +12,16 @@ use std::path::Path;
 /// saying what to raise, never a file called unreadable or damaged.
 pub fn is_machine_limit(e: &io::Error) -> bool {
     // EMFILE, ENFILE, ENOMEM.
-    matches!(e.raw_os_error(), Some(23 | 24 | 12)) || e.kind() == io::ErrorKind::OutOfMemory
+    let limit = |e: &io::Error| matches!(e.raw_os_error(), Some(23 | 24 | 12));
+    if limit(e) || e.kind() == io::ErrorKind::OutOfMemory {
+        return true;
+    }
+    // An error wrapped with its path (tempfile's) hides the system's error from its
+    // source chain; its text still ends with std's own words for it.
+    let text = e.to_string();
+    ["(os error 23)", "(os error 24)", "(os error 12)"]
+        .iter()
+        .any(|code| text.contains(code))
 }
 
 /// The error for an input `path` that this machine would not let be opened or read
@@ -314,6 +323,20 @@ pub fn kind(t: &std::fs::FileType) -> &'static str {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn limits_of_the_machine_are_told_even_when_wrapped() {
+        use std::io::{Error, ErrorKind};
+        assert!(super::is_machine_limit(&Error::from_raw_os_error(24)));
+        assert!(super::is_machine_limit(&Error::from_raw_os_error(12)));
+        assert!(!super::is_machine_limit(&Error::from_raw_os_error(2)));
+        // As tempfile wraps one with its path.
+        let wrapped = Error::other("Too many open files (os error 24) at path \"/d/.t.tmp\"");
+        assert!(super::is_machine_limit(&wrapped));
+        assert!(!super::is_machine_limit(&Error::new(
+            ErrorKind::NotFound,
+            "gone"
+        )));
+    }
     use super::*;
 
     #[test]

@@ -153,11 +153,24 @@ fn stage(
     // A folder that cannot be written (missing rights, a full disk) is the run's setting,
     // not a bug: exit 2, naming the folder, like an unwritable report folder.
     let unwritable = |e: anyhow::Error| -> anyhow::Error {
-        Failure::usage(format!(
-            "{e:#}; check that the data folder {} is writable and has free space",
-            dir.display()
-        ))
-        .into()
+        // Too many open files or no memory is this machine's limit, not the folder's.
+        let limited = e
+            .chain()
+            .filter_map(|c| c.downcast_ref::<std::io::Error>())
+            .any(crate::input_file::is_machine_limit);
+        let what = if limited {
+            format!(
+                "the data folder {} is not at fault: raise the limit on open files (`ulimit \
+                 -n`) or free memory, then run again",
+                dir.display()
+            )
+        } else {
+            format!(
+                "check that the data folder {} is writable and has free space",
+                dir.display()
+            )
+        };
+        Failure::usage(format!("{e:#}; {what}")).into()
     };
     std::fs::create_dir_all(dir)
         .with_context(|| format!("cannot create the data folder {}", dir.display()))
