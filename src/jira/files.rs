@@ -76,6 +76,11 @@ fn unreadable(path: &Path, e: std::io::Error) -> anyhow::Error {
     Failure::input(format!("cannot read {}: {e}{what}", path.display())).into()
 }
 
+/// The largest `.json` file read: it is read whole and parsed into a document that borrows
+/// from it, so it takes about three times its size in memory. A search page is a few MB;
+/// an organisation's whole history belongs in JSONL, which is read a line at a time.
+const MAX_JSON_BYTES: u64 = 2 << 30;
+
 fn read_json(
     path: &Path,
     file: File,
@@ -85,7 +90,19 @@ fn read_json(
     // The document borrows its strings from the bytes, so they are read whole first; the
     // parser checks their UTF-8 and names the line and column of a bad byte. Only the
     // bytes the file's size says are read: a kernel file would read without end.
-    let bytes = crate::input_file::read_sized(file, u64::MAX).map_err(|e| unreadable(path, e))?;
+    let len = file.metadata().map_err(|e| unreadable(path, e))?.len();
+    if len > MAX_JSON_BYTES {
+        return Err(Failure::input(format!(
+            "{} is {len} bytes, more than the {} MiB a .json file is read whole (with the \
+             document parsed from it); write the issues as JSONL (one issue per line, named \
+             *.jsonl), which is read a line at a time",
+            path.display(),
+            MAX_JSON_BYTES >> 20
+        ))
+        .into());
+    }
+    let bytes =
+        crate::input_file::read_sized(file, MAX_JSON_BYTES).map_err(|e| unreadable(path, e))?;
     let doc: Json = serde_json::from_slice(without_bom(path, &bytes)?).map_err(|e| {
         Failure::input(format!(
             "{} is not valid JSON ({e}); check the file was saved completely",

@@ -400,3 +400,22 @@ fn a_huge_value_is_shown_cut() {
         "{msg}"
     );
 }
+
+/// A `.json` file past 2 GiB is refused before it is read (it is read whole), saying to
+/// write JSONL, which is read a line at a time.
+#[test]
+fn a_json_file_past_its_limit_is_refused_unread() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("big.json");
+    std::fs::File::create(&path)
+        .unwrap()
+        .set_len((2 << 30) + 1)
+        .unwrap();
+    let msg = input_error(&[path]);
+    assert!(
+        msg.contains(
+            "big.json is 2147483649 bytes, more than the 2048 MiB a .json file is read whole"
+        ) && msg.contains("write the issues as JSONL"),
+        "{msg}"
+    );
+}
