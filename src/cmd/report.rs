@@ -196,6 +196,16 @@ pub(crate) fn inputs(
         ))
         .into());
     };
+    if let Some(w) = week
+        && w.start(settings.team.timezone) >= as_of
+    {
+        crate::stderr_line!(
+            "supportlens: warning: --week {w} starts after the as-of {}: nothing of it had \
+             happened by then, so its numbers are empty; name a week that started before the \
+             as-of, or a later --as-of",
+            crate::model::fmt_ts(as_of)
+        );
+    }
     let opts = Options {
         week,
         weeks: args.weeks,

@@ -190,6 +190,36 @@ fn bad_input_is_exit_3_and_leaves_the_previous_report() {
         .stderr(predicates::str::contains("import"));
 }
 
+/// A `--week` that starts at or after the as-of holds nothing yet: the report is written
+/// (its numbers are empty) with a warning saying so; the week before it, none.
+#[test]
+fn a_week_after_the_as_of_is_warned_of() {
+    let dir = tempfile::tempdir().unwrap();
+    let report = |week: &str| {
+        bin(dir.path())
+            .arg("--config")
+            .arg(root().join("sample-data/supportlens.toml"))
+            .args(["report", "--week", week, "--weeks", "1"])
+            .args(["--as-of", "2026-11-23T00:00:00Z", "--out", "out", "--input"])
+            .arg(root().join("sample-data"))
+            .assert()
+            .success()
+    };
+    let out = report("2026-W48");
+    assert_eq!(
+        String::from_utf8_lossy(&out.get_output().stderr),
+        "supportlens: warning: --week 2026-W48 starts after the as-of 2026-11-23T00:00:00Z: \
+         nothing of it had happened by then, so its numbers are empty; name a week that \
+         started before the as-of, or a later --as-of\n"
+    );
+    let rows = std::fs::read_to_string(dir.path().join("out/2026-W48/engineer_weekly.csv"))
+        .unwrap()
+        .lines()
+        .count();
+    assert_eq!(rows, 1, "the header alone");
+    report("2026-W47").stderr("");
+}
+
 #[test]
 fn bad_configuration_is_exit_2_naming_the_key() {
     let dir = tempfile::tempdir().unwrap();
