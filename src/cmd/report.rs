@@ -196,6 +196,20 @@ pub(crate) fn inputs(
         ))
         .into());
     };
+    // A window reaching before 1900 (an as-of in its first days) would report weeks no
+    // data may hold: refused as a `--week` there is.
+    if let Some(start) = window_start(settings, week, args.weeks, as_of)
+        && let Err(e) = week::check_year(start)
+    {
+        return Err(Failure::usage(format!(
+            "the report's window of {} weeks as of {} starts {}, which {e}; pass a later \
+             --as-of or --week, or fewer --weeks",
+            args.weeks,
+            crate::model::fmt_ts(as_of),
+            crate::model::fmt_ts(start)
+        ))
+        .into());
+    }
     if let Some(w) = week
         && w.start(settings.team.timezone) >= as_of
     {

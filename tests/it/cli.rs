@@ -220,6 +220,27 @@ fn a_week_after_the_as_of_is_warned_of() {
     report("2026-W47").stderr("");
 }
 
+/// A window that would reach back before 1900 (an as-of in its first weeks) is refused
+/// as a `--week` there is: it wrote a report of 1899's weeks.
+#[test]
+fn a_window_reaching_before_1900_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = bin(dir.path())
+        .arg("--config")
+        .arg(root().join("sample-data/supportlens.toml"))
+        .args(["report", "--as-of", "1900-01-01", "--out", "out", "--input"])
+        .arg(root().join("sample-data"))
+        .assert()
+        .code(2);
+    assert_eq!(
+        String::from_utf8_lossy(&out.get_output().stderr),
+        "supportlens: error: the report's window of 8 weeks as of 1900-01-01T00:00:00Z starts \
+         1899-11-06T00:00:00Z, which is in the year 1899, outside the years 1900 to 9999 \
+         supportlens reads; pass a later --as-of or --week, or fewer --weeks\n"
+    );
+    assert!(!dir.path().join("out").join("1899-W52").exists());
+}
+
 #[test]
 fn bad_configuration_is_exit_2_naming_the_key() {
     let dir = tempfile::tempdir().unwrap();
