@@ -14,7 +14,7 @@ use polars::prelude::*;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::cells::{bools, need, opt_ts, strs, times};
+use super::cells::{bools, data_times, need, opt_ts, strs, times};
 use super::encode::{millis, opt_time, text};
 use crate::metrics::people::Seen;
 use crate::model::{Short, Ticket, Ts};
@@ -345,7 +345,8 @@ pub(super) fn rows<'a>(
     mut visit: impl FnMut(usize, Row<'a>) -> Result<()>,
 ) -> Result<()> {
     let mut ticket_id = strs(df, "ticket_id")?;
-    let mut last_event = times(df, "last_event")?;
+    // The latest instant of a ticket's own data: held to the years the data is.
+    let mut last_event = data_times(df, "last_event")?;
     let mut final_status = strs(df, "final_status")?;
     let mut statuses = strs(df, "statuses")?;
     let mut severities = strs(df, "severities")?;

@@ -347,3 +347,37 @@ fn a_comment_or_worklog_row_repeated_is_damage() {
         assert!(format!("{err:#}").contains(&said), "{err:#}");
     }
 }
+
+/// An instant of the pruning index outside the years the data is read in (an index edited
+/// by hand) is damage, as in the data's own tables: a ticket's last event dated in year
+/// 10,000 or before 1900 would have the window prune it, or keep it, wrongly.
+#[test]
+fn an_index_instant_outside_the_years_read_is_damage() {
+    let all = tickets();
+    let dir = snapshot(&all);
+    rewrite(dir.path(), "index", |mut df| {
+        let dtype = df.column("last_event").unwrap().dtype().clone();
+        // 10000-01-01T00:00:00Z in milliseconds.
+        let at = Series::new(
+            "last_event".into(),
+            vec![253_402_300_800_000_i64; df.height()],
+        )
+        .cast(&dtype)
+        .unwrap();
+        df.with_column(at.into_column()).unwrap();
+        df
+    });
+    let s = settings(true);
+    let w = Some(window(&s, START, AS_OF));
+    let opened = open(dir.path(), &mut Progress::quiet()).unwrap();
+    let err = match opened.select(w, true, 1, &mut Progress::quiet()) {
+        Ok(_) => panic!("an index dated in the year 10000 was read"),
+        Err(e) => e,
+    };
+    assert_eq!(kind(&err), Some(Kind::Input));
+    let text = format!("{err:#}");
+    assert!(
+        text.contains("index.parquet") && text.contains("column `last_event` is out of range"),
+        "{text}"
+    );
+}
