@@ -106,3 +106,24 @@ fn a_query_printed_onto_a_full_disk_is_exit_2_naming_standard_output() {
         );
     }
 }
+
+/// Help and the version written onto a full disk are exit 2 saying so (clap said 0 though
+/// nothing was written); into a closed pipe they end quietly, as `query` does.
+#[test]
+fn help_onto_a_full_disk_is_exit_2_and_into_a_closed_pipe_exit_0() {
+    let dir = tempfile::tempdir().unwrap();
+    for flag in ["--help", "--version"] {
+        let out = run(bin(dir.path()).arg(flag).stdout(full()));
+        assert_eq!(out.status.code(), Some(2), "{flag}: {out:?}");
+        assert_eq!(
+            String::from_utf8_lossy(&out.stderr),
+            "supportlens: error: cannot write to standard output: No space left on device (os \
+             error 28); check where it goes (a full disk?)\n",
+            "{flag}"
+        );
+    }
+    let out = run(bin(dir.path()).arg("--help"));
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let out = run(bin(dir.path()).arg("--no-such-flag").stderr(full()));
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+}
