@@ -646,23 +646,9 @@ fn a_report_stopped_by_a_signal_leaves_no_staging_folder() {
         // A report that ends before the signal lands is tried again.
         let mut stopped = false;
         for _ in 0..5 {
-            let mut child = sample_report_in(
-                std::process::Command::new(assert_cmd::cargo::cargo_bin("supportlens")),
-                dir.path(),
-            )
-            .spawn()
-            .unwrap();
-            while child.try_wait().unwrap().is_none()
-                && !listing().iter().any(|n| n.starts_with(".supportlens-tmp-"))
-            {
-                std::thread::sleep(std::time::Duration::from_millis(1));
-            }
-            std::process::Command::new("kill")
-                .arg(format!("-{name}"))
-                .arg(child.id().to_string())
-                .status()
-                .unwrap();
-            let status = child.wait().unwrap();
+            let status = signalled_report(dir.path(), name, || {
+                listing().iter().any(|n| n.starts_with(".supportlens-tmp-"))
+            });
             assert_eq!(listing(), [".lock", "2026-W47"], "SIG{name}");
             assert_eq!(files(&out.join("2026-W47")), before, "SIG{name}");
             if status.success() {
@@ -688,21 +674,7 @@ fn a_sigabrt_from_outside_ends_a_report_by_the_signal() {
     let mut stopped = false;
     // A report that ends before the signal lands is tried again.
     for _ in 0..5 {
-        let mut child = sample_report_in(
-            std::process::Command::new(assert_cmd::cargo::cargo_bin("supportlens")),
-            dir.path(),
-        )
-        .spawn()
-        .unwrap();
-        while child.try_wait().unwrap().is_none() && !out.join(".lock").exists() {
-            std::thread::sleep(std::time::Duration::from_millis(1));
-        }
-        std::process::Command::new("kill")
-            .arg("-ABRT")
-            .arg(child.id().to_string())
-            .status()
-            .unwrap();
-        let status = child.wait().unwrap();
+        let status = signalled_report(dir.path(), "ABRT", || out.join(".lock").exists());
         if status.success() {
             continue;
         }
@@ -767,6 +739,31 @@ fn an_import_stopped_by_a_signal_leaves_no_temporary_file() {
     assert!(stopped, "every import ended before the signal");
     assert!(import(dir.path()).status().unwrap().success());
     assert_eq!(supportlens::snapshot::read(&data).unwrap().0, want);
+}
+
+/// The sample report started in `dir`, sent SIG`signal` once `running` says it is at the
+/// point wanted (or it ended first), and waited for.
+#[cfg(unix)]
+fn signalled_report(
+    dir: &Path,
+    signal: &str,
+    running: impl Fn() -> bool,
+) -> std::process::ExitStatus {
+    let mut child = sample_report_in(
+        std::process::Command::new(assert_cmd::cargo::cargo_bin("supportlens")),
+        dir,
+    )
+    .spawn()
+    .unwrap();
+    while child.try_wait().unwrap().is_none() && !running() {
+        std::thread::sleep(std::time::Duration::from_millis(1));
+    }
+    std::process::Command::new("kill")
+        .arg(format!("-{signal}"))
+        .arg(child.id().to_string())
+        .status()
+        .unwrap();
+    child.wait().unwrap()
 }
 
 /// `command` (supportlens, or a program that runs it) completed with the sample data's

@@ -125,6 +125,12 @@ impl Site {
     fn faults_spent(&self) -> bool {
         self.server.state().faults.iter().all(|f| f.times == 0)
     }
+
+    /// Every fault set up was met, and the snapshot is what a fault-free export writes.
+    fn assert_faults_outlived(&self) {
+        assert!(self.faults_spent());
+        self.assert_snapshot_matches();
+    }
 }
 
 const BOTH: [Flavor; 2] = [Flavor::Cloud, Flavor::Server];
@@ -231,8 +237,7 @@ fn slow_responses_time_out_and_are_retried() {
         .env("SUPPORTLENS_HTTP_TIMEOUT_MS", "300")
         .assert()
         .success();
-    assert!(site.faults_spent());
-    site.assert_snapshot_matches();
+    site.assert_faults_outlived();
 }
 
 #[test]
@@ -258,8 +263,7 @@ fn a_ticket_updated_mid_export_is_neither_lost_nor_doubled() {
         };
         site.fault(Fault::new("search", 1, 1, FaultKind::Touch(first.clone())));
         site.export().success();
-        assert!(site.faults_spent());
-        site.assert_snapshot_matches();
+        site.assert_faults_outlived();
         let st = site.server.state();
         // The first pass saw the moved ticket twice, so a narrowed second pass ran.
         let jqls: Vec<String> = st
@@ -669,8 +673,7 @@ fn retry_after_as_an_http_date_is_waited_for() {
         .success();
     // Two seconds ahead at one-second resolution: at least one second.
     assert!(started.elapsed() >= Duration::from_secs(1));
-    assert!(site.faults_spent());
-    site.assert_snapshot_matches();
+    site.assert_faults_outlived();
 }
 
 #[test]
@@ -1667,8 +1670,7 @@ fn a_backoff_longer_than_max_wait_is_cut_to_it_not_given_up() {
         .env_remove("SUPPORTLENS_RETRY_AFTER_CAP_MS")
         .assert()
         .success();
-    assert!(site.faults_spent());
-    site.assert_snapshot_matches();
+    site.assert_faults_outlived();
     assert_eq!(site.meta()["exports"][0]["rate_limit_waits"], 1);
 }
 
@@ -1703,8 +1705,7 @@ fn fractional_and_cloud_rate_limit_waits_are_honoured() {
             took >= Duration::from_millis(at_least),
             "{name}: {value} {took:?}"
         );
-        assert!(site.faults_spent());
-        site.assert_snapshot_matches();
+        site.assert_faults_outlived();
     }
 }
 

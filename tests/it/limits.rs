@@ -44,8 +44,8 @@ fn exit_2_or_success(name: &str, cmd: Command, files: u64) -> Option<String> {
     }
 }
 
-#[test]
-fn too_few_open_files_is_exit_2_never_a_damaged_snapshot() {
+/// A folder with the scenario's snapshot in `data/`, imported without limits.
+fn imported() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let import = bin(dir.path())
         .arg("import")
@@ -53,6 +53,12 @@ fn too_few_open_files_is_exit_2_never_a_damaged_snapshot() {
         .output()
         .unwrap();
     assert!(import.status.success(), "{import:?}");
+    dir
+}
+
+#[test]
+fn too_few_open_files_is_exit_2_never_a_damaged_snapshot() {
+    let dir = imported();
     let mut refused = 0;
     for files in 4..=40 {
         let mut report = bin(dir.path());
@@ -136,13 +142,7 @@ fn c_runtime_out_of_memory(stderr: &str) -> bool {
 
 #[test]
 fn a_refused_allocation_or_thread_is_exit_2_saying_so() {
-    let dir = tempfile::tempdir().unwrap();
-    let import = bin(dir.path())
-        .arg("import")
-        .arg(fixture("scenario/two-tickets.json"))
-        .output()
-        .unwrap();
-    assert!(import.status.success(), "{import:?}");
+    let dir = imported();
     let (mut refused, mut no_thread) = (0, 0);
     // Below some size the binary cannot even be loaded (the loader says so, or it dies by
     // a signal before any Rust runs, saying nothing); above it, every run must end as
