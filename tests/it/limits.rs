@@ -6,6 +6,7 @@
 
 use crate::support::{bin, fixture};
 use std::os::unix::process::{CommandExt, ExitStatusExt};
+use std::path::Path;
 use std::process::Command;
 
 /// `cmd` with at most `files` open files.
@@ -56,19 +57,25 @@ fn imported() -> tempfile::TempDir {
     dir
 }
 
+/// A week's report and a query of the snapshot in `dir`.
+fn report_and_query(dir: &Path) -> [Command; 2] {
+    let mut report = bin(dir);
+    report
+        .arg("--config")
+        .arg(fixture("scenario/supportlens.toml"))
+        .args(["report", "--week", "2026-W47", "--weeks", "1"])
+        .args(["--as-of", "2026-11-23T00:00:00Z", "--out", "out"]);
+    let mut query = bin(dir);
+    query.args(["query", "--csv", "SELECT count(*) AS n FROM comments"]);
+    [report, query]
+}
+
 #[test]
 fn too_few_open_files_is_exit_2_never_a_damaged_snapshot() {
     let dir = imported();
     let mut refused = 0;
     for files in 4..=40 {
-        let mut report = bin(dir.path());
-        report
-            .arg("--config")
-            .arg(fixture("scenario/supportlens.toml"))
-            .args(["report", "--week", "2026-W47", "--weeks", "1"])
-            .args(["--as-of", "2026-11-23T00:00:00Z", "--out", "out"]);
-        let mut query = bin(dir.path());
-        query.args(["query", "--csv", "SELECT count(*) AS n FROM comments"]);
+        let [report, query] = report_and_query(dir.path());
         for (name, cmd) in [("report", report), ("query", query)] {
             if let Some(stderr) = exit_2_or_success(name, cmd, files) {
                 assert!(!stderr.contains("damaged"), "{name} {files}: {stderr}");
@@ -148,14 +155,7 @@ fn a_refused_allocation_or_thread_is_exit_2_saying_so() {
     // a signal before any Rust runs, saying nothing); above it, every run must end as
     // documented.
     for mib in (96..=480).step_by(8) {
-        let mut report = bin(dir.path());
-        report
-            .arg("--config")
-            .arg(fixture("scenario/supportlens.toml"))
-            .args(["report", "--week", "2026-W47", "--weeks", "1"])
-            .args(["--as-of", "2026-11-23T00:00:00Z", "--out", "out"]);
-        let mut query = bin(dir.path());
-        query.args(["query", "--csv", "SELECT count(*) AS n FROM comments"]);
+        let [report, query] = report_and_query(dir.path());
         let mut import = bin(dir.path());
         import
             .args(["--data", "again", "import"])
